@@ -1,0 +1,80 @@
+"""Load the table declarations in ``canonical.yaml`` into typed objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pyarrow as pa
+import yaml
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str  # DuckDB logical type name, one of _ARROW_TYPES
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableSchema:
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in self.columns])
+
+    def to_arrow(self, rows: list[dict[str, object]]) -> pa.Table:
+        """Build an Arrow table in this schema from row dicts (missing keys become null)."""
+        return pa.Table.from_pylist(rows, schema=self.arrow_schema())
+
+
+def _load(text: str) -> dict[str, TableSchema]:
+    raw = yaml.safe_load(text)
+    tables: dict[str, TableSchema] = {}
+    for name, spec in raw.items():
+        columns = tuple(
+            Column(col, body["type"], body.get("description", ""))
+            for col, body in spec["columns"].items()
+        )
+        unknown = {c.type for c in columns} - set(_ARROW_TYPES)
+        if unknown:
+            raise ValueError(f"table {name}: unknown column types {sorted(unknown)}")
+        key = tuple(spec.get("key", []))
+        missing = set(key) - {c.name for c in columns}
+        if missing:
+            raise ValueError(f"table {name}: key columns {sorted(missing)} are not declared")
+        tables[name] = TableSchema(name, spec.get("description", ""), key, columns)
+    return tables
+
+
+@cache
+def canonical_tables() -> dict[str, TableSchema]:
+    """Every canonical table, by name, in declaration order."""
+    text = resources.files("jiandu.schema").joinpath("canonical.yaml").read_text("utf-8")
+    return _load(text)
+
+
+def table(name: str) -> TableSchema:
+    """One canonical table by name; KeyError names the unknown table."""
+    try:
+        return canonical_tables()[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; known: {', '.join(canonical_tables())}") from None
