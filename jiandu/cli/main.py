@@ -1,0 +1,54 @@
+"""The `jiandu` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jiandu import __version__
+from jiandu.cli import ingest_cmd, parse_cmd, quarantine_cmd, workspace_cmd
+from jiandu.cli.context import CliState
+from jiandu.workspace import Workspace
+
+app = typer.Typer(
+    name="jiandu",
+    help="jiandu (监督): big-data legal supervision — ingest judgments, run supervision models, work clues.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jiandu {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None,
+        typer.Option("--workspace", "-w", help="Workspace folder (default: $JIANDU_HOME or ./jiandu-workspace)."),
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="Analytic engine for this command: duckdb or spark.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """jiandu (监督): big-data legal supervision for procuratorates."""
+    ctx.obj = CliState(Workspace.locate(workspace), engine)
+
+
+workspace_cmd.register(app)
+parse_cmd.register(app)
+app.add_typer(ingest_cmd.app, name="ingest", help="Load source data into the workspace (judgments, ...).")
+app.add_typer(quarantine_cmd.app, name="quarantine", help="Inspect inputs that were rejected, with reasons.")
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,90 @@
+"""A workspace is one folder holding everything a run writes.
+
+Layout::
+
+    WORKSPACE/
+      workspace.yaml       engine choice and settings
+      jiandu.duckdb        analytic store (DuckDB engine)
+      spark-warehouse/     analytic store (Spark engine)
+      quarantine/          copies of rejected inputs, by quarantine id
+      logs/                one log file per command run
+      reports/             exports and generated documents
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from jiandu.engines.base import Engine
+
+DEFAULT_DIR = "jiandu-workspace"
+ENGINES = ("duckdb", "spark")
+
+
+class WorkspaceError(Exception):
+    """The workspace is missing or its configuration is invalid."""
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def locate(cls, explicit: Path | None = None) -> Workspace:
+        """``--workspace`` wins, then ``JIANDU_HOME``, then ``./jiandu-workspace``."""
+        if explicit is not None:
+            return cls(explicit.expanduser().resolve())
+        env = os.environ.get("JIANDU_HOME")
+        return cls(Path(env).expanduser().resolve() if env else Path.cwd() / DEFAULT_DIR)
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "workspace.yaml"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    def exists(self) -> bool:
+        return self.config_path.is_file()
+
+    def init(self, engine: str = "duckdb", spark_master: str | None = None) -> bool:
+        """Create the folders and configuration; return False when it already existed."""
+        if engine not in ENGINES:
+            raise WorkspaceError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        existed = self.exists()
+        for folder in (self.root, self.quarantine_dir, self.logs_dir, self.reports_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        if not existed:
+            config = {"engine": engine, "spark_master": spark_master}
+            self.config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        return not existed
+
+    def config(self) -> dict[str, object]:
+        if not self.exists():
+            raise WorkspaceError(f"no workspace at {self.root}; run `jiandu init` first")
+        data = yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict) or data.get("engine") not in ENGINES:
+            raise WorkspaceError(f"{self.config_path}: 'engine' must be one of {', '.join(ENGINES)}")
+        return data
+
+    def open_engine(self, engine: str | None = None) -> Engine:
+        """Open the analytic store with the configured engine (or the one given)."""
+        from jiandu.engines import open_engine
+
+        config = self.config()
+        kind = engine or str(config["engine"])
+        master = config.get("spark_master")
+        return open_engine(kind, self.root, spark_master=str(master) if master else None)
