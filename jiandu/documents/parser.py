@@ -52,11 +52,13 @@ CLAIM_END_RE = re.compile(
     r"本院认为|审理查明|经审查|"
     r"(?:原告|被告|上诉人)[^。，]{0,12}?(?:拒不到庭|未到庭|未出庭|提供了|提交了|向本院提交|举证)"
 )
+_FACTS_RE = re.compile(r"事实(?:和|与|及)理由|事实与依据")
 _ANCHORS = [
     re.compile(r"诉讼请求[：:]?|上诉请求[：:]?"),
     re.compile(r"(?:请求|诉请|要求)(?:法院|人民法院|本院|贵院)?(?:依法)?(?:判令|判决|：|:|，|,)"),
     re.compile(r"(?:起诉|诉至法院|诉至本院)[，,]?要求"),
     re.compile(r"判令"),
+    re.compile(r"(?:请求|要求|诉请)"),
 ]
 DECISION_RE = re.compile(r"判决如下|裁定如下|调解协议如下|达成如下(?:调解)?协议|协议如下|决定如下")
 APPEAL_BOILER_RE = re.compile(r"如不服本|本判决为终审判决|本裁定为终审裁定|本调解协议|本调解书经")
@@ -116,7 +118,9 @@ def _claimed(
         am = rx.search(text, a, b)
         if not am:
             continue
-        after = [x for x in inside if x.start >= am.end()]
+        fm = _FACTS_RE.search(text, am.end(), b)
+        stop = fm.start() if fm else b
+        after = [x for x in inside if am.end() <= x.start < stop]
         for x in after:
             near = text[max(a, x.start - 12) : x.start]
             cut = max(near.rfind("，"), near.rfind("；"), near.rfind("、"))

@@ -34,20 +34,21 @@ NARRATIVE_RE = re.compile(
     r"一案|诉称|辩称|诉讼请求|提起公诉|起诉书|向本院|审理终结|本院受理|立案|不服|提出上诉|"
     r"申请执行|审查终结|本院于|经审理"
 )
+_PARTY_AHEAD = r"(?:原告|被告人|被告|第三人|上诉人|被上诉人|申请执行人|被执行人|申请人|被申请人)"
 _ROLE_AHEAD = (
-    r"(?:原告|被告|第三人|上诉人|被上诉人|申请执行人|被执行人|申请人|被申请人|公诉机关|原公诉机关|"
+    r"(?:原告|被告人|被告|第三人|上诉人|被上诉人|申请执行人|被执行人|申请人|被申请人|公诉机关|原公诉机关|"
     r"委托诉讼代理人|委托代理人|诉讼代理人|辩护人|指定辩护人|法定代表人|法定代理人|负责人|原审)"
 )
 # a segment ends at 。 or a newline, or before a role after a comma / a space / a masked id
 _SEG_RE = re.compile(
     rf"(?:{_ROLE_AHEAD}[：:])?"
-    rf"(?:(?!{_ROLE_AHEAD}[：:])[^。\n，,；;\s×]|[，,；; \t\u3000×\r](?![ \u3000]*{_ROLE_AHEAD}))+"
+    rf"(?:(?!{_PARTY_AHEAD}[：:]|(?<![告人同的])(?:委托诉讼代理人|委托代理人)[：:])[^。\n，,；;\s×]|[，,；; \t\u3000×\r](?![ \u3000]*{_ROLE_AHEAD}))+"
 )
 _INNER_ROLE_RE = re.compile(r"(?<!原审)(?:被告人|被告|原告|第三人)(?!人)")
 _SKIP_RE = re.compile(r"^(?:代理权限|特别授权|一般授权|一般代理|授权)")
 _LEAD_PAREN_RE = re.compile(r"^[（(][^（）()]{0,8}[）)]")
 _LEAD = " \u3000\t\r，,；;、"
-_NAME_PREFIX_RE = re.compile(r"^(?:自报|自称|名)")
+_NAME_PREFIX_RE = re.compile(r"(?:自报|自称)")
 _TRAILING_PAREN_RE = re.compile(r"[（(][^（）()]{0,20}[）)]$")
 _NAME_END_RE = re.compile(r"[，,。；;：:\s\u3000]")
 _ORG_STRONG = re.compile(
@@ -103,6 +104,9 @@ def _take_name(seg: str, pos: int) -> tuple[int, int]:
     if pm:
         a = pm.end()
     name = seg[a:b]
+    for op, cl in (("（", "）"), ("(", ")")):
+        if op in name and cl not in name[name.index(op) :]:  # 陈东亮（系原告父某1
+            name = name[: name.index(op)]
     while True:
         tm = _TRAILING_PAREN_RE.search(name)
         if not tm or tm.start() == 0:
@@ -141,6 +145,18 @@ def parse_header(text: str, start: int, end: int) -> Header:
         am = AGENT_LINE_RE.match(seg)
         pm = None if am else PARTY_LINE_RE.match(seg)
         rm = None if (am or pm) else REP_LINE_RE.match(seg)
+        if am or rm:  # an agent line run together with the narrative (no 。 between)
+            nm = NARRATIVE_RE.search(seg)
+            if nm:
+                w = max(seg.rfind(" ", 0, nm.start()), seg.rfind("\u3000", 0, nm.start()))
+                if w > 0:
+                    seg = seg[:w].rstrip(_LEAD)
+                    if am and h.parties:
+                        _add_agent(h, text, seg, base, am)
+                    elif rm and h.parties:
+                        _add_rep(h, seg, base, rm)
+                    h.end = base + w
+                    return h
         if NARRATIVE_RE.search(seg[:80]) and not (am or rm):
             if pm is None or NARRATIVE_RE.search(seg[pm.end() : pm.end() + 40]):
                 h.end = base
@@ -163,10 +179,14 @@ def parse_header(text: str, start: int, end: int) -> Header:
                 if pm2 is None:
                     break
                 pm = pm2
-            if not _add_party(h, seg, base, pm):
+            added = _add_party(h, seg, base, pm)
+            if added is None:  # a sentence about a party already listed: continuation
+                gap += 1
+            elif not added:
                 h.end = base
                 return h
-            gap = 0
+            else:
+                gap = 0
         elif rm and h.parties:
             _add_rep(h, seg, base, rm)
             gap = 0
@@ -179,12 +199,17 @@ def parse_header(text: str, start: int, end: int) -> Header:
     return h
 
 
-def _add_party(h: Header, seg: str, base: int, m: re.Match[str]) -> bool:
+def _add_party(h: Header, seg: str, base: int, m: re.Match[str]) -> bool | None:
+    """Add a party; False when the line is not a party line, None for a continuation."""
     role = m.group("role")
     a, b = _take_name(seg, m.end())
     name = seg[a:b]
     if not _valid_name(name):
         return False
+    if any(name.startswith(p.name) and len(name) > len(p.name) for p in h.parties):
+        return None
+    if ("、" in name or len(name) > 8) and not _ORG_STRONG.search(name):
+        return None
     orig = m.group("orig")
     original_role = None
     if role.startswith(("原审", "一审")) and role not in ("原审", "一审"):

@@ -28,6 +28,7 @@ _NAME_TOKEN_RE = re.compile(r"^[\u4e00-\u9fff×XＸ*＊·]{1,6}$")
 _STOP_TOKEN_RE = re.compile(r"^(?:附|本案|本判决|本裁定|本调解书|法律|相关|注|此页|（|\(|\d)")
 _PAREN_RE = re.compile(r"[（(][^）)]{0,6}[）)]")
 _WINDOW = 260
+_GARBLED_DATE_RE = re.compile(r"[〇○零OΟ0-9一二三四五六七八九十×]+年[^\s]{0,8}$")
 _CERTIFY_RE = re.compile(r"(?:本件|此件|本文|本页)?与原(?:本|件)核对无(?:异|误)")
 
 
@@ -82,15 +83,25 @@ def find_signature(text: str, end: int | None = None) -> Signature:
         after = text[m.end() : m.end() + 40]
         if ROLE_RE.search(before) or ROLE_RE.search(after):
             anchor = m
+    a_start: int
     if anchor is None:
-        return sig
-    sig.date = parse_date(anchor.group(0))
-    sig.date_span = (anchor.start(), anchor.end())
+        # no readable date (二○一七年十一月七无): anchor on the last clerk role instead
+        clerk = None
+        for rm in ROLE_RE.finditer(text, max(0, end - 1500), end):
+            if strip_ws(rm.group("role")) in _CLERK_ROLES:
+                clerk = rm
+        if clerk is None:
+            return sig
+        a_start = a_end = clerk.start()
+    else:
+        sig.date = parse_date(anchor.group(0))
+        sig.date_span = (anchor.start(), anchor.end())
+        a_start, a_end = anchor.start(), anchor.end()
     # judges: walk back over role/name pairs that sit directly before the date
-    lo = max(0, anchor.start() - _WINDOW)
-    roles = list(ROLE_RE.finditer(text, lo, anchor.start()))
+    lo = max(0, a_start - _WINDOW)
+    roles = list(ROLE_RE.finditer(text, lo, a_start))
     accepted: list[tuple[str, int, int]] = []
-    nxt = anchor.start()
+    nxt = a_start
     for rm in reversed(roles):
         role = strip_ws(rm.group("role"))
         if role in _CLERK_ROLES:
@@ -101,6 +112,7 @@ def find_signature(text: str, end: int | None = None) -> Signature:
         leftover = strip_ws(gap)
         if names:
             leftover = strip_ws(text[names[0][2] : nxt])
+        leftover = _GARBLED_DATE_RE.sub("", leftover) if anchor is None else leftover
         if leftover.strip("。.，,") not in ("", "（此页无正文）"):
             break
         accepted.append((role, *(names[0] if names else ("", rm.end(), rm.end()))))
@@ -111,8 +123,8 @@ def find_signature(text: str, end: int | None = None) -> Signature:
             sig.spans[f"judges.{len(sig.judges)}.name"] = [s, e]
             sig.judges.append(Judge(role=role, name=name))
     # clerks: role/name pairs after the date
-    pos = anchor.end()
-    hi = min(len(text), anchor.end() + 200)
+    pos = a_end
+    hi = min(len(text), a_end + 200)
     for rm in ROLE_RE.finditer(text, pos, hi):
         between = _CERTIFY_RE.sub("", strip_ws(text[pos : rm.start()])).strip("。.，,")
         if between:
