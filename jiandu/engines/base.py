@@ -1,50 +1,99 @@
 """The `Engine` interface: the only way the rest of jiandu touches the analytic store.
 
 SQL handed to an engine is written once in DuckDB's dialect; an engine transpiles it to its own
-dialect with sqlglot (see ``dialects.py``). Data crosses the interface as Apache Arrow tables.
-Common work lives here as template methods; each engine supplies a few small hooks.
+dialect with sqlglot (see ``dialects.py``, which names every difference in one place). Data
+crosses the interface as Apache Arrow tables. Common work lives here as template methods
+(`query`, `execute`, `append`, `insert_new`, `existing_keys` ...); each engine supplies a few
+small hooks (`_run_query`, `_run_statement`, `_append_arrow`, `stored_schema` ...).
+
+Concurrency: an engine object may be shared by threads of one process; its methods take
+``self._lock`` so statements do not interleave. Only one process should write a store at a time
+(DuckDB enforces this with a file lock; a Spark warehouse folder is not locked, so do not point
+two writers at it). `insert_new` is check-then-insert and relies on that single writer.
 """
 
 from __future__ import annotations
 
+import threading
+import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+from sqlglot import exp
 
-from jiandu.schema.registry import TableSchema
+from jiandu.engines.dialects import Dialect, UnsupportedSQLError, normalise_result
+from jiandu.schema.registry import TableSchema, conform_arrow
+
+EXPORT_FORMATS = ("parquet", "csv", "jsonl")
+
+
+def quote(name: str) -> str:
+    """A DuckDB-dialect quoted identifier (sqlglot turns it into Spark's backticks)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def temp_name(prefix: str = "tmp") -> str:
+    """A fresh name for a temporary table."""
+    return f"_jiandu_{prefix}_{uuid.uuid4().hex[:16]}"
 
 
 class Engine(ABC):
-    """An analytic store that can create, load, query and export canonical tables."""
+    """An analytic store that can create, load, query and export tables."""
 
     name: str  # "duckdb" | "spark"
+    dialect: Dialect
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
 
     # -- hooks each engine implements -------------------------------------------------
     @abstractmethod
-    def execute(self, sql: str) -> None:
-        """Run one statement written in DuckDB's dialect (transpiled as needed)."""
+    def _run_query(self, native_sql: str) -> pa.Table:
+        """Run a query already in this engine's dialect; return its rows as Arrow."""
 
     @abstractmethod
-    def query(self, sql: str) -> pa.Table:
-        """Run one SELECT written in DuckDB's dialect and return its rows as Arrow."""
+    def _run_statement(self, native_sql: str) -> None:
+        """Run a statement already in this engine's dialect."""
 
     @abstractmethod
-    def table_exists(self, name: str) -> bool:
-        """True when the table exists in the store."""
+    def _append_arrow(self, name: str, rows: pa.Table) -> None:
+        """Append rows already conformed to the table's stored schema."""
+
+    @abstractmethod
+    def stored_schema(self, name: str) -> pa.Schema:
+        """Arrow schema of a stored table (KeyError when it does not exist)."""
+
+    @abstractmethod
+    def tables(self) -> list[str]:
+        """Names of the stored (non-temporary) tables, sorted."""
 
     @abstractmethod
     def create_table(self, schema: TableSchema) -> None:
         """Create the table from its registry entry if it does not exist."""
 
     @abstractmethod
-    def append(self, name: str, rows: pa.Table) -> None:
-        """Append rows (already in the table's column order and types)."""
+    def materialize(self, name: str, sql: str) -> int:
+        """Create or replace a stored table with the result of a DuckDB-dialect query.
+
+        The query may read the table it replaces. Returns the number of rows written.
+        """
+
+    @abstractmethod
+    def insert_query(self, name: str, sql: str) -> None:
+        """Append the rows of a DuckDB-dialect query to a stored table (columns by position)."""
+
+    @abstractmethod
+    def drop_table(self, name: str, missing_ok: bool = True) -> None:
+        """Remove a stored table and its data."""
 
     @abstractmethod
     def register_temp(self, name: str, rows: pa.Table) -> None:
-        """Make an Arrow table queryable by name for the rest of the session."""
+        """Make an Arrow table queryable by name until `drop_temp` or `close`."""
 
     @abstractmethod
     def drop_temp(self, name: str) -> None:
@@ -52,13 +101,85 @@ class Engine(ABC):
 
     @abstractmethod
     def export(self, sql: str, path: Path, fmt: str) -> int:
-        """Write the result of a query to parquet, csv or jsonl; return the row count."""
+        """Write the result of a query to one parquet, csv or jsonl file; return the row count.
+
+        csv has a header row; jsonl is one JSON object per line (nulls kept as null); dates are
+        ISO ``YYYY-MM-DD`` and timestamps ``YYYY-MM-DD HH:MM:SS`` in every format.
+        """
 
     @abstractmethod
     def close(self) -> None:
         """Release the store (files stay in the workspace)."""
 
     # -- template methods shared by every engine ---------------------------------------
+    def table_exists(self, name: str) -> bool:
+        """True when the table exists in the store."""
+        return name in self.tables()
+
+    def transpile(self, sql: str) -> str:
+        """DuckDB-dialect SQL → this engine's SQL (raises `UnsupportedSQLError`)."""
+        return self.dialect.transpile(sql)
+
+    def query(self, sql: str) -> pa.Table:
+        """Run one SELECT written in DuckDB's dialect and return its rows as Arrow.
+
+        Results have the same Arrow types on every engine: int64 integers, float64 floats,
+        naive UTC timestamps (see ``dialects.normalise_result``).
+        """
+        native = self.transpile(sql)
+        with self._lock:
+            result = self._run_query(native)
+        return normalise_result(self.name, result)
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        """`query` as a list of dicts, for small results and tests."""
+        return self.query(sql).to_pylist()
+
+    def execute(self, sql: str) -> None:
+        """Run one statement written in DuckDB's dialect.
+
+        ``CREATE [OR REPLACE] TABLE t AS SELECT``, ``DROP TABLE`` and ``INSERT INTO t SELECT``
+        mean the same on every engine (they go through `materialize`, `drop_table` and
+        `insert_query`); anything else is transpiled and handed to the engine.
+        """
+        try:
+            tree = self.dialect.parse(sql)
+        except UnsupportedSQLError:
+            if self.name != "duckdb":
+                raise
+            with self._lock:
+                self._run_statement(sql)
+            return
+        with self._lock:
+            if isinstance(tree, exp.Create) and tree.kind == "TABLE" and tree.expression:
+                if not isinstance(tree.this, exp.Table):
+                    raise UnsupportedSQLError(self.name, "CREATE TABLE AS with a column list")
+                target = tree.this.name
+                if self.table_exists(target):
+                    if tree.args.get("exists"):
+                        return
+                    if not tree.args.get("replace"):
+                        raise ValueError(f"table {target} already exists")
+                self.materialize(target, tree.expression.sql(dialect="duckdb"))
+            elif isinstance(tree, exp.Drop) and tree.kind == "TABLE":
+                for target in tree.args.get("tables") or [tree.this]:
+                    self.drop_table(target.name, missing_ok=bool(tree.args.get("exists")))
+            elif (
+                isinstance(tree, exp.Insert)
+                and isinstance(tree.this, exp.Table)
+                and isinstance(tree.expression, exp.Query)
+            ):
+                self.insert_query(tree.this.name, tree.expression.sql(dialect="duckdb"))
+            else:
+                self._run_statement(self.dialect.generate(tree, sql))
+
+    def append(self, name: str, rows: pa.Table) -> None:
+        """Append rows; columns are matched by name and cast to the stored types."""
+        with self._lock:
+            conformed = conform_arrow(rows, self.stored_schema(name), name)
+            if conformed.num_rows:
+                self._append_arrow(name, conformed)
+
     def ensure_tables(self, schemas: Iterable[TableSchema]) -> None:
         """Create every table that does not exist yet."""
         for schema in schemas:
@@ -66,4 +187,71 @@ class Engine(ABC):
 
     def count(self, name: str) -> int:
         """Number of rows in a table."""
-        return int(self.query(f"SELECT count(*) AS n FROM {name}").column("n")[0].as_py())
+        return int(self.query(f"SELECT count(*) AS n FROM {quote(name)}").column("n")[0].as_py())
+
+    @contextmanager
+    def temp_table(self, rows: pa.Table, prefix: str = "tmp") -> Iterator[str]:
+        """Register `rows` under a fresh name for the duration of a ``with`` block."""
+        name = temp_name(prefix)
+        self.register_temp(name, rows)
+        try:
+            yield name
+        finally:
+            self.drop_temp(name)
+
+    def insert_new(self, schema: TableSchema, rows: pa.Table) -> int:
+        """Insert the rows whose key is not stored yet; return how many were inserted.
+
+        Within `rows` the first occurrence of a key wins. Key columns may not be null. This is
+        what makes ingest idempotent: the same rows twice insert nothing the second time.
+        """
+        if not schema.key:
+            raise ValueError(f"{schema.name}: insert_new needs a table with a key")
+        rows = schema.conform(rows)
+        for column in schema.key:
+            nulls = rows.column(column).null_count
+            if nulls:
+                raise ValueError(f"{schema.name}.{column}: key is null in {nulls} rows")
+        if rows.num_rows == 0:
+            return 0
+        order = "__jiandu_ord"
+        rows = rows.append_column(order, pa.array(range(rows.num_rows), pa.int64()))
+        firsts = rows.group_by(list(schema.key), use_threads=False).aggregate([(order, "min")])
+        keep = pc.sort_indices(firsts.column(f"{order}_min"))
+        rows = rows.take(pc.take(firsts.column(f"{order}_min"), keep))
+        match = " AND ".join(f"t.{quote(k)} = s.{quote(k)}" for k in schema.key)
+        with self._lock:
+            self.create_table(schema)
+            with self.temp_table(rows, "new") as staged:
+                new = self.query(
+                    f"SELECT * EXCLUDE ({order}) FROM {staged} AS s "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM {quote(schema.name)} AS t WHERE {match}) "
+                    f"ORDER BY {order}"
+                )
+            self.append(schema.name, new)
+        return new.num_rows
+
+    def existing_keys(self, table: str, key_column: str, values: list[str]) -> set[str]:
+        """The subset of `values` already present in ``table.key_column`` (a semi-join)."""
+        wanted = pa.table({"v": pa.array(sorted(set(values)), pa.string())})
+        if wanted.num_rows == 0:
+            return set()
+        with self._lock, self.temp_table(wanted, "keys") as staged:
+            found = self.query(
+                f"SELECT s.v FROM {staged} AS s WHERE s.v IN "
+                f"(SELECT CAST(t.{quote(key_column)} AS VARCHAR) FROM {quote(table)} AS t)"
+            )
+        return set(found.column("v").to_pylist())
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def check_format(fmt: str) -> str:
+    """The export format, validated."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    return fmt

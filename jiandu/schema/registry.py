@@ -45,6 +45,37 @@ class TableSchema:
         """Build an Arrow table in this schema from row dicts (missing keys become null)."""
         return pa.Table.from_pylist(rows, schema=self.arrow_schema())
 
+    def conform(self, rows: pa.Table) -> pa.Table:
+        """Rows in this table's column order and types; see `conform_arrow`."""
+        return conform_arrow(rows, self.arrow_schema(), self.name)
+
+
+def conform_arrow(rows: pa.Table, schema: pa.Schema, table_name: str = "table") -> pa.Table:
+    """Reorder and cast `rows` to `schema`: absent columns become null, unknown ones are an error.
+
+    Casts are safe (no silent truncation or overflow); a zone-aware timestamp becomes the naive
+    UTC timestamp the tables store.
+    """
+    unknown = [name for name in rows.column_names if schema.get_field_index(name) < 0]
+    if unknown:
+        raise ValueError(f"{table_name}: unknown columns {unknown}")
+    columns = []
+    for field in schema:
+        if field.name not in rows.column_names:
+            columns.append(pa.nulls(rows.num_rows, field.type))
+            continue
+        column = rows.column(field.name)
+        if column.type != field.type:
+            try:
+                column = column.cast(field.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+                raise ValueError(
+                    f"{table_name}.{field.name}: cannot store {column.type} as {field.type}: "
+                    f"{error}"
+                ) from None
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
+
 
 def _load(text: str) -> dict[str, TableSchema]:
     raw = yaml.safe_load(text)

@@ -1,0 +1,322 @@
+"""The scale-out engine: Apache Spark (PySpark), tables as Parquet folders in the workspace.
+
+Layout: ``<warehouse>/<table>/`` holds the table's Parquet files and ``_jiandu_schema.json``
+(its Spark schema), so an empty table keeps its columns and types. Every table is exposed to
+SQL as a temporary view of that folder, registered again when the engine opens and after each
+write (Spark lists a folder's files when a view is made).
+
+Sessions: starting Spark costs seconds, so one `SparkSession` is created per process and
+reused (`spark_session`); its settings are in `SPARK_CONF`. The ``master`` given to the first
+engine of a process wins. Temporary views live in that shared session, so only one
+`SparkEngine` may be open per process at a time; opening a second one while the first is open
+raises. Writes are not atomic across processes: one writer per warehouse folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import uuid
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jiandu.engines.base import Engine, check_format
+from jiandu.engines.dialects import DIALECTS, UnsupportedSQLError
+from jiandu.schema.registry import TableSchema
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import StructType
+
+SCHEMA_FILE = "_jiandu_schema.json"
+_STAGING = ".staging"  # Spark ignores names starting with "." or "_" when listing a table
+
+# Settings of the process-wide session; see dialects.py for the ones that make SQL agree.
+SPARK_CONF: dict[str, str] = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.timestampType": "TIMESTAMP_NTZ",
+    "spark.sql.ansi.enabled": "true",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.execution.arrow.pyspark.fallback.enabled": "false",
+    "spark.driver.memory": os.environ.get("JIANDU_SPARK_DRIVER_MEMORY", "2g"),
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+}
+
+_LOG4J = """\
+rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+"""
+
+_session: SparkSession | None = None
+_session_lock = threading.Lock()
+_active: SparkEngine | None = None
+
+warnings.filterwarnings(
+    "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+)
+
+
+def spark_session(master: str = "local[*]") -> SparkSession:
+    """The process-wide SparkSession, created on first use (about 6 s)."""
+    global _session
+    with _session_lock:
+        if _session is None:
+            from pyspark.sql import SparkSession
+
+            os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            config_dir = Path(tempfile.mkdtemp(prefix="jiandu-spark-"))
+            (config_dir / "log4j2.properties").write_text(_LOG4J, "utf-8")
+            builder = SparkSession.builder.master(master).appName("jiandu")
+            for key, value in SPARK_CONF.items():
+                builder = builder.config(key, value)
+            builder = builder.config("spark.sql.warehouse.dir", str(config_dir / "catalog"))
+            builder = builder.config(
+                "spark.driver.extraJavaOptions",
+                f"-Dlog4j2.configurationFile=file:{config_dir / 'log4j2.properties'}",
+            )
+            _session = builder.getOrCreate()
+            _session.sparkContext.setLogLevel("ERROR")
+            # PySpark logs every SQL error it raises; jiandu raises them, no need to log twice.
+            for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+        return _session
+
+
+class SparkEngine(Engine):
+    """Tables as Parquet folders under ``warehouse_dir``, queried through Spark SQL."""
+
+    name = "spark"
+
+    def __init__(self, warehouse_dir: Path, master: str = "local[*]") -> None:
+        global _active
+        super().__init__()
+        self.dialect = DIALECTS["spark"]
+        self.warehouse = warehouse_dir
+        self.spark = spark_session(master)
+        with _session_lock:
+            if _active is not None:
+                raise RuntimeError(
+                    f"a SparkEngine on {_active.warehouse} is open in this process; close it "
+                    "first (temporary views are shared by the one SparkSession)"
+                )
+            _active = self
+        self._closed = False
+        self._schemas: dict[str, StructType] = {}
+        self._temps: set[str] = set()
+        warehouse_dir.mkdir(parents=True, exist_ok=True)
+        for folder in sorted(warehouse_dir.iterdir()):
+            if (folder / SCHEMA_FILE).is_file():
+                self._load(folder.name)
+
+    # -- storage helpers ------------------------------------------------------------------
+    def _folder(self, name: str) -> Path:
+        if not name or "/" in name or name.startswith((".", "_")):
+            raise ValueError(f"bad table name {name!r}")
+        return self.warehouse / name
+
+    def _load(self, name: str) -> None:
+        from pyspark.sql.types import StructType
+
+        text = (self._folder(name) / SCHEMA_FILE).read_text("utf-8")
+        self._schemas[name] = StructType.fromJson(json.loads(text))
+        self._register(name)
+
+    def _register(self, name: str) -> None:
+        """(Re)make the view of a table folder, so Spark sees the files written so far."""
+        df = self.spark.read.schema(self._schemas[name]).parquet(str(self._folder(name)))
+        df.createOrReplaceTempView(name)
+
+    def _save_schema(self, name: str, schema: StructType) -> None:
+        folder = self._folder(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / SCHEMA_FILE).write_text(schema.json(), "utf-8")
+        self._schemas[name] = schema
+
+    def _staging(self) -> Path:
+        return self.warehouse / _STAGING / uuid.uuid4().hex
+
+    def _write(self, name: str, df: DataFrame) -> None:
+        """Append a DataFrame (already in the table's columns) to a table folder."""
+        df.write.mode("append").parquet(str(self._folder(name)))
+        self._register(name)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("the Spark engine is closed")
+
+    def _sql(self, native_sql: str) -> DataFrame:
+        from pyspark.errors import AnalysisException
+
+        self._check_open()
+        try:
+            return self.spark.sql(native_sql)
+        except AnalysisException as error:
+            if "UNRESOLVED_ROUTINE" in (error.getCondition() or ""):
+                raise UnsupportedSQLError(
+                    self.name, f"a function does not exist ({error.getMessage()[:300]})",
+                    sql=native_sql,
+                ) from None
+            raise
+
+    # -- hooks ----------------------------------------------------------------------------
+    def _run_query(self, native_sql: str) -> pa.Table:
+        return self._sql(native_sql).toArrow()
+
+    def _run_statement(self, native_sql: str) -> None:
+        self._sql(native_sql)
+
+    def tables(self) -> list[str]:
+        return sorted(self._schemas)
+
+    def stored_schema(self, name: str) -> pa.Schema:
+        from pyspark.sql.pandas.types import to_arrow_schema
+
+        if name not in self._schemas:
+            raise KeyError(f"no table {name!r} in the Spark warehouse {self.warehouse}")
+        return to_arrow_schema(self._schemas[name], timezone="UTC")
+
+    def create_table(self, schema: TableSchema) -> None:
+        self._check_open()
+        with self._lock:
+            if schema.name in self._schemas:
+                return
+            ddl = ", ".join(
+                f"`{c.name}` {self.dialect.column_type(c.type)}" for c in schema.columns
+            )
+            self._save_schema(schema.name, self.spark.createDataFrame([], ddl).schema)
+            self._register(schema.name)
+
+    def _append_arrow(self, name: str, rows: pa.Table) -> None:
+        self._check_open()
+        df = self.spark.createDataFrame(rows, schema=self._schemas[name])
+        self._write(name, df.coalesce(max(1, rows.num_rows // 1_000_000)))
+
+    def materialize(self, name: str, sql: str) -> int:
+        with self._lock:
+            df = self._sql(self.transpile(sql))
+            staging = self._staging()
+            df.write.parquet(str(staging))  # written before the old folder goes: may read it
+            folder = self._folder(name)
+            trash = self._staging()
+            if folder.exists():
+                folder.rename(trash)
+            staging.parent.mkdir(parents=True, exist_ok=True)
+            staging.rename(folder)
+            shutil.rmtree(trash, ignore_errors=True)
+            self._save_schema(name, df.schema)
+            self._register(name)
+        return self.count(name)
+
+    def insert_query(self, name: str, sql: str) -> None:
+        from pyspark.sql.functions import col
+
+        with self._lock:
+            df = self._sql(self.transpile(sql))
+            target = self._schemas[name]
+            if len(df.columns) != len(target.fields):
+                raise ValueError(
+                    f"{name}: INSERT gives {len(df.columns)} columns, table has "
+                    f"{len(target.fields)}"
+                )
+            df = df.toDF(*target.fieldNames()).select(
+                *[col(f.name).cast(f.dataType) for f in target.fields]
+            )
+            self._write(name, df)
+
+    def drop_table(self, name: str, missing_ok: bool = True) -> None:
+        with self._lock:
+            if name not in self._schemas:
+                if missing_ok:
+                    return
+                raise KeyError(f"no table {name!r} in the Spark warehouse {self.warehouse}")
+            self.spark.catalog.dropTempView(name)
+            del self._schemas[name]
+            shutil.rmtree(self._folder(name))
+
+    def register_temp(self, name: str, rows: pa.Table) -> None:
+        self._check_open()
+        with self._lock:
+            self.spark.createDataFrame(rows).createOrReplaceTempView(name)
+            self._temps.add(name)
+
+    def drop_temp(self, name: str) -> None:
+        with self._lock:
+            if name in self._temps:
+                self._temps.discard(name)
+                self.spark.catalog.dropTempView(name)
+
+    def export(self, sql: str, path: Path, fmt: str) -> int:
+        check_format(fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            df = self._sql(self.transpile(sql)).persist()
+            try:
+                count = df.count()
+                if count == 0:
+                    _write_empty(df.toArrow(), path, fmt)
+                    return 0
+                staging = self._staging()
+                writer = df.coalesce(1).write.mode("overwrite").options(**_WRITE_OPTIONS[fmt])
+                getattr(writer, "json" if fmt == "jsonl" else fmt)(str(staging))
+                (part,) = [p for p in staging.iterdir() if p.name.startswith("part-")]
+                shutil.move(part, path)
+                shutil.rmtree(staging)
+            finally:
+                df.unpersist()
+        return count
+
+    def close(self) -> None:
+        global _active
+        with self._lock:
+            if self._closed:
+                return
+            for view in [*self._schemas, *self._temps]:
+                self.spark.catalog.dropTempView(view)
+            self._temps.clear()
+            self._closed = True
+            shutil.rmtree(self.warehouse / _STAGING, ignore_errors=True)
+        with _session_lock:
+            if _active is self:
+                _active = None
+
+
+_TEXT_OPTIONS: dict[str, Any] = {
+    "dateFormat": "yyyy-MM-dd",
+    "timestampNTZFormat": "yyyy-MM-dd HH:mm:ss",
+    "timestampFormat": "yyyy-MM-dd HH:mm:ss",
+    "encoding": "UTF-8",
+}
+_WRITE_OPTIONS: dict[str, dict[str, Any]] = {
+    "parquet": {},
+    "csv": {**_TEXT_OPTIONS, "header": True, "escape": '"', "nullValue": ""},
+    "jsonl": {**_TEXT_OPTIONS, "ignoreNullFields": False},
+}
+
+
+def _write_empty(table: pa.Table, path: Path, fmt: str) -> None:
+    """An export with no rows: parquet keeps the schema, csv its header, jsonl is empty."""
+    if fmt == "parquet":
+        pq.write_table(table, path)
+    elif fmt == "csv":
+        path.write_text(",".join(table.column_names) + "\n", "utf-8")
+    else:
+        path.write_text("", "utf-8")
