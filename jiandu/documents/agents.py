@@ -56,7 +56,7 @@ def agent_details(rest: str) -> tuple[str | None, int, str | None, str | None]:
         m = _AID_RE.search(rest)
     if m:
         firm, firm_at = m.group(0), m.start()
-        firm = firm.lstrip("系为")
+        firm = re.split(r"的|指派|系|为|是", firm)[-1]
         firm_at = m.end() - len(firm)
         after = rest[m.end() :]
     relation = None

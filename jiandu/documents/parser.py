@@ -52,6 +52,7 @@ CLAIM_END_RE = re.compile(
     r"本院认为|审理查明|经审查|"
     r"(?:原告|被告|上诉人)[^。，]{0,12}?(?:拒不到庭|未到庭|未出庭|提供了|提交了|向本院提交|举证)"
 )
+_CRIM_PROC_END_RE = re.compile(r"审理终结|(?:公诉机关|检察院)指控[：:，,]|经审理查明")
 _FACTS_RE = re.compile(r"事实(?:和|与|及)理由|事实与依据")
 _ANCHORS = [
     re.compile(r"诉讼请求[：:]?|上诉请求[：:]?"),
@@ -178,7 +179,11 @@ def parse_document_strict(text: str) -> JudgmentRecord:
         full_doc
         or (cn is not None and bool(header.parties))
         or ("plaintiff" in sides or "applicant" in sides or "prosecution" in sides)
-        and ("defendant" in sides or "respondent" in sides)
+        and (
+            "defendant" in sides
+            or "respondent" in sides
+            or bool(header.party_starts) and header.party_starts[0] - hstart <= 20
+        )
         and VOICE_RE.search(text, header.end, body_end) is not None
     )
     if not ok:
@@ -261,7 +266,7 @@ def parse_document_strict(text: str) -> JudgmentRecord:
             claims = (cm.start(), min(c_end, cm.start() + 1500))
     proc_end = min(claims[0] if claims else main_end, header.end + 900)
     if cat == CRIMINAL:
-        fm = re.compile(r"指控|经审理查明").search(text, header.end, main_end)
+        fm = _CRIM_PROC_END_RE.search(text, header.end, main_end)
         proc_end = min(fm.start() if fm else proc_end, header.end + 900)
 
     # dates

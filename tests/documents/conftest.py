@@ -1,0 +1,36 @@
+"""Shared fixtures: the real public data lives outside the repo in ../shared/data/real."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
+LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "labels"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} (expected /work/shared/data/real)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def civil_full() -> dict[str, str]:
+    d = _need(REAL / "civil" / "full")
+    return {p.name.split("_")[0]: p.read_text(encoding="utf-8") for p in sorted(d.glob("*.txt"))}
+
+
+@pytest.fixture(scope="session")
+def cail_rows() -> list[dict[str, Any]]:
+    p = _need(REAL / "civil" / "cail2019_scm_private_lending.jsonl")
+    return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.fixture(scope="session")
+def criminal_rows() -> list[dict[str, Any]]:
+    p = _need(REAL / "criminal" / "judge_criminal.jsonl")
+    return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line]
