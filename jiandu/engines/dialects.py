@@ -12,7 +12,8 @@ Rewritten so that both engines return the same result (DuckDB's semantics win)
     * ``date_diff(part, a, b)`` (and ``datediff``). DuckDB counts part *boundaries* crossed
       (2020-01-31 → 2020-02-01 is 1 month); Spark's ``DATEDIFF(unit, a, b)`` counts *complete*
       units (0 months). Rewritten to ``TIMESTAMPDIFF(unit, DATE_TRUNC(unit, a),
-      DATE_TRUNC(unit, b))``, which counts boundaries. ``date_sub(part, a, b)`` (complete
+      DATE_TRUNC(unit, b))``, which counts boundaries. Except weeks: DuckDB's
+      ``date_diff('week', ...)`` is whole days // 7 (truncated toward zero), and so is Spark's. ``date_sub(part, a, b)`` (complete
       units in DuckDB) becomes ``TIMESTAMPDIFF`` (sqlglot passes it through unchanged, and
       Spark's ``date_sub`` means something else).
     * ``date + INTERVAL ...``. DuckDB returns a TIMESTAMP, Spark a DATE for a DATE operand;
@@ -40,8 +41,9 @@ Normalised in query results (``normalise_result``), so Arrow schemas agree
     * integers of every width come back as int64 (DuckDB ``row_number()`` is BIGINT, Spark's
       INT; DuckDB ``sum(INTEGER)`` is HUGEINT, which Arrow sees as decimal(38, 0));
       floats as float64; zone-aware timestamps (Spark's ``date_trunc``) as naive UTC.
-    * interval results are refused on both engines: DuckDB's ``DATE - DATE`` is a number of
-      days, Spark's an interval. Use ``date_diff('day', a, b)``.
+    * interval results are refused on both engines (DuckDB's ``ts - ts`` is an INTERVAL,
+      Spark's a day-time interval, with different Arrow types). DuckDB's ``DATE - DATE`` is a
+      number of days, Spark's an interval, so Spark refuses it. Use ``date_diff('day', a, b)``.
 
 Refused with `UnsupportedSQLError` (no faithful rewrite)
     * on Spark: ``regexp_replace`` without the ``'g'`` flag (DuckDB replaces the first match
@@ -302,6 +304,16 @@ def _spark_node(node: exp.Expr) -> exp.Expr:
     """One node of a DuckDB-dialect tree → a node with the same meaning on Spark."""
     if isinstance(node, exp.DateDiff):
         unit = (node.unit.name if node.unit is not None else "day").upper()
+        if unit == "WEEK":  # DuckDB: whole days // 7, truncated toward zero, not boundaries
+            days = exp.Anonymous(
+                this="TIMESTAMPDIFF",
+                expressions=[
+                    exp.Var(this="DAY"),
+                    _trunc("DAY", node.expression.copy()),
+                    _trunc("DAY", node.this.copy()),
+                ],
+            )
+            return exp.Paren(this=exp.IntDiv(this=days, expression=exp.Literal.number(7)))
         return exp.Anonymous(
             this="TIMESTAMPDIFF",
             expressions=[
