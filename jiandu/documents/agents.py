@@ -8,7 +8,9 @@ from .text import CJK
 
 __all__ = ["AGENT_LINE_RE", "REP_LINE_RE", "agent_details", "split_names"]
 
-_PARTY_ROLES = "原告|被告人|被告|上诉人|被上诉人|申请执行人|被执行人|申请人|被申请人|第三人|原审原告|原审被告"
+_PARTY_ROLES = (
+    "原告|被告人|被告|上诉人|被上诉人|申请执行人|被执行人|申请人|被申请人|第三人|原审原告|原审被告"
+)
 AGENT_LINE_RE = re.compile(
     r"^(?P<pre>(?:以上|上述|上列|前列|[二两三四五六七八九十])?[名位个]?"
     rf"(?P<prole>{_PARTY_ROLES})?(?:共同|均|之|的)*(?:共同)?)"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .numerals import parse_amount
 
-__all__ = ["AMOUNT_RE", "FoundAmount", "find_amounts", "classify"]
+__all__ = ["AMOUNT_RE", "FoundAmount", "classify", "find_amounts"]
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _CAP_NUM = "零壹贰叁肆伍陆柒捌玖拾佰仟萬億万亿"
@@ -15,7 +15,8 @@ AMOUNT_RE = re.compile(
     r"(?:人民币|￥|¥)?[ \u3000]?"
     r"(?:"
     # Arabic with thousands separators (comma, full-width comma, thin/normal space) or plain
-    r"(?<![\d.])(?:\d{1,3}(?:[,，]\d{3})+|\d{1,3}(?: \d{3})+(?=[ ]?元)|\d+)(?:\.\d+)?[ ]?(?:万元|元|万(?=[，,。；;、及和余]))"
+    r"(?<![\d.])(?:\d{1,3}(?:[,，]\d{3})+|\d{1,3}(?: \d{3})+(?=[ ]?元)|\d+)(?:\.\d+)?"
+    r"[ ]?(?:万元|元|万(?=[，,。；;、及和余]))"
     # Chinese numerals followed by 元 (五万元, 柒拾万零柒仟壹佰元整)
     rf"|[{_CN_NUM}{_CAP_NUM}]{{1,20}}元(?:整)?"
     # capital numerals without 元 but with a unit (叁拾万)
@@ -44,7 +45,7 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Foun
     for m in AMOUNT_RE.finditer(text, start, len(text) if end is None else end):
         surface = m.group(0)
         core = surface.lstrip("人民币￥¥ \u3000")
-        if not core or _BAD_CN.match(core) and not core.startswith(("十", "拾")):
+        if not core or (_BAD_CN.match(core) and not core.startswith(("十", "拾"))):
             continue
         value = parse_amount(surface)
         if value is None or value <= 0:

@@ -38,7 +38,7 @@ class CaseNumber:
 
 
 def normalise_case_number(raw: str) -> str:
-    """Full-width brackets （）, no whitespace: (2016)皖0111民初3584号 -> （2016）皖0111民初3584号."""
+    """Full-width brackets （）, no whitespace: (2016)皖0111民初1号 -> （2016）皖0111民初1号."""
     out = re.sub(r"[\s\u3000]+", "", raw)
     out = re.sub(rf"^[{_OPEN}]", "（", out)
     return re.sub(rf"^（(\d{{4}})[{_CLOSE}]", r"（\1）", out)

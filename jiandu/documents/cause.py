@@ -8,7 +8,9 @@ from .text import CJK
 
 __all__ = ["find_charges", "find_civil_cause"]
 
-_CIVIL_CAUSE_RE = re.compile(rf"([{CJK}、，,]{{2,40}}?(?:纠纷|争议|之诉))(?:一案|一审|二审|再审|执行|案|$)")
+_CIVIL_CAUSE_RE = re.compile(
+    rf"([{CJK}、，,]{{2,40}}?(?:纠纷|争议|之诉))(?:一案|一审|二审|再审|执行|案|$)"
+)
 _CAUSE_CUT_RE = re.compile(r".*(?:诉|与|和|及|因|就|同|、|，|,|为)")
 _CHARGE_RE = re.compile(
     rf"犯(?P<c>[{CJK}、]{{1,30}}?罪)(?=[，,。；;（(\s、]|判处|免予|免除|一案|，|$)"

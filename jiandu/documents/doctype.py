@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .record import ADMINISTRATIVE, CIVIL, CRIMINAL, EXECUTION, JUDGMENT, MEDIATION, RULING
-from .record import DECISION, NOTICE
+from .record import (
+    ADMINISTRATIVE,
+    CIVIL,
+    CRIMINAL,
+    DECISION,
+    EXECUTION,
+    JUDGMENT,
+    MEDIATION,
+    NOTICE,
+    RULING,
+)
 from .text import CJK
 
 __all__ = ["Heading", "Trailer", "find_court", "find_heading", "find_trailer"]
@@ -15,7 +24,9 @@ COURT_RE = re.compile(
     rf"(?:^|(?<=[\s。，,：:；;）)\ufeff]))[{CJK}（）()]{{2,30}}?"
     r"(?:人民法院|海事法院|知识产权法院|互联网法院|金融法院|铁路运输法院|军事法院|基层法院)"
 )
-_COURT_PLACE_RE = re.compile(r"[省市县区旗州盟]|最高|海事|铁路|知识产权|互联网|金融|军事|兵团|林区|垦区|基层")
+_COURT_PLACE_RE = re.compile(
+    r"[省市县区旗州盟]|最高|海事|铁路|知识产权|互联网|金融|军事|兵团|林区|垦区|基层"
+)
 _COURT_BAD_RE = re.compile(r"诉至|诉诸|向|请求|提起|本院|于")
 _S = r"[ \u3000]*"
 HEADING_RE = re.compile(

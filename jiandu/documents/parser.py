@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .amounts import PRINCIPAL_WORDS, FoundAmount, classify, find_amounts
-from .case_number import find_case_number, normalise_case_number, type_code_category
+from .case_number import find_case_number, type_code_category
 from .cause import find_charges, find_civil_cause
 from .doctype import find_court, find_heading, find_trailer
 from .flags import (
@@ -32,7 +32,7 @@ from .record import (
     JudgmentRecord,
 )
 from .signature import find_signature
-from .text import document_id
+from .text import document_id, strip_ws
 
 __all__ = ["parse_document"]
 
@@ -52,6 +52,8 @@ CLAIM_END_RE = re.compile(
     r"本院认为|审理查明|经审查|"
     r"(?:原告|被告|上诉人)[^。，]{0,12}?(?:拒不到庭|未到庭|未出庭|提供了|提交了|向本院提交|举证)"
 )
+_FIRST_INSTANCE_ROLES = {"原告", "被告", "第三人", "被告人", "公诉机关", "自诉人"}
+_STRIP = " \u3000\n\r\t\ufeff。"
 _CRIM_PROC_END_RE = re.compile(r"审理终结|(?:公诉机关|检察院)指控[：:，,]|经审理查明")
 _FACTS_RE = re.compile(r"事实(?:和|与|及)理由|事实与依据")
 _ANCHORS = [
@@ -67,7 +69,8 @@ TRACK_SMALL_RE = re.compile(r"小额诉讼")
 TRACK_SIMPLE_RE = re.compile(r"简易程序")
 TRACK_ORDINARY_RE = re.compile(r"(?:转为|转换为|转入)?普通程序|合议庭")
 _INSTANCE_BY_CODE = {"初": "first_instance", "终": "second_instance", "再": "retrial",
-                     "申": "retrial", "监": "retrial", "抗": "retrial", "提": "retrial"}  # fmt: skip
+                     "申": "retrial", "监": "retrial", "抗": "retrial",
+                     "提": "retrial"}  # fmt: skip
 
 
 def _trial_procedure(code: str | None) -> str | None:
@@ -162,7 +165,7 @@ def parse_document_strict(text: str) -> JudgmentRecord:
         value, off = trailer.fields["案件名称"]
         heading = find_heading(text, off, off + len(value))
     cn = find_case_number(text, 0, min(body_end, 300), require_type=False)
-    if cn is None or cn.type_code is None and cn.start > 150:
+    if cn is None or (cn.type_code is None and cn.start > 150):
         cn = find_case_number(text, 0, min(body_end, 500))
     if cn and not (court_m or heading) and cn.start > 100:
         cn = None
@@ -178,13 +181,13 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     ok = (
         full_doc
         or (cn is not None and bool(header.parties))
-        or ("plaintiff" in sides or "applicant" in sides or "prosecution" in sides)
+        or (("plaintiff" in sides or "applicant" in sides or "prosecution" in sides)
         and (
             "defendant" in sides
             or "respondent" in sides
-            or bool(header.party_starts) and header.party_starts[0] - hstart <= 20
+            or (bool(header.party_starts) and header.party_starts[0] - hstart <= 20)
         )
-        and VOICE_RE.search(text, header.end, body_end) is not None
+        and VOICE_RE.search(text, header.end, body_end) is not None)
     )
     if not ok:
         return rec
@@ -197,10 +200,11 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     if court_m:
         rec.court = court_m.group(0)
         rec.spans["court"] = [court_m.start(), court_m.end()]
-        title = text[: court_m.start()].strip(" \u3000\n\r\t\ufeff。")
+        raw_title = text[: court_m.start()]
+        title = raw_title.strip(_STRIP)
         if title and "书" in title[-6:] and "\n" not in title:
-            rec.title = title
-            off = text.find(title)
+            off = len(raw_title) - len(raw_title.lstrip(_STRIP))
+            rec.title = strip_ws(title)
             rec.spans["title"] = [off, off + len(title)]
     if cn:
         rec.case_number, rec.case_year, rec.case_type_code = cn.value, cn.year, cn.type_code
@@ -241,9 +245,11 @@ def parse_document_strict(text: str) -> JudgmentRecord:
             proc = "retrial"
         elif cat == EXECUTION:
             proc = "execution"
-        elif "一审" in title or tf.get("审判程序", ("", 0))[0] == "一审":
-            proc = "first_instance"
-        elif roles and roles <= {"原告", "被告", "第三人", "被告人", "公诉机关", "自诉人"}:
+        elif (
+            "一审" in title
+            or tf.get("审判程序", ("", 0))[0] == "一审"
+            or (roles and roles <= _FIRST_INSTANCE_ROLES)
+        ):
             proc = "first_instance"
     rec.trial_procedure = proc
 

@@ -10,7 +10,7 @@ from .numerals import parse_date
 from .record import Agent, LegalRepresentative, Party
 from .text import CJK
 
-__all__ = ["Header", "SIDES", "parse_header"]
+__all__ = ["SIDES", "Header", "parse_header"]
 
 PARTY_LINE_RE = re.compile(
     r"^(?P<role>(?:原审|一审)?(?:附带民事诉讼)?(?:"
@@ -25,7 +25,8 @@ SIDES = {
     "第三人": "third_party", "案外人": "third_party",
     "公诉机关": "prosecution", "原公诉机关": "prosecution", "抗诉机关": "prosecution",
     "申请执行人": "applicant", "申请人": "applicant", "再审申请人": "applicant",
-    "复议申请人": "applicant", "申请复议人": "applicant", "异议人": "applicant", "申诉人": "applicant",
+    "复议申请人": "applicant", "申请复议人": "applicant", "异议人": "applicant",
+    "申诉人": "applicant",
     "被执行人": "respondent", "被申请人": "respondent", "再审被申请人": "respondent",
     "被申诉人": "respondent",
 }  # fmt: skip
@@ -42,7 +43,9 @@ _ROLE_AHEAD = (
 # a segment ends at 。 or a newline, or before a role after a comma / a space / a masked id
 _SEG_RE = re.compile(
     rf"(?:{_ROLE_AHEAD}[：:])?"
-    rf"(?:(?!{_PARTY_AHEAD}[：:]|(?<![告人同的])(?:委托诉讼代理人|委托代理人)[：:])[^。\n，,；;\s×]|[，,；; \t\u3000×\r](?![ \u3000]*{_ROLE_AHEAD}))+"
+    rf"(?:(?!{_PARTY_AHEAD}[：:]|(?<![告人同的])(?:委托诉讼代理人|委托代理人)[：:])"
+    r"[^。\n，,；;\s×]"
+    rf"|[，,；; \t\u3000×\r](?![ \u3000]*{_ROLE_AHEAD}))+"
 )
 _INNER_ROLE_RE = re.compile(r"(?<!原审)(?:被告人|被告|原告|第三人)(?!人)")
 _SKIP_RE = re.compile(r"^(?:代理权限|特别授权|一般授权|一般代理|授权)")
@@ -157,10 +160,13 @@ def parse_header(text: str, start: int, end: int) -> Header:
                         _add_rep(h, seg, base, rm)
                     h.end = base + w
                     return h
-        if NARRATIVE_RE.search(seg[:80]) and not (am or rm):
-            if pm is None or NARRATIVE_RE.search(seg[pm.end() : pm.end() + 40]):
-                h.end = base
-                return h
+        if (
+            NARRATIVE_RE.search(seg[:80])
+            and not (am or rm)
+            and (pm is None or NARRATIVE_RE.search(seg[pm.end() : pm.end() + 40]))
+        ):
+            h.end = base
+            return h
         if am and h.parties:
             _add_agent(h, text, seg, base, am)
             gap = 0
@@ -263,7 +269,8 @@ def _add_party(h: Header, seg: str, base: int, m: re.Match[str]) -> bool | None:
 def _targets(h: Header, m: re.Match[str]) -> list[Party]:
     pre = m.group("pre") or ""
     prole = m.group("prole")
-    if prole and ("共同" in pre or re.match(r"^(?:以上|上述|上列|前列|[二两三四五六七八九十])", pre)):
+    joint = re.match(r"^(?:以上|上述|上列|前列|[二两三四五六七八九十])", pre)
+    if prole and ("共同" in pre or joint):
         same = [p for p in h.parties if p.role == prole or SIDES.get(prole) == p.side]
         if same:
             return same

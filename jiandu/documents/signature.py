@@ -28,6 +28,7 @@ _NAME_TOKEN_RE = re.compile(r"^[\u4e00-\u9fff×XＸ*＊·]{1,6}$")
 _STOP_TOKEN_RE = re.compile(r"^(?:附|本案|本判决|本裁定|本调解书|法律|相关|注|此页|（|\(|\d)")
 _PAREN_RE = re.compile(r"[（(][^）)]{0,6}[）)]")
 _WINDOW = 260
+_TOKEN_RE = re.compile(r"[^\s\u3000，,]+")
 _GARBLED_DATE_RE = re.compile(r"[〇○零OΟ0-9一二三四五六七八九十×]+年[^\s]{0,8}$")
 _CERTIFY_RE = re.compile(r"(?:本件|此件|本文|本页)?与原(?:本|件)核对无(?:异|误)")
 
@@ -48,7 +49,7 @@ def _names(text: str, a: int, b: int, single: bool) -> list[tuple[str, int, int]
     stop = re.search(r"[。；;：:\n]", seg)
     if stop:
         seg = seg[: stop.start()]
-    tokens = [(m.group(0), a + m.start(), a + m.end()) for m in re.finditer(r"[^\s\u3000，,]+", seg)]
+    tokens = [(m.group(0), a + m.start(), a + m.end()) for m in _TOKEN_RE.finditer(seg)]
     out: list[tuple[str, int, int]] = []
     if not tokens:
         return out
@@ -100,7 +101,7 @@ def find_signature(text: str, end: int | None = None) -> Signature:
     # judges: walk back over role/name pairs that sit directly before the date
     lo = max(0, a_start - _WINDOW)
     roles = list(ROLE_RE.finditer(text, lo, a_start))
-    accepted: list[tuple[str, int, int]] = []
+    accepted: list[tuple[str, str, int, int]] = []
     nxt = a_start
     for rm in reversed(roles):
         role = strip_ws(rm.group("role"))

@@ -124,6 +124,6 @@ def test_xiaoshan(civil_full: dict[str, str]) -> None:
     assert r.judgment_date == "2009-01-04"
     assert [(j.role, j.name) for j in r.judges] == [("审判员", "张可乐")]
     assert r.clerks == ["陈燕"]  # the metadata trailer is not read as a name
-    assert [(i.period, i.rate) for i in r.interest_rates][0] == ("day", 0.00021)
+    assert next((i.period, i.rate) for i in r.interest_rates) == ("day", 0.00021)
     assert r.trial_procedure == "first_instance"
     assert span_problems(t, r) == []
