@@ -1,0 +1,147 @@
+"""The model library: built-in specs plus the specs a workspace installed, and sharing them.
+
+Built-in specs are ``jiandu/models/specs/*.yaml``; installed specs are
+``<workspace>/models/*.yaml`` and win over a built-in spec with the same id (a localised copy).
+
+Export writes one self-contained YAML file another office can import::
+
+    format: jiandu-model/1
+    sha256: <hash of the spec's canonical JSON>
+    exported_by: {software: jiandu 0.1.0, exported_at: 2025-01-01T00:00:00Z, office: ...}
+    spec: {id: ..., version: ..., ...}
+
+Import refuses a file whose hash does not match its spec (changed after export), then validates
+the spec in full (fields, SQL guard, known tables) before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from jiandu import __version__
+from jiandu.models.spec import ModelSpec, SpecError, load_yaml, parse_spec, spec_hash
+
+EXPORT_FORMAT = "jiandu-model/1"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    spec: ModelSpec
+    origin: str  # builtin | workspace
+    path: Path
+    metadata: dict[str, Any] = field(default_factory=dict)  # exporter metadata of an imported spec
+
+
+def builtin_specs_dir() -> Path:
+    return Path(str(resources.files("jiandu.models").joinpath("specs")))
+
+
+def read_spec_file(path: Path) -> tuple[ModelSpec, dict[str, Any]]:
+    """A spec from a plain spec file or an export bundle (whose hash is checked)."""
+    data = load_yaml(path)
+    if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
+        return unbundle(data, source=str(path))
+    return parse_spec(data, source=str(path)), {}
+
+
+def unbundle(data: dict[str, Any], *, source: str) -> tuple[ModelSpec, dict[str, Any]]:
+    raw = data.get("spec")
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: export bundle has no spec mapping")
+    declared = data.get("sha256")
+    actual = spec_hash(raw)
+    if declared != actual:
+        raise SpecError(
+            f"{source}: content hash mismatch: the spec was changed after export "
+            f"(declared {declared}, actual {actual}); ask the exporting office for a fresh export"
+        )
+    spec = parse_spec(raw, source=source)
+    if spec.content_hash() != actual:
+        raise SpecError(f"{source}: spec does not round-trip to its exported form (hash differs)")
+    return spec, {k: v for k, v in data.items() if k != "spec"}
+
+
+def bundle(spec: ModelSpec, *, office: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The export form of a spec."""
+    when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    exported_by: dict[str, Any] = {"software": f"jiandu {__version__}", "exported_at": when}
+    if office:
+        exported_by["office"] = office
+    return {
+        "format": EXPORT_FORMAT,
+        "sha256": spec.content_hash(),
+        "exported_by": exported_by,
+        "spec": spec.model_dump(mode="json"),
+    }
+
+
+def dump_yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+class Library:
+    """Specs by id; `problems` lists files that did not load (and why)."""
+
+    def __init__(self, workspace_models: Path | None = None) -> None:
+        self.workspace_models = workspace_models
+        self.specs: dict[str, LoadedSpec] = {}
+        self.problems: list[str] = []
+        self._load(builtin_specs_dir(), "builtin")
+        if workspace_models is not None and workspace_models.is_dir():
+            self._load(workspace_models, "workspace")
+
+    @classmethod
+    def for_workspace(cls, root: Path) -> Library:
+        return cls(root / "models")
+
+    def _load(self, folder: Path, origin: str) -> None:
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                spec, meta = read_spec_file(path)
+            except SpecError as exc:
+                self.problems.append(str(exc))
+                continue
+            self.specs[spec.id] = LoadedSpec(spec, origin, path, meta)
+
+    def get(self, model_id: str) -> ModelSpec:
+        try:
+            return self.specs[model_id].spec
+        except KeyError:
+            raise KeyError(f"no model {model_id!r}; installed: {', '.join(sorted(self.specs)) or '(none)'}") from None
+
+    def all(self) -> dict[str, ModelSpec]:
+        return {k: v.spec for k, v in sorted(self.specs.items())}
+
+    def enabled(self) -> list[ModelSpec]:
+        return [s for s in self.all().values() if s.enabled]
+
+    def install(self, path: Path, *, replace: bool = False) -> ModelSpec:
+        """Validate a spec or export bundle and copy it into the workspace library."""
+        if self.workspace_models is None:
+            raise SpecError("no workspace to install into")
+        spec, meta = read_spec_file(path)  # hash + full validation before anything is stored
+        current = self.specs.get(spec.id)
+        if current is not None and current.origin == "workspace" and not replace:
+            if current.spec.content_hash() == spec.content_hash():
+                return spec
+            raise SpecError(
+                f"model {spec.id} is already installed (version {current.spec.version}); "
+                "use --replace to overwrite it"
+            )
+        data = bundle(spec)
+        if meta.get("exported_by"):
+            data["exported_by"] = meta["exported_by"]
+        data["imported_at"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.workspace_models.mkdir(parents=True, exist_ok=True)
+        target = self.workspace_models / f"{spec.id}.yaml"
+        tmp = target.with_suffix(".yaml.tmp")
+        tmp.write_text(dump_yaml(data), encoding="utf-8")
+        tmp.replace(target)
+        self.specs[spec.id] = LoadedSpec(spec, "workspace", target, data)
+        return spec

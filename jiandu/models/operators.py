@@ -1,0 +1,237 @@
+"""Operators: trusted code in the package that builds derived tables models read.
+
+An operator names its inputs and outputs and builds its outputs on an `Engine` (so it runs on
+DuckDB and Spark alike). `jiandu run` calls `update_derived` first, which runs the registered
+operators in order and skips one whose inputs have the same row counts as at its last build
+(canonical tables are insert-only, so equal counts mean equal data) unless an operator before it
+rebuilt one of its inputs.
+
+To add an operator (entity resolution, geofence stops, ...): write a class with the attributes
+of `Operator` and a ``run(engine) -> int``, declare its output tables in
+``jiandu/schema/derived.yaml`` and call ``register(MyOperator(), before="party_keys")``.
+
+Entity resolution plugs in without touching this file: when a table ``party_entities``
+(``doc_id, party_idx, entity_id``) exists, `PartyKeys` keys each party mention by its entity,
+and `PartyStats` counts by that key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from jiandu.engines.base import Engine
+from jiandu.models.store import rebuild_table
+from jiandu.schema.derived import derived_table
+
+ENTITY_TABLE = "party_entities"
+
+
+class Operator(Protocol):
+    """What `update_derived` needs to know about an operator."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Tables that must exist."""
+        ...
+    @property
+    def optional_inputs(self) -> tuple[str, ...]:
+        """Tables read when they exist (their presence changes the result)."""
+        ...
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Derived tables it (re)builds."""
+        ...
+
+    def run(self, engine: Engine) -> int:
+        """Build the outputs; return the rows written."""
+        ...
+
+
+# -- party keys --------------------------------------------------------------------
+
+# A masked person name (张某, 张某某, 李某1, 王××, 张3) says nothing about who it is: each such
+# mention gets its own key so that different 张某 are never counted as one plaintiff.
+MASKED = "regexp_matches(p.name, '某|×|＊|[*]|[xXｘＸ]{2}|○') OR (coalesce(p.kind, '') <> 'organization' AND regexp_matches(p.name, '[0-9０-９]'))"
+NORMALIZED = (
+    "replace(replace(replace(replace(trim(p.name), ' ', ''), '　', ''), '(', '（'), ')', '）')"
+)
+
+
+@dataclass(frozen=True)
+class PartyKeys:
+    """party_mentions: each party mention with the key that groups mentions of one party."""
+
+    name: str = "party_keys"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("parties",)
+    optional_inputs: tuple[str, ...] = (ENTITY_TABLE,)
+    outputs: tuple[str, ...] = ("party_mentions",)
+
+    def sql(self, with_entities: bool) -> str:
+        entity = "e.entity_id" if with_entities else "CAST(NULL AS VARCHAR)"
+        join = (
+            f"LEFT JOIN {ENTITY_TABLE} AS e ON e.doc_id = p.doc_id AND e.party_idx = p.party_idx"
+            if with_entities else ""
+        )
+        return f"""
+            SELECT p.doc_id, p.party_idx,
+                CASE WHEN {entity} IS NOT NULL THEN {entity}
+                     WHEN {MASKED} THEN 'masked:' || p.doc_id || ':' || CAST(p.party_idx AS VARCHAR)
+                     ELSE 'name:' || {NORMALIZED} END AS party_key,
+                CASE WHEN {entity} IS NOT NULL THEN 'entity'
+                     WHEN {MASKED} THEN 'masked' ELSE 'name' END AS key_source,
+                p.name, {NORMALIZED} AS normalized_name, p.kind, p.side, p.role,
+                p.span_start, p.span_end
+            FROM parties AS p {join}
+            WHERE p.name IS NOT NULL AND {NORMALIZED} <> ''
+        """
+
+    def run(self, engine: Engine) -> int:
+        return rebuild_table(engine, derived_table("party_mentions"), self.sql(engine.table_exists(ENTITY_TABLE)))
+
+
+# -- party lawsuit statistics --------------------------------------------------------
+
+PARTY_STATS_SQL = """
+WITH doc_flags AS (
+    SELECT doc_id,
+        max(CASE WHEN flag = 'withdrawal' AND value THEN 1 ELSE 0 END) AS withdrawal,
+        max(CASE WHEN flag = 'defendant_absent' AND value THEN 1 ELSE 0 END) AS default_judgment,
+        max(CASE WHEN flag = 'public_notice_service' AND value THEN 1 ELSE 0 END) AS public_notice,
+        max(CASE WHEN flag = 'mediation' AND value THEN 1 ELSE 0 END) AS mediation
+    FROM flags
+    GROUP BY doc_id
+),
+suits AS (
+    SELECT m.party_key, m.side, c.court, c.cause,
+        coalesce(c.case_year, year(c.filing_date)) AS year,
+        coalesce(c.case_number, m.doc_id) AS suit,
+        min(m.key_source) AS key_source,
+        min(m.normalized_name) AS party_name,
+        min(m.kind) AS party_kind,
+        count(DISTINCT m.doc_id) AS documents,
+        min(c.filing_date) AS first_filing_date,
+        max(c.filing_date) AS last_filing_date,
+        max(coalesce(f.withdrawal, 0)) AS withdrawal,
+        max(coalesce(f.default_judgment, 0)) AS default_judgment,
+        max(coalesce(f.public_notice, 0)) AS public_notice,
+        max(coalesce(f.mediation, 0)) AS mediation,
+        max(c.claimed_principal) AS claimed_principal
+    FROM party_mentions AS m
+    JOIN cases AS c ON c.doc_id = m.doc_id
+    LEFT JOIN doc_flags AS f ON f.doc_id = m.doc_id
+    GROUP BY m.party_key, m.side, c.court, c.cause, coalesce(c.case_year, year(c.filing_date)),
+        coalesce(c.case_number, m.doc_id)
+)
+SELECT party_key, min(key_source) AS key_source, min(party_name) AS party_name,
+    min(party_kind) AS party_kind, side, court, cause, year,
+    count(*) AS suits, sum(documents) AS documents,
+    min(first_filing_date) AS first_filing_date, max(last_filing_date) AS last_filing_date,
+    sum(withdrawal) AS withdrawals, sum(default_judgment) AS default_judgments,
+    sum(public_notice) AS public_notice, sum(mediation) AS mediations,
+    sum(claimed_principal) AS total_claimed_principal
+FROM suits
+GROUP BY party_key, side, court, cause, year
+"""
+
+
+@dataclass(frozen=True)
+class PartyStats:
+    """party_stats: suits per party key and side, by court, cause and year, with their flags."""
+
+    name: str = "party_stats"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("party_mentions", "cases", "flags")
+    optional_inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ("party_stats",)
+
+    def run(self, engine: Engine) -> int:
+        return rebuild_table(engine, derived_table("party_stats"), PARTY_STATS_SQL)
+
+
+# -- registry and driver -------------------------------------------------------------
+
+OPERATORS: list[Operator] = [PartyKeys(), PartyStats()]
+
+
+def register(operator: Operator, *, before: str | None = None) -> None:
+    """Add an operator (replacing one of the same name), optionally before another."""
+    OPERATORS[:] = [op for op in OPERATORS if op.name != operator.name]
+    if before is None:
+        OPERATORS.append(operator)
+        return
+    names = [op.name for op in OPERATORS]
+    if before not in names:
+        raise KeyError(f"no operator {before!r}; registered: {', '.join(names)}")
+    OPERATORS.insert(names.index(before), operator)
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorReport:
+    name: str
+    status: str  # built | up_to_date | skipped
+    rows: int | None
+    seconds: float
+    message: str = ""
+
+
+def _signature(engine: Engine, op: Operator) -> str:
+    counts = {t: engine.count(t) for t in op.inputs}
+    counts |= {t: engine.count(t) for t in op.optional_inputs if engine.table_exists(t)}
+    return json.dumps({"version": op.version, "counts": counts}, sort_keys=True)
+
+
+def _last_signature(engine: Engine, name: str) -> str | None:
+    if not engine.table_exists("operator_runs"):
+        return None
+    safe = name.replace("'", "''")
+    rows = engine.query(
+        f"SELECT inputs_signature FROM operator_runs WHERE operator = '{safe}' ORDER BY built_at DESC LIMIT 1"
+    ).to_pylist()
+    return str(rows[0]["inputs_signature"]) if rows else None
+
+
+def update_derived(
+    engine: Engine,
+    *,
+    run_id: str,
+    operators: Sequence[Operator] | None = None,
+    force: bool = False,
+) -> list[OperatorReport]:
+    """Bring derived tables up to date, in operator order; report what each operator did."""
+    engine.ensure_tables([derived_table("operator_runs")])
+    reports: list[OperatorReport] = []
+    rebuilt: set[str] = set()
+    for op in OPERATORS if operators is None else operators:
+        started = time.perf_counter()
+        missing = [t for t in op.inputs if not engine.table_exists(t)]
+        if missing:
+            reports.append(OperatorReport(op.name, "skipped", None, 0.0, f"missing input tables {missing}"))
+            continue
+        signature = _signature(engine, op)
+        upstream_changed = bool(rebuilt & set(op.inputs + op.optional_inputs))
+        outputs_exist = all(engine.table_exists(t) for t in op.outputs)
+        if not force and not upstream_changed and outputs_exist and _last_signature(engine, op.name) == signature:
+            reports.append(OperatorReport(op.name, "up_to_date", None, time.perf_counter() - started))
+            continue
+        rows = op.run(engine)
+        seconds = time.perf_counter() - started
+        rebuilt.update(op.outputs)
+        record = {
+            "operator": op.name, "version": op.version, "inputs_signature": signature,
+            "output_rows": rows, "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            "seconds": seconds, "run_id": run_id,
+        }
+        schema = derived_table("operator_runs")
+        engine.append(schema.name, schema.to_arrow([record]))
+        reports.append(OperatorReport(op.name, "built", rows, seconds))
+    return reports
