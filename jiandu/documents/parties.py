@@ -214,7 +214,8 @@ def _add_party(h: Header, seg: str, base: int, m: re.Match[str]) -> bool | None:
         return False
     if any(name.startswith(p.name) and len(name) > len(p.name) for p in h.parties):
         return None
-    if ("、" in name or len(name) > 8) and not _ORG_STRONG.search(name):
+    too_long = len(name) > (20 if "·" in name else 8)  # 努尔买买提·库尔班
+    if ("、" in name or too_long) and not _ORG_STRONG.search(name):
         return None
     orig = m.group("orig")
     original_role = None
