@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -22,6 +23,7 @@ def list_(
     ctx: typer.Context,
     reason: Annotated[str | None, typer.Option(help=f"Only this reason: {', '.join(REASON_CODES)}.")] = None,
     limit: Annotated[int, typer.Option(help="Rows to show (0: all).")] = 50,
+    fmt: Annotated[str, typer.Option("--format", help="table (for reading) or jsonl (for scripts).")] = "table",
 ) -> None:
     """List quarantined inputs with file, record, reason and where the bytes are kept."""
     st = state(ctx)
@@ -37,6 +39,10 @@ def list_(
             f"{where} ORDER BY quarantined_at, source, record_ref" + (f" LIMIT {int(limit)}" if limit else "")
         )
         rows = engine.query(sql).to_pylist()
+        if fmt == "jsonl":
+            for row in rows:
+                typer.echo(json.dumps(row, ensure_ascii=False))
+            return
         grid = Table(title=f"隔离区 Quarantine: {total} records" + (f" ({reason})" if reason else ""))
         for column in ("file", "record", "reason", "detail", "bytes", "kept at"):
             grid.add_column(column, overflow="fold")

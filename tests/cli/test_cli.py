@@ -58,8 +58,11 @@ def test_init_ingest_status_quarantine(tmp_path: Path) -> None:
     status = runner.invoke(app, ["--workspace", str(ws), "status"])
     assert status.exit_code == 0 and "documents" in status.output
     listing = runner.invoke(app, ["--workspace", str(ws), "quarantine", "list"])
-    assert listing.exit_code == 0
-    assert "bad.txt" in listing.output and "not_judgment" in listing.output
-    assert "ganxian_2015_gmerczd87.fields.json" in listing.output  # metadata only, no text field
+    assert listing.exit_code == 0 and "not_judgment" in listing.output
+    listing = runner.invoke(app, ["--workspace", str(ws), "quarantine", "list", "--format", "jsonl"])
+    rows = {Path(r["source"]).name: r for r in map(json.loads, listing.stdout.splitlines())}
+    assert rows["bad.txt"]["reason_code"] == "not_judgment"
+    # a metadata record with no text field is kept and named, not silently skipped
+    assert rows["ganxian_2015_gmerczd87.fields.json"]["reason_code"] == "missing_field"
     logs = list((ws / "logs").glob("*.log"))
     assert logs and "bad.txt" in logs[0].read_text(encoding="utf-8")

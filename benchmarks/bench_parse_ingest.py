@@ -1,0 +1,148 @@
+"""Parse and ingest throughput on a large corpus, with peak memory.
+
+    python benchmarks/bench_parse_ingest.py --documents 100000 [--source real|synth]
+
+`real` cycles the real public judgments in ../shared/data/real (civil full texts, CAIL2019
+private-lending excerpts, criminal judgments), making each copy a distinct document by
+appending a certification line with its number; `synth` uses the synthetic county generator.
+The corpus is written once as JSON lines shards (not timed), then:
+1. parse on one core (in this process),
+2. parse on all cores (a process pool, one batch per task),
+3. `jiandu ingest judgments` into a fresh DuckDB workspace (a subprocess; peak memory of its
+   whole process tree sampled from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.memory import run_measured  # noqa: E402
+from jiandu.documents import parse_document  # noqa: E402
+
+REAL = REPO.parent / "shared" / "data" / "real"
+SHARD = 10_000
+
+
+def real_texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REAL / "civil" / "full").glob("*.txt"))]
+    for name, field in (("civil/cail2019_scm_private_lending.jsonl", "text"), ("criminal/judge_criminal.jsonl", "full_text")):
+        with (REAL / name).open(encoding="utf-8") as handle:
+            texts += [json.loads(line)[field] for line in handle if line.strip()]
+    return texts
+
+
+def real_corpus(n: int) -> Iterator[str]:
+    texts = real_texts()
+    for i in range(n):
+        yield f"{texts[i % len(texts)]}\n本件与原本核对无异（{i // len(texts) + 1}）"
+
+
+def synth_corpus(n: int, workdir: Path) -> Iterator[str]:
+    from jiandu.synth import generate
+
+    out = workdir / "synth"
+    if not (out / "manifest.json").exists():
+        generate(out, seed=7, documents=n)
+    count = 0
+    for path in sorted((out / "documents").rglob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if count >= n:
+                    return
+                try:
+                    yield json.loads(line)["text"]
+                except (json.JSONDecodeError, KeyError):
+                    continue
+                count += 1
+
+
+def write_corpus(texts: Iterator[str], folder: Path) -> tuple[int, int]:
+    folder.mkdir(parents=True, exist_ok=True)
+    docs = size = 0
+    handle = None
+    for text in texts:
+        if docs % SHARD == 0:
+            if handle:
+                handle.close()
+            handle = (folder / f"part-{docs // SHARD:05d}.jsonl").open("w", encoding="utf-8")
+        handle.write(json.dumps({"id": docs, "text": text}, ensure_ascii=False) + "\n")
+        docs += 1
+        size += len(text.encode("utf-8"))
+    if handle:
+        handle.close()
+    return docs, size
+
+
+def load_texts(folder: Path, limit: int | None = None) -> list[str]:
+    texts: list[str] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                texts.append(json.loads(line)["text"])
+                if limit and len(texts) >= limit:
+                    return texts
+    return texts
+
+
+def _parse_all(texts: list[str]) -> int:
+    for text in texts:
+        parse_document(text)
+    return len(texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--source", choices=("real", "synth"), default="real")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/jiandu-bench"))
+    parser.add_argument("--single-core-sample", type=int, default=20_000, help="documents parsed on one core")
+    args = parser.parse_args()
+    cores = len(os.sched_getaffinity(0))
+    corpus = args.workdir / f"corpus-{args.source}-{args.documents}"
+    if not corpus.exists():
+        t = time.perf_counter()
+        texts = real_corpus(args.documents) if args.source == "real" else synth_corpus(args.documents, args.workdir)
+        docs, size = write_corpus(texts, corpus)
+        print(f"corpus: {docs} documents, {size / 1e6:.0f} MB in {time.perf_counter() - t:.0f} s -> {corpus}")
+    sample = load_texts(corpus, args.single_core_sample)
+    sample_mb = sum(len(t.encode("utf-8")) for t in sample) / 1e6
+    t = time.perf_counter()
+    _parse_all(sample)
+    one = time.perf_counter() - t
+    print(f"parse, 1 core:   {len(sample) / one:8.0f} docs/s  {sample_mb / one:6.1f} MB/s  ({len(sample)} docs)")
+
+    texts = load_texts(corpus)
+    total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    batches = [texts[i : i + 500] for i in range(0, len(texts), 500)]
+    t = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        parsed = sum(pool.map(_parse_all, batches))
+    allc = time.perf_counter() - t
+    print(f"parse, {cores} cores:  {parsed / allc:8.0f} docs/s  {total_mb / allc:6.1f} MB/s  ({parsed} docs)")
+    del texts, batches
+
+    workspace = args.workdir / "workspace"
+    shutil.rmtree(workspace, ignore_errors=True)
+    jiandu = str(Path(sys.executable).with_name("jiandu"))
+    env = dict(os.environ, JIANDU_HOME=str(workspace), COLUMNS="200")
+    seconds, peak_mb, output = run_measured([jiandu, "ingest", "judgments", str(corpus)], env)
+    print(f"ingest, {cores} cores: {parsed / seconds:8.0f} docs/s  "
+          f"{total_mb / seconds:6.1f} MB/s  peak memory {peak_mb} MiB  ({seconds:.0f} s)")
+    print(output.strip().splitlines()[-1] if output.strip() else "")
+    size = sum(p.stat().st_size for p in workspace.rglob("*") if p.is_file())
+    print(f"workspace size after ingest: {size / 1e6:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
