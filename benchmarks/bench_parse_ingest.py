@@ -36,7 +36,10 @@ SHARD = 10_000
 
 def real_texts() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((REAL / "civil" / "full").glob("*.txt"))]
-    for name, field in (("civil/cail2019_scm_private_lending.jsonl", "text"), ("criminal/judge_criminal.jsonl", "full_text")):
+    for name, field in (
+        ("civil/cail2019_scm_private_lending.jsonl", "text"),
+        ("criminal/judge_criminal.jsonl", "full_text"),
+    ):
         with (REAL / name).open(encoding="utf-8") as handle:
             texts += [json.loads(line)[field] for line in handle if line.strip()]
     return texts
@@ -102,7 +105,9 @@ def _parse_all(texts: list[str]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--source", choices=("real", "synth"), default="real")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/jiandu-bench"))
@@ -112,7 +117,11 @@ def main() -> None:
     corpus = args.workdir / f"corpus-{args.source}-{args.documents}"
     if not corpus.exists():
         t = time.perf_counter()
-        texts = real_corpus(args.documents) if args.source == "real" else synth_corpus(args.documents, args.workdir)
+        texts = (
+            real_corpus(args.documents)
+            if args.source == "real"
+            else synth_corpus(args.documents, args.workdir)
+        )
         docs, size = write_corpus(texts, corpus)
         print(f"corpus: {docs} documents, {size / 1e6:.0f} MB in {time.perf_counter() - t:.0f} s -> {corpus}")
     sample = load_texts(corpus, args.single_core_sample)
@@ -120,7 +129,9 @@ def main() -> None:
     t = time.perf_counter()
     _parse_all(sample)
     one = time.perf_counter() - t
-    print(f"parse, 1 core:   {len(sample) / one:8.0f} docs/s  {sample_mb / one:6.1f} MB/s  ({len(sample)} docs)")
+    print(
+        f"parse, 1 core:   {len(sample) / one:8.0f} docs/s  {sample_mb / one:6.1f} MB/s  ({len(sample)} docs)"
+    )
 
     texts = load_texts(corpus)
     total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
@@ -137,8 +148,10 @@ def main() -> None:
     jiandu = str(Path(sys.executable).with_name("jiandu"))
     env = dict(os.environ, JIANDU_HOME=str(workspace), COLUMNS="200")
     seconds, peak_mb, output = run_measured([jiandu, "ingest", "judgments", str(corpus)], env)
-    print(f"ingest, {cores} cores: {parsed / seconds:8.0f} docs/s  "
-          f"{total_mb / seconds:6.1f} MB/s  peak memory {peak_mb} MiB  ({seconds:.0f} s)")
+    print(
+        f"ingest, {cores} cores: {parsed / seconds:8.0f} docs/s  "
+        f"{total_mb / seconds:6.1f} MB/s  peak memory {peak_mb} MiB  ({seconds:.0f} s)"
+    )
     print(output.strip().splitlines()[-1] if output.strip() else "")
     size = sum(p.stat().st_size for p in workspace.rglob("*") if p.is_file())
     print(f"workspace size after ingest: {size / 1e6:.0f} MB")

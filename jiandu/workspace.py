@@ -69,7 +69,9 @@ class Workspace:
             folder.mkdir(parents=True, exist_ok=True)
         if not existed:
             config = {"engine": engine, "spark_master": spark_master}
-            self.config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+            self.config_path.write_text(
+                yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
+            )
         return not existed
 
     def config(self) -> dict[str, object]:
@@ -77,7 +79,9 @@ class Workspace:
             raise WorkspaceError(f"no workspace at {self.root}; run `jiandu init` first")
         data = yaml.safe_load(self.config_path.read_text(encoding="utf-8")) or {}
         if not isinstance(data, dict) or data.get("engine") not in ENGINES:
-            raise WorkspaceError(f"{self.config_path}: 'engine' must be one of {', '.join(ENGINES)}")
+            raise WorkspaceError(
+                f"{self.config_path}: 'engine' must be one of {', '.join(ENGINES)}"
+            )
         return data
 
     def open_engine(self, engine: str | None = None) -> Engine:

@@ -27,8 +27,12 @@ def print_report(report: IngestReport) -> None:
     grid.add_column("docs/s", justify="right")
     rate = report.read / report.seconds if report.seconds else 0.0
     grid.add_row(
-        str(report.read), str(report.parsed), str(report.duplicates), str(report.quarantined),
-        f"{report.seconds:.1f}", f"{rate:.0f}",
+        str(report.read),
+        str(report.parsed),
+        str(report.duplicates),
+        str(report.quarantined),
+        f"{report.seconds:.1f}",
+        f"{rate:.0f}",
     )
     console.print(grid)
     if report.by_type:
@@ -50,12 +54,19 @@ def print_report(report: IngestReport) -> None:
 @app.command("judgments")
 def judgments(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders: .txt .html .json .jsonl .zip.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files and folders: .txt .html .json .jsonl .zip.")
+    ],
     text_field: Annotated[
         list[str] | None,
-        typer.Option("--text-field", help=f"JSON field holding the text (repeatable; default {', '.join(DEFAULT_TEXT_FIELDS)})."),
+        typer.Option(
+            "--text-field",
+            help=f"JSON field holding the text (repeatable; default {', '.join(DEFAULT_TEXT_FIELDS)}).",
+        ),
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Parsing processes (default: all cores).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Parsing processes (default: all cores).")
+    ] = None,
     batch_size: Annotated[int, typer.Option(help="Documents per parsing batch.")] = 400,
 ) -> None:
     """Parse court documents and store them in the canonical tables (idempotent)."""
@@ -66,8 +77,12 @@ def judgments(
     engine = st.open_engine()
     try:
         with Progress(
-            SpinnerColumn(), TextColumn("[bold]导入裁判文书[/bold] {task.description}"), BarColumn(),
-            TimeElapsedColumn(), console=console, transient=False,
+            SpinnerColumn(),
+            TextColumn("[bold]导入裁判文书[/bold] {task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
         ) as progress:
             task = progress.add_task("", total=None)
 
@@ -79,9 +94,14 @@ def judgments(
                 )
 
             report = ingest_judgments(
-                engine, st.workspace.quarantine_dir, paths,
+                engine,
+                st.workspace.quarantine_dir,
+                paths,
                 text_fields=tuple(text_field) if text_field else DEFAULT_TEXT_FIELDS,
-                workers=workers, batch_size=batch_size, on_progress=show, run_id=run_id,
+                workers=workers,
+                batch_size=batch_size,
+                on_progress=show,
+                run_id=run_id,
             )
             progress.update(task, total=1, completed=1)
         print_report(report)

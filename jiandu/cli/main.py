@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from jiandu import __version__
-from jiandu.cli import ingest_cmd, parse_cmd, quarantine_cmd, workspace_cmd
+from jiandu.cli import (
+    clues_cmd,
+    evaluate_cmd,
+    ingest_cmd,
+    models_cmd,
+    parse_cmd,
+    quarantine_cmd,
+    run_cmd,
+    workspace_cmd,
+)
 from jiandu.cli.context import CliState
 from jiandu.workspace import Workspace
 
@@ -32,7 +41,11 @@ def main(
     ctx: typer.Context,
     workspace: Annotated[
         Path | None,
-        typer.Option("--workspace", "-w", help="Workspace folder (default: $JIANDU_HOME or ./jiandu-workspace)."),
+        typer.Option(
+            "--workspace",
+            "-w",
+            help="Workspace folder (default: $JIANDU_HOME, else ./jiandu-workspace).",
+        ),
     ] = None,
     engine: Annotated[
         str | None, typer.Option("--engine", help="Analytic engine for this command: duckdb or spark.")
@@ -49,6 +62,10 @@ workspace_cmd.register(app)
 parse_cmd.register(app)
 app.add_typer(ingest_cmd.app, name="ingest", help="Load source data into the workspace (judgments, ...).")
 app.add_typer(quarantine_cmd.app, name="quarantine", help="Inspect inputs that were rejected, with reasons.")
+app.add_typer(models_cmd.app, name="models", help="Supervision models: list, show, export, import.")
+run_cmd.register(app)
+app.add_typer(clues_cmd.app, name="clues", help="Clues pushed by models: list, show, export.")
+evaluate_cmd.register(app)
 
 if __name__ == "__main__":
     app()

@@ -18,7 +18,8 @@ from jiandu.ingest.worker import text_of
 def parse(
     file: Annotated[Path, typer.Argument(help="A .txt, .html, .json, .jsonl or .zip file.")],
     text_field: Annotated[
-        list[str] | None, typer.Option("--text-field", help="JSON field holding the text (repeatable).")
+        list[str] | None,
+        typer.Option("--text-field", help="JSON field holding the text (repeatable)."),
     ] = None,
     pretty: Annotated[bool, typer.Option(help="Indent the JSON for reading.")] = False,
 ) -> None:

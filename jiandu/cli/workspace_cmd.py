@@ -14,9 +14,12 @@ from jiandu.workspace import WorkspaceError
 
 def init(
     ctx: typer.Context,
-    engine: Annotated[str, typer.Option(help="Default analytic engine: duckdb or spark.")] = "duckdb",
+    engine: Annotated[
+        str, typer.Option(help="Default analytic engine: duckdb or spark.")
+    ] = "duckdb",
     spark_master: Annotated[
-        str | None, typer.Option(help="Spark master URL (default local[*]) when the engine is spark.")
+        str | None,
+        typer.Option(help="Spark master URL (default local[*]) when the engine is spark."),
     ] = None,
 ) -> None:
     """Create a workspace folder: analytic store, quarantine, logs, reports."""

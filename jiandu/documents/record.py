@@ -37,7 +37,9 @@ Span = list[int]  # [start, end)
 class Party:
     role: str  # as written: 原告, 被告, 第三人, 上诉人, 被上诉人, 申请执行人, 被执行人, 公诉机关, 被告人 ...
     name: str
-    side: str | None = None  # plaintiff | defendant | third_party | prosecution | applicant | respondent
+    side: str | None = (
+        None  # plaintiff | defendant | third_party | prosecution | applicant | respondent
+    )
     kind: str | None = None  # person | organization
     gender: str | None = None  # 男 | 女
     birth_date: str | None = None  # ISO date
@@ -94,7 +96,9 @@ class JudgmentRecord:
     title: str | None = None
     case_number: str | None = None  # full-width brackets （2018）赣0429民初914号
     case_year: int | None = None
-    case_type_code: str | None = None  # 民初 | 民终 | 执 | 执恢 | 刑初 ... (old style: 民初字 -> 民初)
+    case_type_code: str | None = (
+        None  # 民初 | 民终 | 执 | 执恢 | 刑初 ... (old style: 民初字 -> 民初)
+    )
     court: str | None = None
     cause: str | list[str] | None = None  # civil: 民间借贷纠纷; criminal: list of charges
     trial_procedure: str | None = None  # first_instance | second_instance | retrial | execution

@@ -12,7 +12,11 @@ from charset_normalizer import from_bytes
 
 from jiandu.ingest.rejection import Rejection
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _MIN_PLAUSIBLE = 0.85  # share of characters that must be CJK, ASCII printable or CJK punctuation
 
 
@@ -46,7 +50,7 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Return ``(text, encoding)`` or raise `Rejection` with reason empty/binary/undecodable/truncated."""
+    """Return ``(text, encoding)``; raise `Rejection` (empty, binary, undecodable, truncated)."""
     if not data.strip():
         raise Rejection("empty", "no content (empty or whitespace only)")
     for bom, encoding in _BOMS:
@@ -54,7 +58,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise Rejection("undecodable", f"{encoding} byte-order mark but invalid bytes: {exc}") from None
+                raise Rejection(
+                    "undecodable", f"{encoding} byte-order mark but invalid bytes: {exc}"
+                ) from None
     if looks_binary(data):
         raise Rejection("binary", "binary content (NUL or control bytes), not a text document")
     try:

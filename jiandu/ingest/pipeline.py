@@ -21,7 +21,13 @@ from typing import Any
 from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine
 from jiandu.ingest.rows import CHILD_TABLES
-from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS, Limits, RawRecord, RejectedRecord, read_inputs
+from jiandu.ingest.sources import (
+    DEFAULT_TEXT_FIELDS,
+    Limits,
+    RawRecord,
+    RejectedRecord,
+    read_inputs,
+)
 from jiandu.ingest.worker import ParsedDocument, process_batch
 from jiandu.schema import canonical_tables, table
 
@@ -47,7 +53,9 @@ def new_run_id(prefix: str = "ingest") -> str:
     return f"{prefix}-{stamp}-{uuid.uuid4().hex[:6]}"
 
 
-def _batches(items: Iterable[RawRecord | RejectedRecord], size: int) -> Iterator[tuple[list[RawRecord], list[RejectedRecord]]]:
+def _batches(
+    items: Iterable[RawRecord | RejectedRecord], size: int
+) -> Iterator[tuple[list[RawRecord], list[RejectedRecord]]]:
     raw: list[RawRecord] = []
     rejected: list[RejectedRecord] = []
     for item in items:
@@ -92,7 +100,9 @@ class _Store:
             fresh.append(doc)
         if not fresh:
             return
-        documents = [{**doc.document, "ingested_at": now, "ingest_run_id": self.report.run_id} for doc in fresh]
+        documents = [
+            {**doc.document, "ingested_at": now, "ingest_run_id": self.report.run_id} for doc in fresh
+        ]
         self.engine.append("documents", self.schemas["documents"].to_arrow(documents))
         for name in CHILD_TABLES:
             rows: list[dict[str, Any]] = [row for doc in fresh for row in doc.rows[name]]
@@ -107,14 +117,23 @@ class _Store:
             return
         rows = [quarantine.keep(item, self.quarantine_dir, self.report.run_id, now) for item in rejected]
         for item in rejected:
-            log.warning("quarantined %s [%s]: %s (%s)", item.source, item.record_ref or "-", item.reason, item.code)
+            log.warning(
+                "quarantined %s [%s]: %s (%s)",
+                item.source,
+                item.record_ref or "-",
+                item.reason,
+                item.code,
+            )
             self.report.reasons[item.code] += 1
         self.report.quarantined += len(rejected)
         self.engine.insert_new(self.schemas["quarantine"], self.schemas["quarantine"].to_arrow(rows))
 
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    return max(
+        1,
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
+    )
 
 
 def ingest_judgments(
@@ -140,7 +159,7 @@ def ingest_judgments(
     def handle(raw: list[RawRecord], rejected: list[RejectedRecord], results: list[Result]) -> None:
         report.read += len(raw) + len(rejected)
         report.input_bytes += sum(r.size for r in raw)
-        store.write(list(rejected) + results)
+        store.write([*rejected, *results])
         if on_progress:
             on_progress(report)
 
@@ -161,9 +180,21 @@ def ingest_judgments(
                 handle(done_raw, done_rejected, future.result())
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report.seconds = (finished - started).total_seconds()
-    engine.append("ingest_runs", table("ingest_runs").to_arrow([{
-        "run_id": report.run_id, "started_at": started, "finished_at": finished,
-        "paths": " ".join(str(p) for p in paths), "read": report.read, "parsed": report.parsed,
-        "duplicates": report.duplicates, "quarantined": report.quarantined,
-    }]))
+    engine.append(
+        "ingest_runs",
+        table("ingest_runs").to_arrow(
+            [
+                {
+                    "run_id": report.run_id,
+                    "started_at": started,
+                    "finished_at": finished,
+                    "paths": " ".join(str(p) for p in paths),
+                    "read": report.read,
+                    "parsed": report.parsed,
+                    "duplicates": report.duplicates,
+                    "quarantined": report.quarantined,
+                }
+            ]
+        ),
+    )
     return report

@@ -75,7 +75,9 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def read_inputs(
-    paths: Iterable[Path], text_fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS, limits: Limits | None = None
+    paths: Iterable[Path],
+    text_fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS,
+    limits: Limits | None = None,
 ) -> Iterator[Item]:
     """Yield every record (or rejection) found under ``paths``."""
     limits = limits or Limits()
@@ -95,12 +97,20 @@ def read_inputs(
                     with path.open("rb") as handle:
                         yield from _read_jsonl(handle, source, "", text_fields, limits)
                 elif size > cap:
-                    yield RejectedRecord(source, "", "oversized", f"{size} bytes exceeds the limit of {cap}", _head(path))
+                    yield RejectedRecord(
+                        source,
+                        "",
+                        "oversized",
+                        f"{size} bytes exceeds the limit of {cap}",
+                        _head(path),
+                    )
                 else:
                     yield from _read_blob(path.read_bytes(), source, "", suffix, text_fields, limits)
             else:
                 yield RejectedRecord(
-                    source, "", "unsupported",
+                    source,
+                    "",
+                    "unsupported",
                     f"file type {suffix or '(none)'} is not a judgment format (.txt .html .json .jsonl .zip)",
                     _head(path),
                 )
@@ -123,7 +133,11 @@ def _read_blob(
     if suffix in TEXT_SUFFIXES:
         if len(data) > limits.max_document_bytes:
             yield RejectedRecord(
-                source, ref, "oversized", f"{len(data)} bytes exceeds the limit of {limits.max_document_bytes}", data[:65536]
+                source,
+                ref,
+                "oversized",
+                f"{len(data)} bytes exceeds the limit of {limits.max_document_bytes}",
+                data[:65536],
             )
         else:
             yield RawRecord(source, ref, TEXT_SUFFIXES[suffix], len(data), data=data)
@@ -132,7 +146,13 @@ def _read_blob(
     elif suffix in {".jsonl", ".ndjson"}:
         yield from _read_jsonl(io.BytesIO(data), source, ref, text_fields, limits)
     else:
-        yield RejectedRecord(source, ref, "unsupported", f"file type {suffix or '(none)'} is not a judgment format", data[:65536])
+        yield RejectedRecord(
+            source,
+            ref,
+            "unsupported",
+            f"file type {suffix or '(none)'} is not a judgment format",
+            data[:65536],
+        )
 
 
 def _join(ref: str, part: str) -> str:
@@ -140,10 +160,19 @@ def _join(ref: str, part: str) -> str:
 
 
 def _record_from_obj(
-    obj: object, source: str, ref: str, fmt: str, encoding: str, text_fields: tuple[str, ...], limits: Limits, raw: bytes
+    obj: object,
+    source: str,
+    ref: str,
+    fmt: str,
+    encoding: str,
+    text_fields: tuple[str, ...],
+    limits: Limits,
+    raw: bytes,
 ) -> Item:
     if not isinstance(obj, dict):
-        return RejectedRecord(source, ref, "bad_json", f"expected a JSON object, found {type(obj).__name__}", raw)
+        return RejectedRecord(
+            source, ref, "bad_json", f"expected a JSON object, found {type(obj).__name__}", raw
+        )
     if "id" in obj and isinstance(obj["id"], str | int):
         ref = _join(ref, f"(id={obj['id']})")
     for field in text_fields:
@@ -152,15 +181,25 @@ def _record_from_obj(
             size = len(value.encode("utf-8"))
             if size > limits.max_document_bytes:
                 return RejectedRecord(
-                    source, ref, "oversized", f"field {field!r} holds {size} bytes, limit {limits.max_document_bytes}", raw[:65536]
+                    source,
+                    ref,
+                    "oversized",
+                    f"field {field!r} holds {size} bytes, limit {limits.max_document_bytes}",
+                    raw[:65536],
                 )
             return RawRecord(source, ref, fmt, size, text=value, encoding=encoding)
     return RejectedRecord(
-        source, ref, "missing_field", f"no text field (looked for {', '.join(text_fields)})", raw[:65536]
+        source,
+        ref,
+        "missing_field",
+        f"no text field (looked for {', '.join(text_fields)})",
+        raw[:65536],
     )
 
 
-def _read_json(data: bytes, source: str, ref: str, text_fields: tuple[str, ...], limits: Limits) -> Iterator[Item]:
+def _read_json(
+    data: bytes, source: str, ref: str, text_fields: tuple[str, ...], limits: Limits
+) -> Iterator[Item]:
     try:
         text, encoding = decode_bytes(data)
     except Rejection as rejection:
@@ -170,12 +209,24 @@ def _read_json(data: bytes, source: str, ref: str, text_fields: tuple[str, ...],
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         code = "truncated" if exc.pos >= len(text.rstrip()) - 1 else "bad_json"
-        yield RejectedRecord(source, ref, code, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", data[:65536])
+        yield RejectedRecord(
+            source,
+            ref,
+            code,
+            f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+            data[:65536],
+        )
         return
     if isinstance(obj, list):
         for index, item in enumerate(obj):
             yield _record_from_obj(
-                item, source, _join(ref, f"[{index}]"), "json", encoding, text_fields, limits,
+                item,
+                source,
+                _join(ref, f"[{index}]"),
+                "json",
+                encoding,
+                text_fields,
+                limits,
                 json.dumps(item, ensure_ascii=False).encode("utf-8"),
             )
     else:
@@ -183,7 +234,11 @@ def _read_json(data: bytes, source: str, ref: str, text_fields: tuple[str, ...],
 
 
 def _read_jsonl(
-    handle: io.BufferedIOBase | io.BytesIO, source: str, ref: str, text_fields: tuple[str, ...], limits: Limits
+    handle: io.BufferedIOBase | io.BytesIO,
+    source: str,
+    ref: str,
+    text_fields: tuple[str, ...],
+    limits: Limits,
 ) -> Iterator[Item]:
     for number, line in enumerate(handle, start=1):
         line_ref = _join(ref, f"line {number}")
@@ -191,7 +246,11 @@ def _read_jsonl(
             continue  # blank separator lines are layout, not records
         if len(line) > limits.max_document_bytes:
             yield RejectedRecord(
-                source, line_ref, "oversized", f"line of {len(line)} bytes exceeds the limit of {limits.max_document_bytes}", line[:65536]
+                source,
+                line_ref,
+                "oversized",
+                f"line of {len(line)} bytes exceeds the limit of {limits.max_document_bytes}",
+                line[:65536],
             )
             continue
         try:
@@ -202,8 +261,12 @@ def _read_jsonl(
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            code = "truncated" if not line.endswith(b"\n") and exc.pos >= len(text.rstrip()) - 1 else "bad_json"
-            yield RejectedRecord(source, line_ref, code, f"invalid JSON at column {exc.colno}: {exc.msg}", line)
+            code = (
+                "truncated" if not line.endswith(b"\n") and exc.pos >= len(text.rstrip()) - 1 else "bad_json"
+            )
+            yield RejectedRecord(
+                source, line_ref, code, f"invalid JSON at column {exc.colno}: {exc.msg}", line
+            )
             continue
         yield _record_from_obj(obj, source, line_ref, "jsonl", encoding, text_fields, limits, line)
 
@@ -223,14 +286,22 @@ def _read_zip(path: Path, text_fields: tuple[str, ...], limits: Limits) -> Itera
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        yield RejectedRecord(source, "", "truncated" if "truncated" in str(exc) else "unreadable", f"not a readable zip archive: {exc}", _head(path))
+        yield RejectedRecord(
+            source,
+            "",
+            "truncated" if "truncated" in str(exc) else "unreadable",
+            f"not a readable zip archive: {exc}",
+            _head(path),
+        )
         return
     with archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
         declared = sum(info.file_size for info in infos)
         if len(infos) > limits.max_zip_members or declared > limits.max_zip_total_bytes:
             yield RejectedRecord(
-                source, "", "zip_limit",
+                source,
+                "",
+                "zip_limit",
                 f"archive would unpack to {len(infos)} files and {declared} bytes; limits are "
                 f"{limits.max_zip_members} files and {limits.max_zip_total_bytes} bytes",
                 _head(path),
@@ -248,8 +319,12 @@ def _read_zip(path: Path, text_fields: tuple[str, ...], limits: Limits) -> Itera
                 continue
             if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio:
                 yield RejectedRecord(
-                    source, ref, "zip_limit",
-                    f"compression ratio {info.file_size / info.compress_size:.0f} exceeds {limits.max_zip_ratio:.0f}", b"",
+                    source,
+                    ref,
+                    "zip_limit",
+                    f"compression ratio {info.file_size / info.compress_size:.0f} "
+                    f"exceeds {limits.max_zip_ratio:.0f}",
+                    b"",
                 )
                 continue
             cap = limits.max_container_bytes if suffix == ".json" else limits.max_document_bytes
@@ -263,9 +338,21 @@ def _read_zip(path: Path, text_fields: tuple[str, ...], limits: Limits) -> Itera
                 continue
             unpacked += len(data)
             if unpacked > limits.max_zip_total_bytes:
-                yield RejectedRecord(source, ref, "zip_limit", f"archive unpacks beyond {limits.max_zip_total_bytes} bytes", b"")
+                yield RejectedRecord(
+                    source,
+                    ref,
+                    "zip_limit",
+                    f"archive unpacks beyond {limits.max_zip_total_bytes} bytes",
+                    b"",
+                )
                 return
             if len(data) > cap:
-                yield RejectedRecord(source, ref, "oversized", f"member exceeds the limit of {cap} bytes", data[:65536])
+                yield RejectedRecord(
+                    source,
+                    ref,
+                    "oversized",
+                    f"member exceeds the limit of {cap} bytes",
+                    data[:65536],
+                )
                 continue
             yield from _read_blob(data, source, ref, suffix, text_fields, limits)

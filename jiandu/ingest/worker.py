@@ -38,7 +38,9 @@ def text_of(raw: RawRecord) -> tuple[str, str]:
 def _check_complete(record: JudgmentRecord) -> None:
     """A document with a heading but no signature block was cut off."""
     if not record.is_judgment:
-        raise Rejection("not_judgment", "text is not a court document (no court, document type or party roles)")
+        raise Rejection(
+            "not_judgment", "text is not a court document (no court, document type or party roles)"
+        )
     has_heading = record.court is not None and record.doc_type is not None
     has_end = record.judgment_date is not None or bool(record.judges) or bool(record.clerks)
     if has_heading and not has_end:
@@ -55,7 +57,9 @@ def process_record(raw: RawRecord) -> ParsedDocument | RejectedRecord:
     except Rejection as rejection:
         return RejectedRecord.of(raw.source, raw.record_ref, rejection, sample)
     except Exception as exc:  # a parser bug must not stop a run; keep the input and the error
-        return RejectedRecord(raw.source, raw.record_ref, "parse_error", f"{type(exc).__name__}: {exc}", sample)
+        return RejectedRecord(
+            raw.source, raw.record_ref, "parse_error", f"{type(exc).__name__}: {exc}", sample
+        )
     doc_id = document_id(text)
     document = {
         "doc_id": doc_id,

@@ -26,9 +26,22 @@ def test_parse_prints_the_contract() -> None:
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     for key in (
-        "doc_type", "case_number", "court", "cause", "trial_procedure", "filing_date", "judgment_date",
-        "parties", "legal_representatives", "agents", "defendant_absent", "public_notice_service",
-        "claimed_principal", "judges", "clerks", "spans",
+        "doc_type",
+        "case_number",
+        "court",
+        "cause",
+        "trial_procedure",
+        "filing_date",
+        "judgment_date",
+        "parties",
+        "legal_representatives",
+        "agents",
+        "defendant_absent",
+        "public_notice_service",
+        "claimed_principal",
+        "judges",
+        "clerks",
+        "spans",
     ):
         assert key in record, key
     assert record["case_number"] == "（2018）赣0429民初914号"
@@ -51,7 +64,17 @@ def test_init_ingest_status_quarantine(tmp_path: Path) -> None:
     assert runner.invoke(app, ["--workspace", str(ws), "init"]).exit_code == 0
     assert (ws / "workspace.yaml").is_file() and (ws / "jiandu.duckdb").is_file()
     result = runner.invoke(
-        app, ["--workspace", str(ws), "ingest", "judgments", str(CIVIL_FULL), str(bad), "--workers", "1"]
+        app,
+        [
+            "--workspace",
+            str(ws),
+            "ingest",
+            "judgments",
+            str(CIVIL_FULL),
+            str(bad),
+            "--workers",
+            "1",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "quarantined" in result.output
@@ -59,7 +82,9 @@ def test_init_ingest_status_quarantine(tmp_path: Path) -> None:
     assert status.exit_code == 0 and "documents" in status.output
     listing = runner.invoke(app, ["--workspace", str(ws), "quarantine", "list"])
     assert listing.exit_code == 0 and "not_judgment" in listing.output
-    listing = runner.invoke(app, ["--workspace", str(ws), "quarantine", "list", "--format", "jsonl"])
+    listing = runner.invoke(
+        app, ["--workspace", str(ws), "quarantine", "list", "--format", "jsonl"]
+    )
     rows = {Path(r["source"]).name: r for r in map(json.loads, listing.stdout.splitlines())}
     assert rows["bad.txt"]["reason_code"] == "not_judgment"
     # a metadata record with no text field is kept and named, not silently skipped

@@ -17,10 +17,7 @@ def resolve(rec: JudgmentRecord, path: str) -> Any:
         return getattr(rec, parts[1])
     value: Any = rec
     for part in parts:
-        if part.isdigit():
-            value = value[int(part)]
-        else:
-            value = getattr(value, "for_" if part == "for" else part)
+        value = value[int(part)] if part.isdigit() else getattr(value, "for_" if part == "for" else part)
     return value
 
 

@@ -16,7 +16,11 @@ PAGE = """<!DOCTYPE html><html><head><title>裁判文书</title>
 def test_visible_text_only() -> None:
     text = html_to_text(PAGE)
     assert "caseinfo" not in text and "font-size" not in text and "<" not in text
-    assert text.splitlines()[:3] == ["江西省湖口县人民法院", "民 事 判 决 书", "（2018）赣0429民初914号"]
+    assert text.splitlines()[:3] == [
+        "江西省湖口县人民法院",
+        "民 事 判 决 书",
+        "（2018）赣0429民初914号",
+    ]
     assert "原告马玉兰，女" in text  # inline markup does not break a line
 
 

@@ -20,7 +20,9 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
     (folder / "truncated.txt").write_text(hukou[: len(hukou) // 2], encoding="utf-8")
-    (folder / "news.txt").write_text("今日天气晴，气温十五度。市民纷纷外出踏青，公园游客众多。" * 5, encoding="utf-8")
+    (folder / "news.txt").write_text(
+        "今日天气晴，气温十五度。市民纷纷外出踏青，公园游客众多。" * 5, encoding="utf-8"
+    )
     (folder / "garbled.txt").write_bytes(bytes(range(0x80, 0x100)) * 30)
     (folder / "bad.jsonl").write_text('{"text": 1}\n{oops\n', encoding="utf-8")
     return {
@@ -61,7 +63,9 @@ def test_ingest_real_documents_and_bad_input(engine: Engine, tmp_path: Path) -> 
     assert report.read == report.parsed + report.duplicates + report.quarantined
     assert engine.count("documents") == 5
 
-    rows = engine.query("SELECT source, record_ref, reason_code, reason, stored_path FROM quarantine").to_pylist()
+    rows = engine.query(
+        "SELECT source, record_ref, reason_code, reason, stored_path FROM quarantine"
+    ).to_pylist()
     by_file: dict[str, set[str]] = {}
     for row in rows:
         by_file.setdefault(Path(row["source"]).name, set()).add(row["reason_code"])
@@ -72,12 +76,16 @@ def test_ingest_real_documents_and_bad_input(engine: Engine, tmp_path: Path) -> 
 
     cases = {r["case_number"]: r for r in engine.query("SELECT * FROM cases").to_pylist()}
     assert set(cases) == {
-        "（2018）赣0429民初914号", "（2016）皖0111民初3584号", "（2014）庆城民初字第833号",
-        "（2009）萧民二初字第33号", "（2015）赣民二初字第87号",
+        "（2018）赣0429民初914号",
+        "（2016）皖0111民初3584号",
+        "（2014）庆城民初字第833号",
+        "（2009）萧民二初字第33号",
+        "（2015）赣民二初字第87号",
     }
     assert str(cases["（2018）赣0429民初914号"]["filing_date"]) == "2018-09-17"
     parties = engine.query(
-        "SELECT p.name, p.role, p.span_start, p.span_end, d.text FROM parties p JOIN documents d USING (doc_id)"
+        "SELECT p.name, p.role, p.span_start, p.span_end, d.text "
+        "FROM parties p JOIN documents d USING (doc_id)"
     ).to_pylist()
     assert {("马玉兰", "原告"), ("吴兰兵", "被告"), ("俄克学", "被告"), ("姚承伟", "被告")} <= {
         (p["name"], p["role"]) for p in parties
@@ -98,8 +106,12 @@ def test_ingest_real_documents_and_bad_input(engine: Engine, tmp_path: Path) -> 
 def test_parallel_ingest_matches_serial(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
     texts = [p.read_text(encoding="utf-8") for p in sorted(CIVIL_FULL.glob("*.txt"))]
-    path.write_text("\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts * 3)))
+    path.write_text(
+        "\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts * 3))
+    )
     report = ingest_judgments(engine, tmp_path / "q", [path], workers=2, batch_size=2)
     assert (report.read, report.parsed, report.duplicates, report.quarantined) == (15, 5, 10, 0)
-    ids = engine.query("SELECT record_ref FROM documents ORDER BY record_ref").column("record_ref").to_pylist()
+    ids = (
+        engine.query("SELECT record_ref FROM documents ORDER BY record_ref").column("record_ref").to_pylist()
+    )
     assert ids == [f"line {i + 1} (id={i})" for i in range(5)]  # the first occurrence is kept
