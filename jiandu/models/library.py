@@ -67,7 +67,9 @@ def unbundle(data: dict[str, Any], *, source: str) -> tuple[ModelSpec, dict[str,
     return spec, {k: v for k, v in data.items() if k != "spec"}
 
 
-def bundle(spec: ModelSpec, *, office: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def bundle(
+    spec: ModelSpec, *, office: str | None = None, now: dt.datetime | None = None
+) -> dict[str, Any]:
     """The export form of a spec."""
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     exported_by: dict[str, Any] = {"software": f"jiandu {__version__}", "exported_at": when}
@@ -113,7 +115,9 @@ class Library:
         try:
             return self.specs[model_id].spec
         except KeyError:
-            raise KeyError(f"no model {model_id!r}; installed: {', '.join(sorted(self.specs)) or '(none)'}") from None
+            raise KeyError(
+                f"no model {model_id!r}; installed: {', '.join(sorted(self.specs)) or '(none)'}"
+            ) from None
 
     def all(self) -> dict[str, ModelSpec]:
         return {k: v.spec for k, v in sorted(self.specs.items())}

@@ -42,10 +42,12 @@ class Operator(Protocol):
     def inputs(self) -> tuple[str, ...]:
         """Tables that must exist."""
         ...
+
     @property
     def optional_inputs(self) -> tuple[str, ...]:
         """Tables read when they exist (their presence changes the result)."""
         ...
+
     @property
     def outputs(self) -> tuple[str, ...]:
         """Derived tables it (re)builds."""
@@ -60,7 +62,10 @@ class Operator(Protocol):
 
 # A masked person name (张某, 张某某, 李某1, 王××, 张3) says nothing about who it is: each such
 # mention gets its own key so that different 张某 are never counted as one plaintiff.
-MASKED = "regexp_matches(p.name, '某|×|＊|[*]|[xXｘＸ]{2}|○') OR (coalesce(p.kind, '') <> 'organization' AND regexp_matches(p.name, '[0-9０-９]'))"
+MASKED = (
+    "regexp_matches(p.name, '某|×|＊|[*]|[xXｘＸ]{2}|○') OR (coalesce(p.kind, '') <> "
+    "'organization' AND regexp_matches(p.name, '[0-9０-９]'))"
+)
 NORMALIZED = (
     "replace(replace(replace(replace(trim(p.name), ' ', ''), '　', ''), '(', '（'), ')', '）')"
 )
@@ -80,7 +85,8 @@ class PartyKeys:
         entity = "e.entity_id" if with_entities else "CAST(NULL AS VARCHAR)"
         join = (
             f"LEFT JOIN {ENTITY_TABLE} AS e ON e.doc_id = p.doc_id AND e.party_idx = p.party_idx"
-            if with_entities else ""
+            if with_entities
+            else ""
         )
         return f"""
             SELECT p.doc_id, p.party_idx,
@@ -96,7 +102,9 @@ class PartyKeys:
         """
 
     def run(self, engine: Engine) -> int:
-        return rebuild_table(engine, derived_table("party_mentions"), self.sql(engine.table_exists(ENTITY_TABLE)))
+        return rebuild_table(
+            engine, derived_table("party_mentions"), self.sql(engine.table_exists(ENTITY_TABLE))
+        )
 
 
 # -- party lawsuit statistics --------------------------------------------------------
@@ -195,7 +203,8 @@ def _last_signature(engine: Engine, name: str) -> str | None:
         return None
     safe = name.replace("'", "''")
     rows = engine.query(
-        f"SELECT inputs_signature FROM operator_runs WHERE operator = '{safe}' ORDER BY built_at DESC LIMIT 1"
+        f"SELECT inputs_signature FROM operator_runs WHERE operator = '{safe}' "
+        "ORDER BY built_at DESC LIMIT 1"
     ).to_pylist()
     return str(rows[0]["inputs_signature"]) if rows else None
 
@@ -215,21 +224,34 @@ def update_derived(
         started = time.perf_counter()
         missing = [t for t in op.inputs if not engine.table_exists(t)]
         if missing:
-            reports.append(OperatorReport(op.name, "skipped", None, 0.0, f"missing input tables {missing}"))
+            reports.append(
+                OperatorReport(op.name, "skipped", None, 0.0, f"missing input tables {missing}")
+            )
             continue
         signature = _signature(engine, op)
         upstream_changed = bool(rebuilt & set(op.inputs + op.optional_inputs))
         outputs_exist = all(engine.table_exists(t) for t in op.outputs)
-        if not force and not upstream_changed and outputs_exist and _last_signature(engine, op.name) == signature:
-            reports.append(OperatorReport(op.name, "up_to_date", None, time.perf_counter() - started))
+        if (
+            not force
+            and not upstream_changed
+            and outputs_exist
+            and _last_signature(engine, op.name) == signature
+        ):
+            reports.append(
+                OperatorReport(op.name, "up_to_date", None, time.perf_counter() - started)
+            )
             continue
         rows = op.run(engine)
         seconds = time.perf_counter() - started
         rebuilt.update(op.outputs)
         record = {
-            "operator": op.name, "version": op.version, "inputs_signature": signature,
-            "output_rows": rows, "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            "seconds": seconds, "run_id": run_id,
+            "operator": op.name,
+            "version": op.version,
+            "inputs_signature": signature,
+            "output_rows": rows,
+            "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            "seconds": seconds,
+            "run_id": run_id,
         }
         schema = derived_table("operator_runs")
         engine.append(schema.name, schema.to_arrow([record]))

@@ -39,7 +39,10 @@ class Parameter(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Parameter:
-        if (self.min is not None or self.max is not None) and self.type not in ("integer", "number"):
+        if (self.min is not None or self.max is not None) and self.type not in (
+            "integer",
+            "number",
+        ):
             raise ValueError(f"min/max apply to integer and number parameters, not {self.type}")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min {self.min} is above max {self.max}")
@@ -105,7 +108,7 @@ class Parameter(BaseModel):
             raise ParameterError(f"{where} {value!r} is above the maximum {self.max:g}")
 
 
-def literal(value: ParamValue) -> exp.Expression:
+def literal(value: ParamValue) -> exp.Expr:
     """A SQL literal for a checked value, built by sqlglot (which does the quoting)."""
     if isinstance(value, bool):
         return exp.Boolean(this=value)
@@ -118,7 +121,7 @@ def literal(value: ParamValue) -> exp.Expression:
     return exp.Array(expressions=[exp.Literal.string(v) for v in value])
 
 
-def bind(tree: exp.Expression, values: dict[str, ParamValue]) -> exp.Expression:
+def bind(tree: exp.Expr, values: dict[str, ParamValue]) -> exp.Expr:
     """A copy of the parsed SQL with every ``:name`` replaced by its literal.
 
     A list parameter used as ``x IN (:names)`` expands to the list items.

@@ -1,4 +1,4 @@
-"""Region files: per-region parameter values for models (e.g. Zhejiang's professional-lender counts).
+"""Region files: per-region parameter values for models (e.g. Zhejiang's lender counts).
 
 A region file is YAML::
 
@@ -81,7 +81,9 @@ def load_region(name_or_path: str, workspace_regions: Path | None = None) -> Reg
                 return parse_region(load_yaml(path), source=str(path))
             except SpecError as exc:
                 raise RegionError(str(exc)) from None
-    raise RegionError(f"no region {name_or_path!r} (looked in {', '.join(str(p) for p in candidates)})")
+    raise RegionError(
+        f"no region {name_or_path!r} (looked in {', '.join(str(p) for p in candidates)})"
+    )
 
 
 def available_regions(workspace_regions: Path | None = None) -> list[str]:

@@ -107,7 +107,10 @@ def _clip(value: Any) -> float:
 
 def score_row(spec: ModelSpec, row: dict[str, Any]) -> tuple[float, dict[str, dict[str, float]]]:
     """Weighted mean of the clipped features, 0-100, and each feature's value and weight."""
-    features = {name: {"value": _clip(row.get(name)), "weight": f.weight} for name, f in spec.features.items()}
+    features = {
+        name: {"value": _clip(row.get(name)), "weight": f.weight}
+        for name, f in spec.features.items()
+    }
     total = sum(f["weight"] for f in features.values())
     score = 100.0 * sum(f["value"] * f["weight"] for f in features.values()) / total
     return round(score, 2), features
@@ -116,15 +119,21 @@ def score_row(spec: ModelSpec, row: dict[str, Any]) -> tuple[float, dict[str, di
 def explain(spec: ModelSpec, row: dict[str, Any], params: dict[str, ParamValue], clue: Clue) -> str:
     values: dict[str, Any] = {**row, **params}
     values |= {
-        "score": clue.score, "band": clue.band, "band_zh": BAND_ZH[clue.band],
-        "subject_key": clue.subject_key, "subject_name": clue.subject_name, "model_name": spec.name_zh,
+        "score": clue.score,
+        "band": clue.band,
+        "band_zh": BAND_ZH[clue.band],
+        "subject_key": clue.subject_key,
+        "subject_name": clue.subject_name,
+        "model_name": spec.name_zh,
     }
     text = template.render(spec.explanation_zh, values)
     parts = [
         f"{spec.features[name].description_zh} {f['value']:.2f}（权重{f['weight']:g}）"
         for name, f in clue.features.items()
     ]
-    return f"{text}\n风险分 {clue.score:.1f}（{BAND_ZH[clue.band]}）；评分依据：{'、'.join(parts)}。"
+    return (
+        f"{text}\n风险分 {clue.score:.1f}（{BAND_ZH[clue.band]}）；评分依据：{'、'.join(parts)}。"
+    )
 
 
 def _scalar_table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -140,7 +149,9 @@ def _scalar_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table(columns)
 
 
-def _document_details(engine: Engine, items: Iterable[dict[str, Any]]) -> dict[tuple[Any, ...], dict[str, Any]]:
+def _document_details(
+    engine: Engine, items: Iterable[dict[str, Any]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
     """Case number, and the quoted span, for each (doc_id, span_start, span_end)."""
     keys = sorted(
         {(i["doc_id"], i["span_start"], i["span_end"]) for i in items if i["kind"] == "document"},
@@ -148,22 +159,27 @@ def _document_details(engine: Engine, items: Iterable[dict[str, Any]]) -> dict[t
     )
     if not keys:
         return {}
-    spans = pa.table({
-        "doc_id": pa.array([k[0] for k in keys], pa.string()),
-        "span_start": pa.array([k[1] for k in keys], pa.int64()),
-        "span_end": pa.array([k[2] for k in keys], pa.int64()),
-    })
+    spans = pa.table(
+        {
+            "doc_id": pa.array([k[0] for k in keys], pa.string()),
+            "span_start": pa.array([k[1] for k in keys], pa.int64()),
+            "span_end": pa.array([k[2] for k in keys], pa.int64()),
+        }
+    )
     has_docs = engine.table_exists("documents")
     has_cases = engine.table_exists("cases")
     quote = (
         f"CASE WHEN s.span_start IS NOT NULL AND s.span_end > s.span_start THEN "
         f"substring(d.text, s.span_start + 1, least(s.span_end - s.span_start, {MAX_QUOTE})) "
-        "ELSE d.title END" if has_docs else "CAST(NULL AS VARCHAR)"
+        "ELSE d.title END"
+        if has_docs
+        else "CAST(NULL AS VARCHAR)"
     )
     case_number = "c.case_number" if has_cases else "CAST(NULL AS VARCHAR)"
     with engine.temp_table(spans, "spans") as tmp:
         sql = (
-            f"SELECT s.doc_id, s.span_start, s.span_end, {case_number} AS case_number, {quote} AS text "
+            f"SELECT s.doc_id, s.span_start, s.span_end, {case_number} AS case_number, "
+            f"{quote} AS text "
             f"FROM {tmp} AS s"
             + (" LEFT JOIN documents AS d ON d.doc_id = s.doc_id" if has_docs else "")
             + (" LEFT JOIN cases AS c ON c.doc_id = s.doc_id" if has_cases else "")
@@ -183,15 +199,24 @@ def collect_evidence(
         for clue in clues:
             for doc_id in clue.row.get(ev.doc_ids_column) or []:
                 if doc_id is not None:
-                    raw[clue.subject_key].append({
-                        "kind": "document", "source": "documents", "doc_id": str(doc_id),
-                        "span_start": None, "span_end": None, "label": None, "text": None,
-                    })
+                    raw[clue.subject_key].append(
+                        {
+                            "kind": "document",
+                            "source": "documents",
+                            "doc_id": str(doc_id),
+                            "span_start": None,
+                            "span_end": None,
+                            "label": None,
+                            "text": None,
+                        }
+                    )
     checked = spec.checked_evidence_sql()
     if checked is not None and clues:
         rows = [{**c.row, "subject_key": c.subject_key} for c in clues]
         sql = bind(checked.tree, params).sql(dialect="duckdb")
-        check_sql(sql, [*known_tables(), EVIDENCE_SUBJECTS_TABLE], model=spec.id, what="evidence SQL")
+        check_sql(
+            sql, [*known_tables(), EVIDENCE_SUBJECTS_TABLE], model=spec.id, what="evidence SQL"
+        )
         engine.register_temp(EVIDENCE_SUBJECTS_TABLE, _scalar_table(rows))
         try:
             found = engine.query(sql).to_pylist()
@@ -202,15 +227,17 @@ def collect_evidence(
             if key not in raw:
                 continue
             doc_id = r.get("doc_id")
-            raw[key].append({
-                "kind": "document" if doc_id is not None else "row",
-                "source": r.get("source"),
-                "doc_id": None if doc_id is None else str(doc_id),
-                "span_start": r.get("span_start"),
-                "span_end": r.get("span_end"),
-                "label": r.get("label"),
-                "text": r.get("text"),
-            })
+            raw[key].append(
+                {
+                    "kind": "document" if doc_id is not None else "row",
+                    "source": r.get("source"),
+                    "doc_id": None if doc_id is None else str(doc_id),
+                    "span_start": r.get("span_start"),
+                    "span_end": r.get("span_end"),
+                    "label": r.get("label"),
+                    "text": r.get("text"),
+                }
+            )
     details = _document_details(engine, [i for items in raw.values() for i in items])
     for key, items in raw.items():
         unique: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -222,20 +249,33 @@ def collect_evidence(
             else:
                 item["case_number"] = None
                 item["text"] = item["text"] if item["text"] is not None else item["label"]
-            ident = (item["kind"], item["source"], item["doc_id"], item["span_start"], item["span_end"], item["label"])
+            ident = (
+                item["kind"],
+                item["source"],
+                item["doc_id"],
+                item["span_start"],
+                item["span_end"],
+                item["label"],
+            )
             unique.setdefault(ident, item)
         ordered = sorted(
             unique.values(),
             key=lambda i: (
-                i["kind"] != "document", i["case_number"] or "", i["doc_id"] or "",
-                -1 if i["span_start"] is None else i["span_start"], i["label"] or "", i["source"] or "",
+                i["kind"] != "document",
+                i["case_number"] or "",
+                i["doc_id"] or "",
+                -1 if i["span_start"] is None else i["span_start"],
+                i["label"] or "",
+                i["source"] or "",
                 i["text"] or "",
             ),
         )
         by_key[key].evidence = ordered[: ev.max_items]
 
 
-def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, ParamValue]) -> list[Clue]:
+def build_clues(
+    spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, ParamValue]
+) -> list[Clue]:
     """Scored, banded, explained clues from the model's result rows (one per subject)."""
     best: dict[str, Clue] = {}
     for row in rows:
@@ -248,7 +288,16 @@ def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, P
         if band is None:
             continue
         name = row.get(spec.subject.name_column)
-        clue = Clue(clue_id(spec.id, key), key, None if name is None else str(name), score, band, "", features, row)
+        clue = Clue(
+            clue_id(spec.id, key),
+            key,
+            None if name is None else str(name),
+            score,
+            band,
+            "",
+            features,
+            row,
+        )
         current = best.get(key)
         if current is None or score > current.score:
             best[key] = clue
@@ -259,7 +308,13 @@ def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, P
 
 
 def _write(
-    engine: Engine, spec: ModelSpec, clues: list[Clue], *, run_id: str, region: str | None, now: dt.datetime
+    engine: Engine,
+    spec: ModelSpec,
+    clues: list[Clue],
+    *,
+    run_id: str,
+    region: str | None,
+    now: dt.datetime,
 ) -> tuple[int, int]:
     """Write clues and evidence (replacing earlier versions of the same clues); (new, updated)."""
     ids = [c.clue_id for c in clues]
@@ -270,8 +325,10 @@ def _write(
         keys = pa.table({"k": pa.array(ids, pa.string())})
         with engine.temp_table(keys, "ids") as tmp:
             previous = {
-                r["clue_id"]: r for r in engine.query(
-                    f"SELECT t.clue_id, t.first_run_id, t.first_seen_at FROM clues AS t JOIN {tmp} AS x "
+                r["clue_id"]: r
+                for r in engine.query(
+                    "SELECT t.clue_id, t.first_run_id, t.first_seen_at FROM clues AS t "
+                    f"JOIN {tmp} AS x "
                     "ON t.clue_id = x.k"
                 ).to_pylist()
             }
@@ -279,27 +336,47 @@ def _write(
     evidence_rows = []
     for c in clues:
         before = previous.get(c.clue_id)
-        clue_rows.append({
-            "clue_id": c.clue_id, "model_id": spec.id, "model_version": spec.version,
-            "subject_type": spec.subject.type, "subject_key": c.subject_key, "subject_name": c.subject_name,
-            "score": c.score, "band": c.band, "explanation": c.explanation,
-            "features": json.dumps(c.features, ensure_ascii=False, sort_keys=True),
-            "evidence_count": len(c.evidence), "region": region, "run_id": run_id,
-            "first_run_id": before["first_run_id"] if before else run_id,
-            "first_seen_at": before["first_seen_at"] if before else now,
-            "updated_at": now,
-        })
+        clue_rows.append(
+            {
+                "clue_id": c.clue_id,
+                "model_id": spec.id,
+                "model_version": spec.version,
+                "subject_type": spec.subject.type,
+                "subject_key": c.subject_key,
+                "subject_name": c.subject_name,
+                "score": c.score,
+                "band": c.band,
+                "explanation": c.explanation,
+                "features": json.dumps(c.features, ensure_ascii=False, sort_keys=True),
+                "evidence_count": len(c.evidence),
+                "region": region,
+                "run_id": run_id,
+                "first_run_id": before["first_run_id"] if before else run_id,
+                "first_seen_at": before["first_seen_at"] if before else now,
+                "updated_at": now,
+            }
+        )
         for idx, item in enumerate(c.evidence):
-            evidence_rows.append({
-                "clue_id": c.clue_id, "evidence_idx": idx, "kind": item["kind"], "source": item["source"],
-                "doc_id": item["doc_id"], "case_number": item["case_number"],
-                "span_start": item["span_start"], "span_end": item["span_end"],
-                "text": item["text"], "label": item["label"],
-            })
+            evidence_rows.append(
+                {
+                    "clue_id": c.clue_id,
+                    "evidence_idx": idx,
+                    "kind": item["kind"],
+                    "source": item["source"],
+                    "doc_id": item["doc_id"],
+                    "case_number": item["case_number"],
+                    "span_start": item["span_start"],
+                    "span_end": item["span_end"],
+                    "text": item["text"],
+                    "label": item["label"],
+                }
+            )
     clues_schema = derived_table("clues")
     evidence_schema = derived_table("clue_evidence")
     replace_rows(engine, clues_schema, "clue_id", clues_schema.to_arrow(clue_rows))
-    replace_rows(engine, evidence_schema, "clue_id", evidence_schema.to_arrow(evidence_rows), keys=ids)
+    replace_rows(
+        engine, evidence_schema, "clue_id", evidence_schema.to_arrow(evidence_rows), keys=ids
+    )
     return len(ids) - len(previous), len(previous)
 
 
@@ -320,7 +397,9 @@ def run_model(
         missing = [t for t in spec.inputs if not engine.table_exists(t)]
         if missing:
             report.status = "skipped"
-            report.message = f"input tables {missing} do not exist yet (ingest data or run operators)"
+            report.message = (
+                f"input tables {missing} do not exist yet (ingest data or run operators)"
+            )
         else:
             counts = {t: engine.count(t) for t in spec.inputs}
             sql = bind(spec.checked_sql().tree, params).sql(dialect="duckdb")
@@ -329,7 +408,9 @@ def run_model(
             report.candidates = len(rows)
             clues = build_clues(spec, rows, params)
             collect_evidence(engine, spec, params, clues)
-            report.new, report.updated = _write(engine, spec, clues, run_id=run_id, region=region, now=started_at)
+            report.new, report.updated = _write(
+                engine, spec, clues, run_id=run_id, region=region, now=started_at
+            )
             report.clues = len(clues)
             for c in clues:
                 report.bands[c.band] += 1
@@ -339,16 +420,39 @@ def run_model(
         report.message = f"{type(exc).__name__}: {exc}"
     report.seconds = time.perf_counter() - t0
     schema = derived_table("model_runs")
-    engine.append(schema.name, schema.to_arrow([{
-        "run_id": run_id, "model_id": spec.id, "model_version": spec.version, "spec_hash": spec.content_hash(),
-        "region": region, "parameters": json.dumps({k: to_json(v) for k, v in params.items()}, ensure_ascii=False,
-                                                   sort_keys=True),
-        "input_counts": json.dumps(counts, sort_keys=True), "engine": engine.name,
-        "started_at": started_at, "finished_at": _utcnow(), "seconds": report.seconds,
-        "candidates": report.candidates, "clues": report.clues, "new_clues": report.new,
-        "updated_clues": report.updated, "red": report.bands["red"], "yellow": report.bands["yellow"],
-        "green": report.bands["green"], "status": report.status, "message": report.message or None,
-    }]))
+    engine.append(
+        schema.name,
+        schema.to_arrow(
+            [
+                {
+                    "run_id": run_id,
+                    "model_id": spec.id,
+                    "model_version": spec.version,
+                    "spec_hash": spec.content_hash(),
+                    "region": region,
+                    "parameters": json.dumps(
+                        {k: to_json(v) for k, v in params.items()},
+                        ensure_ascii=False,
+                        sort_keys=True,
+                    ),
+                    "input_counts": json.dumps(counts, sort_keys=True),
+                    "engine": engine.name,
+                    "started_at": started_at,
+                    "finished_at": _utcnow(),
+                    "seconds": report.seconds,
+                    "candidates": report.candidates,
+                    "clues": report.clues,
+                    "new_clues": report.new,
+                    "updated_clues": report.updated,
+                    "red": report.bands["red"],
+                    "yellow": report.bands["yellow"],
+                    "green": report.bands["green"],
+                    "status": report.status,
+                    "message": report.message or None,
+                }
+            ]
+        ),
+    )
     return report
 
 
@@ -372,7 +476,9 @@ def run(
     engine.ensure_tables([derived_table(t) for t in ("clues", "clue_evidence", "model_runs")])
     operators = update_derived(engine, run_id=run_id) if update_operators else []
     reports = [
-        run_model(engine, spec, params[spec.id], run_id=run_id, region=region.region if region else None)
+        run_model(
+            engine, spec, params[spec.id], run_id=run_id, region=region.region if region else None
+        )
         for spec in specs
     ]
     return RunReport(run_id, region.region if region else None, engine.name, operators, reports)

@@ -26,7 +26,16 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 SUBJECT_TYPES = (
-    "person", "organization", "party", "court", "judge", "agent", "law_firm", "case", "place", "other",
+    "person",
+    "organization",
+    "party",
+    "court",
+    "judge",
+    "agent",
+    "law_firm",
+    "case",
+    "place",
+    "other",
 )
 # Columns evidence SQL must return; it may read the temporary table `clue_subjects(subject_key)`.
 EVIDENCE_COLUMNS = ("subject_key", "source", "doc_id", "span_start", "span_end")
@@ -70,11 +79,15 @@ class Bands(BaseModel):
     def _ordered(self) -> Bands:
         values = (self.red, self.yellow, self.green)
         if any(not 0 <= v <= 100 for v in values):
-            raise ValueError(f"band thresholds must lie within 0..100, got red={self.red} "
-                             f"yellow={self.yellow} green={self.green}")
+            raise ValueError(
+                f"band thresholds must lie within 0..100, got red={self.red} "
+                f"yellow={self.yellow} green={self.green}"
+            )
         if not self.red > self.yellow > self.green:
-            raise ValueError(f"band thresholds must be strictly decreasing red > yellow > green, got "
-                             f"red={self.red} yellow={self.yellow} green={self.green}")
+            raise ValueError(
+                f"band thresholds must be strictly decreasing red > yellow > green, got "
+                f"red={self.red} yellow={self.yellow} green={self.green}"
+            )
         return self
 
     def band(self, score: float) -> str | None:
@@ -139,7 +152,9 @@ class ModelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=ID_PATTERN, description="stable across versions, e.g. civil.professional_lender")
+    id: str = Field(
+        pattern=ID_PATTERN, description="stable across versions, e.g. civil.professional_lender"
+    )
     version: str = Field(pattern=SEMVER_PATTERN)
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
@@ -182,7 +197,10 @@ class ModelSpec(BaseModel):
         if not self.evidence.sql:
             return None
         return check_sql(
-            self.evidence.sql, [*known_tables(), EVIDENCE_SUBJECTS_TABLE], model=self.id, what="evidence SQL"
+            self.evidence.sql,
+            [*known_tables(), EVIDENCE_SUBJECTS_TABLE],
+            model=self.id,
+            what="evidence SQL",
         )
 
     def _problems(self) -> list[str]:
@@ -196,7 +214,9 @@ class ModelSpec(BaseModel):
             evidence = self.checked_evidence_sql()
         except SqlRefused as exc:
             return [*problems, str(exc)]
-        read = set(main.tables) | (set(evidence.tables) - {EVIDENCE_SUBJECTS_TABLE} if evidence else set())
+        read = set(main.tables) | (
+            set(evidence.tables) - {EVIDENCE_SUBJECTS_TABLE} if evidence else set()
+        )
         undeclared = sorted(read - set(self.inputs))
         if undeclared:
             problems.append(f"SQL reads {undeclared} which are not listed in inputs")
@@ -214,22 +234,28 @@ class ModelSpec(BaseModel):
             problems.append(f"parameters {unused} are declared but never used")
         columns = main.output_columns
         if columns is not None:
-            wanted = {"subject.key_column": self.subject.key_column,
-                      "subject.name_column": self.subject.name_column}
+            wanted = {
+                "subject.key_column": self.subject.key_column,
+                "subject.name_column": self.subject.name_column,
+            }
             wanted |= {f"feature {f}": f for f in self.features}
             if self.evidence.doc_ids_column:
                 wanted["evidence.doc_ids_column"] = self.evidence.doc_ids_column
             missing = [f"{what} ({col})" for what, col in wanted.items() if col not in columns]
             if missing:
-                problems.append(f"SQL does not return {', '.join(missing)}; it returns {list(columns)}")
+                problems.append(
+                    f"SQL does not return {', '.join(missing)}; it returns {list(columns)}"
+                )
             clash = sorted(set(columns) & set(self.parameters))
             if clash:
                 problems.append(f"result columns {clash} have the same names as parameters")
             allowed = set(columns) | set(self.parameters) | set(BUILTIN_FIELDS)
             strange = sorted(set(fields) - allowed)
             if strange:
-                problems.append(f"explanation uses {strange}, which are not result columns, parameters "
-                                f"or {', '.join(BUILTIN_FIELDS)}")
+                problems.append(
+                    f"explanation uses {strange}, which are not result columns, parameters "
+                    f"or {', '.join(BUILTIN_FIELDS)}"
+                )
         if evidence is not None and evidence.output_columns is not None:
             missing_ev = [c for c in EVIDENCE_COLUMNS if c not in evidence.output_columns]
             if missing_ev:
@@ -237,7 +263,9 @@ class ModelSpec(BaseModel):
         return problems
 
     # -- values --------------------------------------------------------------------
-    def resolve(self, overrides: dict[str, Any] | None = None, *, origin: str = "override") -> dict[str, ParamValue]:
+    def resolve(
+        self, overrides: dict[str, Any] | None = None, *, origin: str = "override"
+    ) -> dict[str, ParamValue]:
         """Parameter values: defaults, then overrides (checked against type and range)."""
         values: dict[str, ParamValue] = {n: p.coerce(p.default) for n, p in self.parameters.items()}
         for name, value in (overrides or {}).items():
@@ -246,7 +274,9 @@ class ModelSpec(BaseModel):
                     f"model {self.id}: {origin} sets unknown parameter {name!r}; "
                     f"known: {', '.join(self.parameters) or '(none)'}"
                 )
-            values[name] = self.parameters[name].coerce(value, where=f"model {self.id}: {origin} {name}")
+            values[name] = self.parameters[name].coerce(
+                value, where=f"model {self.id}: {origin} {name}"
+            )
         return values
 
     def content_hash(self) -> str:

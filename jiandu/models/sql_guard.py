@@ -12,6 +12,7 @@ the SQL again after parameters are bound, just before it reaches the engine.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,34 +26,110 @@ MAX_SQL_CHARS = 200_000
 ALLOWED_TABLE_FUNCTIONS = frozenset({"unnest", "range", "generate_series"})
 
 # Functions refused anywhere, by exact (lower-case) name.
-DENIED_FUNCTIONS = frozenset({
-    "glob", "sniff_csv", "getenv", "current_setting", "getvariable", "set_config", "query",
-    "query_table", "load_extension", "load_aws_credentials", "checkpoint", "force_checkpoint",
-    "json_execute_serialized_sql", "json_serialize_sql", "json_deserialize_sql", "which_secret",
-    "st_read", "st_read_meta", "st_readosm", "st_readshp", "st_drivers", "system",
-    # Spark functions that call into the JVM or the file system once the SQL is transpiled.
-    "reflect", "java_method", "try_reflect", "input_file_name", "input_file_block_start",
-    "input_file_block_length",
-})
+DENIED_FUNCTIONS = frozenset(
+    {
+        "glob",
+        "sniff_csv",
+        "getenv",
+        "current_setting",
+        "getvariable",
+        "set_config",
+        "query",
+        "query_table",
+        "load_extension",
+        "load_aws_credentials",
+        "checkpoint",
+        "force_checkpoint",
+        "json_execute_serialized_sql",
+        "json_serialize_sql",
+        "json_deserialize_sql",
+        "which_secret",
+        "st_read",
+        "st_read_meta",
+        "st_readosm",
+        "st_readshp",
+        "st_drivers",
+        "system",
+        # Spark functions that call into the JVM or the file system once the SQL is transpiled.
+        "reflect",
+        "java_method",
+        "try_reflect",
+        "input_file_name",
+        "input_file_block_start",
+        "input_file_block_length",
+    }
+)
 DENIED_PREFIXES = (
-    "read_", "duckdb_", "pg_", "pragma_", "postgres_", "mysql_", "sqlite_", "iceberg_", "delta_",
-    "parquet_", "http", "s3", "azure_", "gcs_", "secret", "ducklake_", "json_execute",
+    "read_",
+    "duckdb_",
+    "pg_",
+    "pragma_",
+    "postgres_",
+    "mysql_",
+    "sqlite_",
+    "iceberg_",
+    "delta_",
+    "parquet_",
+    "http",
+    "s3",
+    "azure_",
+    "gcs_",
+    "secret",
+    "ducklake_",
+    "json_execute",
 )
 DENIED_SUFFIXES = ("_scan", "_query", "_secret", "_secrets", "_attach", "_extensions", "_settings")
 
 # Statement kinds, named for the message.
-_STATEMENT_NAMES: dict[type[exp.Expression], str] = {
-    exp.Attach: "ATTACH", exp.Detach: "DETACH", exp.Copy: "COPY", exp.Install: "INSTALL",
-    exp.Pragma: "PRAGMA", exp.Set: "SET", exp.Insert: "INSERT", exp.Update: "UPDATE",
-    exp.Delete: "DELETE", exp.Create: "CREATE", exp.Drop: "DROP", exp.Alter: "ALTER",
-    exp.Merge: "MERGE", exp.Use: "USE", exp.Transaction: "a transaction", exp.Commit: "COMMIT",
-    exp.Rollback: "ROLLBACK", exp.Describe: "DESCRIBE", exp.Show: "SHOW", exp.Export: "EXPORT",
-    exp.LoadData: "LOAD DATA", exp.TruncateTable: "TRUNCATE", exp.Summarize: "SUMMARIZE",
-    exp.Kill: "KILL", exp.Grant: "GRANT", exp.Revoke: "REVOKE", exp.Analyze: "ANALYZE",
-    exp.Refresh: "REFRESH", exp.Cache: "CACHE", exp.Uncache: "UNCACHE", exp.Into: "SELECT … INTO",
+_STATEMENT_NAMES: dict[type[exp.Expr], str] = {
+    exp.Attach: "ATTACH",
+    exp.Detach: "DETACH",
+    exp.Copy: "COPY",
+    exp.Install: "INSTALL",
+    exp.Pragma: "PRAGMA",
+    exp.Set: "SET",
+    exp.Insert: "INSERT",
+    exp.Update: "UPDATE",
+    exp.Delete: "DELETE",
+    exp.Create: "CREATE",
+    exp.Drop: "DROP",
+    exp.Alter: "ALTER",
+    exp.Merge: "MERGE",
+    exp.Use: "USE",
+    exp.Transaction: "a transaction",
+    exp.Commit: "COMMIT",
+    exp.Rollback: "ROLLBACK",
+    exp.Describe: "DESCRIBE",
+    exp.Show: "SHOW",
+    exp.Export: "EXPORT",
+    exp.LoadData: "LOAD DATA",
+    exp.TruncateTable: "TRUNCATE",
+    exp.Summarize: "SUMMARIZE",
+    exp.Kill: "KILL",
+    exp.Grant: "GRANT",
+    exp.Revoke: "REVOKE",
+    exp.Analyze: "ANALYZE",
+    exp.Refresh: "REFRESH",
+    exp.Cache: "CACHE",
+    exp.Uncache: "UNCACHE",
+    exp.Into: "SELECT … INTO",
     exp.Command: "a command sqlglot cannot parse",
 }
-_FILE_HINTS = ("/", "\\", "://", ".csv", ".parquet", ".json", ".txt", ".tsv", ".xlsx", ".db", "*", "~")
+_PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_FILE_HINTS = (
+    "/",
+    "\\",
+    "://",
+    ".csv",
+    ".parquet",
+    ".json",
+    ".txt",
+    ".tsv",
+    ".xlsx",
+    ".db",
+    "*",
+    "~",
+)
 
 
 class SqlRefused(ValueError):
@@ -69,7 +146,7 @@ class CheckedSql:
     output_columns: tuple[str, ...] | None  # None when it selects * at the top
 
 
-def _where(node: exp.Expression) -> str:
+def _where(node: exp.Expr) -> str:
     """A short quote of the offending part for the message."""
     text = node.sql(dialect="duckdb")
     return text if len(text) <= 80 else text[:77] + "…"
@@ -90,7 +167,7 @@ def _denied_function(name: str) -> bool:
     )
 
 
-def _cte_names(tree: exp.Expression) -> set[str]:
+def _cte_names(tree: exp.Expr) -> set[str]:
     return {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
 
 
@@ -118,14 +195,19 @@ def check_sql(
     finally:
         quiet.setLevel(level)
     if len(statements) != 1:
-        raise SqlRefused(f"{prefix} it holds {len(statements)} statements; exactly one SELECT is allowed")
+        raise SqlRefused(
+            f"{prefix} it holds {len(statements)} statements; exactly one SELECT is allowed"
+        )
     tree = statements[0]
     while isinstance(tree, exp.Subquery) and isinstance(tree.this, exp.Query):
         tree = tree.this
     if not isinstance(tree, exp.Select | exp.SetOperation):
-        kind = next((n for t, n in _STATEMENT_NAMES.items() if isinstance(tree, t)), type(tree).__name__)
+        kind = next(
+            (n for t, n in _STATEMENT_NAMES.items() if isinstance(tree, t)), type(tree).__name__
+        )
         raise SqlRefused(
-            f"{prefix} it is {kind} ({_where(tree)!r}), not a SELECT; only read-only queries are allowed"
+            f"{prefix} it is {kind} ({_where(tree)!r}), not a SELECT; "
+            "only read-only queries are allowed"
         )
 
     known = {t.lower() for t in known_tables}
@@ -137,11 +219,17 @@ def check_sql(
             if isinstance(node, kind_type):
                 raise SqlRefused(f"{prefix} it contains {kind_name} at {_where(node)!r}")
         if isinstance(node, exp.Placeholder):
-            if not node.name:
-                raise SqlRefused(f"{prefix} positional parameter '?' at {_where(node)!r}; use :name")
-            parameters.add(str(node.name))
+            name = "" if node.this is None else str(node.this)
+            if not _PARAM_NAME.match(name):
+                raise SqlRefused(
+                    f"{prefix} parameter {_where(node)!r} is not named; write :name "
+                    "(lower_snake_case) and declare it under parameters"
+                )
+            parameters.add(name)
         elif isinstance(node, exp.Parameter):
-            raise SqlRefused(f"{prefix} session parameter {_where(node)!r}; use :name for spec parameters")
+            raise SqlRefused(
+                f"{prefix} session parameter {_where(node)!r}; use :name for spec parameters"
+            )
         elif isinstance(node, exp.Table):
             _check_table(node, known, ctes, tables, prefix)
         elif isinstance(node, exp.Func):
@@ -150,13 +238,15 @@ def check_sql(
                 raise SqlRefused(f"{prefix} reads a file via {name} at {_where(node)!r}")
             if _denied_function(name):
                 raise SqlRefused(f"{prefix} calls system function {name} at {_where(node)!r}")
-    output = None if any(isinstance(e, exp.Star) for e in _top_select(tree).expressions) else tuple(
-        tree.named_selects
+    output = (
+        None
+        if any(isinstance(e, exp.Star) for e in _top_select(tree).expressions)
+        else tuple(tree.named_selects)
     )
     return CheckedSql(tree, frozenset(tables), frozenset(parameters), output)
 
 
-def _top_select(tree: exp.Expression) -> exp.Select:
+def _top_select(tree: exp.Expr) -> exp.Select:
     while isinstance(tree, exp.SetOperation):
         tree = tree.this
     while isinstance(tree, exp.Subquery):
@@ -165,7 +255,9 @@ def _top_select(tree: exp.Expression) -> exp.Select:
     return tree
 
 
-def _check_table(node: exp.Table, known: set[str], ctes: set[str], tables: set[str], prefix: str) -> None:
+def _check_table(
+    node: exp.Table, known: set[str], ctes: set[str], tables: set[str], prefix: str
+) -> None:
     target = node.this
     if isinstance(target, exp.Func):
         name = function_name(target)
@@ -193,4 +285,6 @@ def _check_table(node: exp.Table, known: set[str], ctes: set[str], tables: set[s
         return
     if any(hint in lowered for hint in _FILE_HINTS):
         raise SqlRefused(f"{prefix} reads a file or URL {name!r} as a table")
-    raise SqlRefused(f"{prefix} reads unknown table {name!r}; known tables: {', '.join(sorted(known))}")
+    raise SqlRefused(
+        f"{prefix} reads unknown table {name!r}; known tables: {', '.join(sorted(known))}"
+    )

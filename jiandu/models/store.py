@@ -30,9 +30,14 @@ def rebuild_table(engine: Engine, schema: TableSchema, select_sql: str) -> int:
 
 
 def replace_rows(
-    engine: Engine, schema: TableSchema, key_column: str, rows: pa.Table, keys: Sequence[str] | None = None
+    engine: Engine,
+    schema: TableSchema,
+    key_column: str,
+    rows: pa.Table,
+    keys: Sequence[str] | None = None,
 ) -> None:
-    """Delete every row whose ``key_column`` is in ``keys`` (default: the keys of ``rows``), add ``rows``."""
+    """Delete the rows whose ``key_column`` is in ``keys`` (default: the keys of ``rows``), then
+    add ``rows``."""
     rows = schema.conform(rows)
     engine.create_table(schema)
     wanted = set(rows.column(key_column).to_pylist()) if keys is None else set(keys)

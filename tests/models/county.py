@@ -49,8 +49,18 @@ class Suit:
     principal: float = 50_000.0
 
 
-def suits(plaintiff: str, n: int, court: str, year: int, *, start: int = 1, cause: str = LENDING,
-          flags: dict[str, int] | None = None, kind: str = "person", written: str | None = None) -> list[Suit]:
+def suits(
+    plaintiff: str,
+    n: int,
+    court: str,
+    year: int,
+    *,
+    start: int = 1,
+    cause: str = LENDING,
+    flags: dict[str, int] | None = None,
+    kind: str = "person",
+    written: str | None = None,
+) -> list[Suit]:
     """``n`` suits; ``flags`` gives how many of them carry each flag (the first ones)."""
     out = []
     for i in range(n):
@@ -61,14 +71,22 @@ def suits(plaintiff: str, n: int, court: str, year: int, *, start: int = 1, caus
 
 def baseline() -> list[Suit]:
     return [
-        *suits("王大成", 13, YUECHENG, 2019, start=100,
-               flags={"withdrawal": 10, "defendant_absent": 8, "public_notice_service": 6}),
+        *suits(
+            "王大成",
+            13,
+            YUECHENG,
+            2019,
+            start=100,
+            flags={"withdrawal": 10, "defendant_absent": 8, "public_notice_service": 6},
+        ),
         *suits("王大成", 1, YUECHENG, 2019, start=200, written="王 大成"),  # same person, spaced
         *suits("绍兴恒通贸易有限公司", 10, YUECHENG, 2020, start=300, kind="organization"),
         *suits("李小明", 9, YUECHENG, 2019, start=400),
         *suits("陈丽", 6, YUECHENG, 2019, start=500, flags={"withdrawal": 6}),
         *suits("陈丽", 6, KEQIAO, 2019, start=600, flags={"withdrawal": 6}),
-        *suits("浙江绍兴农村商业银行股份有限公司", 20, YUECHENG, 2019, start=700, kind="organization"),
+        *suits(
+            "浙江绍兴农村商业银行股份有限公司", 20, YUECHENG, 2019, start=700, kind="organization"
+        ),
         *suits("张某", 12, YUECHENG, 2019, start=800, flags={"defendant_absent": 12}),
         *suits("赵强", 5, YUECHENG, 2019, start=900),
         *suits("赵强", 5, YUECHENG, 2020, start=950),
@@ -97,14 +115,21 @@ def doc_id(s: Suit) -> str:
 
 
 def rows_for(batch: list[Suit]) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {"documents": [], "cases": [], "parties": [], "flags": []}
+    rows: dict[str, list[dict[str, Any]]] = {
+        "documents": [],
+        "cases": [],
+        "parties": [],
+        "flags": [],
+    }
     for s in batch:
         did = doc_id(s)
         defendant = f"被告{s.seq}号"
         head = f"{s.court}\n民事判决书\n{case_number(s)}\n"
         p_line = f"原告：{s.plaintiff}。\n"
         d_line = f"被告：{defendant}。\n"
-        body = f"原告{s.plaintiff}与被告{defendant}{s.cause}一案，本院立案后依法适用简易程序审理。\n"
+        body = (
+            f"原告{s.plaintiff}与被告{defendant}{s.cause}一案，本院立案后依法适用简易程序审理。\n"
+        )
         text = head + p_line + d_line + body
         flag_spans = {}
         for flag in s.flags:
@@ -113,35 +138,79 @@ def rows_for(batch: list[Suit]) -> dict[str, list[dict[str, Any]]]:
             flag_spans[flag] = (start, len(text))
         p_start = len(head) + len("原告：")
         d_start = len(head) + len(p_line) + len("被告：")
-        rows["documents"].append({
-            "doc_id": did, "source": "fixture", "record_ref": case_number(s), "source_format": "txt",
-            "encoding": "utf-8", "text": text, "char_count": len(text), "is_judgment": True,
-            "doc_type": "judgment", "case_category": "civil", "title": "民事判决书",
-            "parser_version": "fixture", "ingested_at": dt.datetime(2024, 1, 1), "ingest_run_id": "fixture",
-        })
-        rows["cases"].append({
-            "doc_id": did, "case_number": case_number(s), "case_year": s.year, "case_type_code": "民初",
-            "court": s.court, "cause": s.cause, "trial_procedure": "first_instance", "procedure_track": "simple",
-            "filing_date": dt.date(s.year, 3, 1) + dt.timedelta(days=s.seq % 200),
-            "judgment_date": dt.date(s.year, 11, 1), "claimed_principal": s.principal,
-        })
-        rows["parties"].append({
-            "doc_id": did, "party_idx": 0, "role": "原告", "side": "plaintiff", "name": s.plaintiff,
-            "kind": s.plaintiff_kind, "span_start": p_start, "span_end": p_start + len(s.plaintiff),
-        })
-        rows["parties"].append({
-            "doc_id": did, "party_idx": 1, "role": "被告", "side": "defendant", "name": defendant,
-            "kind": "person", "span_start": d_start, "span_end": d_start + len(defendant),
-        })
+        rows["documents"].append(
+            {
+                "doc_id": did,
+                "source": "fixture",
+                "record_ref": case_number(s),
+                "source_format": "txt",
+                "encoding": "utf-8",
+                "text": text,
+                "char_count": len(text),
+                "is_judgment": True,
+                "doc_type": "judgment",
+                "case_category": "civil",
+                "title": "民事判决书",
+                "parser_version": "fixture",
+                "ingested_at": dt.datetime(2024, 1, 1),
+                "ingest_run_id": "fixture",
+            }
+        )
+        rows["cases"].append(
+            {
+                "doc_id": did,
+                "case_number": case_number(s),
+                "case_year": s.year,
+                "case_type_code": "民初",
+                "court": s.court,
+                "cause": s.cause,
+                "trial_procedure": "first_instance",
+                "procedure_track": "simple",
+                "filing_date": dt.date(s.year, 3, 1) + dt.timedelta(days=s.seq % 200),
+                "judgment_date": dt.date(s.year, 11, 1),
+                "claimed_principal": s.principal,
+            }
+        )
+        rows["parties"].append(
+            {
+                "doc_id": did,
+                "party_idx": 0,
+                "role": "原告",
+                "side": "plaintiff",
+                "name": s.plaintiff,
+                "kind": s.plaintiff_kind,
+                "span_start": p_start,
+                "span_end": p_start + len(s.plaintiff),
+            }
+        )
+        rows["parties"].append(
+            {
+                "doc_id": did,
+                "party_idx": 1,
+                "role": "被告",
+                "side": "defendant",
+                "name": defendant,
+                "kind": "person",
+                "span_start": d_start,
+                "span_end": d_start + len(defendant),
+            }
+        )
         for flag in ("withdrawal", "defendant_absent", "public_notice_service", "mediation"):
             if flag in flag_spans:
                 start, end = flag_spans[flag]
-                rows["flags"].append({"doc_id": did, "flag": flag, "value": True,
-                                      "span_start": start, "span_end": end})
+                rows["flags"].append(
+                    {
+                        "doc_id": did,
+                        "flag": flag,
+                        "value": True,
+                        "span_start": start,
+                        "span_end": end,
+                    }
+                )
             else:
                 rows["flags"].append({"doc_id": did, "flag": flag, "value": False})
         for row in rows["parties"][-2:]:
-            assert text[row["span_start"]:row["span_end"]] == row["name"]
+            assert text[row["span_start"] : row["span_end"]] == row["name"]
     return rows
 
 

@@ -1,0 +1,125 @@
+"""`jiandu run [MODEL...] [--region R]`: update derived tables, run models, write clues."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from jiandu.cli.context import console, err_console, state
+from jiandu.cli.models_cmd import library, regions_dir
+from jiandu.models.regions import RegionError, load_region
+from jiandu.models.runner import RunReport, new_run_id, run
+
+STATUS_ZH = {
+    "built": "已重建",
+    "up_to_date": "无需更新",
+    "skipped": "跳过",
+    "ok": "完成",
+    "failed": "失败",
+}
+
+
+def print_run(report: RunReport) -> None:
+    if report.operators:
+        ops = Table(title="派生表 Derived tables")
+        for heading in ("operator", "状态", "rows", "seconds", "note"):
+            ops.add_column(heading)
+        for op in report.operators:
+            ops.add_row(
+                op.name,
+                STATUS_ZH.get(op.status, op.status),
+                "" if op.rows is None else str(op.rows),
+                f"{op.seconds:.2f}",
+                op.message,
+            )
+        console.print(ops)
+    grid = Table(
+        title=f"模型运行 Run {report.run_id}"
+        + (f"（地区 {report.region}）" if report.region else "")
+    )
+    for heading in (
+        "模型 model",
+        "版本",
+        "状态",
+        "候选",
+        "线索",
+        "新增",
+        "更新",
+        "红",
+        "黄",
+        "绿",
+        "秒",
+    ):
+        grid.add_column(
+            heading,
+            justify="right"
+            if heading in ("候选", "线索", "新增", "更新", "红", "黄", "绿", "秒")
+            else "left",
+        )
+    for m in report.models:
+        grid.add_row(
+            m.model_id,
+            m.version,
+            STATUS_ZH.get(m.status, m.status),
+            str(m.candidates),
+            str(m.clues),
+            str(m.new),
+            str(m.updated),
+            str(m.bands["red"]),
+            str(m.bands["yellow"]),
+            str(m.bands["green"]),
+            f"{m.seconds:.2f}",
+        )
+    console.print(grid)
+    for m in report.models:
+        if m.message:
+            (err_console if m.status == "failed" else console).print(f"{m.model_id}: {m.message}")
+
+
+def run_models(
+    ctx: typer.Context,
+    models: Annotated[
+        list[str] | None, typer.Argument(help="Model ids (default: every enabled model).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Region whose parameter values to use (name or YAML file).")
+    ] = None,
+    skip_operators: Annotated[
+        bool, typer.Option(help="Do not update derived tables first.")
+    ] = False,
+) -> None:
+    """Bring derived tables up to date, run supervision models and write scored clues."""
+    st = state(ctx)
+    st.ensure_workspace()
+    lib = library(ctx)
+    try:
+        chosen = load_region(region, regions_dir(ctx)) if region else None
+    except RegionError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    run_id = new_run_id()
+    st.start_log("run", run_id)
+    engine = st.open_engine()
+    try:
+        report = run(
+            engine,
+            lib,
+            models or None,
+            region=chosen,
+            run_id=run_id,
+            update_operators=not skip_operators,
+        )
+    except (KeyError, RegionError) as exc:
+        err_console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.close()
+    print_run(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run_models)

@@ -1,0 +1,173 @@
+"""Reading clues back out of the store in the clue contract of ``architecture.md``.
+
+One clue as a dict::
+
+    {"clue_id", "model_id", "model_version", "subject": {"type", "key", "name"}, "score", "band",
+     "explanation", "evidence": [{"kind", "source", "doc_id", "case_number", "span", "text",
+     "label"}], "run_id", "region"}
+
+``span`` is ``[start, end]`` (character offsets into the document text) or null.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from jiandu.engines.base import Engine
+
+BANDS = ("red", "yellow", "green")
+CSV_COLUMNS = (
+    "clue_id",
+    "model_id",
+    "model_version",
+    "subject_type",
+    "subject_key",
+    "subject_name",
+    "score",
+    "band",
+    "explanation",
+    "evidence_count",
+    "evidence",
+    "run_id",
+    "region",
+)
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _where(
+    model_ids: Sequence[str] | None, band: str | None, clue_ids: Sequence[str] | None
+) -> str:
+    conditions = []
+    if model_ids:
+        conditions.append(f"model_id IN ({', '.join(_quote(m) for m in model_ids)})")
+    if band:
+        if band not in BANDS:
+            raise ValueError(f"unknown band {band!r}; use one of {', '.join(BANDS)}")
+        conditions.append(f"band = {_quote(band)}")
+    if clue_ids:
+        conditions.append(f"clue_id IN ({', '.join(_quote(c) for c in clue_ids)})")
+    return ("WHERE " + " AND ".join(conditions)) if conditions else ""
+
+
+def load_clues(
+    engine: Engine,
+    *,
+    model_ids: Sequence[str] | None = None,
+    band: str | None = None,
+    clue_ids: Sequence[str] | None = None,
+    limit: int | None = None,
+    with_evidence: bool = True,
+) -> list[dict[str, Any]]:
+    """Clues in the contract form, highest score first (ties by model and subject key)."""
+    if not engine.table_exists("clues"):
+        return []
+    sql = (
+        "SELECT clue_id, model_id, model_version, subject_type, subject_key, subject_name, score, "
+        "band, explanation, features, evidence_count, run_id, region FROM clues "
+        f"{_where(model_ids, band, clue_ids)} "
+        "ORDER BY score DESC, model_id, subject_key"
+    )
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    rows = engine.query(sql).to_pylist()
+    evidence: dict[str, list[dict[str, Any]]] = {r["clue_id"]: [] for r in rows}
+    if with_evidence and rows and engine.table_exists("clue_evidence"):
+        ids = pa.table({"k": pa.array(list(evidence), pa.string())})
+        with engine.temp_table(ids, "clue_ids") as tmp:
+            found = engine.query(
+                "SELECT e.clue_id, e.evidence_idx, e.kind, e.source, e.doc_id, e.case_number, "
+                "e.span_start, e.span_end, e.text, e.label FROM clue_evidence AS e "
+                f"JOIN {tmp} AS x ON e.clue_id = x.k "
+                "ORDER BY e.clue_id, e.evidence_idx"
+            ).to_pylist()
+        for e in found:
+            span = [e["span_start"], e["span_end"]] if e["span_start"] is not None else None
+            evidence[e["clue_id"]].append(
+                {
+                    "kind": e["kind"],
+                    "source": e["source"],
+                    "doc_id": e["doc_id"],
+                    "case_number": e["case_number"],
+                    "span": span,
+                    "text": e["text"],
+                    "label": e["label"],
+                }
+            )
+    return [
+        {
+            "clue_id": r["clue_id"],
+            "model_id": r["model_id"],
+            "model_version": r["model_version"],
+            "subject": {
+                "type": r["subject_type"],
+                "key": r["subject_key"],
+                "name": r["subject_name"],
+            },
+            "score": r["score"],
+            "band": r["band"],
+            "explanation": r["explanation"],
+            "features": json.loads(r["features"]) if r["features"] else {},
+            "evidence": evidence[r["clue_id"]],
+            "evidence_count": r["evidence_count"],
+            "run_id": r["run_id"],
+            "region": r["region"],
+        }
+        for r in rows
+    ]
+
+
+def find_clue(engine: Engine, prefix: str) -> dict[str, Any] | None:
+    """One clue by id or unique id prefix (at least 6 characters); ValueError when ambiguous."""
+    if not engine.table_exists("clues") or len(prefix) < 6 or not prefix.isalnum():
+        return None
+    ids = [
+        r["clue_id"]
+        for r in engine.query(
+            f"SELECT clue_id FROM clues WHERE clue_id LIKE {_quote(prefix.lower() + '%')} "
+            "ORDER BY clue_id LIMIT 3"
+        ).to_pylist()
+    ]
+    if len(ids) > 1:
+        raise ValueError(f"clue id prefix {prefix!r} is ambiguous; give more characters")
+    if not ids:
+        return None
+    return load_clues(engine, clue_ids=ids)[0]
+
+
+def to_jsonl(clues: Iterable[dict[str, Any]]) -> Iterable[str]:
+    for clue in clues:
+        yield json.dumps(clue, ensure_ascii=False) + "\n"
+
+
+def to_csv(clues: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for c in clues:
+        writer.writerow(
+            [
+                c["clue_id"],
+                c["model_id"],
+                c["model_version"],
+                c["subject"]["type"],
+                c["subject"]["key"],
+                c["subject"]["name"],
+                f"{c['score']:.2f}",
+                c["band"],
+                c["explanation"],
+                c["evidence_count"],
+                json.dumps(c["evidence"], ensure_ascii=False),
+                c["run_id"],
+                c["region"] or "",
+            ]
+        )
+    return out.getvalue()
