@@ -12,10 +12,10 @@ Rewritten so that both engines return the same result (DuckDB's semantics win)
     * ``date_diff(part, a, b)`` (and ``datediff``). DuckDB counts part *boundaries* crossed
       (2020-01-31 → 2020-02-01 is 1 month); Spark's ``DATEDIFF(unit, a, b)`` counts *complete*
       units (0 months). Rewritten to ``TIMESTAMPDIFF(unit, DATE_TRUNC(unit, a),
-      DATE_TRUNC(unit, b))``, which counts boundaries. Except weeks: DuckDB's
-      ``date_diff('week', ...)`` is whole days // 7 (truncated toward zero), and so is Spark's. ``date_sub(part, a, b)`` (complete
-      units in DuckDB) becomes ``TIMESTAMPDIFF`` (sqlglot passes it through unchanged, and
-      Spark's ``date_sub`` means something else).
+      DATE_TRUNC(unit, b))``, which counts boundaries. Weeks are the exception: DuckDB's
+      ``date_diff('week', ...)`` is whole days // 7 (toward zero), and so is Spark's now.
+      ``date_sub(part, a, b)`` (complete units in DuckDB) becomes ``TIMESTAMPDIFF`` (sqlglot
+      passes it through unchanged, and Spark's ``date_sub`` means something else).
     * ``date + INTERVAL ...``. DuckDB returns a TIMESTAMP, Spark a DATE for a DATE operand;
       Spark's result is cast to TIMESTAMP. (``date + 3``, an integer number of days, is a DATE
       on both engines and is the better idiom when a DATE is wanted.)
@@ -23,7 +23,7 @@ Rewritten so that both engines return the same result (DuckDB's semantics win)
       with no input; Spark's ``collect_list`` drops NULLs and returns ``[]``. Both engines now
       drop NULLs and return ``[]`` (DuckDB's call becomes ``coalesce(list(x) FILTER (WHERE x IS
       NOT NULL), [])``). ``list(x ORDER BY x [DESC])`` keeps its order on Spark through
-      ``SORT_ARRAY``; ordering a list by another column is refused on Spark.
+      ``SORT_ARRAY``; ordering a list by another column is refused on Spark. ``list(DISTINCT x ...)`` works.
     * ``QUALIFY``. Spark has none; sqlglot rewrites it to a subquery whose helper column
       ``_w`` leaked into ``SELECT *``; it is now excluded.
     * ``quantile_cont(x, p)`` becomes Spark's ``PERCENTILE(x, p)`` (same linear interpolation).
@@ -40,17 +40,19 @@ Settings that make both engines agree
 Normalised in query results (``normalise_result``), so Arrow schemas agree
     * integers of every width come back as int64 (DuckDB ``row_number()`` is BIGINT, Spark's
       INT; DuckDB ``sum(INTEGER)`` is HUGEINT, which Arrow sees as decimal(38, 0));
-      floats as float64; zone-aware timestamps (Spark's ``date_trunc``) as naive UTC.
+      floats as float64; zone-aware timestamps (Spark's ``date_trunc``) as naive UTC; lists
+      as ``list<item>`` with nullable elements.
     * interval results are refused on both engines (DuckDB's ``ts - ts`` is an INTERVAL,
       Spark's a day-time interval, with different Arrow types). DuckDB's ``DATE - DATE`` is a
       number of days, Spark's an interval, so Spark refuses it. Use ``date_diff('day', a, b)``.
 
 Refused with `UnsupportedSQLError` (no faithful rewrite)
     * on Spark: ``regexp_replace`` without the ``'g'`` flag (DuckDB replaces the first match
-      only, Spark every match), other regexp flags, list ordered by another column, and the
-      DuckDB-only functions in ``SPARK_MISSING_FUNCTIONS`` (string similarity, ``age``, file
-      readers ...). Any other function Spark cannot resolve is re-raised as
-      `UnsupportedSQLError` by the Spark engine.
+      only, Spark every match), other regexp flags, a list ordered by another column,
+      ``string_agg(... ORDER BY ...)`` in the same SELECT as a DISTINCT aggregate (crashes the
+      Spark 4.3 optimiser), and the DuckDB-only functions in ``SPARK_MISSING_FUNCTIONS``
+      (string similarity, ``age``, file readers ...). Any other function Spark cannot resolve
+      is re-raised as `UnsupportedSQLError` by the Spark engine.
 
 Known and accepted
     * ``string_agg``/``list`` without ORDER BY have an unspecified element order on both
@@ -166,6 +168,14 @@ class Dialect(ABC):
         return tree
 
 
+def _list_element(agg: exp.ArrayAgg) -> exp.Expr:
+    """The aggregated expression of ``list([DISTINCT] x [ORDER BY ...])``."""
+    element = agg.this.this if isinstance(agg.this, exp.Order) else agg.this
+    if isinstance(element, exp.Distinct):
+        element = element.expressions[0]
+    return element
+
+
 def _lists_without_nulls(tree: exp.Expr) -> exp.Expr:
     """DuckDB: ``list(x)`` drops NULL elements and is ``[]`` for no input, as on Spark."""
 
@@ -177,7 +187,7 @@ def _lists_without_nulls(tree: exp.Expr) -> exp.Expr:
             return node
         if window is None and isinstance(node.parent, exp.Filter | exp.Window):
             return node  # reached through its FILTER or window, which is rewritten instead
-        element = agg.this.this if isinstance(agg.this, exp.Order) else agg.this
+        element = _list_element(agg)
         condition: exp.Expr = exp.Not(
             this=exp.Is(this=element.copy(), expression=exp.Null())
         )
@@ -263,10 +273,24 @@ class SparkDialect(Dialect):
                 raise UnsupportedSQLError(
                     self.name, "regexp_matches with options", "write (?i) in the pattern", sql
                 )
+        for concat in tree.find_all(exp.GroupConcat):
+            scope = concat.parent_select
+            if not isinstance(concat.this, exp.Order) or scope is None:
+                continue
+            if any(
+                isinstance(d.parent, exp.AggFunc) and d.parent_select is scope
+                for d in scope.find_all(exp.Distinct)
+            ):
+                raise UnsupportedSQLError(
+                    self.name,
+                    "string_agg(... ORDER BY ...) next to a DISTINCT aggregate in one SELECT "
+                    "crashes Spark 4.3 (ClassCastException in RewriteDistinctAggregates)",
+                    "compute them in separate CTEs and join", sql,
+                )
         for agg in tree.find_all(exp.ArrayAgg):
             if isinstance(agg.this, exp.Order):
                 keys = agg.this.expressions
-                if len(keys) != 1 or keys[0].this != agg.this.this:
+                if len(keys) != 1 or keys[0].this != _list_element(agg):
                     raise UnsupportedSQLError(
                         self.name, "list(x ORDER BY y) ordered by another expression",
                         "order by the element itself, or sort in a trusted operator", sql,
@@ -392,6 +416,9 @@ def normalise_result(engine: str, table: pa.Table) -> pa.Table:
             column = column.cast(pa.float64())
         elif pa.types.is_timestamp(t) and t.tz is not None:
             column = column.cast(pa.timestamp(t.unit))
+        elif pa.types.is_list(t) or pa.types.is_large_list(t):
+            # element field names and nullability differ ("l" vs "element not null")
+            column = column.cast(pa.list_(pa.field("item", t.value_type)))
         elif pa.types.is_large_string(t):
             column = column.cast(pa.string())
         elif pa.types.is_decimal(t) and t.scale == 0 and t.precision > 18:

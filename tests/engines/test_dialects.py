@@ -121,6 +121,7 @@ def test_list_drops_nulls_and_is_empty_not_null(sample: Engine) -> None:
         {"g": "b", "l": ["丙", "乙"], "ld": ["乙", "丙"], "none": []},
     ]
     assert column(sample, "SELECT list_sort(array_agg(x)) AS r FROM t") == [["丙", "乙", "甲"]]
+    assert column(sample, "SELECT list(DISTINCT g ORDER BY g DESC) AS r FROM t") == [["b", "a"]]
 
 
 def test_list_ordered_by_another_column(sample: Engine) -> None:
@@ -139,6 +140,15 @@ def test_string_agg_with_order(sample: Engine) -> None:
     assert rows == [{"g": "a", "s": "甲"}, {"g": "b", "s": "丙、乙"}]
 
 
+def test_ordered_string_agg_next_to_distinct_aggregate(sample: Engine) -> None:
+    sql = "SELECT count(DISTINCT g) AS n, string_agg(x, ',' ORDER BY x) AS r FROM t"
+    if sample.name == "spark":
+        with pytest.raises(UnsupportedSQLError, match="separate CTEs"):
+            sample.query(sql)
+    else:
+        assert sample.rows(sql) == [{"n": 2, "r": "丙,乙,甲"}]
+
+
 def test_qualify_keeps_only_the_selected_columns(sample: Engine) -> None:
     result = sample.query(
         "SELECT * FROM t QUALIFY row_number() OVER (PARTITION BY g ORDER BY i DESC) = 1"
@@ -155,13 +165,13 @@ def test_integer_division(sample: Engine) -> None:
 
 @pytest.mark.parametrize("sql", ["SELECT 1 / 0 AS r", "SELECT 7 // 0 AS r", "SELECT 1.5 / 0 AS r"])
 def test_division_by_zero_is_an_error(sample: Engine, sql: str) -> None:
-    with pytest.raises(Exception, match="(?i)divi"):
+    with pytest.raises(Exception, match=r"(?i)divi"):
         sample.query(sql)
     assert column(sample, "SELECT 1 / NULLIF(0, 0) AS r") == [None]
 
 
 def test_invalid_cast_is_an_error_and_try_cast_is_null(sample: Engine) -> None:
-    with pytest.raises(Exception, match="(?i)cast|convert"):
+    with pytest.raises(Exception, match=r"(?i)cast|convert"):
         sample.query("SELECT CAST('十' AS INTEGER) AS r")
     assert column(sample, "SELECT TRY_CAST('十' AS INTEGER) AS r") == [None]
 
@@ -243,7 +253,7 @@ def test_function_spark_lacks_fails_loudly(sample: Engine) -> None:
 
 
 def test_unknown_function_fails_on_every_engine(sample: Engine) -> None:
-    with pytest.raises(Exception, match="(?i)no_such_function"):
+    with pytest.raises(Exception, match=r"(?i)no_such_function"):
         sample.query("SELECT no_such_function(x) AS r FROM t")
 
 
