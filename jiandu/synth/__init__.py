@@ -43,6 +43,7 @@ class SynthSummary:
     documents: int
     by_doc_type: dict[str, int] = field(default_factory=dict)
     by_cause: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)
     by_format: dict[str, int] = field(default_factory=dict)
     by_encoding: dict[str, int] = field(default_factory=dict)
     damaged: dict[str, int] = field(default_factory=dict)
@@ -89,8 +90,9 @@ def _plan(county: County, budget: int) -> tuple[list[Instance], list[str]]:
     return accepted, skipped
 
 
-def _plan_stream(county: County, documents: int) -> tuple[list[Instance], list[str],
-                                                          dict[int, CaseSpec], dict[int, str]]:
+def _plan_stream(
+    county: County, documents: int
+) -> tuple[list[Instance], list[str], dict[int, CaseSpec], dict[int, str]]:
     instances, skipped = _plan(county, int(documents * PLANTED_SHARE))
     seen: set[int] = set()
     planted: list[CaseSpec] = []
@@ -110,15 +112,23 @@ def _plan_stream(county: County, documents: int) -> tuple[list[Instance], list[s
     if n_damage:
         candidates = rng.sample(range(documents), min(documents, n_damage * 3 + len(planted)))
         picks = [i for i in candidates if i not in by_slot][:n_damage]
-        kinds = ["truncated", "undecodable", "binary", "empty", "not_judgment", "bad_json",
-                 "missing_field"]
+        kinds = [
+            "truncated",
+            "undecodable",
+            "binary",
+            "empty",
+            "not_judgment",
+            "bad_json",
+            "missing_field",
+        ]
         for j, i in enumerate(sorted(picks)):
             damage_slots[i] = kinds[j % len(kinds)] if j < len(kinds) else rng.choice(kinds)
     return instances, skipped, by_slot, damage_slots
 
 
-def iter_documents(county: County, documents: int, by_slot: dict[int, CaseSpec],
-                   damage_slots: dict[int, str]) -> Iterator[SynthDocument]:
+def iter_documents(
+    county: County, documents: int, by_slot: dict[int, CaseSpec], damage_slots: dict[int, str]
+) -> Iterator[SynthDocument]:
     """The document stream: planted cases at their slots, damage at its slots, honest
     background everywhere else."""
     rrng = stream(county.seed, "render")
@@ -134,7 +144,7 @@ def iter_documents(county: County, documents: int, by_slot: dict[int, CaseSpec],
 
 def _doc_id_fn() -> Callable[[str], str] | None:
     try:
-        from jiandu.documents import document_id  # type: ignore[attr-defined]
+        from jiandu.documents import document_id
     except ImportError:
         return None
     fn: Callable[[str], str] = document_id
@@ -142,16 +152,40 @@ def _doc_id_fn() -> Callable[[str], str] | None:
 
 
 def _index_fields(exp: dict[str, Any]) -> dict[str, Any]:
-    keep = ("doc_type", "case_category", "case_number", "court", "court_code", "cause", "title",
-            "filing_date", "judgment_date", "procedure_track", "parties", "agents",
-            "legal_representatives", "judges", "clerks", "claimed_principal", "defendant_absent",
-            "public_notice_service", "mediation", "withdrawal", "cash_delivery",
-            "terminated_execution", "execution_basis", "masking", "layout")
+    keep = (
+        "doc_type",
+        "case_category",
+        "case_number",
+        "court",
+        "court_code",
+        "cause",
+        "title",
+        "filing_date",
+        "judgment_date",
+        "procedure_track",
+        "parties",
+        "agents",
+        "legal_representatives",
+        "judges",
+        "clerks",
+        "claimed_principal",
+        "defendant_absent",
+        "public_notice_service",
+        "mediation",
+        "withdrawal",
+        "cash_delivery",
+        "terminated_execution",
+        "execution_basis",
+        "mentions",
+        "masking",
+        "layout",
+    )
     return {k: exp.get(k) for k in keep}
 
 
-def generate(out_dir: Path, seed: int, documents: int,
-             progress: Callable[[int], None] | None = None) -> SynthSummary:
+def generate(
+    out_dir: Path, seed: int, documents: int, progress: Callable[[int], None] | None = None
+) -> SynthSummary:
     """Write a synthetic county of ``documents`` records under ``out_dir``."""
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
@@ -161,8 +195,9 @@ def generate(out_dir: Path, seed: int, documents: int,
     truth = Truth(instances)
     writer = DocumentWriter(out_dir, stream(seed, "writer"), _doc_id_fn())
     drng = stream(seed, "damage")
-    summary = SynthSummary(out_dir=out_dir, seed=seed, documents=documents,
-                           skipped_instances=skipped)
+    summary = SynthSummary(
+        out_dir=out_dir, seed=seed, documents=documents, skipped_instances=skipped
+    )
     for doc in iter_documents(county, documents, by_slot, damage_slots):
         assert doc.spec is not None and doc.rendered is not None
         spec, r = doc.spec, doc.rendered
@@ -170,8 +205,9 @@ def generate(out_dir: Path, seed: int, documents: int,
             _write_damaged(writer, drng, doc, summary)
         else:
             fmt = writer.pick_format()
-            placed, visible = writer.write_document(r.text, r.title, r.lines,
-                                                    r.style.title_line, fmt)
+            placed, visible = writer.write_document(
+                r.text, r.title, r.lines, r.style.title_line, fmt
+            )
             exp = r.expected
             if fmt == "html":
                 exp["title"] = r.title
@@ -180,8 +216,15 @@ def generate(out_dir: Path, seed: int, documents: int,
                 ref["line"] = placed.line
             if writer.doc_id is not None:
                 ref["doc_id"] = writer.doc_id(visible)
-            rec = {"seq": doc.seq, "format": placed.format, "encoding": placed.encoding,
-                   "damage": None, "planted": list(spec.tags), **ref, **_index_fields(exp)}
+            rec = {
+                "seq": doc.seq,
+                "format": placed.format,
+                "encoding": placed.encoding,
+                "damage": None,
+                "planted": list(spec.tags),
+                **ref,
+                **_index_fields(exp),
+            }
             writer.index(rec)
             if spec.tags:
                 truth.attach(spec, exp, ref)
@@ -189,24 +232,27 @@ def generate(out_dir: Path, seed: int, documents: int,
             dt_ = exp.get("doc_type") or "unknown"
             summary.by_doc_type[dt_] = summary.by_doc_type.get(dt_, 0) + 1
             summary.by_cause[spec.cause] = summary.by_cause.get(spec.cause, 0) + 1
+            summary.by_kind[spec.kind] = summary.by_kind.get(spec.kind, 0) + 1
         if progress is not None and (doc.seq + 1) % 1000 == 0:
             progress(doc.seq + 1)
     writer.close()
     if progress is not None and documents % 1000:
         progress(documents)
-    summary.registers = write_registers(out_dir / "registers", county.regs, county.pop,
-                                        county.orgs)
+    summary.registers = write_registers(out_dir / "registers", county.regs, county.pop, county.orgs)
     truth.write(out_dir / "truth.jsonl")
     for inst in instances:
-        p = summary.patterns.setdefault(inst.pattern, {"positive": 0, "negative": 0,
-                                                       "documents": 0})
+        p = summary.patterns.setdefault(
+            inst.pattern, {"positive": 0, "negative": 0, "documents": 0}
+        )
         p["positive" if inst.positive else "negative"] += 1
         p["documents"] += len(truth.documents_of(inst.instance_id))
     summary.by_format = dict(sorted(writer.stats.by_format.items()))
     summary.by_encoding = dict(sorted(writer.stats.by_encoding.items()))
     summary.paths = {
-        "documents": out_dir / "documents", "registers": out_dir / "registers",
-        "truth": out_dir / "truth.jsonl", "index": out_dir / "index.jsonl",
+        "documents": out_dir / "documents",
+        "registers": out_dir / "registers",
+        "truth": out_dir / "truth.jsonl",
+        "index": out_dir / "index.jsonl",
         "manifest": out_dir / "manifest.json",
     }
     manifest = {
@@ -220,6 +266,7 @@ def generate(out_dir: Path, seed: int, documents: int,
         "planted_documents": summary.planted_documents,
         "by_doc_type": dict(sorted(summary.by_doc_type.items())),
         "by_cause": dict(sorted(summary.by_cause.items())),
+        "by_kind": dict(sorted(summary.by_kind.items())),
         "by_format": summary.by_format,
         "by_encoding": summary.by_encoding,
         "bytes_by_format": dict(sorted(writer.stats.bytes_by_format.items())),
@@ -230,27 +277,33 @@ def generate(out_dir: Path, seed: int, documents: int,
         "doc_ids": writer.doc_id is not None,
     }
     (out_dir / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _write_damaged(writer: DocumentWriter, rng: Any, doc: SynthDocument,
-                   summary: SynthSummary) -> None:
+def _write_damaged(
+    writer: DocumentWriter, rng: Any, doc: SynthDocument, summary: SynthSummary
+) -> None:
     assert doc.rendered is not None and doc.spec is not None
     kind = doc.damage or "truncated"
     text = doc.rendered.text
     if kind in ("bad_json", "missing_field"):
         uid = writer.uid()
-        line = (damage.bad_json_line(rng, uid, text) if kind == "bad_json"
-                else damage.missing_field_line(uid, text))
+        line = (
+            damage.bad_json_line(rng, uid, text)
+            if kind == "bad_json"
+            else damage.missing_field_line(uid, text)
+        )
         placed = writer.write_raw("jsonl", line, "utf-8")
     elif kind == "truncated":
         fmt = "jsonl" if rng.random() < 0.5 else "txt"
         cut = damage.truncate(rng, text)
         if fmt == "jsonl":
-            placed = writer.write_raw("jsonl", json.dumps({"id": writer.uid(), "text": cut},
-                                                          ensure_ascii=False), "utf-8")
+            placed = writer.write_raw(
+                "jsonl", json.dumps({"id": writer.uid(), "text": cut}, ensure_ascii=False), "utf-8"
+            )
         else:
             placed = writer.write_raw("txt", cut.encode("utf-8"), "utf-8")
     elif kind == "not_judgment":
@@ -262,8 +315,15 @@ def _write_damaged(writer: DocumentWriter, rng: Any, doc: SynthDocument,
         placed = writer.write_raw("txt", damage.binary_bytes(rng), "binary")
     else:
         placed = writer.write_raw("txt", b"", "empty")
-    rec = {"seq": doc.seq, "format": placed.format, "encoding": placed.encoding, "damage": kind,
-           "planted": [], "file": placed.file, "record": placed.uid}
+    rec = {
+        "seq": doc.seq,
+        "format": placed.format,
+        "encoding": placed.encoding,
+        "damage": kind,
+        "planted": [],
+        "file": placed.file,
+        "record": placed.uid,
+    }
     if placed.line is not None:
         rec["line"] = placed.line
     writer.index(rec)

@@ -59,8 +59,12 @@ BASIC_COURTS = tuple(c for c in COURTS if c.level == "basic")
 INTERMEDIATE = COURT_BY_KEY["shaoxing_ic"]
 COURT_OF_DISTRICT = {c.district: c for c in BASIC_COURTS}
 
-_OLD_TYPE = {"民初": ("民初", "商初", "民二初"), "执": ("执民", "执"), "执恢": ("执恢",),
-             "民终": ("民终", "商终")}
+_OLD_TYPE = {
+    "民初": ("民初", "商初", "民二初"),
+    "执": ("执民", "执"),
+    "执恢": ("执恢",),
+    "民终": ("民终", "商终"),
+}
 
 
 def staff_courts(seed: int) -> dict[str, Staff]:
@@ -78,8 +82,14 @@ def staff_courts(seed: int) -> dict[str, Staff]:
     return out
 
 
-def format_case_number(year: int, court: Court, type_code: str, seq: int,
-                       old_style: bool = False, rng: random.Random | None = None) -> str:
+def format_case_number(
+    year: int,
+    court: Court,
+    type_code: str,
+    seq: int,
+    old_style: bool = False,
+    rng: random.Random | None = None,
+) -> str:
     if not old_style:
         return f"（{year}）{court.code}{type_code}{seq}号"
     kinds = _OLD_TYPE.get(type_code, (type_code,))

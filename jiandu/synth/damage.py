@@ -13,7 +13,8 @@ KINDS_JSONL = ("truncated", "not_judgment", "bad_json", "missing_field")
 _NEWS = (
     "{court}召开{year}年度执行工作推进会\n{month}月{day}日，{court}召开执行工作推进会，总结前一阶段"
     "执行攻坚工作成效，分析当前执行工作面临的形势和任务。会议指出，要持续加大对失信被执行人的联合惩戒"
-    "力度，切实提升执行到位率。院党组成员、副院长出席会议并讲话。\n（来源：{court}　通讯员　宣传科）\n",
+    "力度，切实提升执行到位率。院党组成员、副院长出席会议并讲话。\n"
+    "（来源：{court}　通讯员　宣传科）\n",
     "关于{year}年{month}月份诉讼服务中心开放时间的通知\n各位当事人及诉讼参与人：\n因办公场所维修，本院诉讼"
     "服务中心自{year}年{month}月{day}日起调整开放时间为工作日上午8:30至11:30、下午13:30至17:00。"
     "由此带来的不便，敬请谅解。\n特此通知。\n{court}\n",
@@ -25,8 +26,9 @@ _NEWS = (
 
 
 def not_judgment_text(rng: random.Random, court: str, year: int) -> str:
-    return rng.choice(_NEWS).format(court=court, year=year, month=rng.randint(1, 12),
-                                    day=rng.randint(1, 28))
+    return rng.choice(_NEWS).format(
+        court=court, year=year, month=rng.randint(1, 12), day=rng.randint(1, 28)
+    )
 
 
 def truncate(rng: random.Random, text: str) -> str:
@@ -42,8 +44,13 @@ def undecodable_bytes(rng: random.Random, text: str) -> bytes:
 
 
 def binary_bytes(rng: random.Random) -> bytes:
-    head = rng.choice((b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", b"PK\x03\x04\x14\x00\x06\x00",
-                       b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"))
+    head = rng.choice(
+        (
+            b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+            b"PK\x03\x04\x14\x00\x06\x00",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
+        )
+    )
     return head + bytes(rng.randrange(256) for _ in range(rng.randint(1500, 6000)))
 
 

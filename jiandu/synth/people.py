@@ -17,7 +17,13 @@ from .ids import resident_id
 from .names import NameMaker
 from .rng import stream
 
-ETHNICITIES = (("汉族", 0.975), ("畲族", 0.008), ("回族", 0.006), ("土家族", 0.006), ("苗族", 0.005))
+ETHNICITIES = (
+    ("汉族", 0.975),
+    ("畲族", 0.008),
+    ("回族", 0.006),
+    ("土家族", 0.006),
+    ("苗族", 0.005),
+)
 
 
 @dataclass(slots=True)
@@ -98,10 +104,7 @@ class Population:
     def _id(self, region: str, birth: dt.date, male: bool) -> str:
         k = (region, birth, male)
         n = self._seq.get(k)
-        if n is None:
-            n = self._rng.randint(0, 400)
-        else:
-            n = (n + 1) % 500
+        n = self._rng.randint(0, 400) if n is None else (n + 1) % 500
         self._seq[k] = n
         return resident_id(region, birth, n, male)
 
@@ -114,7 +117,10 @@ class Population:
         elif roll < 0.75:
             place = f"{r.choice(geo.ROADS)}{r.randint(1, 888)}号"
         else:
-            place = f"{r.choice(geo.COMMUNITIES)}{r.randint(1, 40)}幢{r.randint(1, 3)}单元{r.randint(1, 28)}0{r.randint(1, 4)}室"
+            place = (
+                f"{r.choice(geo.COMMUNITIES)}{r.randint(1, 40)}幢{r.randint(1, 3)}单元"
+                f"{r.randint(1, 28)}0{r.randint(1, 4)}室"
+            )
         return f"{district.prefix}{district.name}{street}{place}"
 
     def _region(self, district: geo.District, birth: dt.date, migrant: geo.Origin | None) -> str:
@@ -122,9 +128,17 @@ class Population:
             return migrant.code
         return district.new_code if birth.year >= district.renamed else district.old_code
 
-    def _new_person(self, name: str, male: bool, birth: dt.date, district: geo.District,
-                    address: str, household: int, relation: str,
-                    migrant: geo.Origin | None) -> Person:
+    def _new_person(
+        self,
+        name: str,
+        male: bool,
+        birth: dt.date,
+        district: geo.District,
+        address: str,
+        household: int,
+        relation: str,
+        migrant: geo.Origin | None,
+    ) -> Person:
         eth = "汉族"
         x = self._rng.random()
         for e, w in ETHNICITIES:
@@ -142,7 +156,8 @@ class Population:
     def _family_cluster(self) -> None:
         r = self._rng
         district = geo.DISTRICTS[
-            r.choices(range(len(geo.DISTRICTS)), cum_weights=self._district_cum)[0]]
+            r.choices(range(len(geo.DISTRICTS)), cum_weights=self._district_cum)[0]
+        ]
         migrant = r.choice(geo.MIGRANT_ORIGINS) if r.random() < 0.15 else None
         village = self._address(district)
         surname = self._names.surname()
@@ -151,12 +166,26 @@ class Population:
         if r.random() < 0.6:
             hh = len(self.households)
             self.households.append([])
-            father = self._new_person(self._names.full(True, surname), True,
-                                      self._birth(parents_born, parents_born), district,
-                                      village, hh, "户主", migrant)
-            mother = self._new_person(self._names.full(False), False,
-                                      self._birth(parents_born - 3, parents_born + 3), district,
-                                      village, hh, "配偶", migrant)
+            father = self._new_person(
+                self._names.full(True, surname),
+                True,
+                self._birth(parents_born, parents_born),
+                district,
+                village,
+                hh,
+                "户主",
+                migrant,
+            )
+            mother = self._new_person(
+                self._names.full(False),
+                False,
+                self._birth(parents_born - 3, parents_born + 3),
+                district,
+                village,
+                hh,
+                "配偶",
+                migrant,
+            )
             father.spouse, mother.spouse = mother.key, father.key
         for _ in range(r.choice((1, 1, 2, 2, 2, 3))):
             born = min(parents_born + r.randint(22, 32), 2000)
@@ -166,29 +195,57 @@ class Population:
             same_place = r.random() < 0.35
             address = village if same_place and father is not None else self._address(district)
             if male:
-                head = self._new_person(self._names.full(True, surname), True,
-                                        self._birth(born, born), district, address, hh, "户主",
-                                        migrant)
+                head = self._new_person(
+                    self._names.full(True, surname),
+                    True,
+                    self._birth(born, born),
+                    district,
+                    address,
+                    hh,
+                    "户主",
+                    migrant,
+                )
             else:
-                head = self._new_person(self._names.full(False, surname), False,
-                                        self._birth(born, born), district, address, hh, "户主",
-                                        migrant)
+                head = self._new_person(
+                    self._names.full(False, surname),
+                    False,
+                    self._birth(born, born),
+                    district,
+                    address,
+                    hh,
+                    "户主",
+                    migrant,
+                )
             if father is not None and mother is not None:
                 head.father, head.mother = father.key, mother.key
             if r.random() < 0.8:
                 sp_born = born + r.randint(-4, 4)
-                spouse = self._new_person(self._names.full(not male), not male,
-                                          self._birth(sp_born, sp_born), district, address, hh,
-                                          "配偶", None if r.random() < 0.5 else migrant)
+                spouse = self._new_person(
+                    self._names.full(not male),
+                    not male,
+                    self._birth(sp_born, sp_born),
+                    district,
+                    address,
+                    hh,
+                    "配偶",
+                    None if r.random() < 0.5 else migrant,
+                )
                 head.spouse, spouse.spouse = spouse.key, head.key
                 kid_surname = surname if male else spouse.name[0]
                 dad, mum = (head, spouse) if male else (spouse, head)
                 for _ in range(r.choice((0, 1, 1, 2))):
                     kb = min(born + r.randint(23, 34), 2023)
                     kmale = r.random() < 0.52
-                    kid = self._new_person(self._names.full(kmale, kid_surname), kmale,
-                                           self._birth(kb, kb), district, address, hh,
-                                           "子" if kmale else "女", migrant)
+                    kid = self._new_person(
+                        self._names.full(kmale, kid_surname),
+                        kmale,
+                        self._birth(kb, kb),
+                        district,
+                        address,
+                        hh,
+                        "子" if kmale else "女",
+                        migrant,
+                    )
                     kid.father, kid.mother = dad.key, mum.key
 
     # --- handing out ----------------------------------------------------------------------
@@ -200,8 +257,9 @@ class Population:
         self._next_reserved += 1
         return [self.people[i] for i in hh]
 
-    def reserve_adult(self, male: bool | None = None, with_spouse: bool = False,
-                      max_birth_year: int = 1995) -> list[Person]:
+    def reserve_adult(
+        self, male: bool | None = None, with_spouse: bool = False, max_birth_year: int = 1995
+    ) -> list[Person]:
         """A reserved household whose head fits; returns the household (head first)."""
         while True:
             hh = self.reserve_household()

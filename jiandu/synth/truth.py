@@ -25,15 +25,25 @@ class Truth:
             if inst is None:
                 continue
             keys = {inst.subject.key} | {e.key for _, e in inst.related}
-            names = [{"role": p["role"], "name": p["name"], "key": p["key"]}
-                     for p in expected["parties"] if p["key"] in keys]
-            self._docs[iid].append({
-                "case_number": spec.case_number,
-                "doc_type": expected.get("doc_type"),
-                "court": spec.court.name,
-                **placed,
-                "parties_as_written": names,
-            })
+            names = [
+                {"role": p["role"], "name": p["name"], "key": p["key"]}
+                for p in expected["parties"]
+                if p["key"] in keys
+            ]
+            names += [
+                {"role": "mentioned:" + m["role"], "name": m["name"], "key": m["key"]}
+                for m in expected.get("mentions", [])
+                if m["key"] in keys
+            ]
+            self._docs[iid].append(
+                {
+                    "case_number": spec.case_number,
+                    "doc_type": expected.get("doc_type"),
+                    "court": spec.court.name,
+                    **placed,
+                    "parties_as_written": names,
+                }
+            )
 
     def documents_of(self, iid: str) -> list[dict[str, Any]]:
         return self._docs[iid]
@@ -42,12 +52,24 @@ class Truth:
         with path.open("w", encoding="utf-8", newline="\n") as fh:
             for inst in self.instances:
                 docs = self._docs[inst.instance_id]
-                related = [{"relation": rel, "type": "person" if isinstance(e, Person)
-                            else "organization", "name": e.name, "key": e.key}
-                           for rel, e in inst.related]
-                names = sorted({n["name"] for d in docs for n in d["parties_as_written"]
-                                if n["key"] == inst.subject.key})
-                subject = inst.subject_dict()
+                related = [
+                    {
+                        "relation": rel,
+                        "type": "person" if isinstance(e, Person) else "organization",
+                        "name": e.name,
+                        "key": e.key,
+                    }
+                    for rel, e in inst.related
+                ]
+                names = sorted(
+                    {
+                        n["name"]
+                        for d in docs
+                        for n in d["parties_as_written"]
+                        if n["key"] == inst.subject.key
+                    }
+                )
+                subject: dict[str, Any] = dict(inst.subject_dict())
                 subject["names_as_written"] = names
                 line = {
                     "pattern": inst.pattern,

@@ -6,7 +6,13 @@ import random
 from collections.abc import Callable
 
 from ..county import County
-from . import collusive_suit, debt_assignment, insurance_claims, professional_lender, serial_plaintiff
+from . import (
+    collusive_suit,
+    debt_assignment,
+    insurance_claims,
+    professional_lender,
+    serial_plaintiff,
+)
 from .base import Instance
 
 Planner = Callable[[County, random.Random, int], list[Instance]]

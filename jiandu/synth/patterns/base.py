@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import courts as C
-from ..cases import JUDGMENT, MEDIATION, WITHDRAWAL, CaseSpec, Entity, LoanFacts, Party, Representation
+from ..cases import (
+    JUDGMENT,
+    MEDIATION,
+    WITHDRAWAL,
+    CaseSpec,
+    Entity,
+    LoanFacts,
+    Party,
+    Representation,
+)
 from ..companies import Agent
 from ..county import County, day, rand_date, round_amount
 from ..people import Person
@@ -45,7 +54,8 @@ STANDARD_IOUS = (
     "今借到{lender}人民币{caps}（¥{iou}元），借款期限自{start}起至{end}止，月利率2%，逾期未还按未还"
     "金额每日千分之一支付违约金，出借人为实现债权支出的律师费、诉讼费、差旅费等一切费用均由借款人承担。"
     "借款人：{borrower}",
-    "借条　今向{lender}借到现金人民币{caps}（小写{iou}元），于{end}前一次性归还，逾期按月息3分计息，"
+    "借条　今向{lender}借到现金人民币{caps}（小写{iou}元），于{end}前一次性归还，"
+    "逾期按月息3分计息，"
     "并承担出借人催讨所产生的全部费用。借款人：{borrower}",
     "本人{borrower}因资金周转向{lender}借款人民币{caps}，借款期限自{start}至{end}，利息按月利率2%计算，"
     "如逾期归还，愿承担出借人实现债权的律师费等全部费用。借款人：{borrower}",
@@ -65,13 +75,25 @@ def suit_kind(rng: random.Random, withdraw: float, mediate: float) -> str:
     return WITHDRAWAL if x < withdraw else (MEDIATION if x < withdraw + mediate else JUDGMENT)
 
 
-def lending_series(county: County, rng: random.Random, lender: Entity,
-                   blocks: list[tuple[C.Court, int, int]], *, principal: tuple[int, int],
-                   signs: frozenset[str] = frozenset(), withdraw: float = 0.15,
-                   mediate: float = 0.1, absent: float = 0.6, notice: float = 0.15,
-                   execution: float = 0.4, agent: Agent | None = None,
-                   wording: str | None = None, iou_ratio: float = 1.0,
-                   inflated_share: float = 0.0, cause: str = "民间借贷纠纷") -> list[CaseSpec]:
+def lending_series(
+    county: County,
+    rng: random.Random,
+    lender: Entity,
+    blocks: list[tuple[C.Court, int, int]],
+    *,
+    principal: tuple[int, int],
+    signs: frozenset[str] = frozenset(),
+    withdraw: float = 0.15,
+    mediate: float = 0.1,
+    absent: float = 0.6,
+    notice: float = 0.15,
+    execution: float = 0.4,
+    agent: Agent | None = None,
+    wording: str | None = None,
+    iou_ratio: float = 1.0,
+    inflated_share: float = 0.0,
+    cause: str = "民间借贷纠纷",
+) -> list[CaseSpec]:
     """Private-lending suits by one lender: ``blocks`` says how many suits at which court in
     which year. Returns the suit specs followed by published execution rulings."""
     out: list[CaseSpec] = []
@@ -96,18 +118,33 @@ def lending_series(county: County, rng: random.Random, lender: Entity,
                 loan_date=day(filing, -rng.randint(60, 500)),
                 term_months=rng.choice((1, 2, 3, 6)),
                 monthly_rate=0.02 if "high_rate" not in signs else rng.choice((0.03, 0.04)),
-                delivery="cash" if "cash" in signs and rng.random() < 0.7 else
-                rng.choice(("bank", "wechat", "alipay")),
-                transfer=transfer, iou=amount, standard_form="standard_form" in signs,
-                upfront_interest=upfront)
-            reps = ([Representation(agent=agent)] if agent is not None
-                    else county.represent(rng, lender, 0.6, 0.1))
+                delivery="cash"
+                if "cash" in signs and rng.random() < 0.7
+                else rng.choice(("bank", "wechat", "alipay")),
+                transfer=transfer,
+                iou=amount,
+                standard_form="standard_form" in signs,
+                upfront_interest=upfront,
+            )
+            reps = (
+                [Representation(agent=agent)]
+                if agent is not None
+                else county.represent(rng, lender, 0.6, 0.1)
+            )
             spec = county.civil_case(
-                rng, court=court, cause=cause, kind=kind,
+                rng,
+                court=court,
+                cause=cause,
+                kind=kind,
                 plaintiffs=[Party("原告", lender, reps, "plaintiff")],
                 defendants=[Party("被告", borrower, [], "defendant")],
-                filing=filing, principal=amount, planted=True, absent=is_absent,
-                public_notice=is_notice, loan=loan)
+                filing=filing,
+                principal=amount,
+                planted=True,
+                absent=is_absent,
+                public_notice=is_notice,
+                loan=loan,
+            )
             if kind == JUDGMENT:
                 if transfer < amount:
                     spec.outcome = "partial"
@@ -119,8 +156,13 @@ def lending_series(county: County, rng: random.Random, lender: Entity,
             spec.wording = wording
             out.append(spec)
             if kind != WITHDRAWAL and rng.random() < execution:
-                ex = county.execution(rng, spec, planted=True, publish=0.75,
-                                      mode="终结本次执行程序" if rng.random() < 0.7 else None)
+                ex = county.execution(
+                    rng,
+                    spec,
+                    planted=True,
+                    publish=0.75,
+                    mode="终结本次执行程序" if rng.random() < 0.7 else None,
+                )
                 if ex is not None:
                     executions.append(ex)
     return out + executions

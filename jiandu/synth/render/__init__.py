@@ -16,7 +16,9 @@ __all__ = ["Rendered", "Style", "draw_style", "render"]
 _CASE_TYPE = {"judgment": "民事案件", "ruling": "民事案件", "mediation": "民事案件"}
 
 
-def render(spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None = None) -> Rendered:
+def render(
+    spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None = None
+) -> Rendered:
     year = spec.decided.year
     if style is None:
         style = draw_style(rng, year)
@@ -35,21 +37,25 @@ def render(spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None
             "法院名称": spec.court.name.removeprefix("浙江省"),
         }
     text = layout(b.lines, style, trailer)
-    b.expected.update({
-        "court_code": spec.court.code,
-        "cause": spec.cause,
-        "case_category": "execution" if spec.type_code.startswith("执") else "civil",
-        "procedure_track": None if spec.type_code.startswith("执") else spec.procedure,
-        "masking": style.mask,
-        "layout": style.layout,
-    })
+    b.expected.update(
+        {
+            "court_code": spec.court.code,
+            "cause": spec.cause,
+            "case_category": "execution" if spec.type_code.startswith("执") else "civil",
+            "procedure_track": None if spec.type_code.startswith("执") else spec.procedure,
+            "mentions": b.mentions(),
+            "masking": style.mask,
+            "layout": style.layout,
+        }
+    )
     return Rendered(lines=b.lines, title=title, style=style, expected=b.expected, text=text)
 
 
 def _fallback_title(b: DocBuilder) -> str:
     s = b.spec
     word = {"judgment": "一审民事判决书", "mediation": "一审民事调解书"}.get(
-        b.expected.get("doc_type", ""), "民事裁定书")
+        b.expected.get("doc_type", ""), "民事裁定书"
+    )
     if s.type_code.startswith("执"):
         word = "执行裁定书"
     return f"{b.names(s.plaintiffs)}与{b.names(s.defendants)}{s.cause}{word}"

@@ -13,7 +13,7 @@ from ..companies import Organization
 from ..courts import Staff
 from ..people import Person
 from .numerals import amount_text, date_ar, date_cn
-from .style import FULL, MOU, MOUMOU, XX, Style
+from .style import FULL, MOU, MOUMOU, Style
 
 INTERMEDIATE_NAME = "浙江省绍兴市中级人民法院"
 
@@ -38,11 +38,26 @@ def laws(on: dt.date) -> dict[str, str]:
     the Civil Procedure Law."""
     cpl = "《中华人民共和国民事诉讼法》"
     if on < dt.date(2022, 1, 1):
-        default, delay, withdraw, confirm = "第一百四十四条", "第二百五十三条", "第一百四十五条", "第九十七条"
+        default, delay, withdraw, confirm = (
+            "第一百四十四条",
+            "第二百五十三条",
+            "第一百四十五条",
+            "第九十七条",
+        )
     elif on < dt.date(2024, 1, 1):
-        default, delay, withdraw, confirm = "第一百四十七条", "第二百六十条", "第一百四十八条", "第一百条"
+        default, delay, withdraw, confirm = (
+            "第一百四十七条",
+            "第二百六十条",
+            "第一百四十八条",
+            "第一百条",
+        )
     else:
-        default, delay, withdraw, confirm = "第一百四十七条", "第二百六十四条", "第一百四十八条", "第一百条"
+        default, delay, withdraw, confirm = (
+            "第一百四十七条",
+            "第二百六十四条",
+            "第一百四十八条",
+            "第一百条",
+        )
     civil_code = on >= dt.date(2021, 1, 1)
     interp = "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》"
     return {
@@ -50,21 +65,39 @@ def laws(on: dt.date) -> dict[str, str]:
         "delay": cpl + delay,
         "withdraw": cpl + withdraw,
         "confirm": cpl + confirm,
-        "termination": interp + ("第五百一十七条" if on >= dt.date(2022, 4, 10) else "第五百一十九条"),
-        "loan": ("《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条"
-                 if civil_code else "《中华人民共和国合同法》第一百九十六条、第二百零六条、第二百零七条"),
-        "guarantee": ("《中华人民共和国民法典》第六百八十一条、第六百八十八条" if civil_code
-                      else "《中华人民共和国担保法》第十八条、第二十一条"),
-        "sale": ("《中华人民共和国民法典》第五百七十七条、第六百二十六条" if civil_code
-                 else "《中华人民共和国合同法》第一百零七条、第一百五十九条"),
-        "assign": ("《中华人民共和国民法典》第五百四十五条、第五百四十六条" if civil_code
-                   else "《中华人民共和国合同法》第七十九条、第八十条"),
-        "divorce": ("《中华人民共和国民法典》第一千零七十九条" if civil_code
-                    else "《中华人民共和国婚姻法》第三十二条"),
+        "termination": interp
+        + ("第五百一十七条" if on >= dt.date(2022, 4, 10) else "第五百一十九条"),
+        "loan": (
+            "《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条"
+            if civil_code
+            else "《中华人民共和国合同法》第一百九十六条、第二百零六条、第二百零七条"
+        ),
+        "guarantee": (
+            "《中华人民共和国民法典》第六百八十一条、第六百八十八条"
+            if civil_code
+            else "《中华人民共和国担保法》第十八条、第二十一条"
+        ),
+        "sale": (
+            "《中华人民共和国民法典》第五百七十七条、第六百二十六条"
+            if civil_code
+            else "《中华人民共和国合同法》第一百零七条、第一百五十九条"
+        ),
+        "assign": (
+            "《中华人民共和国民法典》第五百四十五条、第五百四十六条"
+            if civil_code
+            else "《中华人民共和国合同法》第七十九条、第八十条"
+        ),
+        "divorce": (
+            "《中华人民共和国民法典》第一千零七十九条"
+            if civil_code
+            else "《中华人民共和国婚姻法》第三十二条"
+        ),
         "labour": "《中华人民共和国劳动合同法》第三十条",
         "insurance": "《中华人民共和国保险法》第二条、第十四条、第二十三条",
-        "lending_rules": ("《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》"
-                          + ("第二十五条" if on >= dt.date(2020, 8, 20) else "第二十六条")),
+        "lending_rules": (
+            "《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》"
+            + ("第二十五条" if on >= dt.date(2020, 8, 20) else "第二十六条")
+        ),
     }
 
 
@@ -81,10 +114,18 @@ class DocBuilder:
         self._names: dict[str, str] = {}
         self._assign_names()
         self.expected: dict[str, Any] = {
-            "parties": [], "agents": [], "legal_representatives": [], "judges": [],
-            "clerks": [], "claimed_principal": None, "cash_delivery": False,
-            "defendant_absent": False, "public_notice_service": False, "mediation": False,
-            "withdrawal": False, "terminated_execution": False,
+            "parties": [],
+            "agents": [],
+            "legal_representatives": [],
+            "judges": [],
+            "clerks": [],
+            "claimed_principal": None,
+            "cash_delivery": False,
+            "defendant_absent": False,
+            "public_notice_service": False,
+            "mediation": False,
+            "withdrawal": False,
+            "terminated_execution": False,
         }
 
     # --- names --------------------------------------------------------------------------
@@ -133,6 +174,15 @@ class DocBuilder:
                 self._names[key] = f"{v}{seen[v]}"
             else:
                 self._names[key] = v
+
+    def mentions(self) -> list[dict[str, str]]:
+        """People and organisations named in the text who are not parties (an assignor, a car
+        owner, a repair shop), with the name as written."""
+        out = []
+        for role, v in sorted(self.spec.extra.items()):
+            if isinstance(v, Person | Organization):
+                out.append({"role": role, "name": self.name(v), "key": v.key})
+        return out
 
     def name(self, e: Entity) -> str:
         if isinstance(e, Organization):
@@ -197,9 +247,12 @@ class DocBuilder:
         if self.style.print_id or self.rng.random() < 0.25:
             head += f"，统一社会信用代码{o.key}"
         head += f"，住所地{o.address}。"
-        rep = f"{o.rep_title}{'：' if self.style.colon_after_role else ''}{o.rep_name}，{o.rep_job}。"
+        rep = (
+            f"{o.rep_title}{'：' if self.style.colon_after_role else ''}{o.rep_name}，{o.rep_job}。"
+        )
         self.expected["legal_representatives"].append(
-            {"for": o.name, "name": o.rep_name, "title": o.rep_title})
+            {"for": o.name, "name": o.rep_name, "title": o.rep_title}
+        )
         return [head, rep]
 
     def party_block(self) -> None:
@@ -209,33 +262,58 @@ class DocBuilder:
             e = party.entity
             if isinstance(e, Person):
                 self.lines.append(self._person_line(party.role, e))
-                self.expected["parties"].append({
-                    "role": party.role, "side": party.side, "name": self.name(e),
-                    "kind": "person", "key": e.key, "gender": e.sex,
-                    "birth_date": e.birth.isoformat()})
+                self.expected["parties"].append(
+                    {
+                        "role": party.role,
+                        "side": party.side,
+                        "name": self.name(e),
+                        "kind": "person",
+                        "key": e.key,
+                        "gender": e.sex,
+                        "birth_date": e.birth.isoformat(),
+                    }
+                )
             else:
                 self.lines.extend(self._org_lines(party.role, e))
-                self.expected["parties"].append({
-                    "role": party.role, "side": party.side, "name": e.name,
-                    "kind": "organization", "key": e.key, "gender": None, "birth_date": None})
+                self.expected["parties"].append(
+                    {
+                        "role": party.role,
+                        "side": party.side,
+                        "name": e.name,
+                        "kind": "organization",
+                        "key": e.key,
+                        "gender": None,
+                        "birth_date": None,
+                    }
+                )
             for rep in party.agents:
                 colon = "：" if self.style.colon_after_role else ""
                 if rep.agent is not None:
                     a = rep.agent
-                    title = {"lawyer": "律师", "trainee_lawyer": "实习律师",
-                             "legal_worker": "法律工作者"}[a.kind]
+                    title = {
+                        "lawyer": "律师",
+                        "trainee_lawyer": "实习律师",
+                        "legal_worker": "法律工作者",
+                    }[a.kind]
                     self.lines.append(f"{label}{colon}{a.name}，{a.firm}{title}。")
                     self.expected["agents"].append(
-                        {"for": self.name(e), "name": a.name, "law_firm": a.firm, "kind": a.kind})
+                        {"for": self.name(e), "name": a.name, "law_firm": a.firm, "kind": a.kind}
+                    )
                 elif rep.relative is not None:
                     rel = rep.relative
                     self.lines.append(
                         f"{label}{colon}{self.name(rel)}，{rel.sex}，{date_ar(rel.birth)}出生，"
                         f"{rel.ethnicity}，住{rel.short_address}，系{party.role}{self.name(e)}之"
-                        f"{rep.relation}。")
+                        f"{rep.relation}。"
+                    )
                     self.expected["agents"].append(
-                        {"for": self.name(e), "name": self.name(rel), "law_firm": None,
-                         "kind": "citizen"})
+                        {
+                            "for": self.name(e),
+                            "name": self.name(rel),
+                            "law_firm": None,
+                            "kind": "citizen",
+                        }
+                    )
 
     # --- signature ----------------------------------------------------------------------
     def _sign(self, role: str, name: str) -> str:
@@ -251,8 +329,9 @@ class DocBuilder:
         judges = r.sample(st.judges, 3)
         if collegial:
             roles = [("审判长", judges[0]), ("审判员", judges[1])]
-            roles.append(("人民陪审员", r.choice(st.jurors)) if r.random() < 0.6
-                         else ("审判员", judges[2]))
+            roles.append(
+                ("人民陪审员", r.choice(st.jurors)) if r.random() < 0.6 else ("审判员", judges[2])
+            )
         else:
             role = "审判员"
             if decided.year <= 2016 and r.random() < 0.15:

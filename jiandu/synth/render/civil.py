@@ -12,8 +12,12 @@ from .base import DocBuilder, Pieces, laws
 from .numerals import acceptance_fee, amount_caps, date_ar, money
 
 _TERM = {1: "一个月", 2: "两个月", 3: "三个月", 6: "六个月", 12: "一年", 24: "两年"}
-_DELIVERY = {"bank": "通过银行转账方式", "cash": "以现金方式", "wechat": "通过微信转账方式",
-             "alipay": "通过支付宝转账方式"}
+_DELIVERY = {
+    "bank": "通过银行转账方式",
+    "cash": "以现金方式",
+    "wechat": "通过微信转账方式",
+    "alipay": "通过支付宝转账方式",
+}
 
 
 def _rate_text(b: DocBuilder, monthly: float) -> str:
@@ -37,52 +41,81 @@ def _interest_clause(b: DocBuilder, s: CaseSpec, base: int, since: dt.date) -> s
         else:
             rate = _rate_text(b, s.loan.monthly_rate)
     else:
-        rate = "全国银行间同业拆借中心公布的一年期贷款市场报价利率" if s.filing >= dt.date(
-            2019, 8, 20) else "中国人民银行同期同类贷款利率"
+        rate = (
+            "全国银行间同业拆借中心公布的一年期贷款市场报价利率"
+            if s.filing >= dt.date(2019, 8, 20)
+            else "中国人民银行同期同类贷款利率"
+        )
     return f"，并支付利息（以{base}元为基数，自{date_ar(since)}起按{rate}计算至实际履行之日止）"
 
 
 def _loan_story(b: DocBuilder, s: CaseSpec, loan: LoanFacts, plaintiff_view: bool) -> str:
     p = b.name(s.plaintiffs[0].entity)
     d = b.name(s.defendants[0].entity)
+    assignor = s.extra.get("assignor")
+    lender = b.name(assignor) if isinstance(assignor, Person | Organization) else p
     term = _TERM.get(loan.term_months, f"{loan.term_months}个月")
     rate = f"，{_rate_text(b, loan.monthly_rate)}" if loan.monthly_rate > 0 else "，未约定利息"
     due = dt.date.fromordinal(loan.loan_date.toordinal() + 30 * loan.term_months)
-    out = [f"{date_ar(loan.loan_date)}，被告{d}因{loan.purpose}向原告{p}借款{b.amount(loan.iou)}，"
-           f"约定借款期限{term}{rate}，被告向原告出具借条一份。"]
+    out = [
+        f"{date_ar(loan.loan_date)}，被告{d}因{loan.purpose}向原告{p}借款{b.amount(loan.iou)}，"
+        f"约定借款期限{term}{rate}，被告向原告出具借条一份。"
+    ]
     if loan.standard_form and s.wording:
-        out.append(f"借条载明：“{s.wording.format(lender=p, borrower=d, caps=amount_caps(loan.iou), iou=loan.iou, start=date_ar(loan.loan_date), end=date_ar(due))}”")
+        out.append(
+            "借条载明：“"
+            + s.wording.format(
+                lender=p,
+                borrower=d,
+                caps=amount_caps(loan.iou),
+                iou=loan.iou,
+                start=date_ar(loan.loan_date),
+                end=date_ar(due),
+            )
+            + "”"
+        )
     elif b.rng.random() < 0.3:
-        out.append(f"借条载明：“今借到{p}人民币{amount_caps(loan.iou)}，{date_ar(due)}前归还。"
-                   f"借款人：{d}”")
+        out.append(
+            f"借条载明：“今借到{lender}人民币{amount_caps(loan.iou)}，{date_ar(due)}前归还。"
+            f"借款人：{d}”"
+        )
     if loan.transfer < loan.iou and not plaintiff_view:
         rest = loan.iou - loan.transfer
         if loan.upfront_interest:
-            out.append(f"原告在出借时预先扣除利息{loan.upfront_interest}元，实际"
-                       f"{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元。")
+            out.append(
+                f"原告在出借时预先扣除利息{loan.upfront_interest}元，实际"
+                f"{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元。"
+            )
         else:
-            out.append(f"原告于当日{_DELIVERY[loan.delivery]}向被告支付{loan.transfer}元，"
-                       f"原告称其余{rest}元以现金方式交付，但未能提供相应证据。")
+            out.append(
+                f"原告于当日{_DELIVERY[loan.delivery]}向被告支付{loan.transfer}元，"
+                f"原告称其余{rest}元以现金方式交付，但未能提供相应证据。"
+            )
             b.expected["cash_delivery"] = True
     elif loan.delivery == "cash":
         out.append("原告称借款已以现金方式全额交付。")
         b.expected["cash_delivery"] = True
     elif plaintiff_view and loan.transfer < loan.iou:
-        out.append(f"原告{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元，"
-                   f"其余款项以现金方式交付。")
+        out.append(
+            f"原告{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元，其余款项以现金方式交付。"
+        )
         b.expected["cash_delivery"] = True
     else:
         out.append(f"原告于当日{_DELIVERY[loan.delivery]}向被告交付了借款。")
     if s.loan and s.loan.guarantor is not None:
-        out.append(f"被告{b.name(s.loan.guarantor.entity)}作为保证人在借条上签字，承诺承担连带保证责任。")
+        out.append(
+            f"被告{b.name(s.loan.guarantor.entity)}作为保证人在借条上签字，承诺承担连带保证责任。"
+        )
     if "assignor" in s.extra:
         a = s.extra["assignor"]
         assert isinstance(a, Person | Organization)
         ad = s.extra.get("assign_date")
         assert isinstance(ad, dt.date)
         out[0] = out[0].replace(f"向原告{p}借款", f"向{b.name(a)}借款")
-        out.append(f"{date_ar(ad)}，{b.name(a)}与原告签订《债权转让协议》，将其对被告享有的上述"
-                   f"债权（含本金及利息）全部转让给原告，并于同月书面通知了被告。")
+        out.append(
+            f"{date_ar(ad)}，{b.name(a)}与原告签订《债权转让协议》，将其对被告享有的上述"
+            f"债权（含本金及利息）全部转让给原告，并于同月书面通知了被告。"
+        )
     out.append("借款到期后，经多次催讨，被告至今未归还借款。")
     return "".join(out)
 
@@ -101,39 +134,57 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     b.expected["claimed_principal"] = float(s.principal)
     story = _loan_story(b, s, loan, plaintiff_view=True)
     if s.wording is not None and not loan.standard_form:
-        story = s.wording.format(lender=p, borrower=d, caps=amount_caps(s.principal),
-                                 iou=s.principal, start=date_ar(loan.loan_date),
-                                 end=date_ar(since))
+        story = s.wording.format(
+            lender=p,
+            borrower=d,
+            caps=amount_caps(s.principal),
+            iou=s.principal,
+            start=date_ar(loan.loan_date),
+            end=date_ar(since),
+        )
     if b.rng.random() < 0.75 or s.wording is not None:
-        claims = (f"原告{p}向本院提出诉讼请求："
-                  + "；".join(f"{i}.{c}" for i, c in enumerate(claim_items, 1))
-                  + f"。事实和理由：{story}")
+        claims = (
+            f"原告{p}向本院提出诉讼请求："
+            + "；".join(f"{i}.{c}" for i, c in enumerate(claim_items, 1))
+            + f"。事实和理由：{story}"
+        )
     else:
         claims = f"原告{p}诉称：{story}故诉至法院，请求" + "；".join(claim_items) + "。"
     pieces = Pieces(claims=claims)
     facts_story = _loan_story(b, s, loan, plaintiff_view=False)
     if s.defendant_absent:
         pieces.defence.append(
-            f"被告{d}未到庭参加诉讼，亦未提交书面答辩意见。" if b.rng.random() < 0.5 else
-            f"被告{d}经本院合法传唤无正当理由拒不到庭参加诉讼，视为放弃答辩、举证和质证的权利。")
+            f"被告{d}未到庭参加诉讼，亦未提交书面答辩意见。"
+            if b.rng.random() < 0.5
+            else f"被告{d}经本院合法传唤无正当理由拒不到庭参加诉讼，"
+            "视为放弃答辩、举证和质证的权利。"
+        )
         pieces.facts.append(f"根据原告的陈述和提交的证据，本院认定事实如下：{facts_story}")
     else:
         pieces.defence.append(f"被告{d}辩称：{_defence(b, s)}")
         pieces.facts.append("本院经审理认定事实如下：" + facts_story)
-    pieces.facts.append("上述事实，有借条、转账凭证、身份证复印件及当事人陈述等证据证实，本院予以确认。")
-    reason = [f"本院认为，合法的借贷关系受法律保护。原告{p}与被告{d}之间的借贷关系，有借条等证据证实，"
-              "本院予以确认。被告未按约归还借款，应承担相应的民事责任。"]
+    pieces.facts.append(
+        "上述事实，有借条、转账凭证、身份证复印件及当事人陈述等证据证实，本院予以确认。"
+    )
+    reason = [
+        f"本院认为，合法的借贷关系受法律保护。原告{p}与被告{d}之间的借贷关系，有借条等证据证实，"
+        "本院予以确认。被告未按约归还借款，应承担相应的民事责任。"
+    ]
     if s.defendant_absent:
         reason.append("被告经本院合法传唤无正当理由拒不到庭，视为放弃抗辩权利，本院依法缺席判决。")
     if s.outcome == "partial":
         if loan.transfer < loan.iou:
-            reason.append(f"原告主张的借款中，有证据证明实际交付的为{loan.transfer}元，其余部分原告未能"
-                          "提供充分证据证明已实际交付，本院不予支持。")
+            reason.append(
+                f"原告主张的借款中，有证据证明实际交付的为{loan.transfer}元，其余部分原告未能"
+                "提供充分证据证明已实际交付，本院不予支持。"
+            )
         else:
             reason.append("原告主张的利息超过法律保护上限的部分，本院不予支持。")
     if s.outcome == "rejected":
-        reason = [f"本院认为，原告{p}主张与被告{d}之间存在借贷关系，但未能提供借款实际交付的证据，"
-                  "应承担举证不能的不利后果，对原告的诉讼请求，本院不予支持。"]
+        reason = [
+            f"本院认为，原告{p}主张与被告{d}之间存在借贷关系，但未能提供借款实际交付的证据，"
+            "应承担举证不能的不利后果，对原告的诉讼请求，本院不予支持。"
+        ]
     pieces.reasoning = "".join(reason)
     L = laws(s.decided)
     law_list = [L["loan"], L["lending_rules"]]
@@ -148,11 +199,14 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
         pieces.items = [f"驳回原告{p}的诉讼请求。"]
     else:
         judged_interest = _interest_clause(b, s, s.judged, since) if s.interest_claimed else ""
-        pieces.items = [f"被告{d}于本判决生效之日起十日内归还原告{p}借款{b.amount(s.judged)}"
-                        f"{judged_interest}。"]
+        pieces.items = [
+            f"被告{d}于本判决生效之日起十日内归还原告{p}借款{b.amount(s.judged)}{judged_interest}。"
+        ]
         if loan.guarantor is not None:
-            pieces.items.append(f"被告{b.name(loan.guarantor.entity)}对上述第一项债务承担连带清偿责任，"
-                                "其承担保证责任后，有权向被告" + d + "追偿。")
+            pieces.items.append(
+                f"被告{b.name(loan.guarantor.entity)}对上述第一项债务承担连带清偿责任，"
+                "其承担保证责任后，有权向被告" + d + "追偿。"
+            )
         if s.outcome == "partial":
             pieces.items.append(f"驳回原告{p}的其他诉讼请求。")
     return pieces
@@ -162,8 +216,10 @@ def _defence(b: DocBuilder, s: CaseSpec) -> str:
     loan = s.loan
     key = s.defence or b.rng.choice(("admit", "admit", "usury", "partial_paid"))
     if key == "not_received" and loan is not None:
-        return (f"借条金额与实际借款不符，其实际仅收到借款{loan.transfer}元，借条系应原告要求按"
-                f"{loan.iou}元出具，请求驳回原告超出部分的诉讼请求。")
+        return (
+            f"借条金额与实际借款不符，其实际仅收到借款{loan.transfer}元，借条系应原告要求按"
+            f"{loan.iou}元出具，请求驳回原告超出部分的诉讼请求。"
+        )
     if key == "not_lender":
         return "原告并非实际出借人，款项系由案外人转账支付，原告无权主张。"
     if key == "usury":
@@ -179,44 +235,68 @@ def bank_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     p = b.name(s.plaintiffs[0].entity)
     d = b.name(s.defendants[0].entity)
     guarantors = s.defendants[1:]
-    rate = b.rng.choice((4.35, 5.22, 5.655, 6.09, 7.2, 8.4)) if s.cause == "金融借款合同纠纷" else \
-        b.rng.choice((12.0, 14.4, 15.0, 18.0))
+    rate = (
+        b.rng.choice((4.35, 5.22, 5.655, 6.09, 7.2, 8.4))
+        if s.cause == "金融借款合同纠纷"
+        else b.rng.choice((12.0, 14.4, 15.0, 18.0))
+    )
     loan_date = s.extra.get("loan_date")
     assert isinstance(loan_date, dt.date)
     contract = "《个人借款合同》" if s.cause == "金融借款合同纠纷" else "《借款合同》"
     interest_owed = int(s.principal * rate / 100 * b.rng.uniform(0.2, 0.8))
-    items = [f"判令被告{d}归还借款本金{b.amount(s.principal)}，支付截至{date_ar(s.filing)}的利息、"
-             f"罚息、复利共计{interest_owed}元，并支付自{date_ar(s.filing)}起至实际履行之日止的罚息、"
-             "复利（按合同约定标准计算）"]
+    items = [
+        f"判令被告{d}归还借款本金{b.amount(s.principal)}，支付截至{date_ar(s.filing)}的利息、"
+        f"罚息、复利共计{interest_owed}元，并支付自{date_ar(s.filing)}起至实际履行之日止的罚息、"
+        "复利（按合同约定标准计算）"
+    ]
     if guarantors:
         items.append(f"判令被告{b.names(guarantors)}对上述债务承担连带清偿责任")
     items.append("本案诉讼费用由被告负担")
     b.expected["claimed_principal"] = float(s.principal)
-    story = (f"{date_ar(loan_date)}，被告{d}与原告签订{contract}，约定向原告借款{s.principal}元，"
-             f"借款期限一年，年利率{rate:g}%，逾期罚息按借款利率上浮50%计收。"
-             + (f"被告{b.names(guarantors)}向原告出具保证书，承诺对上述借款承担连带保证责任。"
-                if guarantors else "")
-             + f"合同签订后，原告依约发放了贷款。被告{d}未按约还本付息，已构成违约。")
-    pieces = Pieces(claims=f"原告{p}向本院提出诉讼请求："
-                    + "；".join(f"{i}.{c}" for i, c in enumerate(items, 1))
-                    + f"。事实和理由：{story}")
+    story = (
+        f"{date_ar(loan_date)}，被告{d}与原告签订{contract}，约定向原告借款{s.principal}元，"
+        f"借款期限一年，年利率{rate:g}%，逾期罚息按借款利率上浮50%计收。"
+        + (
+            f"被告{b.names(guarantors)}向原告出具保证书，承诺对上述借款承担连带保证责任。"
+            if guarantors
+            else ""
+        )
+        + f"合同签订后，原告依约发放了贷款。被告{d}未按约还本付息，已构成违约。"
+    )
+    pieces = Pieces(
+        claims=f"原告{p}向本院提出诉讼请求："
+        + "；".join(f"{i}.{c}" for i, c in enumerate(items, 1))
+        + f"。事实和理由：{story}"
+    )
     defs = b.names(s.defendants)
     if s.defendant_absent:
         pieces.defence.append(f"被告{defs}未作答辩。")
         pieces.facts.append(f"本院经审理认定事实如下：{story}")
     else:
-        pieces.defence.append(f"被告{d}辩称：对借款事实无异议，因经营困难未能按时还款，请求减免罚息。")
+        pieces.defence.append(
+            f"被告{d}辩称：对借款事实无异议，因经营困难未能按时还款，请求减免罚息。"
+        )
         pieces.facts.append(f"本院经审理认定事实如下：{story}")
-    pieces.reasoning = (f"本院认为，原告与被告{d}之间签订的借款合同系双方真实意思表示，合法有效。原告依约"
-                        f"发放贷款后，被告{d}未按约还本付息，应承担还本付息的违约责任。"
-                        + (f"被告{b.names(guarantors)}自愿提供连带责任保证，应当对上述债务承担连带清偿责任。"
-                           if guarantors else ""))
+    pieces.reasoning = (
+        f"本院认为，原告与被告{d}之间签订的借款合同系双方真实意思表示，合法有效。原告依约"
+        f"发放贷款后，被告{d}未按约还本付息，应承担还本付息的违约责任。"
+        + (
+            f"被告{b.names(guarantors)}自愿提供连带责任保证，应当对上述债务承担连带清偿责任。"
+            if guarantors
+            else ""
+        )
+    )
     L = laws(s.decided)
-    pieces.laws = "、".join([L["loan"]] + ([L["guarantee"]] if guarantors else [])
-                           + ([L["default"]] if s.defendant_absent else []))
-    pieces.items = [f"被告{d}于本判决生效之日起十日内归还原告{p}借款本金{b.amount(s.judged)}，"
-                    f"并支付利息、罚息、复利（截至{date_ar(s.filing)}为{interest_owed}元，此后按合同约定"
-                    "计算至实际履行之日止）。"]
+    pieces.laws = "、".join(
+        [L["loan"]]
+        + ([L["guarantee"]] if guarantors else [])
+        + ([L["default"]] if s.defendant_absent else [])
+    )
+    pieces.items = [
+        f"被告{d}于本判决生效之日起十日内归还原告{p}借款本金{b.amount(s.judged)}，"
+        f"并支付利息、罚息、复利（截至{date_ar(s.filing)}为{interest_owed}元，此后按合同约定"
+        "计算至实际履行之日止）。"
+    ]
     if guarantors:
         pieces.items.append(f"被告{b.names(guarantors)}对上述第一项债务承担连带清偿责任。")
     return pieces
@@ -226,21 +306,31 @@ def sale_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     p = b.name(s.plaintiffs[0].entity)
     d = b.name(s.defendants[0].entity)
     goods = s.extra.get("goods", "纺织面料")
-    story = (f"原、被告之间存在{goods}买卖关系，原告按约向被告供应{goods}，经双方对账确认，被告尚欠原告"
-             f"货款{s.principal}元。经原告多次催讨，被告未付。")
-    pieces = Pieces(claims=f"原告{p}向本院提出诉讼请求：1.判令被告{d}支付货款{b.amount(s.principal)}"
-                    f"及逾期付款利息损失；2.本案诉讼费用由被告负担。事实和理由：{story}")
+    story = (
+        f"原、被告之间存在{goods}买卖关系，原告按约向被告供应{goods}，经双方对账确认，被告尚欠原告"
+        f"货款{s.principal}元。经原告多次催讨，被告未付。"
+    )
+    pieces = Pieces(
+        claims=f"原告{p}向本院提出诉讼请求：1.判令被告{d}支付货款{b.amount(s.principal)}"
+        f"及逾期付款利息损失；2.本案诉讼费用由被告负担。事实和理由：{story}"
+    )
     if s.defendant_absent:
         pieces.defence.append(f"被告{d}未到庭应诉，亦未提交答辩意见。")
     else:
-        pieces.defence.append(f"被告{d}辩称：对欠款金额无异议，但部分货物存在质量问题，请求酌情扣减。")
+        pieces.defence.append(
+            f"被告{d}辩称：对欠款金额无异议，但部分货物存在质量问题，请求酌情扣减。"
+        )
     pieces.facts.append(f"本院经审理认定事实如下：{story}")
-    pieces.reasoning = (f"本院认为，原、被告之间的买卖合同关系合法有效。原告已依约供货，被告未按约支付货款，"
-                        "应承担继续履行及赔偿损失的违约责任。")
+    pieces.reasoning = (
+        "本院认为，原、被告之间的买卖合同关系合法有效。原告已依约供货，被告未按约支付货款，"
+        "应承担继续履行及赔偿损失的违约责任。"
+    )
     L = laws(s.decided)
     pieces.laws = "、".join([L["sale"]] + ([L["default"]] if s.defendant_absent else []))
-    pieces.items = [f"被告{d}于本判决生效之日起十日内支付原告{p}货款{b.amount(s.judged)}，"
-                    "并赔偿逾期付款利息损失（按全国银行间同业拆借中心公布的一年期贷款市场报价利率计算）。"]
+    pieces.items = [
+        f"被告{d}于本判决生效之日起十日内支付原告{p}货款{b.amount(s.judged)}，"
+        "并赔偿逾期付款利息损失（按全国银行间同业拆借中心公布的一年期贷款市场报价利率计算）。"
+    ]
     if s.outcome == "partial":
         pieces.items.append(f"驳回原告{p}的其他诉讼请求。")
     return pieces
@@ -252,15 +342,25 @@ def labour_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     job = s.extra.get("job", "挡车工")
     start = s.extra.get("start")
     assert isinstance(start, dt.date)
-    story = (f"原告于{date_ar(start)}入职被告处从事{job}工作，双方签订了劳动合同。被告拖欠原告工资共计"
-             f"{s.principal}元未付。原告向劳动人事争议仲裁委员会申请仲裁，仲裁委员会作出裁决后，原告不服，"
-             "诉至本院。")
-    pieces = Pieces(claims=f"原告{p}向本院提出诉讼请求：1.判令被告{d}支付拖欠的劳动报酬"
-                    f"{b.amount(s.principal)}；2.本案诉讼费用由被告负担。事实和理由：{story}")
-    pieces.defence.append(f"被告{d}辩称：原告主张的工资数额计算有误，部分工资已经支付。"
-                          if not s.defendant_absent else f"被告{d}未作答辩。")
+    story = (
+        f"原告于{date_ar(start)}入职被告处从事{job}工作，双方签订了劳动合同。被告拖欠原告工资共计"
+        f"{s.principal}元未付。原告向劳动人事争议仲裁委员会申请仲裁，仲裁委员会作出裁决后，原告不服，"
+        "诉至本院。"
+    )
+    pieces = Pieces(
+        claims=f"原告{p}向本院提出诉讼请求：1.判令被告{d}支付拖欠的劳动报酬"
+        f"{b.amount(s.principal)}；2.本案诉讼费用由被告负担。事实和理由：{story}"
+    )
+    pieces.defence.append(
+        f"被告{d}辩称：原告主张的工资数额计算有误，部分工资已经支付。"
+        if not s.defendant_absent
+        else f"被告{d}未作答辩。"
+    )
     pieces.facts.append(f"本院经审理认定事实如下：{story}")
-    pieces.reasoning = "本院认为，劳动者的合法权益受法律保护。用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。"
+    pieces.reasoning = (
+        "本院认为，劳动者的合法权益受法律保护。"
+        "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。"
+    )
     L = laws(s.decided)
     pieces.laws = "、".join([L["labour"]] + ([L["default"]] if s.defendant_absent else []))
     pieces.items = [f"被告{d}于本判决生效之日起十日内支付原告{p}劳动报酬{b.amount(s.judged)}。"]
@@ -274,20 +374,35 @@ def divorce_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     d = b.name(s.defendants[0].entity)
     married = s.extra.get("married")
     assert isinstance(married, dt.date)
-    story = (f"原、被告于{date_ar(married)}登记结婚，婚后因性格不合经常发生争吵，近年来双方分居生活，"
-             "夫妻感情确已破裂。")
-    pieces = Pieces(claims=f"原告{p}向本院提出诉讼请求：1.判令原、被告离婚；2.依法分割夫妻共同财产；"
-                    f"3.本案诉讼费用由被告负担。事实和理由：{story}")
-    pieces.defence.append(f"被告{d}辩称：" + ("同意离婚，但对财产分割有异议。" if s.outcome == "granted"
-                                          else "双方感情尚未破裂，不同意离婚。"))
+    story = (
+        f"原、被告于{date_ar(married)}登记结婚，婚后因性格不合经常发生争吵，近年来双方分居生活，"
+        "夫妻感情确已破裂。"
+    )
+    pieces = Pieces(
+        claims=f"原告{p}向本院提出诉讼请求：1.判令原、被告离婚；2.依法分割夫妻共同财产；"
+        f"3.本案诉讼费用由被告负担。事实和理由：{story}"
+    )
+    pieces.defence.append(
+        f"被告{d}辩称："
+        + (
+            "同意离婚，但对财产分割有异议。"
+            if s.outcome == "granted"
+            else "双方感情尚未破裂，不同意离婚。"
+        )
+    )
     pieces.facts.append(f"本院经审理认定事实如下：原、被告于{date_ar(married)}登记结婚。")
     L = laws(s.decided)
     pieces.laws = L["divorce"]
     if s.outcome == "granted":
-        pieces.reasoning = "本院认为，原、被告婚后未能建立起牢固的夫妻感情，现双方感情确已破裂，原告要求离婚，本院予以准许。"
+        pieces.reasoning = (
+            "本院认为，原、被告婚后未能建立起牢固的夫妻感情，现双方感情确已破裂，"
+            "原告要求离婚，本院予以准许。"
+        )
         pieces.items = [f"准予原告{p}与被告{d}离婚。"]
     else:
-        pieces.reasoning = "本院认为，原、被告系自主婚姻，婚后感情尚可，只要双方加强沟通，夫妻关系尚有和好可能。"
+        pieces.reasoning = (
+            "本院认为，原、被告系自主婚姻，婚后感情尚可，只要双方加强沟通，夫妻关系尚有和好可能。"
+        )
         pieces.items = [f"不准原告{p}与被告{d}离婚。"]
     return pieces
 
@@ -302,8 +417,10 @@ def insurance_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     accident = s.extra.get("accident")
     assert isinstance(accident, dt.date) and isinstance(plate, str)
     owner_name = b.name(owner) if isinstance(owner, Person) else p
-    story = (f"{owner_name}所有的{plate}号小型轿车在被告处投保了机动车损失保险，保险期间内的"
-             f"{date_ar(accident)}，该车发生交通事故受损。")
+    story = (
+        f"{owner_name}所有的{plate}号小型轿车在被告处投保了机动车损失保险，保险期间内的"
+        f"{date_ar(accident)}，该车发生交通事故受损。"
+    )
     if isinstance(shop, Organization):
         story += f"事故车辆由{shop.name}进行修理。"
     if isinstance(appraiser, Organization):
@@ -314,17 +431,26 @@ def insurance_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
         story += f"{owner_name}将上述保险理赔款请求权转让给原告，并通知了被告。被告至今未予理赔。"
     else:
         story += "原告向被告申请理赔，被告至今未予理赔。"
-    pieces = Pieces(claims=f"原告{p}向本院提出诉讼请求：1.判令被告支付保险金{b.amount(s.principal)}；"
-                    f"2.本案诉讼费用由被告负担。事实和理由：{story}")
+    pieces = Pieces(
+        claims=f"原告{p}向本院提出诉讼请求：1.判令被告支付保险金{b.amount(s.principal)}；"
+        f"2.本案诉讼费用由被告负担。事实和理由：{story}"
+    )
     if s.extra.get("no_assessment"):
-        pieces.defence.append(f"被告{d}辩称：对保险合同关系及事故发生无异议，但事故发生后原告未通知被告"
-                              "定损，单方委托评估，评估金额明显过高，不予认可。")
+        pieces.defence.append(
+            f"被告{d}辩称：对保险合同关系及事故发生无异议，但事故发生后原告未通知被告"
+            "定损，单方委托评估，评估金额明显过高，不予认可。"
+        )
     else:
         pieces.defence.append(f"被告{d}辩称：对保险合同关系无异议，定损金额应以被告核定为准。")
     pieces.facts.append(f"本院经审理认定事实如下：{story}")
-    pieces.reasoning = ("本院认为，保险合同依法成立并有效，保险事故发生后，保险人应按照约定履行赔偿保险金的义务。"
-                        + ("被保险人将保险金请求权转让给原告，已通知被告，该转让对被告发生效力。"
-                           if isinstance(owner, Person) else ""))
+    pieces.reasoning = (
+        "本院认为，保险合同依法成立并有效，保险事故发生后，保险人应按照约定履行赔偿保险金的义务。"
+        + (
+            "被保险人将保险金请求权转让给原告，已通知被告，该转让对被告发生效力。"
+            if isinstance(owner, Person)
+            else ""
+        )
+    )
     L = laws(s.decided)
     pieces.laws = L["insurance"] + ("、" + L["assign"] if isinstance(owner, Person) else "")
     pieces.items = [f"被告{d}于本判决生效之日起十日内支付原告{p}保险金{b.amount(s.judged)}。"]
@@ -361,19 +487,29 @@ def _trial_paragraph(b: DocBuilder, s: CaseSpec) -> str:
     opening = f"原告{p_names}与被告{d_names}{s.cause}一案，本院于{date_ar(s.filing)}立案后，"
     hearing = s.hearing or s.decided
     if s.public_notice:
-        opening += (f"因被告{b.names(s.defendants[:1])}下落不明，本院依法向其公告送达起诉状副本、应诉通知书、"
-                    f"举证通知书及开庭传票等诉讼文书，{_procedure_sentence(b, s)}，于{date_ar(hearing)}"
-                    "公开开庭进行了审理。")
+        opening += (
+            f"因被告{b.names(s.defendants[:1])}下落不明，本院依法向其公告送达起诉状副本、应诉通知书、"
+            f"举证通知书及开庭传票等诉讼文书，{_procedure_sentence(b, s)}，于{date_ar(hearing)}"
+            "公开开庭进行了审理。"
+        )
         b.expected["public_notice_service"] = True
     else:
         opening += f"{_procedure_sentence(b, s)}，于{date_ar(hearing)}公开开庭进行了审理。"
-    present = [f"原告{b.name(s.plaintiffs[0].entity)}" + (
-        "的委托诉讼代理人" + s.plaintiffs[0].agents[0].agent.name
-        if s.plaintiffs[0].agents and s.plaintiffs[0].agents[0].agent is not None else "")]
+    present = [
+        f"原告{b.name(s.plaintiffs[0].entity)}"
+        + (
+            "的委托诉讼代理人" + s.plaintiffs[0].agents[0].agent.name
+            if s.plaintiffs[0].agents and s.plaintiffs[0].agents[0].agent is not None
+            else ""
+        )
+    ]
     if s.defendant_absent:
         absent = b.names(s.defendants)
         if s.public_notice:
-            tail = f"被告{absent}经本院公告送达开庭传票，无正当理由拒不到庭参加诉讼，本院依法缺席审理。"
+            tail = (
+                f"被告{absent}经本院公告送达开庭传票，无正当理由拒不到庭参加诉讼，"
+                "本院依法缺席审理。"
+            )
         elif b.rng.random() < 0.6:
             tail = f"被告{absent}经本院传票传唤无正当理由拒不到庭参加诉讼。"
         else:
@@ -414,18 +550,25 @@ def render_judgment(b: DocBuilder) -> None:
         for i, item in enumerate(pieces.items):
             b.lines.append(f"{_NUMS[i]}、{item}")
     if s.cause != "离婚纠纷" and s.outcome != "rejected":
-        b.lines.append(f"如果未按本判决指定的期间履行给付金钱义务，应当依照{laws(s.decided)['delay']}之规定，"
-                       "加倍支付迟延履行期间的债务利息。")
+        b.lines.append(
+            f"如果未按本判决指定的期间履行给付金钱义务，应当依照{laws(s.decided)['delay']}之规定，"
+            "加倍支付迟延履行期间的债务利息。"
+        )
     d_names = b.names(s.defendants)
     payer = f"被告{d_names}" if s.outcome in ("full", "granted") else f"原告{b.names(s.plaintiffs)}"
     b.lines.append(_fee_sentence(b, s, payer, s.procedure != "ordinary"))
     if s.procedure == "small_claims":
         b.lines.append("本判决为终审判决。")
     else:
-        b.lines.append("如不服本判决，可以在判决书送达之日起十五日内，向本院递交上诉状，并按照对方当事人或者"
-                       f"代表人的人数提出副本，上诉于{b.appeal_court()}。")
-    b.signature(s.decided, collegial=s.procedure == "ordinary" and (
-        s.decided < dt.date(2022, 1, 1) or s.stable % 2 == 0))
+        b.lines.append(
+            "如不服本判决，可以在判决书送达之日起十五日内，向本院递交上诉状，并按照对方当事人或者"
+            f"代表人的人数提出副本，上诉于{b.appeal_court()}。"
+        )
+    b.signature(
+        s.decided,
+        collegial=s.procedure == "ordinary"
+        and (s.decided < dt.date(2022, 1, 1) or s.stable % 2 == 0),
+    )
     b.expected["doc_type"] = "judgment"
     b.expected["filing_date"] = s.filing.isoformat()
 
@@ -434,8 +577,10 @@ def render_mediation(b: DocBuilder) -> None:
     s = b.spec
     b.heading("民事调解书", _title(b, s, "民事调解书"))
     b.party_block()
-    b.lines.append(f"原告{b.names(s.plaintiffs)}与被告{b.names(s.defendants)}{s.cause}一案，本院于"
-                   f"{date_ar(s.filing)}立案后，{_procedure_sentence(b, s)}进行了审理。")
+    b.lines.append(
+        f"原告{b.names(s.plaintiffs)}与被告{b.names(s.defendants)}{s.cause}一案，本院于"
+        f"{date_ar(s.filing)}立案后，{_procedure_sentence(b, s)}进行了审理。"
+    )
     pieces = PIECES[s.cause](b, s)
     b.lines.append(pieces.claims)
     b.lines.append("本案审理过程中，经本院主持调解，当事人自愿达成如下协议：")
@@ -445,9 +590,11 @@ def render_mediation(b: DocBuilder) -> None:
     if s.cause == "离婚纠纷":
         items = [f"原告{p}与被告{d}自愿离婚；", "双方无共同债权债务；"]
     else:
-        items = [f"被告{d}确认尚欠原告{p}{'借款' if s.is_lending else '款项'}{b.amount(s.judged)}，"
-                 f"于{date_ar(due)}前一次性支付给原告{p}；",
-                 f"如被告{d}未按期足额履行上述付款义务，原告{p}有权就全部未付款项申请强制执行；"]
+        items = [
+            f"被告{d}确认尚欠原告{p}{'借款' if s.is_lending else '款项'}{b.amount(s.judged)}，"
+            f"于{date_ar(due)}前一次性支付给原告{p}；",
+            f"如被告{d}未按期足额履行上述付款义务，原告{p}有权就全部未付款项申请强制执行；",
+        ]
     fee = 300 if s.cause == "离婚纠纷" else acceptance_fee(s.principal)
     items.append(f"案件受理费{fee}元，减半收取{money(fee / 2)}元，由被告{d}负担。")
     for i, item in enumerate(items):
@@ -474,14 +621,18 @@ def render_withdrawal(b: DocBuilder) -> None:
     if s.public_notice:
         para += f"因被告{d}下落不明，本院依法公告送达了起诉状副本及开庭传票。"
         b.expected["public_notice_service"] = True
-    reason = r.choice(("", "", "双方已自行和解为由，", "被告已归还部分款项为由，", "需补充证据为由，"))
+    reason = r.choice(
+        ("", "", "双方已自行和解为由，", "被告已归还部分款项为由，", "需补充证据为由，")
+    )
     if reason:
         para += f"审理过程中，原告{p}以{reason}于{date_ar(s.decided)}向本院申请撤回起诉。"
     else:
         para += f"原告{p}于{date_ar(s.decided)}向本院提出撤诉申请。"
     b.lines.append(para)
-    b.lines.append(f"本院认为，原告{p}的撤诉申请符合法律规定。依照{laws(s.decided)['withdraw']}之规定，"
-                   "裁定如下：")
+    b.lines.append(
+        f"本院认为，原告{p}的撤诉申请符合法律规定。依照{laws(s.decided)['withdraw']}之规定，"
+        "裁定如下："
+    )
     b.lines.append(f"准许原告{p}撤回起诉。")
     b.lines.append(_fee_sentence(b, s, f"原告{p}", True))
     b.signature(s.decided, collegial=False)
@@ -490,5 +641,8 @@ def render_withdrawal(b: DocBuilder) -> None:
     b.expected["filing_date"] = s.filing.isoformat()
 
 
-CIVIL_RENDERERS = {JUDGMENT: render_judgment, MEDIATION: render_mediation,
-                   WITHDRAWAL: render_withdrawal}
+CIVIL_RENDERERS = {
+    JUDGMENT: render_judgment,
+    MEDIATION: render_mediation,
+    WITHDRAWAL: render_withdrawal,
+}

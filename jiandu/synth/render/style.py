@@ -51,8 +51,9 @@ def draw_style(rng: random.Random, year: int, force_mask: str | None = None) -> 
         province_prefix=rng.random() < 0.85,
         half_brackets=rng.random() < 0.12,
         colon_after_role=rng.random() < 0.6,
-        amount=weighted(rng, [("plain", 0.6), ("wan", 0.15), ("comma", 0.08), ("rmb", 0.12),
-                              ("decimal", 0.05)]),
+        amount=weighted(
+            rng, [("plain", 0.6), ("wan", 0.15), ("comma", 0.08), ("rmb", 0.12), ("decimal", 0.05)]
+        ),
         zero="○" if rng.random() < 0.15 else "〇",
         sign_spacing=weighted(rng, [("wide", 0.6), ("spread", 0.3), ("narrow", 0.1)]),
         print_id=mask == FULL and rng.random() < 0.2,
