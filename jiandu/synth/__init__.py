@@ -195,9 +195,7 @@ def generate(
     truth = Truth(instances)
     writer = DocumentWriter(out_dir, stream(seed, "writer"), _doc_id_fn())
     drng = stream(seed, "damage")
-    summary = SynthSummary(
-        out_dir=out_dir, seed=seed, documents=documents, skipped_instances=skipped
-    )
+    summary = SynthSummary(out_dir=out_dir, seed=seed, documents=documents, skipped_instances=skipped)
     for doc in iter_documents(county, documents, by_slot, damage_slots):
         assert doc.spec is not None and doc.rendered is not None
         spec, r = doc.spec, doc.rendered
@@ -205,9 +203,7 @@ def generate(
             _write_damaged(writer, drng, doc, summary)
         else:
             fmt = writer.pick_format()
-            placed, visible = writer.write_document(
-                r.text, r.title, r.lines, r.style.title_line, fmt
-            )
+            placed, visible = writer.write_document(r.text, r.title, r.lines, r.style.title_line, fmt)
             exp = r.expected
             if fmt == "html":
                 exp["title"] = r.title
@@ -241,9 +237,7 @@ def generate(
     summary.registers = write_registers(out_dir / "registers", county.regs, county.pop, county.orgs)
     truth.write(out_dir / "truth.jsonl")
     for inst in instances:
-        p = summary.patterns.setdefault(
-            inst.pattern, {"positive": 0, "negative": 0, "documents": 0}
-        )
+        p = summary.patterns.setdefault(inst.pattern, {"positive": 0, "negative": 0, "documents": 0})
         p["positive" if inst.positive else "negative"] += 1
         p["documents"] += len(truth.documents_of(inst.instance_id))
     summary.by_format = dict(sorted(writer.stats.by_format.items()))
@@ -283,9 +277,7 @@ def generate(
     return summary
 
 
-def _write_damaged(
-    writer: DocumentWriter, rng: Any, doc: SynthDocument, summary: SynthSummary
-) -> None:
+def _write_damaged(writer: DocumentWriter, rng: Any, doc: SynthDocument, summary: SynthSummary) -> None:
     assert doc.rendered is not None and doc.spec is not None
     kind = doc.damage or "truncated"
     text = doc.rendered.text

@@ -114,24 +114,18 @@ class Background:
             borrower = c.pop.pick(r, lender.district)
             court = _court_for(r, borrower.district)
             principal = lognormal_amount(r, 60_000, 3_000, 3_000_000)
-            monthly = (
-                0.0 if r.random() < 0.3 else r.choice((0.005, 0.008, 0.01, 0.012, 0.015, 0.02))
-            )
+            monthly = 0.0 if r.random() < 0.3 else r.choice((0.005, 0.008, 0.01, 0.012, 0.015, 0.02))
             loan = LoanFacts(
                 loan_date=day(filing, -r.randint(90, 900)),
                 term_months=r.choice((1, 3, 6, 12)),
                 monthly_rate=monthly,
-                delivery=r.choices(
-                    ("bank", "cash", "wechat", "alipay"), weights=(0.65, 0.15, 0.15, 0.05)
-                )[0],
+                delivery=r.choices(("bank", "cash", "wechat", "alipay"), weights=(0.65, 0.15, 0.15, 0.05))[0],
                 transfer=principal,
                 iou=principal,
                 purpose=r.choice(("资金周转", "经营需要", "购房", "生意周转", "家庭开支")),
             )
             defendants = [
-                Party(
-                    "被告", borrower, c.represent(r, borrower, 0.2 if contested else 0), "defendant"
-                )
+                Party("被告", borrower, c.represent(r, borrower, 0.2 if contested else 0), "defendant")
             ]
             if r.random() < 0.15:
                 g = c.pop.pick(r, borrower.district)
@@ -139,9 +133,7 @@ class Background:
                     gp = Party("被告", g, [], "defendant")
                     defendants.append(gp)
                     loan.guarantor = gp
-            plaintiffs = [
-                Party("原告", lender, c.represent(r, lender, 0.5, 0.1, 0.05), "plaintiff")
-            ]
+            plaintiffs = [Party("原告", lender, c.represent(r, lender, 0.5, 0.1, 0.05), "plaintiff")]
             judged = principal
             spec = c.civil_case(
                 r,
@@ -182,9 +174,7 @@ class Background:
                 g = c.pop.pick(r, borrower.district)
                 if g.key != borrower.key:
                     defendants.append(Party("被告", g, [], "defendant"))
-            plaintiffs = [
-                Party("原告", lender_org, c.represent(r, lender_org, 0.7, 0.1), "plaintiff")
-            ]
+            plaintiffs = [Party("原告", lender_org, c.represent(r, lender_org, 0.7, 0.1), "plaintiff")]
             absent = kind == JUDGMENT and r.random() < 0.6
             spec = c.civil_case(
                 r,
@@ -215,9 +205,7 @@ class Background:
                 kind=kind,
                 plaintiffs=[Party("原告", seller, c.represent(r, seller, 0.7), "plaintiff")],
                 defendants=[
-                    Party(
-                        "被告", buyer, c.represent(r, buyer, 0.3 if contested else 0), "defendant"
-                    )
+                    Party("被告", buyer, c.represent(r, buyer, 0.3 if contested else 0), "defendant")
                 ],
                 filing=filing,
                 principal=principal,
@@ -237,9 +225,7 @@ class Background:
             court = C.COURT_OF_DISTRICT.get(employer.district) or C.BASIC_COURTS[0]
             principal = lognormal_amount(r, 25_000, 3_000, 200_000)
             start = day(filing, -r.randint(300, 2500))
-            c.regs.add_employment(
-                worker, employer, start, day(filing, -r.randint(30, 200)), r.choice(JOBS)
-            )
+            c.regs.add_employment(worker, employer, start, day(filing, -r.randint(30, 200)), r.choice(JOBS))
             spec = c.civil_case(
                 r,
                 court=court,
@@ -268,9 +254,7 @@ class Background:
                 court=court,
                 cause=cause,
                 kind=kind,
-                plaintiffs=[
-                    Party("原告", plaintiff, c.represent(r, plaintiff, 0.4, 0.1), "plaintiff")
-                ],
+                plaintiffs=[Party("原告", plaintiff, c.represent(r, plaintiff, 0.4, 0.1), "plaintiff")],
                 defendants=[Party("被告", defendant, c.represent(r, defendant, 0.2), "defendant")],
                 filing=filing,
                 principal=0,

@@ -164,13 +164,9 @@ class Organizations:
         firms += ["北京京越（绍兴）律师事务所", "上海汇申（绍兴）律师事务所"]
         for firm in firms:
             for _ in range(self._rng.randint(4, 10)):
-                self.lawyers.append(
-                    Agent(self._names.full(self._rng.random() < 0.6), firm, "lawyer")
-                )
+                self.lawyers.append(Agent(self._names.full(self._rng.random() < 0.6), firm, "lawyer"))
             if self._rng.random() < 0.5:
-                self.lawyers.append(
-                    Agent(self._names.full(self._rng.random() < 0.5), firm, "trainee_lawyer")
-                )
+                self.lawyers.append(Agent(self._names.full(self._rng.random() < 0.5), firm, "trainee_lawyer"))
         for d in geo.DISTRICTS:
             for street in d.streets[:3]:
                 town = street.replace("街道", "")
@@ -207,9 +203,7 @@ class Organizations:
         """A new organisation of ``type_`` in district ``d``."""
         r = self._rng
         if industry is None:
-            industry = r.choices([i for i, _ in _INDUSTRIES], weights=[w for _, w in _INDUSTRIES])[
-                0
-            ]
+            industry = r.choices([i for i, _ in _INDUSTRIES], weights=[w for _, w in _INDUSTRIES])[0]
         while name is None:
             trade = r.choice(_TRADE_NAMES) + (r.choice(_TRADE_NAMES)[0] if r.random() < 0.3 else "")
             place = r.choice(
@@ -227,9 +221,7 @@ class Organizations:
             elif type_ == "consulting":
                 cand = f"{place}{trade}投资咨询有限公司"
             else:
-                cand = (
-                    f"{place}{trade}{industry}{r.choice(('有限公司', '有限公司', '股份有限公司'))}"
-                )
+                cand = f"{place}{trade}{industry}{r.choice(('有限公司', '有限公司', '股份有限公司'))}"
             name = self._unique(cand)
         if established is None:
             established = dt.date.fromordinal(
@@ -282,8 +274,7 @@ class Organizations:
                     "bank",
                     d,
                     name=self._unique(
-                        "绍兴鉴湖农村商业银行股份有限公司"
-                        f"{d.name[:-1] if len(d.name) > 2 else d.name}支行"
+                        f"绍兴鉴湖农村商业银行股份有限公司{d.name[:-1] if len(d.name) > 2 else d.name}支行"
                     ),
                     industry="银行",
                     branch=True,
@@ -315,9 +306,7 @@ class Organizations:
             ("新昌县天姥小额贷款有限公司", "xinchang"),
         ):
             self.small_loans.append(
-                self.new(
-                    "small_loan", by[dk], name=self._unique(nm), industry="小额贷款", licence=True
-                )
+                self.new("small_loan", by[dk], name=self._unique(nm), industry="小额贷款", licence=True)
             )
         for nm in (
             "越安财产保险股份有限公司绍兴中心支公司",

@@ -56,9 +56,7 @@ def rand_filing(rng: random.Random, year: int | None = None) -> dt.date:
 
 def round_amount(rng: random.Random, x: float) -> int:
     if x >= 100_000:
-        return (
-            int(round(x / 10_000) * 10_000) if rng.random() < 0.6 else int(round(x / 1000) * 1000)
-        )
+        return int(round(x / 10_000) * 10_000) if rng.random() < 0.6 else int(round(x / 1000) * 1000)
     if x >= 10_000:
         return int(round(x / 1000) * 1000) if rng.random() < 0.75 else int(round(x / 100) * 100)
     return int(round(x / 100) * 100) or 100
@@ -129,17 +127,11 @@ class County:
             return [Representation(agent=self.orgs.legal_worker(rng))]
         if x < lawyer + worker + relative and isinstance(e, Person):
             rel = [
-                p
-                for p in self.pop.people_in_household_of(e.key)
-                if p.key != e.key and p.birth.year <= 2002
+                p for p in self.pop.people_in_household_of(e.key) if p.key != e.key and p.birth.year <= 2002
             ]
             if rel:
                 r = rel[0]
-                relation = (
-                    "配偶"
-                    if r.key == e.spouse
-                    else {"子": "子", "女": "女"}.get(r.relation, "亲属")
-                )
+                relation = "配偶" if r.key == e.spouse else {"子": "子", "女": "女"}.get(r.relation, "亲属")
                 if r.key == e.father:
                     relation = "父亲"
                 elif r.key == e.mother:
@@ -239,14 +231,13 @@ class County:
             return None
         court = basis.court
         number = self.case_number(rng, court, filed.year, "执", planted)
+        basis.extra["execution_case"] = number
         if mode is None:
             mode = rng.choices(
                 ("执行完毕", "终结本次执行程序", "终结执行", "和解"),
                 weights=(0.4, 0.45, 0.07, 0.08),
             )[0]
-        closing = day(
-            filed, rng.randint(95, 320) if mode == "终结本次执行程序" else rng.randint(20, 250)
-        )
+        closing = day(filed, rng.randint(95, 320) if mode == "终结本次执行程序" else rng.randint(20, 250))
         if closing > END:
             mode_final: str | None = None
             closing_final: dt.date | None = None
@@ -312,9 +303,7 @@ class County:
             cause=basis.cause,
             kind=EXEC_TERMINATION,
             plaintiffs=[Party("申请执行人", app.entity, [], "applicant")],
-            defendants=[
-                Party("被执行人", d.entity, [], "respondent") for d in basis.defendants[:2]
-            ],
+            defendants=[Party("被执行人", d.entity, [], "respondent") for d in basis.defendants[:2]],
             filing=filed,
             decided=closing_final,
             basis=basis.case_number,

@@ -26,9 +26,7 @@ _NEWS = (
 
 
 def not_judgment_text(rng: random.Random, court: str, year: int) -> str:
-    return rng.choice(_NEWS).format(
-        court=court, year=year, month=rng.randint(1, 12), day=rng.randint(1, 28)
-    )
+    return rng.choice(_NEWS).format(court=court, year=year, month=rng.randint(1, 12), day=rng.randint(1, 28))
 
 
 def truncate(rng: random.Random, text: str) -> str:

@@ -155,9 +155,7 @@ class Population:
 
     def _family_cluster(self) -> None:
         r = self._rng
-        district = geo.DISTRICTS[
-            r.choices(range(len(geo.DISTRICTS)), cum_weights=self._district_cum)[0]
-        ]
+        district = geo.DISTRICTS[r.choices(range(len(geo.DISTRICTS)), cum_weights=self._district_cum)[0]]
         migrant = r.choice(geo.MIGRANT_ORIGINS) if r.random() < 0.15 else None
         village = self._address(district)
         surname = self._names.surname()

@@ -206,9 +206,7 @@ class Registers:
     def add_employment(
         self, p: Person, employer: Organization, start: dt.date, end: dt.date | None, job: str
     ) -> None:
-        self.employment.append(
-            (p.key, p.name, employer.key, employer.name, _d(start), _d(end), job)
-        )
+        self.employment.append((p.key, p.name, employer.key, employer.name, _d(start), _d(end), job))
 
     def mark(self) -> tuple[int, int, int, int]:
         return (len(self.execution), len(self.dishonest), len(self.bans), len(self.employment))
@@ -237,9 +235,7 @@ def _write(path: Path, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]
     return len(rows)
 
 
-def write_registers(
-    out: Path, regs: Registers, pop: Population, orgs: Organizations
-) -> dict[str, int]:
+def write_registers(out: Path, regs: Registers, pop: Population, orgs: Organizations) -> dict[str, int]:
     """Write every register as CSV under ``out``; returns row counts."""
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
@@ -302,7 +298,5 @@ def write_registers(
         )
         for o in orgs.all
     ]
-    counts["companies"] = _write(
-        out / "companies.csv", COMPANY_COLUMNS, sorted(org_rows, key=lambda r: r[0])
-    )
+    counts["companies"] = _write(out / "companies.csv", COMPANY_COLUMNS, sorted(org_rows, key=lambda r: r[0]))
     return counts

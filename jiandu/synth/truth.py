@@ -62,12 +62,7 @@ class Truth:
                     for rel, e in inst.related
                 ]
                 names = sorted(
-                    {
-                        n["name"]
-                        for d in docs
-                        for n in d["parties_as_written"]
-                        if n["key"] == inst.subject.key
-                    }
+                    {n["name"] for d in docs for n in d["parties_as_written"] if n["key"] == inst.subject.key}
                 )
                 subject: dict[str, Any] = dict(inst.subject_dict())
                 subject["names_as_written"] = names

@@ -43,9 +43,7 @@ class WriterStats:
 
 
 class DocumentWriter:
-    def __init__(
-        self, out: Path, rng: random.Random, doc_id: Callable[[str], str] | None = None
-    ) -> None:
+    def __init__(self, out: Path, rng: random.Random, doc_id: Callable[[str], str] | None = None) -> None:
         self.out = out
         self.rng = rng
         self.doc_id = doc_id
@@ -84,9 +82,7 @@ class DocumentWriter:
             self._jsonl_count = 0
             d = self.out / "documents" / "jsonl"
             d.mkdir(parents=True, exist_ok=True)
-            self._jsonl = (d / f"part-{self._jsonl_part:05d}.jsonl").open(
-                "w", encoding="utf-8", newline="\n"
-            )
+            self._jsonl = (d / f"part-{self._jsonl_part:05d}.jsonl").open("w", encoding="utf-8", newline="\n")
         self._jsonl.write(line + "\n")
         self._jsonl_count += 1
         self.stats.add("jsonl", "utf-8", len(line.encode("utf-8")) + 1)
@@ -115,9 +111,7 @@ class DocumentWriter:
             file, line = self._jsonl_line(json.dumps({"id": uid, "text": text}, ensure_ascii=False))
             return Placed(file, line, uid, "jsonl", "utf-8"), text
         if fmt == "txt":
-            enc = (
-                "gb18030" if r.random() < 0.12 else ("utf-8-sig" if r.random() < 0.03 else "utf-8")
-            )
+            enc = "gb18030" if r.random() < 0.12 else ("utf-8-sig" if r.random() < 0.03 else "utf-8")
             body = text.replace("\n", "\r\n") if r.random() < 0.1 else text
             file = self._file("txt", body.encode(enc), enc, "txt")
             return Placed(file, None, uid, "txt", enc), text

@@ -136,6 +136,7 @@ def test_thresholds_hold(county: tuple[Path, SynthSummary]) -> None:
     assert 95 <= zhou["suits"] <= 105
     assert zhou["withdrawn"] / zhou["suits"] > 0.3
     assert zhou["iou_above_transfer"] > 10
+    assert 0.45 < zhou["execution_applications"] / zhou["decided"] < 0.85
 
 
 def test_registers_support_the_truth(county: tuple[Path, SynthSummary]) -> None:

@@ -197,9 +197,7 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
             # the plaintiff works for the debtor's company
             company = county.orgs.new("company", DISTRICT_BY_KEY[debtor.district], rep=debtor)
             plaintiff = county.pop.reserve_adult(max_birth_year=1995)[0]
-            county.regs.add_employment(
-                plaintiff, company, day(t0, -rng.randint(400, 1500)), None, "财务"
-            )
+            county.regs.add_employment(plaintiff, company, day(t0, -rng.randint(400, 1500)), None, "财务")
             relation = "employee_of_debtor_company"
             related.append(("company_of_debtor", company))
         else:
@@ -277,8 +275,7 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
             "near_miss",
             debtor,
             [],
-            "a relative's loan to a debtor with no execution case, contested and "
-            "decided in the usual time",
+            "a relative's loan to a debtor with no execution case, contested and decided in the usual time",
             [suit],
             related=[(relation, relative)],
         )

@@ -42,13 +42,9 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
     pid = f"{PATTERN}-{copy:02d}-"
 
     def add(iid: str, positive: bool, strength: str, subject, criteria, note, specs, **kw) -> None:
-        inst = Instance(
-            PATTERN, pid + iid, positive, strength, subject, criteria, note, specs, **kw
-        )
+        inst = Instance(PATTERN, pid + iid, positive, strength, subject, criteria, note, specs, **kw)
         inst.figures.setdefault("suits_by_court_year", _counts(specs, subject.key))
-        inst.figures.setdefault(
-            "total_claimed", sum(s.principal for s in specs if s.type_code == "民初")
-        )
+        inst.figures.setdefault("total_claimed", sum(s.principal for s in specs if s.type_code == "民初"))
         out.append(inst)
 
     # 1. strong: 24 suits at one court over 3 years, standard-form IOUs and cash delivery
@@ -224,9 +220,7 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
         per_year = [3, 3, 2]
         rng.shuffle(per_year)
         blocks += [(c, y0 + i, n) for i, n in enumerate(per_year)]
-    specs = lending_series(
-        county, rng, p, blocks, principal=(20_000, 150_000), agent=county.orgs.lawyer(rng)
-    )
+    specs = lending_series(county, rng, p, blocks, principal=(20_000, 150_000), agent=county.orgs.lawyer(rng))
     add(
         "area-3y",
         True,

@@ -29,6 +29,8 @@ def _figures(specs: list, key: str) -> dict[str, object]:
         "default_judgments": sum(1 for s in judgments if s.defendant_absent),
         "public_notice": sum(1 for s in suits if s.public_notice),
         "iou_above_transfer": sum(1 for s in suits if s.loan and s.loan.iou > s.loan.transfer),
+        "decided": sum(1 for s in suits if s.kind != WITHDRAWAL),
+        "execution_applications": sum(1 for s in suits if "execution_case" in s.extra),
         "published_execution_rulings": len(filed_exec),
     }
 
@@ -41,9 +43,7 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
     y0 = rng.choice((2016, 2017, 2018, 2019, 2020, 2021))
 
     def add(iid, positive, strength, subject, criteria, note, specs, **kw) -> Instance:
-        inst = Instance(
-            PATTERN, pid + iid, positive, strength, subject, criteria, note, specs, **kw
-        )
+        inst = Instance(PATTERN, pid + iid, positive, strength, subject, criteria, note, specs, **kw)
         inst.figures.update(_figures(specs, subject.key))
         from .professional_lender import _counts
 

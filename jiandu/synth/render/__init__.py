@@ -16,9 +16,7 @@ __all__ = ["Rendered", "Style", "draw_style", "render"]
 _CASE_TYPE = {"judgment": "民事案件", "ruling": "民事案件", "mediation": "民事案件"}
 
 
-def render(
-    spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None = None
-) -> Rendered:
+def render(spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None = None) -> Rendered:
     year = spec.decided.year
     if style is None:
         style = draw_style(rng, year)

@@ -65,8 +65,7 @@ def laws(on: dt.date) -> dict[str, str]:
         "delay": cpl + delay,
         "withdraw": cpl + withdraw,
         "confirm": cpl + confirm,
-        "termination": interp
-        + ("第五百一十七条" if on >= dt.date(2022, 4, 10) else "第五百一十九条"),
+        "termination": interp + ("第五百一十七条" if on >= dt.date(2022, 4, 10) else "第五百一十九条"),
         "loan": (
             "《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条"
             if civil_code
@@ -88,9 +87,7 @@ def laws(on: dt.date) -> dict[str, str]:
             else "《中华人民共和国合同法》第七十九条、第八十条"
         ),
         "divorce": (
-            "《中华人民共和国民法典》第一千零七十九条"
-            if civil_code
-            else "《中华人民共和国婚姻法》第三十二条"
+            "《中华人民共和国民法典》第一千零七十九条" if civil_code else "《中华人民共和国婚姻法》第三十二条"
         ),
         "labour": "《中华人民共和国劳动合同法》第三十条",
         "insurance": "《中华人民共和国保险法》第二条、第十四条、第二十三条",
@@ -247,9 +244,7 @@ class DocBuilder:
         if self.style.print_id or self.rng.random() < 0.25:
             head += f"，统一社会信用代码{o.key}"
         head += f"，住所地{o.address}。"
-        rep = (
-            f"{o.rep_title}{'：' if self.style.colon_after_role else ''}{o.rep_name}，{o.rep_job}。"
-        )
+        rep = f"{o.rep_title}{'：' if self.style.colon_after_role else ''}{o.rep_name}，{o.rep_job}。"
         self.expected["legal_representatives"].append(
             {"for": o.name, "name": o.rep_name, "title": o.rep_title}
         )
@@ -329,9 +324,7 @@ class DocBuilder:
         judges = r.sample(st.judges, 3)
         if collegial:
             roles = [("审判长", judges[0]), ("审判员", judges[1])]
-            roles.append(
-                ("人民陪审员", r.choice(st.jurors)) if r.random() < 0.6 else ("审判员", judges[2])
-            )
+            roles.append(("人民陪审员", r.choice(st.jurors)) if r.random() < 0.6 else ("审判员", judges[2]))
         else:
             role = "审判员"
             if decided.year <= 2016 and r.random() < 0.15:

@@ -76,8 +76,7 @@ def _loan_story(b: DocBuilder, s: CaseSpec, loan: LoanFacts, plaintiff_view: boo
         )
     elif b.rng.random() < 0.3:
         out.append(
-            f"借条载明：“今借到{lender}人民币{amount_caps(loan.iou)}，{date_ar(due)}前归还。"
-            f"借款人：{d}”"
+            f"借条载明：“今借到{lender}人民币{amount_caps(loan.iou)}，{date_ar(due)}前归还。借款人：{d}”"
         )
     if loan.transfer < loan.iou and not plaintiff_view:
         rest = loan.iou - loan.transfer
@@ -96,16 +95,12 @@ def _loan_story(b: DocBuilder, s: CaseSpec, loan: LoanFacts, plaintiff_view: boo
         out.append("原告称借款已以现金方式全额交付。")
         b.expected["cash_delivery"] = True
     elif plaintiff_view and loan.transfer < loan.iou:
-        out.append(
-            f"原告{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元，其余款项以现金方式交付。"
-        )
+        out.append(f"原告{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元，其余款项以现金方式交付。")
         b.expected["cash_delivery"] = True
     else:
         out.append(f"原告于当日{_DELIVERY[loan.delivery]}向被告交付了借款。")
     if s.loan and s.loan.guarantor is not None:
-        out.append(
-            f"被告{b.name(s.loan.guarantor.entity)}作为保证人在借条上签字，承诺承担连带保证责任。"
-        )
+        out.append(f"被告{b.name(s.loan.guarantor.entity)}作为保证人在借条上签字，承诺承担连带保证责任。")
     if "assignor" in s.extra:
         a = s.extra["assignor"]
         assert isinstance(a, Person | Organization)
@@ -156,16 +151,13 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
         pieces.defence.append(
             f"被告{d}未到庭参加诉讼，亦未提交书面答辩意见。"
             if b.rng.random() < 0.5
-            else f"被告{d}经本院合法传唤无正当理由拒不到庭参加诉讼，"
-            "视为放弃答辩、举证和质证的权利。"
+            else f"被告{d}经本院合法传唤无正当理由拒不到庭参加诉讼，视为放弃答辩、举证和质证的权利。"
         )
         pieces.facts.append(f"根据原告的陈述和提交的证据，本院认定事实如下：{facts_story}")
     else:
         pieces.defence.append(f"被告{d}辩称：{_defence(b, s)}")
         pieces.facts.append("本院经审理认定事实如下：" + facts_story)
-    pieces.facts.append(
-        "上述事实，有借条、转账凭证、身份证复印件及当事人陈述等证据证实，本院予以确认。"
-    )
+    pieces.facts.append("上述事实，有借条、转账凭证、身份证复印件及当事人陈述等证据证实，本院予以确认。")
     reason = [
         f"本院认为，合法的借贷关系受法律保护。原告{p}与被告{d}之间的借贷关系，有借条等证据证实，"
         "本院予以确认。被告未按约归还借款，应承担相应的民事责任。"
@@ -273,9 +265,7 @@ def bank_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
         pieces.defence.append(f"被告{defs}未作答辩。")
         pieces.facts.append(f"本院经审理认定事实如下：{story}")
     else:
-        pieces.defence.append(
-            f"被告{d}辩称：对借款事实无异议，因经营困难未能按时还款，请求减免罚息。"
-        )
+        pieces.defence.append(f"被告{d}辩称：对借款事实无异议，因经营困难未能按时还款，请求减免罚息。")
         pieces.facts.append(f"本院经审理认定事实如下：{story}")
     pieces.reasoning = (
         f"本院认为，原告与被告{d}之间签订的借款合同系双方真实意思表示，合法有效。原告依约"
@@ -317,9 +307,7 @@ def sale_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     if s.defendant_absent:
         pieces.defence.append(f"被告{d}未到庭应诉，亦未提交答辩意见。")
     else:
-        pieces.defence.append(
-            f"被告{d}辩称：对欠款金额无异议，但部分货物存在质量问题，请求酌情扣减。"
-        )
+        pieces.defence.append(f"被告{d}辩称：对欠款金额无异议，但部分货物存在质量问题，请求酌情扣减。")
     pieces.facts.append(f"本院经审理认定事实如下：{story}")
     pieces.reasoning = (
         "本院认为，原、被告之间的买卖合同关系合法有效。原告已依约供货，被告未按约支付货款，"
@@ -384,19 +372,14 @@ def divorce_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     )
     pieces.defence.append(
         f"被告{d}辩称："
-        + (
-            "同意离婚，但对财产分割有异议。"
-            if s.outcome == "granted"
-            else "双方感情尚未破裂，不同意离婚。"
-        )
+        + ("同意离婚，但对财产分割有异议。" if s.outcome == "granted" else "双方感情尚未破裂，不同意离婚。")
     )
     pieces.facts.append(f"本院经审理认定事实如下：原、被告于{date_ar(married)}登记结婚。")
     L = laws(s.decided)
     pieces.laws = L["divorce"]
     if s.outcome == "granted":
         pieces.reasoning = (
-            "本院认为，原、被告婚后未能建立起牢固的夫妻感情，现双方感情确已破裂，"
-            "原告要求离婚，本院予以准许。"
+            "本院认为，原、被告婚后未能建立起牢固的夫妻感情，现双方感情确已破裂，原告要求离婚，本院予以准许。"
         )
         pieces.items = [f"准予原告{p}与被告{d}离婚。"]
     else:
@@ -506,10 +489,7 @@ def _trial_paragraph(b: DocBuilder, s: CaseSpec) -> str:
     if s.defendant_absent:
         absent = b.names(s.defendants)
         if s.public_notice:
-            tail = (
-                f"被告{absent}经本院公告送达开庭传票，无正当理由拒不到庭参加诉讼，"
-                "本院依法缺席审理。"
-            )
+            tail = f"被告{absent}经本院公告送达开庭传票，无正当理由拒不到庭参加诉讼，本院依法缺席审理。"
         elif b.rng.random() < 0.6:
             tail = f"被告{absent}经本院传票传唤无正当理由拒不到庭参加诉讼。"
         else:
@@ -566,8 +546,7 @@ def render_judgment(b: DocBuilder) -> None:
         )
     b.signature(
         s.decided,
-        collegial=s.procedure == "ordinary"
-        and (s.decided < dt.date(2022, 1, 1) or s.stable % 2 == 0),
+        collegial=s.procedure == "ordinary" and (s.decided < dt.date(2022, 1, 1) or s.stable % 2 == 0),
     )
     b.expected["doc_type"] = "judgment"
     b.expected["filing_date"] = s.filing.isoformat()
@@ -621,17 +600,14 @@ def render_withdrawal(b: DocBuilder) -> None:
     if s.public_notice:
         para += f"因被告{d}下落不明，本院依法公告送达了起诉状副本及开庭传票。"
         b.expected["public_notice_service"] = True
-    reason = r.choice(
-        ("", "", "双方已自行和解为由，", "被告已归还部分款项为由，", "需补充证据为由，")
-    )
+    reason = r.choice(("", "", "双方已自行和解为由，", "被告已归还部分款项为由，", "需补充证据为由，"))
     if reason:
         para += f"审理过程中，原告{p}以{reason}于{date_ar(s.decided)}向本院申请撤回起诉。"
     else:
         para += f"原告{p}于{date_ar(s.decided)}向本院提出撤诉申请。"
     b.lines.append(para)
     b.lines.append(
-        f"本院认为，原告{p}的撤诉申请符合法律规定。依照{laws(s.decided)['withdraw']}之规定，"
-        "裁定如下："
+        f"本院认为，原告{p}的撤诉申请符合法律规定。依照{laws(s.decided)['withdraw']}之规定，裁定如下："
     )
     b.lines.append(f"准许原告{p}撤回起诉。")
     b.lines.append(_fee_sentence(b, s, f"原告{p}", True))

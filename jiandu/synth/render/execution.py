@@ -52,9 +52,7 @@ def render_execution(b: DocBuilder) -> None:
         f"{laws(s.decided)['termination']}之规定，裁定如下："
     )
     b.lines.append(
-        f"终结本院{s.case_number}案件的本次执行程序。"
-        if b.rng.random() < 0.5
-        else "终结本次执行程序。"
+        f"终结本院{s.case_number}案件的本次执行程序。" if b.rng.random() < 0.5 else "终结本次执行程序。"
     )
     b.lines.append(
         "申请执行人发现被执行人有可供执行财产的，可以再次申请执行。再次申请不受申请执行时效期间的限制。"

@@ -14,17 +14,11 @@ _SCRIPT = (
     "hm.src='/static/js/stat.js';var s=document.getElementsByTagName('script')[0];"
     "s.parentNode.insertBefore(hm,s);})();"
 )
-_CENTER = (
-    "TEXT-ALIGN: center; LINE-HEIGHT: 25pt; MARGIN: 0.5pt 0cm; FONT-FAMILY: 宋体; "
-    "FONT-SIZE: {size}pt;"
-)
+_CENTER = "TEXT-ALIGN: center; LINE-HEIGHT: 25pt; MARGIN: 0.5pt 0cm; FONT-FAMILY: 宋体; FONT-SIZE: {size}pt;"
 _RIGHT = (
-    "TEXT-ALIGN: right; LINE-HEIGHT: 25pt; MARGIN: 0.5pt 36pt 0.5pt 0cm; FONT-FAMILY: 宋体; "
-    "FONT-SIZE: 16pt;"
+    "TEXT-ALIGN: right; LINE-HEIGHT: 25pt; MARGIN: 0.5pt 36pt 0.5pt 0cm; FONT-FAMILY: 宋体; FONT-SIZE: 16pt;"
 )
-_BODY = (
-    "LINE-HEIGHT: 25pt; TEXT-INDENT: 30pt; MARGIN: 0.5pt 0cm; FONT-FAMILY: 宋体; FONT-SIZE: 16pt;"
-)
+_BODY = "LINE-HEIGHT: 25pt; TEXT-INDENT: 30pt; MARGIN: 0.5pt 0cm; FONT-FAMILY: 宋体; FONT-SIZE: 16pt;"
 
 
 def to_html(title: str, lines: list[str], charset: str, doc_uid: str) -> str:
