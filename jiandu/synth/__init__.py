@@ -11,6 +11,7 @@ See docs/synth.md for the layout and schemas.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ def generate(
     """Write a synthetic county of ``documents`` records under ``out_dir``."""
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _prepare(out_dir)
     county = County(seed, documents)
     instances, skipped, by_slot, damage_slots = _plan_stream(county, documents)
     truth = Truth(instances)
@@ -275,6 +276,31 @@ def generate(
     )
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+_OUTPUTS = ("documents", "registers", "truth.jsonl", "index.jsonl", "manifest.json")
+
+
+def _prepare(out_dir: Path) -> None:
+    """Make ``out_dir`` ready. A previous county there (recognised by its manifest) is
+    replaced, so no stale shard survives; anything else in the way is refused."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = out_dir / "manifest.json"
+    previous = False
+    if manifest.exists():
+        try:
+            previous = json.loads(manifest.read_text(encoding="utf-8")).get("generator") == "jiandu.synth"
+        except (ValueError, OSError):
+            previous = False
+    present = [name for name in _OUTPUTS if (out_dir / name).exists()]
+    if present and not previous:
+        raise FileExistsError(f"{out_dir} already holds {', '.join(present)} not written by jiandu.synth")
+    for name in present:
+        path = out_dir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def _write_damaged(writer: DocumentWriter, rng: Any, doc: SynthDocument, summary: SynthSummary) -> None:

@@ -7,6 +7,8 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from jiandu.synth import SynthSummary, generate
 
 from .conftest import SMALL
@@ -171,3 +173,17 @@ def test_small_generation_is_fast(tmp_path: Path) -> None:
     t0 = time.perf_counter()
     generate(tmp_path / "f", seed=9, documents=SMALL)
     assert time.perf_counter() - t0 < 15
+
+
+def test_rerun_replaces_previous_county_and_refuses_foreign_folders(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    generate(out, seed=1, documents=600)
+    extra = out / "documents" / "txt" / "stale.txt"
+    extra.write_text("old", encoding="utf-8")
+    generate(out, seed=1, documents=300)
+    assert not extra.exists()
+    assert len((out / "index.jsonl").read_text(encoding="utf-8").splitlines()) == 300
+    foreign = tmp_path / "f"
+    (foreign / "documents").mkdir(parents=True)
+    with pytest.raises(FileExistsError):
+        generate(foreign, seed=1, documents=300)
