@@ -77,9 +77,7 @@ def list_(
 @app.command("show")
 def show(
     ctx: typer.Context,
-    clue_id: Annotated[
-        str, typer.Argument(help="Clue id or a unique prefix of it (≥6 characters).")
-    ],
+    clue_id: Annotated[str, typer.Argument(help="Clue id or a unique prefix of it (≥6 characters).")],
 ) -> None:
     """One clue: subject, score, explanation and every piece of evidence."""
     st = state(ctx)

@@ -78,9 +78,7 @@ def print_results(results: list[PatternResult], *, instances: bool) -> None:
 
 def evaluate_cmd(
     ctx: typer.Context,
-    truth: Annotated[
-        Path, typer.Option(help="Truth file: JSON lines of planted or labelled instances.")
-    ],
+    truth: Annotated[Path, typer.Option(help="Truth file: JSON lines of planted or labelled instances.")],
     map_: Annotated[
         list[str] | None,
         typer.Option("--map", help="pattern=model_id[,model_id] (repeatable; overrides defaults)."),
@@ -88,9 +86,7 @@ def evaluate_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON for machines instead of tables.")
     ] = False,
-    instances: Annotated[
-        bool, typer.Option(help="Also list every instance with its rank.")
-    ] = False,
+    instances: Annotated[bool, typer.Option(help="Also list every instance with its rank.")] = False,
 ) -> None:
     """Measure the stored clues against a truth file, per pattern."""
     try:

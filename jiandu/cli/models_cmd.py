@@ -56,9 +56,7 @@ def list_(ctx: typer.Context) -> None:
 def show(
     ctx: typer.Context,
     model_id: Annotated[str, typer.Argument(help="Model id, e.g. civil.repeat_plaintiff_basic.")],
-    region: Annotated[
-        str | None, typer.Option(help="Show parameter values of this region.")
-    ] = None,
+    region: Annotated[str | None, typer.Option(help="Show parameter values of this region.")] = None,
 ) -> None:
     """Show a model: supervision point, legal basis, parameters, features, bands, SQL."""
     lib = library(ctx)
@@ -75,9 +73,7 @@ def show(
         except RegionError as exc:
             err_console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
-    basis = "\n".join(
-        f"· {b.law}{b.article or ''}{'：' + b.text if b.text else ''}" for b in s.legal_basis
-    )
+    basis = "\n".join(f"·{b.law}{b.article or ''}{'：' + b.text if b.text else ''}" for b in s.legal_basis)
     console.print(
         Panel(
             f"[bold]{s.name_zh}[/bold]  {s.name_en}\n"
@@ -97,11 +93,9 @@ def show(
     for heading in ("参数", "类型", "默认值", *(["本地区取值"] if region else []), "范围", "说明"):
         params.add_column(heading, overflow="fold")
     for name, p in s.parameters.items():
-        bounds = (
-            ""
-            if p.min is None and p.max is None
-            else f"{p.min if p.min is not None else ''}..{p.max if p.max is not None else ''}"
-        )
+        low = "" if p.min is None else f"{p.min:g}"
+        high = "" if p.max is None else f"{p.max:g}"
+        bounds = "" if p.min is None and p.max is None else f"{low}..{high}"
         row = [name, p.type, json.dumps(to_json(p.coerce(p.default)), ensure_ascii=False)]
         if region:
             row.append(json.dumps(to_json(values[name]), ensure_ascii=False))
@@ -120,9 +114,7 @@ def show(
 @app.command("validate")
 def validate(
     ctx: typer.Context,
-    file: Annotated[
-        Path, typer.Argument(help="A spec, an export bundle, or a region file (YAML).")
-    ],
+    file: Annotated[Path, typer.Argument(help="A spec, an export bundle, or a region file (YAML).")],
 ) -> None:
     """Check a spec (fields, SQL guard, known tables) or a region file, without installing it."""
     try:
@@ -135,8 +127,7 @@ def validate(
                     err_console.print(f"[red]{p}[/red]")
                 raise typer.Exit(1)
             console.print(
-                f"[green]valid region[/green] {region.region} ({region.name_zh}): "
-                f"{len(region.models)} models"
+                f"[green]valid region[/green] {region.region} ({region.name_zh}): {len(region.models)} models"
             )
             return
         spec, meta = read_spec_file(file)
@@ -144,9 +135,7 @@ def validate(
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     origin = " (export bundle, hash verified)" if meta else ""
-    console.print(
-        f"[green]valid[/green] {spec.id} {spec.version}{origin}  sha256 {spec.content_hash()}"
-    )
+    console.print(f"[green]valid[/green] {spec.id} {spec.version}{origin}  sha256 {spec.content_hash()}")
 
 
 @app.command("export")
@@ -156,9 +145,7 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
-    office: Annotated[
-        str | None, typer.Option(help="Exporting office, recorded in the file.")
-    ] = None,
+    office: Annotated[str | None, typer.Option(help="Exporting office, recorded in the file.")] = None,
 ) -> None:
     """Write one self-contained YAML file (spec + content hash + exporter) for another office."""
     lib = library(ctx)
@@ -180,9 +167,7 @@ def export(
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="An export bundle or a plain spec file.")],
-    replace: Annotated[
-        bool, typer.Option(help="Overwrite an installed model with the same id.")
-    ] = False,
+    replace: Annotated[bool, typer.Option(help="Overwrite an installed model with the same id.")] = False,
 ) -> None:
     """Validate a shared spec (hash, fields, SQL guard) and install it in the workspace."""
     st = state(ctx)

@@ -36,8 +36,7 @@ def print_run(report: RunReport) -> None:
             )
         console.print(ops)
     grid = Table(
-        title=f"模型运行 Run {report.run_id}"
-        + (f"（地区 {report.region}）" if report.region else "")
+        title=f"模型运行 Run {report.run_id}" + (f"（地区 {report.region}）" if report.region else "")
     )
     for heading in (
         "模型 model",
@@ -86,9 +85,7 @@ def run_models(
     region: Annotated[
         str | None, typer.Option(help="Region whose parameter values to use (name or YAML file).")
     ] = None,
-    skip_operators: Annotated[
-        bool, typer.Option(help="Do not update derived tables first.")
-    ] = False,
+    skip_operators: Annotated[bool, typer.Option(help="Do not update derived tables first.")] = False,
 ) -> None:
     """Bring derived tables up to date, run supervision models and write scored clues."""
     st = state(ctx)

@@ -43,9 +43,7 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _where(
-    model_ids: Sequence[str] | None, band: str | None, clue_ids: Sequence[str] | None
-) -> str:
+def _where(model_ids: Sequence[str] | None, band: str | None, clue_ids: Sequence[str] | None) -> str:
     conditions = []
     if model_ids:
         conditions.append(f"model_id IN ({', '.join(_quote(m) for m in model_ids)})")

@@ -192,7 +192,5 @@ def parse_mapping(items: Sequence[str]) -> dict[str, list[str]]:
         pattern, sep, models = item.partition("=")
         if not sep or not pattern or not models:
             raise ValueError(f"--map {item!r}: use pattern=model_id[,model_id]")
-        out.setdefault(pattern.strip(), []).extend(
-            m.strip() for m in models.split(",") if m.strip()
-        )
+        out.setdefault(pattern.strip(), []).extend(m.strip() for m in models.split(",") if m.strip())
     return out

@@ -67,9 +67,7 @@ def unbundle(data: dict[str, Any], *, source: str) -> tuple[ModelSpec, dict[str,
     return spec, {k: v for k, v in data.items() if k != "spec"}
 
 
-def bundle(
-    spec: ModelSpec, *, office: str | None = None, now: dt.datetime | None = None
-) -> dict[str, Any]:
+def bundle(spec: ModelSpec, *, office: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
     """The export form of a spec."""
     when = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     exported_by: dict[str, Any] = {"software": f"jiandu {__version__}", "exported_at": when}

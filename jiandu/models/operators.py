@@ -66,9 +66,7 @@ MASKED = (
     "regexp_matches(p.name, '某|×|＊|[*]|[xXｘＸ]{2}|○') OR (coalesce(p.kind, '') <> "
     "'organization' AND regexp_matches(p.name, '[0-9０-９]'))"
 )
-NORMALIZED = (
-    "replace(replace(replace(replace(trim(p.name), ' ', ''), '　', ''), '(', '（'), ')', '）')"
-)
+NORMALIZED = "replace(replace(replace(replace(trim(p.name), ' ', ''), '　', ''), '(', '（'), ')', '）')"
 
 
 @dataclass(frozen=True)
@@ -203,8 +201,7 @@ def _last_signature(engine: Engine, name: str) -> str | None:
         return None
     safe = name.replace("'", "''")
     rows = engine.query(
-        f"SELECT inputs_signature FROM operator_runs WHERE operator = '{safe}' "
-        "ORDER BY built_at DESC LIMIT 1"
+        f"SELECT inputs_signature FROM operator_runs WHERE operator = '{safe}' ORDER BY built_at DESC LIMIT 1"
     ).to_pylist()
     return str(rows[0]["inputs_signature"]) if rows else None
 
@@ -224,9 +221,7 @@ def update_derived(
         started = time.perf_counter()
         missing = [t for t in op.inputs if not engine.table_exists(t)]
         if missing:
-            reports.append(
-                OperatorReport(op.name, "skipped", None, 0.0, f"missing input tables {missing}")
-            )
+            reports.append(OperatorReport(op.name, "skipped", None, 0.0, f"missing input tables {missing}"))
             continue
         signature = _signature(engine, op)
         upstream_changed = bool(rebuilt & set(op.inputs + op.optional_inputs))
@@ -237,9 +232,7 @@ def update_derived(
             and outputs_exist
             and _last_signature(engine, op.name) == signature
         ):
-            reports.append(
-                OperatorReport(op.name, "up_to_date", None, time.perf_counter() - started)
-            )
+            reports.append(OperatorReport(op.name, "up_to_date", None, time.perf_counter() - started))
             continue
         rows = op.run(engine)
         seconds = time.perf_counter() - started

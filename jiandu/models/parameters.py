@@ -1,6 +1,7 @@
 """Typed model parameters and how their values reach the SQL.
 
-A spec's SQL names parameters as ``:name``. Values (defaults, region overrides) are first checked
+A spec's SQL names parameters as ``:name`` (DuckDB's ``$name`` parses the same; ``?`` and ``$1``
+are refused). Values (defaults, region overrides) are first checked
 against the declared type and range, then bound by replacing each placeholder node of the parsed
 SQL with a typed literal built by sqlglot, which quotes strings itself. Raw text is never pasted
 into SQL.

@@ -81,9 +81,7 @@ def load_region(name_or_path: str, workspace_regions: Path | None = None) -> Reg
                 return parse_region(load_yaml(path), source=str(path))
             except SpecError as exc:
                 raise RegionError(str(exc)) from None
-    raise RegionError(
-        f"no region {name_or_path!r} (looked in {', '.join(str(p) for p in candidates)})"
-    )
+    raise RegionError(f"no region {name_or_path!r} (looked in {', '.join(str(p) for p in candidates)})")
 
 
 def available_regions(workspace_regions: Path | None = None) -> list[str]:

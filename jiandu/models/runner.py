@@ -108,8 +108,7 @@ def _clip(value: Any) -> float:
 def score_row(spec: ModelSpec, row: dict[str, Any]) -> tuple[float, dict[str, dict[str, float]]]:
     """Weighted mean of the clipped features, 0-100, and each feature's value and weight."""
     features = {
-        name: {"value": _clip(row.get(name)), "weight": f.weight}
-        for name, f in spec.features.items()
+        name: {"value": _clip(row.get(name)), "weight": f.weight} for name, f in spec.features.items()
     }
     total = sum(f["weight"] for f in features.values())
     score = 100.0 * sum(f["value"] * f["weight"] for f in features.values()) / total
@@ -131,9 +130,7 @@ def explain(spec: ModelSpec, row: dict[str, Any], params: dict[str, ParamValue],
         f"{spec.features[name].description_zh} {f['value']:.2f}（权重{f['weight']:g}）"
         for name, f in clue.features.items()
     ]
-    return (
-        f"{text}\n风险分 {clue.score:.1f}（{BAND_ZH[clue.band]}）；评分依据：{'、'.join(parts)}。"
-    )
+    return f"{text}\n风险分 {clue.score:.1f}（{BAND_ZH[clue.band]}）；评分依据：{'、'.join(parts)}。"
 
 
 def _scalar_table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -214,9 +211,7 @@ def collect_evidence(
     if checked is not None and clues:
         rows = [{**c.row, "subject_key": c.subject_key} for c in clues]
         sql = bind(checked.tree, params).sql(dialect="duckdb")
-        check_sql(
-            sql, [*known_tables(), EVIDENCE_SUBJECTS_TABLE], model=spec.id, what="evidence SQL"
-        )
+        check_sql(sql, [*known_tables(), EVIDENCE_SUBJECTS_TABLE], model=spec.id, what="evidence SQL")
         engine.register_temp(EVIDENCE_SUBJECTS_TABLE, _scalar_table(rows))
         try:
             found = engine.query(sql).to_pylist()
@@ -273,9 +268,7 @@ def collect_evidence(
         by_key[key].evidence = ordered[: ev.max_items]
 
 
-def build_clues(
-    spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, ParamValue]
-) -> list[Clue]:
+def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, ParamValue]) -> list[Clue]:
     """Scored, banded, explained clues from the model's result rows (one per subject)."""
     best: dict[str, Clue] = {}
     for row in rows:
@@ -374,9 +367,7 @@ def _write(
     clues_schema = derived_table("clues")
     evidence_schema = derived_table("clue_evidence")
     replace_rows(engine, clues_schema, "clue_id", clues_schema.to_arrow(clue_rows))
-    replace_rows(
-        engine, evidence_schema, "clue_id", evidence_schema.to_arrow(evidence_rows), keys=ids
-    )
+    replace_rows(engine, evidence_schema, "clue_id", evidence_schema.to_arrow(evidence_rows), keys=ids)
     return len(ids) - len(previous), len(previous)
 
 
@@ -397,9 +388,7 @@ def run_model(
         missing = [t for t in spec.inputs if not engine.table_exists(t)]
         if missing:
             report.status = "skipped"
-            report.message = (
-                f"input tables {missing} do not exist yet (ingest data or run operators)"
-            )
+            report.message = f"input tables {missing} do not exist yet (ingest data or run operators)"
         else:
             counts = {t: engine.count(t) for t in spec.inputs}
             sql = bind(spec.checked_sql().tree, params).sql(dialect="duckdb")
@@ -476,9 +465,7 @@ def run(
     engine.ensure_tables([derived_table(t) for t in ("clues", "clue_evidence", "model_runs")])
     operators = update_derived(engine, run_id=run_id) if update_operators else []
     reports = [
-        run_model(
-            engine, spec, params[spec.id], run_id=run_id, region=region.region if region else None
-        )
+        run_model(engine, spec, params[spec.id], run_id=run_id, region=region.region if region else None)
         for spec in specs
     ]
     return RunReport(run_id, region.region if region else None, engine.name, operators, reports)

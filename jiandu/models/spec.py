@@ -152,9 +152,7 @@ class ModelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(
-        pattern=ID_PATTERN, description="stable across versions, e.g. civil.professional_lender"
-    )
+    id: str = Field(pattern=ID_PATTERN, description="stable across versions, e.g. civil.professional_lender")
     version: str = Field(pattern=SEMVER_PATTERN)
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
@@ -214,9 +212,7 @@ class ModelSpec(BaseModel):
             evidence = self.checked_evidence_sql()
         except SqlRefused as exc:
             return [*problems, str(exc)]
-        read = set(main.tables) | (
-            set(evidence.tables) - {EVIDENCE_SUBJECTS_TABLE} if evidence else set()
-        )
+        read = set(main.tables) | (set(evidence.tables) - {EVIDENCE_SUBJECTS_TABLE} if evidence else set())
         undeclared = sorted(read - set(self.inputs))
         if undeclared:
             problems.append(f"SQL reads {undeclared} which are not listed in inputs")
@@ -243,9 +239,7 @@ class ModelSpec(BaseModel):
                 wanted["evidence.doc_ids_column"] = self.evidence.doc_ids_column
             missing = [f"{what} ({col})" for what, col in wanted.items() if col not in columns]
             if missing:
-                problems.append(
-                    f"SQL does not return {', '.join(missing)}; it returns {list(columns)}"
-                )
+                problems.append(f"SQL does not return {', '.join(missing)}; it returns {list(columns)}")
             clash = sorted(set(columns) & set(self.parameters))
             if clash:
                 problems.append(f"result columns {clash} have the same names as parameters")
@@ -274,9 +268,7 @@ class ModelSpec(BaseModel):
                     f"model {self.id}: {origin} sets unknown parameter {name!r}; "
                     f"known: {', '.join(self.parameters) or '(none)'}"
                 )
-            values[name] = self.parameters[name].coerce(
-                value, where=f"model {self.id}: {origin} {name}"
-            )
+            values[name] = self.parameters[name].coerce(value, where=f"model {self.id}: {origin} {name}")
         return values
 
     def content_hash(self) -> str:

@@ -160,11 +160,7 @@ def function_name(node: exp.Func) -> str:
 
 
 def _denied_function(name: str) -> bool:
-    return (
-        name in DENIED_FUNCTIONS
-        or name.startswith(DENIED_PREFIXES)
-        or name.endswith(DENIED_SUFFIXES)
-    )
+    return name in DENIED_FUNCTIONS or name.startswith(DENIED_PREFIXES) or name.endswith(DENIED_SUFFIXES)
 
 
 def _cte_names(tree: exp.Expr) -> set[str]:
@@ -195,19 +191,14 @@ def check_sql(
     finally:
         quiet.setLevel(level)
     if len(statements) != 1:
-        raise SqlRefused(
-            f"{prefix} it holds {len(statements)} statements; exactly one SELECT is allowed"
-        )
+        raise SqlRefused(f"{prefix} it holds {len(statements)} statements; exactly one SELECT is allowed")
     tree = statements[0]
     while isinstance(tree, exp.Subquery) and isinstance(tree.this, exp.Query):
         tree = tree.this
     if not isinstance(tree, exp.Select | exp.SetOperation):
-        kind = next(
-            (n for t, n in _STATEMENT_NAMES.items() if isinstance(tree, t)), type(tree).__name__
-        )
+        kind = next((n for t, n in _STATEMENT_NAMES.items() if isinstance(tree, t)), type(tree).__name__)
         raise SqlRefused(
-            f"{prefix} it is {kind} ({_where(tree)!r}), not a SELECT; "
-            "only read-only queries are allowed"
+            f"{prefix} it is {kind} ({_where(tree)!r}), not a SELECT; only read-only queries are allowed"
         )
 
     known = {t.lower() for t in known_tables}
@@ -227,9 +218,7 @@ def check_sql(
                 )
             parameters.add(name)
         elif isinstance(node, exp.Parameter):
-            raise SqlRefused(
-                f"{prefix} session parameter {_where(node)!r}; use :name for spec parameters"
-            )
+            raise SqlRefused(f"{prefix} session parameter {_where(node)!r}; use :name for spec parameters")
         elif isinstance(node, exp.Table):
             _check_table(node, known, ctes, tables, prefix)
         elif isinstance(node, exp.Func):
@@ -255,9 +244,7 @@ def _top_select(tree: exp.Expr) -> exp.Select:
     return tree
 
 
-def _check_table(
-    node: exp.Table, known: set[str], ctes: set[str], tables: set[str], prefix: str
-) -> None:
+def _check_table(node: exp.Table, known: set[str], ctes: set[str], tables: set[str], prefix: str) -> None:
     target = node.this
     if isinstance(target, exp.Func):
         name = function_name(target)
@@ -285,6 +272,4 @@ def _check_table(
         return
     if any(hint in lowered for hint in _FILE_HINTS):
         raise SqlRefused(f"{prefix} reads a file or URL {name!r} as a table")
-    raise SqlRefused(
-        f"{prefix} reads unknown table {name!r}; known tables: {', '.join(sorted(known))}"
-    )
+    raise SqlRefused(f"{prefix} reads unknown table {name!r}; known tables: {', '.join(sorted(known))}")

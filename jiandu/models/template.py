@@ -38,13 +38,10 @@ def fields(template: str) -> list[str]:
             continue
         if not _NAME.match(name):
             raise TemplateError(
-                f"explanation field {{{name}}} is not a plain name "
-                "(no attribute, index or positional fields)"
+                f"explanation field {{{name}}} is not a plain name (no attribute, index or positional fields)"
             )
         if conversion:
-            raise TemplateError(
-                f"explanation field {{{name}!{conversion}}}: conversions are not allowed"
-            )
+            raise TemplateError(f"explanation field {{{name}!{conversion}}}: conversions are not allowed")
         if spec and not _SPEC.match(spec):
             raise TemplateError(f"explanation field {{{name}:{spec}}}: format spec not allowed")
         names.append(name)

@@ -24,9 +24,7 @@ def derived_table(name: str) -> TableSchema:
     try:
         return derived_tables()[name]
     except KeyError:
-        raise KeyError(
-            f"unknown derived table {name!r}; known: {', '.join(derived_tables())}"
-        ) from None
+        raise KeyError(f"unknown derived table {name!r}; known: {', '.join(derived_tables())}") from None
 
 
 def known_tables() -> dict[str, TableSchema]:

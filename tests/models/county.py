@@ -84,9 +84,7 @@ def baseline() -> list[Suit]:
         *suits("李小明", 9, YUECHENG, 2019, start=400),
         *suits("陈丽", 6, YUECHENG, 2019, start=500, flags={"withdrawal": 6}),
         *suits("陈丽", 6, KEQIAO, 2019, start=600, flags={"withdrawal": 6}),
-        *suits(
-            "浙江绍兴农村商业银行股份有限公司", 20, YUECHENG, 2019, start=700, kind="organization"
-        ),
+        *suits("浙江绍兴农村商业银行股份有限公司", 20, YUECHENG, 2019, start=700, kind="organization"),
         *suits("张某", 12, YUECHENG, 2019, start=800, flags={"defendant_absent": 12}),
         *suits("赵强", 5, YUECHENG, 2019, start=900),
         *suits("赵强", 5, YUECHENG, 2020, start=950),
@@ -127,9 +125,7 @@ def rows_for(batch: list[Suit]) -> dict[str, list[dict[str, Any]]]:
         head = f"{s.court}\n民事判决书\n{case_number(s)}\n"
         p_line = f"原告：{s.plaintiff}。\n"
         d_line = f"被告：{defendant}。\n"
-        body = (
-            f"原告{s.plaintiff}与被告{defendant}{s.cause}一案，本院立案后依法适用简易程序审理。\n"
-        )
+        body = f"原告{s.plaintiff}与被告{defendant}{s.cause}一案，本院立案后依法适用简易程序审理。\n"
         text = head + p_line + d_line + body
         flag_spans = {}
         for flag in s.flags:

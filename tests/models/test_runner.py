@@ -142,11 +142,13 @@ def test_masked_names_are_never_merged(engine: Engine) -> None:
 def test_a_failing_model_is_recorded_and_others_still_run(engine: Engine) -> None:
     county.load(engine, county.baseline())
     lib = Library()
-    broken = parse_spec(minimal_data(
-        id="test.broken",
-        sql="SELECT party_key AS subject_key, party_name AS subject_name, "
-        "least(1.0, no_such_column / :n) AS volume FROM party_stats",
-    ))
+    broken = parse_spec(
+        minimal_data(
+            id="test.broken",
+            sql="SELECT party_key AS subject_key, party_name AS subject_name, "
+            "least(1.0, no_such_column / :n) AS volume FROM party_stats",
+        )
+    )
     lib.specs[broken.id] = LoadedSpec(broken, "workspace", Path("broken.yaml"))
     report = run(engine, lib, ["test.broken", EXAMPLE])
     assert not report.ok
@@ -159,7 +161,7 @@ def test_a_failing_model_is_recorded_and_others_still_run(engine: Engine) -> Non
 
 
 def test_unknown_model_id_fails_before_anything_runs(engine: Engine) -> None:
-    with pytest.raises(KeyError, match="no model 'civil.nope'"):
+    with pytest.raises(KeyError, match=r"no model 'civil\.nope'"):
         run(engine, Library(), ["civil.nope"])
     assert not engine.table_exists("model_runs")
 
@@ -169,14 +171,26 @@ def test_entity_keys_are_used_when_entity_resolution_ran(engine: Engine) -> None
 
     county.load(engine, county.baseline())
     entities = TableSchema(
-        "party_entities", "test", ("doc_id", "party_idx"),
-        (Column("doc_id", "VARCHAR", ""), Column("party_idx", "INTEGER", ""), Column("entity_id", "VARCHAR", "")),
+        "party_entities",
+        "test",
+        ("doc_id", "party_idx"),
+        (
+            Column("doc_id", "VARCHAR", ""),
+            Column("party_idx", "INTEGER", ""),
+            Column("entity_id", "VARCHAR", ""),
+        ),
     )
     engine.create_table(entities)
     wang_docs = [s for s in county.baseline() if s.plaintiff in ("王大成", "王 大成")]
-    engine.append("party_entities", entities.to_arrow(
-        [{"doc_id": county.doc_id(s), "party_idx": 0, "entity_id": "person:330602198001010011"} for s in wang_docs]
-    ))
+    engine.append(
+        "party_entities",
+        entities.to_arrow(
+            [
+                {"doc_id": county.doc_id(s), "party_idx": 0, "entity_id": "person:330602198001010011"}
+                for s in wang_docs
+            ]
+        ),
+    )
     assert PartyKeys().optional_inputs == ("party_entities",)
     run(engine, Library())
     assert "person:330602198001010011" in clues_by_key(engine)

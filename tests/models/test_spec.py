@@ -53,7 +53,9 @@ def test_bad_bands(bands: dict[str, float], fragment: str) -> None:
 
 
 def test_unknown_parameter_in_sql() -> None:
-    refused(minimal_data(sql=minimal_data()["sql"].replace(":n", ":limit")), "undeclared parameters", ":limit")
+    refused(
+        minimal_data(sql=minimal_data()["sql"].replace(":n", ":limit")), "undeclared parameters", ":limit"
+    )
 
 
 def test_declared_parameter_never_used() -> None:
@@ -128,7 +130,9 @@ def test_parameter_values_are_checked_and_bound_as_literals() -> None:
     assert sql == "SELECT * FROM cases WHERE cause = 'x''); DROP TABLE documents; --'"
     assert len(sqlglot.parse(sql, read="duckdb")) == 1
 
-    listed = sqlglot.parse_one("SELECT * FROM cases WHERE cause IN (:causes) AND filing_date >= :d", read="duckdb")
+    listed = sqlglot.parse_one(
+        "SELECT * FROM cases WHERE cause IN (:causes) AND filing_date >= :d", read="duckdb"
+    )
     sql = bind(listed, {"causes": ["甲", "乙"], "d": dt.date(2020, 1, 1)}).sql(dialect="duckdb")
     assert "IN ('甲', '乙')" in sql and "CAST('2020-01-01' AS DATE)" in sql
 
