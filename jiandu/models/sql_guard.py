@@ -209,6 +209,11 @@ def check_sql(
         for kind_type, kind_name in _STATEMENT_NAMES.items():
             if isinstance(node, kind_type):
                 raise SqlRefused(f"{prefix} it contains {kind_name} at {_where(node)!r}")
+        if isinstance(node, exp.With) and node.args.get("recursive"):
+            raise SqlRefused(
+                f"{prefix} it uses WITH RECURSIVE, which may never end; "
+                "graph work belongs in an operator"
+            )
         if isinstance(node, exp.Placeholder):
             name = "" if node.this is None else str(node.this)
             if not _PARAM_NAME.match(name):

@@ -78,6 +78,7 @@ HOSTILE: list[tuple[str, str]] = [
     ("PREPARE p AS SELECT 1", "command"),
     ("SELECT * FROM cases WHERE court = $1", "is not named"),
     ("SELECT * FROM cases WHERE court = ?", "is not named"),
+    ("WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT n FROM r", "RECURSIVE"),
     ("", "empty"),
     ("   -- only a comment", "statements"),
     ("SELECT * FROM", "does not parse"),
