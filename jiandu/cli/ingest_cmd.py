@@ -54,9 +54,7 @@ def print_report(report: IngestReport) -> None:
 @app.command("judgments")
 def judgments(
     ctx: typer.Context,
-    paths: Annotated[
-        list[Path], typer.Argument(help="Files and folders: .txt .html .json .jsonl .zip.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders: .txt .html .json .jsonl .zip.")],
     text_field: Annotated[
         list[str] | None,
         typer.Option(
@@ -64,9 +62,7 @@ def judgments(
             help=f"JSON field holding the text (repeatable; default {', '.join(DEFAULT_TEXT_FIELDS)}).",
         ),
     ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Parsing processes (default: all cores).")
-    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Parsing processes (default: all cores).")] = None,
     batch_size: Annotated[int, typer.Option(help="Documents per parsing batch.")] = 400,
 ) -> None:
     """Parse court documents and store them in the canonical tables (idempotent)."""
@@ -105,6 +101,60 @@ def judgments(
             )
             progress.update(task, total=1, completed=1)
         print_report(report)
+        console.print(f"Log: {log_path}")
+    finally:
+        engine.close()
+
+
+@app.command("registers")
+def registers(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Register files or folders: execution_cases.csv, household.parquet, ..."),
+    ],
+) -> None:
+    """Validate and load agency registers (execution, 失信, 限高, household, companies, employment)."""
+    from jiandu.ingest.registers import RegisterReport, ingest_registers
+
+    st = state(ctx)
+    st.ensure_workspace()
+    run_id = new_run_id("registers")
+    log_path = st.start_log("ingest registers", run_id)
+    engine = st.open_engine()
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]导入登记数据[/bold] {task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task("", total=None)
+
+            def show(report: RegisterReport) -> None:
+                progress.update(task, description=f"rows read {sum(report.read.values())}")
+
+            report = ingest_registers(
+                engine, st.workspace.quarantine_dir, paths, on_progress=show, run_id=run_id
+            )
+        grid = Table(title=f"登记数据导入 Registers {report.run_id}")
+        for column in ("table", "read", "loaded", "duplicates", "quarantined"):
+            grid.add_column(column, justify="left" if column == "table" else "right")
+        for name in sorted(report.read):
+            grid.add_row(
+                name,
+                str(report.read[name]),
+                str(report.loaded[name]),
+                str(report.duplicates[name]),
+                str(report.quarantined[name]),
+            )
+        console.print(grid)
+        if report.reasons:
+            console.print(
+                "隔离 Quarantined: "
+                + ", ".join(f"{code} {n}" for code, n in report.reasons.most_common())
+                + " (see `jiandu quarantine list`)"
+            )
         console.print(f"Log: {log_path}")
     finally:
         engine.close()

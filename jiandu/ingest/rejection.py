@@ -15,6 +15,7 @@ REASON_CODES = (
     "unsupported",
     "unreadable",
     "parse_error",
+    "invalid_row",
 )
 
 

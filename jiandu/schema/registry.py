@@ -96,11 +96,20 @@ def _load(text: str) -> dict[str, TableSchema]:
     return tables
 
 
+CANONICAL_FILES = ("canonical.yaml", "registers.yaml")  # court documents, then agency registers
+
+
 @cache
 def canonical_tables() -> dict[str, TableSchema]:
-    """Every canonical table, by name, in declaration order."""
-    text = resources.files("jiandu.schema").joinpath("canonical.yaml").read_text("utf-8")
-    return _load(text)
+    """Every canonical table (documents and agency registers), by name, in declaration order."""
+    tables: dict[str, TableSchema] = {}
+    for name in CANONICAL_FILES:
+        loaded = _load(resources.files("jiandu.schema").joinpath(name).read_text("utf-8"))
+        clash = set(loaded) & set(tables)
+        if clash:
+            raise ValueError(f"{name}: tables {sorted(clash)} are declared twice")
+        tables.update(loaded)
+    return tables
 
 
 def table(name: str) -> TableSchema:
