@@ -42,7 +42,10 @@ def test_identifier_checks() -> None:
 def register_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "registers"
     folder.mkdir()
-    header = "household_id,person_id,name,sex,birth_date,ethnicity,relation_to_head,spouse_id,father_id,mother_id,address,region_code\n"
+    header = (
+        "household_id,person_id,name,sex,birth_date,ethnicity,relation_to_head,"
+        "spouse_id,father_id,mother_id,address,region_code\n"
+    )
     rows = [
         f"H1,{GOOD_ID},丁根朝,男,1985-07-02,汉族,户主,{GOOD_ID_2},,,浙江省绍兴市越城区镜湖路753号,330602",
         f"H1,{GOOD_ID_2},马利,女,1988-12-13,汉族,配偶,{GOOD_ID},,,浙江省绍兴市越城区镜湖路753号,330602",
