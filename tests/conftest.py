@@ -6,3 +6,4 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))  # lets test modules import engine_support
 
 from engine_support import engine, engine_kind  # noqa: F401  (fixtures used by name)
+from pg_support import pg_server_url, pg_url, workflow_db_url  # noqa: F401  (workflow store on SQLite and PostgreSQL)

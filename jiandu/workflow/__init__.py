@@ -1,0 +1,150 @@
+"""The workflow store: clues from model runs, their lifecycle, users, jurisdictions, audit.
+
+Service API (every user-facing function takes ``(session, principal, ...)``, checks the role's
+permission and the jurisdiction, masks its output, and appends hash-chained events for changes)::
+
+    store = Store.for_workspace(root)            # or Store(url); migrates on open
+    with store.write() as s: ...                 # changes (commit on success)
+    with store.read() as s: ...                  # reads
+
+    authenticate(s, username, password) -> Principal
+    principal_from_token(s, token) -> Principal
+    principal_for_username(s, username) -> Principal   # e.g. from a signed session cookie
+    create_token(s, principal, username=None, label=None) -> str
+
+    list_clues(s, p, ClueFilter(...), limit=50, cursor=None) -> Page
+    count_clues(s, p, ClueFilter(...)) -> int
+    get_clue(s, p, clue_id) -> ClueDetail
+    clue_events(s, p, clue_id) -> list[EventView]
+    export_clues(s, p, ClueFilter(...)) -> Iterator[dict]
+    assign(s, p, clue_id, assignee, reason=None) -> ClueDetail
+    transition(s, p, clue_id, to, reason=None, reject_reason=None, merged_into=None) -> ClueDetail
+    record_outcome(s, p, clue_id, outcome, reason=None) -> ClueDetail
+    record_changed_judgment(s, p, clue_id, reason=None) -> ClueDetail
+    sync_clues(s, clues, actor="system") -> SyncResult
+    sync_clues_as(s, p, clues) -> SyncResult
+
+    model_stats(s, p, model_id=None, by_jurisdiction=True) -> list[StatsRow]
+    governance_groups(s, p, min_clues=1) -> list[GovernanceGroup]
+    suggestion_draft(s, p, group_key, model_title=None, ...) -> bytes (.docx)
+
+    list_events(s, p, after_seq=0, limit=100, ...) -> list[EventView]
+    verify_log(s, p) -> VerifyResult
+    add_user / list_users / set_password / set_active (admin)
+    add_jurisdiction / list_jurisdictions / add_court / add_region_alias / install_defaults
+
+Errors: `PermissionDenied` (403), `NotFound` (404, also outside the jurisdiction),
+`InvalidTransition` (409), `InvalidInput` (400), `AuthenticationFailed` (401).
+"""
+
+from jiandu.workflow.audit import VerifyResult
+from jiandu.workflow.authz import PERMISSIONS, Permission, Principal, Role
+from jiandu.workflow.clues import (
+    ClueFilter,
+    assign,
+    clue_events,
+    count_clues,
+    export_clues,
+    get_clue,
+    list_clues,
+    record_changed_judgment,
+    record_outcome,
+    sync_clues,
+    sync_clues_as,
+    transition,
+)
+from jiandu.workflow.db import Store, StoreError, safe_url, workflow_url
+from jiandu.workflow.errors import (
+    AuthenticationFailed,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    WorkflowError,
+)
+from jiandu.workflow.governance import GovernanceGroup, governance_groups, suggestion_draft
+from jiandu.workflow.jurisdictions import (
+    add_court,
+    add_jurisdiction,
+    add_region_alias,
+    install_defaults,
+    list_jurisdictions,
+)
+from jiandu.workflow.lifecycle import TRANSITIONS, Outcome, RejectReason, Status
+from jiandu.workflow.log import list_events, verify_log
+from jiandu.workflow.masking import mask_text
+from jiandu.workflow.stats import StatsRow, funnel, model_stats
+from jiandu.workflow.users import (
+    add_user,
+    authenticate,
+    create_token,
+    list_users,
+    principal_for_username,
+    principal_from_token,
+    set_active,
+    set_password,
+    system_principal,
+)
+from jiandu.workflow.views import ClueDetail, ClueSummary, EventView, Page, SyncResult
+
+__all__ = [
+    "PERMISSIONS",
+    "TRANSITIONS",
+    "AuthenticationFailed",
+    "ClueDetail",
+    "ClueFilter",
+    "ClueSummary",
+    "EventView",
+    "GovernanceGroup",
+    "InvalidInput",
+    "InvalidTransition",
+    "NotFound",
+    "Outcome",
+    "Page",
+    "Permission",
+    "PermissionDenied",
+    "Principal",
+    "RejectReason",
+    "Role",
+    "StatsRow",
+    "Status",
+    "Store",
+    "StoreError",
+    "SyncResult",
+    "VerifyResult",
+    "WorkflowError",
+    "add_court",
+    "add_jurisdiction",
+    "add_region_alias",
+    "add_user",
+    "assign",
+    "authenticate",
+    "clue_events",
+    "count_clues",
+    "create_token",
+    "export_clues",
+    "funnel",
+    "get_clue",
+    "governance_groups",
+    "install_defaults",
+    "list_clues",
+    "list_events",
+    "list_jurisdictions",
+    "list_users",
+    "mask_text",
+    "model_stats",
+    "principal_for_username",
+    "principal_from_token",
+    "record_changed_judgment",
+    "record_outcome",
+    "safe_url",
+    "set_active",
+    "set_password",
+    "suggestion_draft",
+    "sync_clues",
+    "sync_clues_as",
+    "system_principal",
+    "transition",
+    "verify_log",
+    "workflow_url",
+]

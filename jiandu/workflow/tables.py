@@ -1,0 +1,183 @@
+"""The workflow store's tables (SQLAlchemy 2 declarative models).
+
+One database (SQLite in the workspace, or PostgreSQL) holds:
+
+- ``jurisdictions``: the tree of procuratorates (province → city → county), keyed by the
+  six-digit administrative code (330000 浙江省人民检察院, 330600 绍兴市, 330602 越城区);
+- ``courts`` and ``region_aliases``: how a clue finds its jurisdiction (court code in its case
+  numbers, e.g. 浙0602 → 330602; or the region name the model ran with, e.g. zhejiang → 330000);
+- ``users`` and ``api_tokens``: people, their role and jurisdiction; only hashes of secrets;
+- ``clues``: clues pushed by models (the clue contract) with their workflow state;
+- ``events`` and ``chain_head``: the hash-chained, append-only log of every change.
+
+The schema is created and upgraded by the Alembic migrations in ``migrations/versions``; keep both
+in step (``tests/workflow/test_migrations.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Jurisdiction(Base):
+    __tablename__ = "jurisdictions"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10))  # province | city | county
+    parent_code: Mapped[str | None] = mapped_column(String(12), ForeignKey("jurisdictions.code"), index=True)
+
+
+class Court(Base):
+    """A court by the code it puts in case numbers (浙0602), mapped to a jurisdiction."""
+
+    __tablename__ = "courts"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    jurisdiction_code: Mapped[str] = mapped_column(String(12), ForeignKey("jurisdictions.code"))
+
+
+class RegionAlias(Base):
+    """A clue's ``region`` (parameter region of the run, e.g. zhejiang) → a jurisdiction."""
+
+    __tablename__ = "region_aliases"
+
+    alias: Mapped[str] = mapped_column(String(100), primary_key=True)
+    jurisdiction_code: Mapped[str] = mapped_column(String(12), ForeignKey("jurisdictions.code"))
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    jurisdiction_code: Mapped[str] = mapped_column(String(12), ForeignKey("jurisdictions.code"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    """A token for scripts; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Clue(Base):
+    """A clue in the contract form plus its workflow state and milestones (for the funnel)."""
+
+    __tablename__ = "clues"
+
+    clue_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(200))
+    model_version: Mapped[str] = mapped_column(String(50))
+    subject_type: Mapped[str | None] = mapped_column(String(50))
+    subject_key: Mapped[str | None] = mapped_column(String(400))
+    subject_name: Mapped[str | None] = mapped_column(String(400))
+    score: Mapped[float] = mapped_column(Float)
+    band: Mapped[str] = mapped_column(String(10))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    run_id: Mapped[str | None] = mapped_column(String(100))
+    first_run_id: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))  # as the clue gave it
+    jurisdiction_code: Mapped[str | None] = mapped_column(String(12), ForeignKey("jurisdictions.code"))
+    court: Mapped[str | None] = mapped_column(String(20))  # court code of most of its cases (浙0602)
+    # workflow
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    reject_reason: Mapped[str | None] = mapped_column(String(30))
+    merged_into: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_model_version: Mapped[str | None] = mapped_column(String(50))
+    # milestones: kept when the status moves on, so the funnel counts what happened
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    case_filed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    suggestion_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    changed_judgment_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        # keyset paging on (score desc, clue_id), alone and under each queue filter
+        Index("ix_clues_score_clue_id", "score", "clue_id"),
+        Index("ix_clues_status_score", "status", "score", "clue_id"),
+        Index("ix_clues_model_score", "model_id", "score", "clue_id"),
+        Index("ix_clues_band_score", "band", "score", "clue_id"),
+        Index("ix_clues_jurisdiction_score", "jurisdiction_code", "score", "clue_id"),
+        Index("ix_clues_assignee_score", "assignee", "score", "clue_id"),
+    )
+
+
+class Event(Base):
+    """One change, hash-chained: ``hash = sha256(canonical fields + prev_hash)``."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(30))
+    entity_type: Mapped[str] = mapped_column(String(20))  # clue | user | jurisdiction | store
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_events_entity", "entity_type", "entity_id", "seq"),)
+
+
+class ChainHead(Base):
+    """The last event's seq and hash; locked (SELECT … FOR UPDATE) while appending."""
+
+    __tablename__ = "chain_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,259 @@
+"""Users, passwords (argon2), API tokens, and turning either into a `Principal`.
+
+Passwords are hashed with argon2id (argon2-cffi); tokens are random (``jdt_`` + 43 URL-safe
+characters, 256 bits) and only their SHA-256 is stored, so a database dump reveals neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jiandu.workflow.audit import chain, flush_chain
+from jiandu.workflow.authz import Permission, Principal, Role, parse_role, require
+from jiandu.workflow.errors import AuthenticationFailed, InvalidInput, NotFound
+from jiandu.workflow.jurisdictions import subtree
+from jiandu.workflow.tables import ApiToken, Jurisdiction, User
+
+_hasher = PasswordHasher()
+# verified against when the user does not exist, so timing does not reveal user names
+_DUMMY_HASH = _hasher.hash("jiandu-no-such-user")
+TOKEN_PREFIX = "jdt_"
+MIN_PASSWORD = 8
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str | None
+    role: str
+    jurisdiction_code: str
+    active: bool
+
+
+def _view(u: User) -> UserView:
+    return UserView(u.id, u.username, u.display_name, u.role, u.jurisdiction_code, u.active)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def principal_for(session: Session, user: User) -> Principal:
+    """The principal of a user: role and the jurisdiction subtree it may see."""
+    parent = session.execute(
+        select(Jurisdiction.parent_code).where(Jurisdiction.code == user.jurisdiction_code)
+    ).scalar_one_or_none()
+    return Principal(
+        username=user.username,
+        role=Role(user.role),
+        jurisdiction_code=user.jurisdiction_code,
+        scope=subtree(session, user.jurisdiction_code),
+        sees_unassigned=parent is None,
+        user_id=user.id,
+    )
+
+
+def system_principal(session: Session, name: str = "system") -> Principal:
+    """An administrator over every jurisdiction: the command line and model runs act as this."""
+    codes = frozenset(session.execute(select(Jurisdiction.code)).scalars())
+    return Principal(
+        username=name,
+        role=Role.ADMIN,
+        jurisdiction_code="",
+        scope=codes,
+        sees_unassigned=True,
+    )
+
+
+def add_user(
+    session: Session,
+    principal: Principal,
+    username: str,
+    *,
+    role: str,
+    jurisdiction_code: str,
+    password: str | None = None,
+    display_name: str | None = None,
+) -> UserView:
+    """Create a user in a jurisdiction the administrator covers."""
+    require(principal, Permission.USER_ADMIN)
+    if not USERNAME.match(username):
+        raise InvalidInput("a user name is 2–64 letters, digits, '_', '.' or '-'")
+    parsed = parse_role(role)
+    if session.get(Jurisdiction, jurisdiction_code) is None or not principal.can_see(jurisdiction_code):
+        raise NotFound(f"no jurisdiction {jurisdiction_code}")
+    if session.execute(select(User.id).where(User.username == username)).first():
+        raise InvalidInput(f"user {username!r} already exists")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password) if password else None,
+        role=parsed.value,
+        jurisdiction_code=jurisdiction_code,
+        active=True,
+    )
+    session.add(user)
+    session.flush()
+    chain(session).append(
+        actor=principal.username,
+        kind="user_added",
+        entity_type="user",
+        entity_id=username,
+        after={"role": parsed.value, "jurisdiction_code": jurisdiction_code, "display_name": display_name},
+    )
+    flush_chain(session)
+    return _view(user)
+
+
+def _managed_user(session: Session, principal: Principal, username: str) -> User:
+    require(principal, Permission.USER_ADMIN)
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not principal.can_see(user.jurisdiction_code):
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def set_password(session: Session, principal: Principal, username: str, password: str) -> None:
+    """An administrator sets a password, or a user changes their own."""
+    if principal.username != username:
+        user = _managed_user(session, principal, username)
+    else:
+        user = session.execute(select(User).where(User.username == username)).scalar_one()
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    user.password_hash = hash_password(password)
+    chain(session).append(
+        actor=principal.username, kind="password_set", entity_type="user", entity_id=username
+    )
+    flush_chain(session)
+
+
+def set_active(
+    session: Session, principal: Principal, username: str, active: bool, reason: str | None = None
+) -> None:
+    user = _managed_user(session, principal, username)
+    before = user.active
+    user.active = active
+    chain(session).append(
+        actor=principal.username,
+        kind="user_activated" if active else "user_deactivated",
+        entity_type="user",
+        entity_id=username,
+        reason=reason,
+        before={"active": before},
+        after={"active": active},
+    )
+    flush_chain(session)
+
+
+def list_users(session: Session, principal: Principal) -> list[UserView]:
+    """Users in the administrator's jurisdiction subtree."""
+    require(principal, Permission.USER_ADMIN)
+    users = session.execute(select(User).order_by(User.username)).scalars()
+    return [_view(u) for u in users if principal.can_see(u.jurisdiction_code)]
+
+
+def authenticate(session: Session, username: str, password: str) -> Principal:
+    """The principal for a user name and password; `AuthenticationFailed` otherwise."""
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise AuthenticationFailed("wrong user name or password") from None
+    if user is None or not user.password_hash or not user.active:
+        raise AuthenticationFailed("wrong user name or password")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return principal_for(session, user)
+
+
+def create_token(
+    session: Session, principal: Principal, username: str | None = None, label: str | None = None
+) -> str:
+    """A new API token for oneself (or, for an administrator, for a user); shown only once."""
+    target = username or principal.username
+    if target != principal.username:
+        user = _managed_user(session, principal, target)
+    else:
+        found = session.execute(select(User).where(User.username == target)).scalar_one_or_none()
+        if found is None:
+            raise NotFound(f"no user {target!r}")
+        user = found
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), label=label))
+    session.flush()
+    chain(session).append(
+        actor=principal.username,
+        kind="token_created",
+        entity_type="user",
+        entity_id=target,
+        after={"label": label},
+    )
+    flush_chain(session)
+    return token
+
+
+def revoke_tokens(session: Session, principal: Principal, username: str) -> int:
+    user = _managed_user(session, principal, username) if username != principal.username else None
+    if user is None:
+        user = session.execute(select(User).where(User.username == username)).scalar_one()
+    now = dt.datetime.now(dt.UTC)
+    tokens = (
+        session.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+        .scalars()
+        .all()
+    )
+    for t in tokens:
+        t.revoked_at = now
+    chain(session).append(
+        actor=principal.username,
+        kind="tokens_revoked",
+        entity_type="user",
+        entity_id=username,
+        after={"revoked": len(tokens)},
+    )
+    flush_chain(session)
+    return len(tokens)
+
+
+def principal_from_token(session: Session, token: str) -> Principal:
+    """The principal of an API token; `AuthenticationFailed` if unknown, revoked or inactive."""
+    if not token.startswith(TOKEN_PREFIX):
+        raise AuthenticationFailed("not a jiandu API token")
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == token_hash(token))
+    ).first()
+    if row is None:
+        raise AuthenticationFailed("unknown API token")
+    api_token, user = row
+    if api_token.revoked_at is not None or not user.active:
+        raise AuthenticationFailed("revoked API token or inactive user")
+    return principal_for(session, user)
+
+
+def principal_for_username(session: Session, username: str) -> Principal:
+    """The principal of an active user by name (for sessions whose cookie names the user)."""
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.active:
+        raise AuthenticationFailed(f"no active user {username!r}")
+    return principal_for(session, user)
