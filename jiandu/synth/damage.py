@@ -58,4 +58,6 @@ def bad_json_line(rng: random.Random, uid: str, text: str) -> str:
 
 
 def missing_field_line(uid: str, text: str) -> str:
-    return json.dumps({"id": uid, "content": text}, ensure_ascii=False)
+    """A metadata-only record, as search exports give: a title but no full text."""
+    title = text.lstrip().split("\n", 1)[0][:60]
+    return json.dumps({"id": uid, "title": title, "fulltext_available": False}, ensure_ascii=False)

@@ -41,7 +41,8 @@ def render(spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None
             "cause": spec.cause,
             "case_category": "execution" if spec.type_code.startswith("执") else "civil",
             "procedure_track": None if spec.type_code.startswith("执") else spec.procedure,
-            "mentions": b.mentions(),
+            # only who the rendered text really names (a withdrawal ruling drops the facts)
+            "mentions": [m for m in b.mentions() if m["name"] in text],
             "masking": style.mask,
             "layout": style.layout,
         }
