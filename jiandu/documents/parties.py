@@ -160,10 +160,8 @@ def parse_header(text: str, start: int, end: int) -> Header:
                         _add_rep(h, seg, base, rm)
                     h.end = base + w
                     return h
-        if (
-            NARRATIVE_RE.search(seg[:80])
-            and not (am or rm)
-            and (pm is None or NARRATIVE_RE.search(seg[pm.end() : pm.end() + 40]))
+        if not (am or rm) and (
+            NARRATIVE_RE.search(seg[:80]) if pm is None else _narrative_after_role(seg, pm.end())
         ):
             h.end = base
             return h
@@ -205,6 +203,28 @@ def parse_header(text: str, start: int, end: int) -> Header:
     return h
 
 
+_MASK_TAIL_RE = re.compile(r"[某×XＸxｘ*＊\d０-９]+")
+_PARTY_ATTR_RE = re.compile(
+    r"^[，,][ \u3000]*(?:男|女|住|\d{4}年|公民身份号码|身份证|统一社会信用代码|组织机构代码|"
+    r"法定代表人|负责人)"
+)
+
+
+def _own_name(name: str, listed: str, rest: str) -> bool:
+    """``name`` extends a listed party's name but is another party: 王某某 after 王某 (masked
+    names that collide), or a line that goes on with the party's particulars (张兰菊，女，…)."""
+    return bool(_MASK_TAIL_RE.fullmatch(name[len(listed) :]) or _PARTY_ATTR_RE.match(rest))
+
+
+def _narrative_after_role(seg: str, pos: int) -> bool:
+    """A sentence that starts with a role but tells the story: 原告X与被告Y…纠纷一案 (the names
+    before 一案 may run past any fixed window: bank branches, several defendants)."""
+    if NARRATIVE_RE.search(seg, pos, pos + 40):
+        return True
+    m = _NAME_END_RE.search(seg, pos)
+    return "一案" in seg[pos : m.start() if m else len(seg)]
+
+
 def _add_party(h: Header, seg: str, base: int, m: re.Match[str]) -> bool | None:
     """Add a party; False when the line is not a party line, None for a continuation."""
     role = m.group("role")
@@ -212,7 +232,12 @@ def _add_party(h: Header, seg: str, base: int, m: re.Match[str]) -> bool | None:
     name = seg[a:b]
     if not _valid_name(name):
         return False
-    if any(name.startswith(p.name) and len(name) > len(p.name) for p in h.parties):
+    rest = seg[b:]
+    fields = _fields(rest)
+    if any(
+        name.startswith(p.name) and len(name) > len(p.name) and not _own_name(name, p.name, rest)
+        for p in h.parties
+    ):
         return None
     too_long = len(name) > (20 if "·" in name else 8)  # 努尔买买提·库尔班
     if ("、" in name or too_long) and not _ORG_STRONG.search(name):
@@ -225,8 +250,6 @@ def _add_party(h: Header, seg: str, base: int, m: re.Match[str]) -> bool | None:
         first = re.split(r"[、，,]", orig)[0]
         if first.startswith(("原审", "一审", "原")):
             original_role = first
-    rest = seg[b:]
-    fields = _fields(rest)
     gender = next((g.group(1) for f in fields if (g := _GENDER_RE.match(f))), None)
     bm = _BIRTH_RE.search(rest)
     birth = parse_date(bm.group(0)) if bm else None
