@@ -1,0 +1,264 @@
+"""The entity-resolution operator: mentions → links → entities, on either engine.
+
+`resolve(engine)` reads the canonical tables (parties, and the registers that are loaded) and
+reviewer judgements, and rebuilds ``entity_mentions``, ``entities``, ``entity_links`` and
+``party_entities``. `EntityResolution` wraps it as an operator that `jiandu run` calls before
+``party_keys`` (see ``jiandu/models/operators.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jiandu.engines.base import Engine
+from jiandu.entities import judgements as jd
+from jiandu.entities.clustering import APPLIED, Link, MentionFacts, cluster
+from jiandu.entities.ids import name_clusters
+from jiandu.entities.mentions import ORGANIZATION, SOURCE_TABLES, build_mentions
+from jiandu.entities.model import COMPARISONS, explain
+from jiandu.entities.rules import masked_link_allowed
+from jiandu.entities.scoring import score_pairs
+from jiandu.entities.settings import ResolutionSettings
+from jiandu.schema.derived import derived_table
+
+log = logging.getLogger(__name__)
+
+OUTPUTS = ("entity_mentions", "entities", "entity_links", "party_entities")
+
+
+@dataclass(slots=True)
+class ResolveReport:
+    mentions: int = 0
+    entities: int = 0
+    links: Counter[str] = field(default_factory=Counter)  # method:status → count
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _previous_ids(engine: Engine) -> dict[str, str]:
+    if not engine.table_exists("entity_mentions"):
+        return {}
+    table = engine.query(
+        "SELECT mention_id, entity_id FROM entity_mentions WHERE entity_id IS NOT NULL"
+    )
+    return dict(zip(table.column("mention_id").to_pylist(), table.column("entity_id").to_pylist(),
+                    strict=True))
+
+
+def _exact_links(mentions: pa.Table) -> list[Link]:
+    """Star links: each mention to the first mention (by id) with its key or org name."""
+    links: list[Link] = []
+    kinds = mentions.column("kind").to_pylist()
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, key in enumerate(mentions.column("id_key").to_pylist()):
+        if key:
+            groups[("exact_id", key)].append(i)
+    for i, name in enumerate(mentions.column("normalized_name").to_pylist()):
+        if kinds[i] == ORGANIZATION and name:
+            groups[("exact_org", name)].append(i)
+    for (method, _), idx in sorted(groups.items()):
+        anchor = idx[0]  # mentions are sorted by id
+        links.extend(Link(anchor, i, method, 1.0) for i in idx[1:])
+    return links
+
+
+def _write(engine: Engine, name: str, rows: pa.Table) -> None:
+    schema = derived_table(name)
+    engine.drop_table(name, missing_ok=True)
+    engine.create_table(schema)
+    engine.append(name, schema.conform(rows))
+
+
+def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> ResolveReport:
+    """Resolve every mention in the store into entities; rebuild the output tables."""
+    settings = settings or ResolutionSettings()
+    report = ResolveReport()
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        report.seconds[step] = round(now - clock, 3)
+        clock = now
+
+    mentions = build_mentions(engine)
+    n = mentions.num_rows
+    report.mentions = n
+    ids: list[str] = mentions.column("mention_id").to_pylist()
+    index = {m: i for i, m in enumerate(ids)}
+    previous = _previous_ids(engine)
+    lap("mentions")
+
+    # judgements: the latest per pair, for mentions that exist
+    judgement_links: list[Link] = []
+    not_same: list[tuple[int, int]] = []
+    judged = jd.effective_judgements(jd.all_judgements(engine))
+    judgement_rows: dict[tuple[int, int], jd.Judgement] = {}
+    for (a, b), j in sorted(judged.items()):
+        if a not in index or b not in index:
+            continue
+        ia, ib = index[a], index[b]
+        judgement_rows[(ia, ib)] = j
+        if j.judgement == jd.SAME:
+            judgement_links.append(Link(ia, ib, "judgement", 1.0))
+        else:
+            not_same.append((ia, ib))
+
+    exact = _exact_links(mentions)
+    lap("exact")
+
+    pairs = score_pairs(engine, mentions, settings)
+    lap("score")
+
+    columns = ["masked", "surname", "normalized_name", "birth_date", "sex", "district"]
+    facts_cols = {c: mentions.column(c).to_pylist() for c in columns}
+    records = [dict(zip(columns, values, strict=True)) for values in zip(*facts_cols.values(),
+                                                                            strict=True)]
+    left = pairs.column("unique_id_l").to_pylist()
+    right = pairs.column("unique_id_r").to_pylist()
+    probs = pairs.column("match_probability").to_pylist()
+    weights = pairs.column("match_weight").to_pylist()
+    probabilistic = [
+        Link(index[a], index[b], "probabilistic", p, w)
+        for a, b, p, w in zip(left, right, probs, weights, strict=True)
+    ]
+    allowed = [masked_link_allowed(records[lk.a], records[lk.b]) for lk in probabilistic]
+
+    facts = MentionFacts(
+        doc_id=mentions.column("doc_id").to_pylist(),
+        id_key=mentions.column("id_key").to_pylist(),
+        masked=facts_cols["masked"],
+    )
+    roots = cluster(
+        facts, judgement_links, exact, probabilistic, not_same=not_same,
+        link_threshold=settings.link_threshold, ambiguity_margin=settings.ambiguity_margin,
+        masked_allowed=allowed,
+    )
+    lap("cluster")
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, root in enumerate(roots):
+        members[root].append(i)
+    kinds = mentions.column("kind").to_pylist()
+    named = name_clusters(members, ids, kinds, facts.id_key, previous)
+    entity_of = [named[root].entity_id for root in roots]
+    report.entities = len(members)
+
+    _write(engine, "entity_mentions", mentions.append_column("entity_id", pa.array(entity_of)))
+    _write(engine, "entities", _entities(mentions, members, named))
+    parties = pc.equal(mentions.column("source"), "parties")
+    party_rows = mentions.filter(parties).select(["doc_id", "party_idx"])
+    party_rows = party_rows.append_column(
+        "entity_id", pa.array(entity_of, pa.string()).filter(parties)
+    )
+    _write(engine, "party_entities", party_rows)
+    links = _links_table(
+        ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic, pairs
+    )
+    _write(engine, "entity_links", links)
+    for method, status in zip(links.column("method").to_pylist(), links.column("status").to_pylist(),
+                              strict=True):
+        report.links[f"{method}:{status}"] += 1
+    lap("write")
+    return report
+
+
+def _entities(mentions: pa.Table, members: dict[int, list[int]], named: dict[int, Any]) -> pa.Table:
+    kinds = mentions.column("kind").to_pylist()
+    names = mentions.column("normalized_name").to_pylist()
+    masked = mentions.column("masked").to_pylist()
+    docs = mentions.column("doc_id").to_pylist()
+    sources = mentions.column("source").to_pylist()
+    rows = []
+    for root, idx in members.items():
+        full = Counter(names[i] for i in idx if not masked[i])
+        pool = full or Counter(names[i] for i in idx)
+        name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        kind = Counter(kinds[i] for i in idx).most_common(1)[0][0]
+        entity = named[root]
+        rows.append({
+            "entity_id": entity.entity_id, "kind": kind, "name": name, "id_key": entity.id_key,
+            "id_source": entity.id_source, "mentions": len(idx),
+            "documents": len({docs[i] for i in idx if docs[i]}),
+            "masked_mentions": sum(1 for i in idx if masked[i]),
+            "sources": ",".join(sorted({sources[i] for i in idx})),
+        })
+    rows.sort(key=lambda r: r["entity_id"])
+    return derived_table("entities").to_arrow(rows)
+
+
+def _links_table(
+    ids: Sequence[str],
+    entity_of: Sequence[str],
+    judgement_links: Sequence[Link],
+    not_same: Sequence[tuple[int, int]],
+    judgement_rows: dict[tuple[int, int], jd.Judgement],
+    exact: Sequence[Link],
+    probabilistic: Sequence[Link],
+    pairs: pa.Table,
+) -> pa.Table:
+    out: dict[str, list[Any]] = {c: [] for c in derived_table("entity_links").column_names}
+
+    def add(a: int, b: int, method: str, status: str, probability: float,
+            weight: float | None, explanation: str, detail: str | None) -> None:
+        first, second = (a, b) if ids[a] <= ids[b] else (b, a)
+        out["mention_a"].append(ids[first])
+        out["mention_b"].append(ids[second])
+        out["method"].append(method)
+        out["status"].append(status)
+        out["applied"].append(status in APPLIED)
+        out["probability"].append(probability)
+        out["match_weight"].append(weight)
+        out["explanation"].append(explanation)
+        out["detail"].append(detail)
+        out["entity_id"].append(entity_of[first])
+
+    def judged(a: int, b: int) -> str:
+        j = judgement_rows[(a, b)]
+        text = "审查人员判定为同一主体" if j.judgement == jd.SAME else "审查人员判定为不同主体"
+        return f"{text}（{j.user}，{j.at:%Y-%m-%d %H:%M}{'：' + j.reason if j.reason else ''}）"
+
+    for link in judgement_links:
+        add(link.a, link.b, "judgement", link.status, 1.0, None, judged(link.a, link.b), None)
+    for a, b in not_same:
+        status = "linked" if entity_of[a] == entity_of[b] else "not_same"
+        add(a, b, "judgement", status, 0.0, None, judged(a, b), None)
+    for link in exact:
+        text = "统一社会信用代码或身份证号码相同" if link.method == "exact_id" else "单位名称相同"
+        add(link.a, link.b, link.method, link.status, 1.0, None, text, None)
+    gamma_columns = {c.name: pairs.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS}
+    for row, link in enumerate(probabilistic):
+        gammas = {name: values[row] for name, values in gamma_columns.items()}
+        text, detail = explain(gammas)
+        add(link.a, link.b, "probabilistic", link.status, link.probability, link.weight,
+            f"{text}；匹配权重{link.weight:.1f}，概率{link.probability:.3f}",
+            json.dumps(detail, ensure_ascii=False, sort_keys=True))
+    return pa.table(out)
+
+
+@dataclass(frozen=True)
+class EntityResolution:
+    """Operator: resolve party mentions and register rows into entities."""
+
+    name: str = "entity_resolution"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("parties",)
+    optional_inputs: tuple[str, ...] = (
+        *[t for t in SOURCE_TABLES if t != "parties"], "cases", jd.TABLE,
+    )
+    outputs: tuple[str, ...] = OUTPUTS
+    settings: ResolutionSettings = field(default_factory=ResolutionSettings)
+
+    def run(self, engine: Engine) -> int:
+        report = resolve(engine, self.settings)
+        log.info("entity resolution: %s mentions → %s entities in %s", report.mentions,
+                 report.entities, report.seconds)
+        return report.entities
