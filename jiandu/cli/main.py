@@ -17,6 +17,7 @@ from jiandu.cli import (
     quarantine_cmd,
     run_cmd,
     synth_cmd,
+    workflow_cmd,
     workspace_cmd,
 )
 from jiandu.cli.context import CliState
@@ -67,6 +68,7 @@ app.add_typer(models_cmd.app, name="models", help="Supervision models: list, sho
 run_cmd.register(app)
 app.add_typer(clues_cmd.app, name="clues", help="Clues pushed by models: list, show, export.")
 evaluate_cmd.register(app)
+workflow_cmd.register(app)
 synth_cmd.register(app)
 
 if __name__ == "__main__":

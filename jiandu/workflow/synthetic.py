@@ -24,8 +24,14 @@ MODELS = (
     ("enforcement.idle_execution", "0.9.0"),
     ("criminal.sentence_anomaly", "2.0.1"),
 )
-STATUSES = (("new", 0.6), ("assigned", 0.15), ("verifying", 0.1), ("case_filed", 0.05), ("rejected", 0.06),
-            ("closed", 0.04))  # fmt: skip
+STATUSES = (
+    ("new", 0.6),
+    ("assigned", 0.15),
+    ("verifying", 0.1),
+    ("case_filed", 0.05),
+    ("rejected", 0.06),
+    ("closed", 0.04),
+)
 
 
 def bulk_load(session: Session, n: int, *, seed: int = 0, batch: int = 20_000, prefix: str = "syn") -> float:

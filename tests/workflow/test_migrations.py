@@ -1,0 +1,62 @@
+"""Migrations: upgrade from an empty database on SQLite and PostgreSQL; the result matches the
+models exactly; the URL is never shown with its password."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select
+
+from jiandu.workflow import Store, safe_url
+from jiandu.workflow.audit import GENESIS
+from jiandu.workflow.db import current_revision, head_revision, workflow_url
+from jiandu.workflow.tables import Base, ChainHead
+
+
+def test_upgrade_from_empty_matches_the_models(workflow_db_url: str) -> None:
+    store = Store(workflow_db_url, migrate=False)
+    try:
+        assert current_revision(store.engine) is None
+        store.upgrade()
+        assert current_revision(store.engine) == head_revision()
+        tables = set(inspect(store.engine).get_table_names())
+        assert {"clues", "events", "chain_head", "users", "api_tokens", "jurisdictions", "courts",
+                "region_aliases", "alembic_version"} <= tables
+        with store.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        assert diff == []
+        with store.read() as s:
+            head = s.execute(select(ChainHead)).scalar_one()
+            assert (head.seq, head.hash) == (0, GENESIS)
+        store.upgrade()  # a second time is a no-op
+    finally:
+        store.close()
+
+
+def test_reopening_does_not_migrate_again(workflow_db_url: str) -> None:
+    Store(workflow_db_url).close()
+    store = Store(workflow_db_url)
+    assert current_revision(store.engine) == head_revision()
+    store.close()
+
+
+def test_passwords_are_masked(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = "postgresql+psycopg://jiandu:s3cret@db.example:5432/jiandu"
+    assert "s3cret" not in safe_url(url) and "***" in safe_url(url)
+    assert "s3cret" not in repr(Store(url, migrate=False))
+    monkeypatch.delenv("JIANDU_WORKFLOW_URL", raising=False)
+    assert workflow_url(tmp_path) == f"sqlite:///{tmp_path / 'workflow.sqlite'}"
+    (tmp_path / "workspace.yaml").write_text(f"engine: duckdb\nworkflow_url: {url}\n", encoding="utf-8")
+    assert workflow_url(tmp_path) == url
+    monkeypatch.setenv("JIANDU_WORKFLOW_URL", "sqlite:////tmp/x.sqlite")
+    assert workflow_url(tmp_path) == "sqlite:////tmp/x.sqlite"
+
+
+def test_an_unreachable_database_is_reported_without_the_password() -> None:
+    import pytest
+
+    from jiandu.workflow import StoreError
+
+    with pytest.raises(StoreError) as err:
+        Store("postgresql+psycopg://jiandu:s3cret@127.0.0.1:1/jiandu?connect_timeout=2")
+    assert "s3cret" not in str(err.value) and "***" in str(err.value)
