@@ -5,6 +5,7 @@ See ``spec.py`` for the spec format, ``sql_guard.py`` for what a spec's SQL may 
 run scores, explains and stores clues.
 """
 
+from jiandu.models import operators_civil as _operators_civil  # noqa: F401  (registers its operators)
 from jiandu.models.library import Library
 from jiandu.models.spec import ModelSpec, SpecError, parse_spec
 from jiandu.models.sql_guard import SqlRefused, check_sql

@@ -1,0 +1,479 @@
+"""Operators for the civil false-litigation models (professional lender, serial suit, routine loan).
+
+They read the canonical tables (and, when loaded, the agency registers) and build four derived
+tables, declared in ``jiandu/schema/derived.yaml``:
+
+``loan_signs``
+    Signs of a routine loan (套路贷) read from each civil document's own text, one row per
+    document and sign, with the span of the wording that states it: the IOU above the money
+    actually transferred (``iou_above_transfer``, value = IOU / transfer), cash delivery
+    (``cash_delivery``) and cash delivery the plaintiff could not prove (``cash_unproven``),
+    interest deducted up front (``upfront_interest``, 砍头息), and the defence that the plaintiff is
+    not the real lender or the money came from a third party (``not_real_lender``).
+``claim_wording``
+    Near-duplicate wording across suits, found with MinHash/LSH (datasketch): the plaintiff's
+    pleading (诉讼请求 … 事实和理由, quotations removed) and the IOU quoted in the document
+    (借条载明：“…”) are hashed separately. Party names and numbers are blanked first, and only
+    shingles that are rare in the corpus (in at most ``MAX_DF_SHARE`` of the documents) count,
+    so the court's own boilerplate never makes two suits look alike; what is left and still
+    matches is a plaintiff's own standard form. One row per document in a cluster of two or more.
+``party_links``
+    Plaintiffs that count together: a person matched (by name, and birth date when printed) to
+    exactly one person of the household register is linked to the household; an organisation
+    matched to the company register is linked to its legal representative's household (or to the
+    representative). ``licensed`` marks banks and licensed lenders of the company register.
+``execution_applications``
+    Execution cases applied for by each party key: from the execution register (its basis case
+    number names the suit, whose plaintiff applied) and from published execution rulings
+    (申请执行人).
+
+Registers are optional inputs: without them ``party_links`` keys each plaintiff to itself and
+``execution_applications`` counts only published rulings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from jiandu.documents.amounts import find_amounts
+from jiandu.documents.flags import CASH_RE
+from jiandu.engines.base import Engine
+from jiandu.models.operators import MASKED, NORMALIZED, register
+from jiandu.models.store import rebuild_table
+from jiandu.schema.derived import derived_table
+
+__all__ = [
+    "ClaimWording",
+    "ExecutionApplications",
+    "LoanSigns",
+    "PartyLinks",
+    "claim_regions",
+    "document_signs",
+    "wording_clusters",
+]
+
+
+def _write(engine: Engine, name: str, rows: list[dict[str, Any]]) -> int:
+    schema = derived_table(name)
+    engine.drop_table(name, missing_ok=True)
+    engine.create_table(schema)
+    if rows:
+        engine.append(name, schema.to_arrow(rows))
+    return len(rows)
+
+
+# -- loan signs --------------------------------------------------------------------------
+
+_ACTUAL_RE = re.compile(
+    r"实际(?:仅)?[^。，；,;]{0,16}?(?:收到|交付|支付|出借|借到|到手|发放|给付)(?:了)?(?:借款|款项)?"
+    r"(?:的)?(?:金额)?(?:为|仅为|只有|仅有)?"
+)
+_ISSUED_RE = re.compile(r"按")  # 借条系应原告要求按11000元出具
+_REST_CASH_RE = re.compile(
+    r"其余(?:款项)?(?P<rest>[^。；]{1,16}?元)(?:系|均)?以?现金(?:方式)?(?:交付|支付|给付)"
+    r"[^。；]{0,8}?(?:未能|未|无法|不能|没有)提供"
+)
+_CASH_UNPROVEN_RE = re.compile(
+    r"现金(?:方式)?(?:交付|支付|给付|出借)[^。；]{0,20}?(?:未能|未|无法|不能|没有)(?:提供|举证)"
+    r"|(?:仅有|只有|仅凭)借条[^。；]{0,12}?(?:无|没有)(?:其他|其它)?(?:证据|转账|交付凭证)"
+)
+_UPFRONT_RE = re.compile(
+    r"(?:预先|提前|事先|先行|当场|预)扣(?:除|减)?(?:了)?(?:借款)?(?:首期|首月|第一期|当月|一个月)?"
+    r"(?:利息|服务费|手续费|保证金)|砍头息|扣除(?:了)?(?:首期|首月|第一期|当月|一个月)?利息后"
+)
+_NOT_LENDER_RE = re.compile(
+    r"(?:原告|其)(?:并)?(?:非|不是)(?:实际|真正的?|真实的?)?出借人"
+    r"|(?:系|是|均)由(?:案外人|第三人)[^。；，]{0,6}?(?:转账|支付|出借|交付)"
+    r"|(?:出借人|借款人)(?:另有其人|系案外人)"
+)
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    """Start and end of the sentence (or clause run) around ``pos``."""
+    start = max(text.rfind(c, 0, pos) for c in "。；\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。；\n") if i >= 0]
+    return start, (min(ends) + 1 if ends else len(text))
+
+
+def document_signs(text: str, claimed: float | None) -> list[dict[str, Any]]:
+    """Routine-loan signs of one document: sign, value, IOU and transfer amounts, span."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def keep(sign: str, start: int, end: int, value: float | None = None, **extra: Any) -> None:
+        row = {"sign": sign, "value": value, "span_start": start, "span_end": end, **extra}
+        old = found.get(sign)
+        if old is None or (value or 0) > (old["value"] or 0):
+            found[sign] = row
+
+    def gap(iou: float, transfer: float, start: int, end: int) -> None:
+        if transfer > 0 and iou > transfer * 1.001:
+            keep(
+                "iou_above_transfer",
+                start,
+                end,
+                round(iou / transfer, 4),
+                iou_amount=iou,
+                transfer_amount=transfer,
+            )
+
+    for m in _REST_CASH_RE.finditer(text):
+        s, e = _sentence(text, m.start())
+        rest = find_amounts(text, m.start("rest"), m.end("rest"))
+        before = find_amounts(text, max(s, m.start() - 40), m.start())
+        keep("cash_unproven", s, e)
+        if rest and before:
+            gap(before[-1].value + rest[0].value, before[-1].value, s, e)
+    for m in _ACTUAL_RE.finditer(text):
+        amounts = find_amounts(text, m.end(), min(len(text), m.end() + 14))
+        if not amounts or amounts[0].start - m.end() > 4:
+            continue
+        transfer = amounts[0].value
+        s, e = _sentence(text, m.start())
+        issued = [
+            a.value
+            for a in find_amounts(text, amounts[0].end, e)
+            if _ISSUED_RE.search(text, max(amounts[0].end, a.start - 2), a.start)
+            or "借条" in text[max(s, a.start - 12) : a.start]
+        ]
+        iou = max([*issued, claimed or 0.0])
+        gap(iou, transfer, s, e)
+    for m in _UPFRONT_RE.finditer(text):
+        s, e = _sentence(text, m.start())
+        amounts = find_amounts(text, m.end(), min(e, m.end() + 12))
+        keep("upfront_interest", s, e, amounts[0].value if amounts else None)
+    for m in _CASH_UNPROVEN_RE.finditer(text):
+        s, e = _sentence(text, m.start())
+        keep("cash_unproven", s, e)
+    m = CASH_RE.search(text)
+    if m:
+        s, e = _sentence(text, m.start())
+        keep("cash_delivery", s, e)
+    m = _NOT_LENDER_RE.search(text)
+    if m:
+        s, e = _sentence(text, m.start())
+        keep("not_real_lender", s, e)
+    return [found[k] for k in sorted(found)]
+
+
+@dataclass(frozen=True)
+class LoanSigns:
+    """loan_signs: routine-loan signs stated in each civil document, with spans."""
+
+    name: str = "loan_signs"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("documents", "cases")
+    optional_inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ("loan_signs",)
+
+    def run(self, engine: Engine) -> int:
+        table = engine.query(
+            "SELECT d.doc_id, d.text, c.claimed_principal FROM documents AS d "
+            "JOIN cases AS c ON c.doc_id = d.doc_id "
+            "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL"
+        )
+        rows: list[dict[str, Any]] = []
+        for doc_id, text, claimed in zip(
+            table.column("doc_id").to_pylist(),
+            table.column("text").to_pylist(),
+            table.column("claimed_principal").to_pylist(),
+            strict=True,
+        ):
+            for sign in document_signs(text, claimed):
+                rows.append({"doc_id": doc_id, **sign})
+        return _write(engine, "loan_signs", rows)
+
+
+# -- near-duplicate wording ------------------------------------------------------------------
+
+SHINGLE = 5  # characters per shingle
+MAX_DF_SHARE = 0.01  # a shingle in more than 1% of the documents is boilerplate
+MIN_DF_CAP = 5  # ... but never count a shingle in up to 5 documents as boilerplate
+MIN_RARE_SHINGLES = 15  # fewer rare shingles than this: nothing to compare
+LSH_THRESHOLD = 0.6  # estimated Jaccard similarity of the rare shingles
+NUM_PERM = 64
+
+_CLAIM_START = re.compile(r"诉讼请求|诉称")
+_CLAIM_END = re.compile(
+    r"辩称|未到庭|未作答辩|未提交(?:书面)?答辩|本院经审理|根据原告的陈述|经本院主持调解|本案审理过程中"
+    r"|审理过程中|本院认为|提出撤诉|申请撤回|经审理查明"
+)
+_QUOTE = re.compile(r"“[^”]{0,600}”")
+_IOU_QUOTE = re.compile(r"(?:借条|欠条|借据|借款协议)(?:上)?(?:载明|内容为|写明|约定)[：:，,]?“(?P<q>[^”]{10,600})”")
+_NUMBERS = re.compile(
+    r"[0-9０-９][0-9０-９.,，]*|[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+"
+)
+_MAX_CLAIM = 1500
+
+
+def claim_regions(text: str) -> list[tuple[str, int, int]]:
+    """The pleading (诉讼请求 … before the defence or findings) and every quoted IOU:
+    (kind, start, end)."""
+    out: list[tuple[str, int, int]] = []
+    m = _CLAIM_START.search(text)
+    if m:
+        e = _CLAIM_END.search(text, m.end())
+        end = min(e.start() if e else len(text), m.end() + _MAX_CLAIM)
+        out.append(("pleading", m.start(), end))
+    for q in _IOU_QUOTE.finditer(text):
+        out.append(("iou", q.start("q"), q.end("q")))
+    return out
+
+
+def _normalised(text: str, names: list[str]) -> str:
+    for name in sorted(set(names), key=len, reverse=True):
+        if name:
+            text = text.replace(name, "某")
+    return _NUMBERS.sub("#", text)
+
+
+def wording_clusters(
+    texts: dict[str, str],
+    *,
+    shingle: int = SHINGLE,
+    max_df_share: float = MAX_DF_SHARE,
+    threshold: float = LSH_THRESHOLD,
+) -> dict[str, tuple[str, int, int]]:
+    """Near-duplicate clusters over rare shingles: key → (cluster id, size, rare shingles)."""
+    from datasketch import MinHash, MinHashLSH
+
+    shingles = {
+        k: {hash(t[i : i + shingle]) for i in range(len(t) - shingle + 1)} for k, t in texts.items()
+    }
+    df: Counter[int] = Counter()
+    for s in shingles.values():
+        df.update(s)
+    cap = max(MIN_DF_CAP, int(max_df_share * len(shingles)))
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    hashes: dict[str, MinHash] = {}
+    rare_count: dict[str, int] = {}
+    for k in sorted(shingles):
+        rare = [x for x in shingles[k] if 2 <= df[x] <= cap]
+        if len(rare) < MIN_RARE_SHINGLES:
+            continue
+        mh = MinHash(num_perm=NUM_PERM, seed=1)
+        mh.update_batch([x.to_bytes(8, "little", signed=True) for x in rare])
+        hashes[k] = mh
+        rare_count[k] = len(rare)
+        lsh.insert(k, mh)
+    parent = {k: k for k in hashes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for k, mh in hashes.items():
+        for other in lsh.query(mh):
+            if other != k:
+                a, b = find(k), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in hashes:
+        members[find(k)].append(k)
+    out: dict[str, tuple[str, int, int]] = {}
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        cid = min(group)
+        for k in group:
+            out[k] = (cid, len(group), rare_count[k])
+    return out
+
+
+@dataclass(frozen=True)
+class ClaimWording:
+    """claim_wording: documents whose pleading or quoted IOU is a near-duplicate of another's."""
+
+    name: str = "claim_wording"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("documents", "cases", "parties")
+    optional_inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ("claim_wording",)
+
+    def run(self, engine: Engine) -> int:
+        docs = engine.query(
+            "SELECT d.doc_id, d.text FROM documents AS d JOIN cases AS c ON c.doc_id = d.doc_id "
+            "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
+            "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance'"
+        )
+        names: dict[str, list[str]] = defaultdict(list)
+        for r in engine.query("SELECT doc_id, name FROM parties WHERE name IS NOT NULL").to_pylist():
+            names[r["doc_id"]].append(r["name"])
+        texts: dict[str, dict[str, str]] = {"pleading": {}, "iou": {}}
+        spans: dict[tuple[str, str], tuple[int, int]] = {}
+        for doc_id, text in zip(
+            docs.column("doc_id").to_pylist(), docs.column("text").to_pylist(), strict=True
+        ):
+            for kind, start, end in claim_regions(text):
+                if (kind, doc_id) in spans:
+                    continue
+                part = text[start:end]
+                if kind == "pleading":
+                    part = _QUOTE.sub("", part)
+                texts[kind][doc_id] = _normalised(part, names[doc_id])
+                spans[(kind, doc_id)] = (start, end)
+        rows = []
+        for kind in ("pleading", "iou"):
+            for doc_id, (cid, size, rare) in sorted(wording_clusters(texts[kind]).items()):
+                start, end = spans[(kind, doc_id)]
+                rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "kind": kind,
+                        "cluster_id": f"{kind}:{cid}",
+                        "cluster_size": size,
+                        "rare_shingles": rare,
+                        "span_start": start,
+                        "span_end": min(end, start + 300),
+                    }
+                )
+        return _write(engine, "claim_wording", rows)
+
+
+# -- linked plaintiffs -------------------------------------------------------------------------
+
+_SIDES = "('plaintiff', 'applicant')"
+_MASKED_M = MASKED.replace("p.", "m.")
+_NORM_H = NORMALIZED.replace("p.name", "h.name")
+_NORM_C = NORMALIZED.replace("p.name", "co.name")
+
+
+def party_links_sql(with_household: bool, with_companies: bool) -> str:
+    keys = f"""
+        SELECT m.party_key, m.normalized_name AS name, min(m.kind) AS kind,
+            min(p.birth_date) AS birth_date
+        FROM party_mentions AS m
+        JOIN parties AS p ON p.doc_id = m.doc_id AND p.party_idx = m.party_idx
+        WHERE m.side IN {_SIDES} AND m.key_source <> 'masked' AND NOT ({_MASKED_M})
+        GROUP BY m.party_key, m.normalized_name
+    """
+    if with_household:
+        persons = f"""
+            SELECT k.party_key, min(h.household_id) AS household_id,
+                min(h.person_id) AS person_id
+            FROM keys AS k JOIN household AS h
+              ON {_NORM_H} = k.name AND (k.birth_date IS NULL OR h.birth_date = k.birth_date)
+            WHERE coalesce(k.kind, 'person') <> 'organization'
+            GROUP BY k.party_key
+            HAVING count(DISTINCT h.person_id) = 1
+        """
+    else:
+        persons = (
+            "SELECT CAST(NULL AS VARCHAR) AS party_key, CAST(NULL AS VARCHAR) AS household_id, "
+            "CAST(NULL AS VARCHAR) AS person_id FROM keys WHERE 1 = 0"
+        )
+    if with_companies:
+        rep_household = (
+            "(SELECT min(h.household_id) FROM household AS h WHERE h.person_id = co.legal_rep_id)"
+            if with_household
+            else "CAST(NULL AS VARCHAR)"
+        )
+        companies = f"""
+            SELECT k.party_key, min(co.credit_code) AS credit_code,
+                min(co.legal_rep_id) AS legal_rep_id, min({rep_household}) AS rep_household,
+                max(CASE WHEN coalesce(co.financial_licence, false)
+                          OR co.type IN ('bank', 'small_loan') THEN 1 ELSE 0 END) AS licensed
+            FROM keys AS k JOIN companies AS co ON {_NORM_C} = k.name
+            GROUP BY k.party_key
+        """
+    else:
+        companies = (
+            "SELECT CAST(NULL AS VARCHAR) AS party_key, CAST(NULL AS VARCHAR) AS credit_code, "
+            "CAST(NULL AS VARCHAR) AS legal_rep_id, CAST(NULL AS VARCHAR) AS rep_household, "
+            "0 AS licensed FROM keys WHERE 1 = 0"
+        )
+    return f"""
+        WITH keys AS ({keys}),
+        persons AS ({persons}),
+        companies AS ({companies}),
+        names AS (SELECT party_key, min(name) AS name FROM keys GROUP BY party_key)
+        SELECT n.party_key,
+            CASE WHEN ps.household_id IS NOT NULL THEN 'household:' || ps.household_id
+                 WHEN co.rep_household IS NOT NULL THEN 'household:' || co.rep_household
+                 WHEN co.legal_rep_id IS NOT NULL THEN 'representative:' || co.legal_rep_id
+                 ELSE n.party_key END AS link_key,
+            CASE WHEN ps.household_id IS NOT NULL THEN 'household'
+                 WHEN co.rep_household IS NOT NULL THEN 'company_household'
+                 WHEN co.legal_rep_id IS NOT NULL THEN 'company_representative'
+                 ELSE 'self' END AS link_kind,
+            n.name AS party_name,
+            coalesce(ps.person_id, co.credit_code) AS register_key,
+            coalesce(co.licensed, 0) = 1 AS licensed
+        FROM names AS n
+        LEFT JOIN persons AS ps ON ps.party_key = n.party_key
+        LEFT JOIN companies AS co ON co.party_key = n.party_key
+    """
+
+
+@dataclass(frozen=True)
+class PartyLinks:
+    """party_links: each plaintiff key with the key of the linked group it counts with."""
+
+    name: str = "party_links"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("party_mentions", "parties")
+    optional_inputs: tuple[str, ...] = ("household", "companies")
+    outputs: tuple[str, ...] = ("party_links",)
+
+    def run(self, engine: Engine) -> int:
+        sql = party_links_sql(engine.table_exists("household"), engine.table_exists("companies"))
+        return rebuild_table(engine, derived_table("party_links"), sql)
+
+
+# -- execution applications --------------------------------------------------------------------
+
+
+def execution_sql(with_register: bool) -> str:
+    rulings = """
+        SELECT m.party_key, coalesce(c.case_number, m.doc_id) AS exec_case_number,
+            CAST(NULL AS VARCHAR) AS basis_case_number, m.doc_id AS exec_doc_id,
+            'ruling' AS source
+        FROM party_mentions AS m JOIN cases AS c ON c.doc_id = m.doc_id
+        WHERE m.side = 'applicant' AND strpos(coalesce(c.case_type_code, ''), '执') > 0
+    """
+    if not with_register:
+        return rulings
+    register = f"""
+        SELECT m.party_key, x.case_number AS exec_case_number,
+            x.basis_case_number, CAST(NULL AS VARCHAR) AS exec_doc_id, 'register' AS source
+        FROM execution_cases AS x
+        JOIN cases AS c ON c.case_number = x.basis_case_number
+        JOIN party_mentions AS m ON m.doc_id = c.doc_id AND m.side = 'plaintiff'
+        UNION ALL
+        SELECT m.party_key, x.case_number AS exec_case_number,
+            x.basis_case_number, CAST(NULL AS VARCHAR) AS exec_doc_id, 'register' AS source
+        FROM execution_cases AS x
+        JOIN party_mentions AS m
+          ON m.normalized_name = x.applicant_name AND m.side IN {_SIDES} AND m.key_source <> 'masked'
+    """
+    return f"""
+        WITH a AS ({rulings} UNION ALL {register})
+        SELECT party_key, exec_case_number, min(basis_case_number) AS basis_case_number,
+            min(exec_doc_id) AS exec_doc_id, min(source) AS source
+        FROM a GROUP BY party_key, exec_case_number
+    """
+
+
+@dataclass(frozen=True)
+class ExecutionApplications:
+    """execution_applications: execution cases each party key applied for."""
+
+    name: str = "execution_applications"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("party_mentions", "cases")
+    optional_inputs: tuple[str, ...] = ("execution_cases",)
+    outputs: tuple[str, ...] = ("execution_applications",)
+
+    def run(self, engine: Engine) -> int:
+        sql = execution_sql(engine.table_exists("execution_cases"))
+        return rebuild_table(engine, derived_table("execution_applications"), sql)
+
+
+CIVIL_OPERATORS = (LoanSigns(), ClaimWording(), PartyLinks(), ExecutionApplications())
+for _op in CIVIL_OPERATORS:
+    register(_op)
