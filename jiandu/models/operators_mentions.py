@@ -1,0 +1,244 @@
+"""Facts that civil judgments state in running text about people and organisations who are not
+parties, read with regular expressions, each with the span of the words quoted as evidence.
+
+Table ``document_mentions`` (one row per document, kind and mention), built by the operator
+``civil_mentions`` from the documents that can hold such facts:
+
+==========================  ======================================================  ============
+kind                        wording read                                            name / value
+==========================  ======================================================  ============
+``assignor``                2019年5月4日，宣某某与原告签订《债权转让协议》;                 assignor
+                            X将其对被告享有的债权转让给原告 (date when stated)
+``defence``                 被告X辩称：对原告主张的借款事实及金额均无异议，愿意归还。        value:
+                                                                                    admits_all |
+                                                                                    admits_partly
+                                                                                    | contests
+``insured_owner``           X所有的浙D12345号小型轿车                                    owner;
+                                                                                    value plate
+``repair_shop``             事故车辆由X进行修理                                          shop
+``appraiser``               经X评估，车辆损失为…                                          appraiser
+``claim_assignor``          X将上述保险理赔款请求权转让给原告                              assignor
+``no_insurer_assessment``   未通知被告定损 / 单方委托评估 / 未经保险人定损                  (phrase)
+==========================  ======================================================  ============
+
+Names are as written (masked names stay masked). Spans are offsets into ``documents.text``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jiandu.engines.base import Engine
+from jiandu.models.operators import register
+from jiandu.schema.derived import derived_table
+
+__all__ = [
+    "DocumentMentions",
+    "Mention",
+    "assignment_mentions",
+    "defence_mentions",
+    "document_mentions",
+    "insurance_mentions",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One fact read from a document's text; the span covers the name (or the phrase)."""
+
+    kind: str
+    name: str | None
+    value: str | None
+    event_date: dt.date | None
+    span_start: int
+    span_end: int
+
+
+_NAME = r"[^，。；：、,;:（）()《》“”\s]{2,60}?"
+_DATE = r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+_ASSIGN_AGREEMENT = re.compile(
+    _DATE + r"[，,]\s*(?P<name>" + _NAME + r")(?:与|和)原告[^，。；]{0,20}?签订[^，。；]{0,6}?《?债权转让"
+)
+_ASSIGN_TRANSFER = re.compile(
+    r"(?:" + _DATE + r"[，,]\s*)?(?P<name>" + _NAME + r")将(?:其对被告享有的|其对被告|对被告|其)?"
+    r"[^，。；]{0,20}?债权[^。；]{0,30}?转让(?:给|予)原告"
+)
+_NAME_PREFIX = re.compile(r"^(?:第三人|案外人|原债权人|债权人|出借人)")
+_DEFENCE = re.compile(r"被告(?P<name>[^，。；：:]{1,60}?)辩称[：:，,](?P<answer>[^。]{1,200})")
+_ADMIT = re.compile(r"无异议|属实|予以认可|没有异议|愿意归还|同意归还|愿意偿还")
+_RESERVE = re.compile(r"但|然而|不予认可|不认可|有异议|超出|过高|扣除|驳回|并非|不符|系应")
+
+_OWNER = re.compile(r"(?P<name>" + _NAME + r")所有的(?P<plate>[^，。；号]{1,14})号[^，。；]{0,8}?车")
+_SHOP = re.compile(
+    r"(?:事故车辆|受损车辆|车辆|该车)(?:由|在|送至)(?P<name>" + _NAME + r")"
+    r"(?:进行修理|进行维修|(?:修理|维修)(?=[，。；,;]|$))"
+)
+_APPRAISER = re.compile(
+    r"经(?P<name>" + _NAME + r"(?:公司|中心|事务所|评估所|鉴定所))(?:进行)?(?:评估|鉴定|定损)"
+)
+_CLAIM_ASSIGNED = re.compile(
+    r"(?P<name>" + _NAME + r")将[^。；]{0,20}?(?:保险金|理赔款|赔偿款|保险赔偿金)?[^。；]{0,6}?请求权"
+    r"[^。；]{0,10}?转让(?:给|予)原告"
+)
+_NO_ASSESSMENT = re.compile(
+    r"未通知(?:被告|保险公司|保险人)(?:进行)?定损|未经(?:被告|保险公司|保险人)(?:定损|核损|核定)"
+    r"|单方委托(?:评估|鉴定)|(?:被告|保险公司|保险人)未(?:进行)?(?:定损|核损)"
+)
+
+
+def _date(m: re.Match[str]) -> dt.date | None:
+    if m.group("y") is None:
+        return None
+    try:
+        return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+
+
+def _named(
+    kind: str, m: re.Match[str], *, value: str | None = None, when: dt.date | None = None
+) -> Mention | None:
+    raw = m.group("name")
+    name = _NAME_PREFIX.sub("", raw.strip())
+    if len(name) < 2 or name in ("被告", "原告", "被保险人", "投保人"):
+        return None
+    start = m.start("name") + raw.index(name)
+    return Mention(kind, name, value, when, start, start + len(name))
+
+
+def _first_per_name(mentions: list[Mention]) -> list[Mention]:
+    """One mention per (kind, name): the first, or the first with a date when one has it."""
+    out: dict[tuple[str, str | None], Mention] = {}
+    for m in sorted(mentions, key=lambda x: x.span_start):
+        key = (m.kind, m.name)
+        current = out.get(key)
+        if current is None or (current.event_date is None and m.event_date is not None):
+            out[key] = m
+    return sorted(out.values(), key=lambda x: (x.span_start, x.kind))
+
+
+def assignment_mentions(text: str) -> list[Mention]:
+    """The assignors of claims assigned to the plaintiff, with the assignment date when stated."""
+    found = []
+    for regex in (_ASSIGN_AGREEMENT, _ASSIGN_TRANSFER):
+        for m in regex.finditer(text):
+            if "请求权" in m.group(0):  # an insurance claim, see insurance_mentions
+                continue
+            mention = _named("assignor", m, when=_date(m))
+            if mention is not None:
+                found.append(mention)
+    return _first_per_name(found)
+
+
+def defence_mentions(text: str) -> list[Mention]:
+    """Each defendant's answer (辩称): admits_all, admits_partly (admits, but ...) or contests."""
+    out = []
+    for m in _DEFENCE.finditer(text):
+        answer = m.group("answer")
+        if _ADMIT.search(answer):
+            value = "admits_partly" if _RESERVE.search(answer) else "admits_all"
+        else:
+            value = "contests"
+        out.append(Mention("defence", m.group("name").strip(), value, None, m.start(), m.end("answer")))
+    return out
+
+
+def insurance_mentions(text: str) -> list[Mention]:
+    """Insured owner, repair shop, appraiser, assignor of the claim, and no insurer assessment."""
+    found: list[Mention] = []
+    for m in _OWNER.finditer(text):
+        mention = _named("insured_owner", m, value=m.group("plate").strip() or None)
+        if mention is not None:
+            found.append(mention)
+    for kind, regex in (
+        ("repair_shop", _SHOP),
+        ("appraiser", _APPRAISER),
+        ("claim_assignor", _CLAIM_ASSIGNED),
+    ):
+        for m in regex.finditer(text):
+            mention = _named(kind, m)
+            if mention is not None:
+                found.append(mention)
+    for m in _NO_ASSESSMENT.finditer(text):
+        found.append(Mention("no_insurer_assessment", None, m.group(0), None, m.start(), m.end()))
+    return _first_per_name(found)
+
+
+def document_mentions(
+    text: str, *, assignment: bool = True, defence: bool = True, insurance: bool = True
+) -> list[Mention]:
+    """Every mention of the kinds asked for, in text order."""
+    out: list[Mention] = []
+    if assignment:
+        out += assignment_mentions(text)
+    if defence:
+        out += defence_mentions(text)
+    if insurance:
+        out += insurance_mentions(text)
+    return sorted(out, key=lambda x: (x.span_start, x.kind))
+
+
+CANDIDATES_SQL = """
+SELECT d.doc_id, d.text,
+    CASE WHEN strpos(d.text, '转让') > 0 AND strpos(d.text, '债权') > 0 THEN TRUE ELSE FALSE END
+        AS assignment,
+    CASE WHEN strpos(d.text, '辩称') > 0 THEN TRUE ELSE FALSE END AS defence,
+    CASE WHEN strpos(d.text, '保险') > 0 AND strpos(coalesce(c.cause, ''), '保险') > 0
+        THEN TRUE ELSE FALSE END AS insurance
+FROM documents AS d
+JOIN cases AS c ON c.doc_id = d.doc_id
+WHERE d.text IS NOT NULL
+  AND ((strpos(d.text, '转让') > 0 AND strpos(d.text, '债权') > 0)
+       OR (strpos(d.text, '保险') > 0 AND strpos(coalesce(c.cause, ''), '保险') > 0)
+       OR (strpos(d.text, '辩称') > 0 AND strpos(coalesce(c.case_type_code, ''), '民初') > 0
+           AND regexp_matches(coalesce(c.cause, ''), '借|欠|买卖|债')))
+"""
+
+
+@dataclass(frozen=True)
+class DocumentMentions:
+    """document_mentions: assignors, defences and insurance-claim facts read from civil texts."""
+
+    name: str = "civil_mentions"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("documents", "cases")
+    optional_inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ("document_mentions",)
+
+    def rows(self, engine: Engine) -> Iterator[dict[str, Any]]:
+        texts = engine.query(CANDIDATES_SQL)
+        for batch in texts.to_batches(4096):
+            columns = [
+                batch.column(c).to_pylist() for c in ("doc_id", "text", "assignment", "defence", "insurance")
+            ]
+            for doc_id, text, assignment, defence, insurance in zip(*columns, strict=True):
+                found = document_mentions(
+                    text, assignment=bool(assignment), defence=bool(defence), insurance=bool(insurance)
+                )
+                for idx, m in enumerate(found):
+                    yield {
+                        "doc_id": doc_id,
+                        "mention_idx": idx,
+                        "kind": m.kind,
+                        "name": m.name,
+                        "value": m.value,
+                        "event_date": m.event_date,
+                        "span_start": m.span_start,
+                        "span_end": m.span_end,
+                    }
+
+    def run(self, engine: Engine) -> int:
+        schema = derived_table("document_mentions")
+        rows = list(self.rows(engine))
+        engine.drop_table(schema.name, missing_ok=True)
+        engine.create_table(schema)
+        if rows:
+            engine.append(schema.name, schema.to_arrow(rows))
+        return len(rows)
+
+
+register(DocumentMentions())
