@@ -331,7 +331,7 @@ def workflow_info(ctx: typer.Context) -> None:
     """Which database holds the workflow store (password masked) and its schema revision."""
     store = open_store(ctx)
     try:
-        console.print(f"workflow store: {store.safe_url}")
+        console.print(f"workflow store: {store.safe_url}", soft_wrap=True)
         console.print(f"schema revision: {current_revision(store.engine)}")
     finally:
         store.close()

@@ -33,24 +33,50 @@ USERS = (
 )
 
 
-def make_clue(n: int, *, court: str = "浙0602", score: float | None = None, model: str = "civil.repeat_plaintiff_basic",
-              version: str = "1.0.0", region: str | None = "zhejiang", band: str | None = None) -> dict[str, Any]:
+def make_clue(
+    n: int,
+    *,
+    court: str = "浙0602",
+    score: float | None = None,
+    model: str = "civil.repeat_plaintiff_basic",
+    version: str = "1.0.0",
+    region: str | None = "zhejiang",
+    band: str | None = None,
+) -> dict[str, Any]:
     score = float(90 - n) if score is None else score
     band = band or ("red" if score >= 70 else "yellow" if score >= 40 else "green")
     return {
         "clue_id": f"c{n:031d}",
         "model_id": model,
         "model_version": version,
-        "subject": {"type": "person", "key": f"id:{ID_NUMBER}" if n == 1 else f"name:原告{n}", "name": f"原告{n}"},
+        "subject": {
+            "type": "person",
+            "key": f"id:{ID_NUMBER}" if n == 1 else f"name:原告{n}",
+            "name": f"原告{n}",
+        },
         "score": score,
         "band": band,
         "explanation": f"原告{n}（身份证号{ID_NUMBER}，电话{PHONE}，住{ADDRESS}）一年内在同一法院起诉12件。",
         "features": {"suits": {"value": 12, "weight": 1.0}},
         "evidence": [
-            {"kind": "document", "source": "judgments", "doc_id": f"d{n}a", "case_number": f"（2023）{court}民初{100 + n}号",
-             "span": [10, 20], "text": f"原告原告{n}，住{ADDRESS}，电话{PHONE}", "label": "原告"},
-            {"kind": "document", "source": "judgments", "doc_id": f"d{n}b", "case_number": f"（2024）{court}民初{200 + n}号",
-             "span": [5, 9], "text": "被告某某", "label": "被告"},
+            {
+                "kind": "document",
+                "source": "judgments",
+                "doc_id": f"d{n}a",
+                "case_number": f"（2023）{court}民初{100 + n}号",
+                "span": [10, 20],
+                "text": f"原告原告{n}，住{ADDRESS}，电话{PHONE}",
+                "label": "原告",
+            },
+            {
+                "kind": "document",
+                "source": "judgments",
+                "doc_id": f"d{n}b",
+                "case_number": f"（2024）{court}民初{200 + n}号",
+                "span": [5, 9],
+                "text": "被告某某",
+                "label": "被告",
+            },
         ],
         "run_id": "run-1",
         "region": region,

@@ -43,15 +43,22 @@ def test_an_intact_chain_verifies(busy: World) -> None:
     with busy.store.read() as s:
         first = s.execute(select(Event).where(Event.seq == 1)).scalar_one()
         assert first.prev_hash == GENESIS
-        fields = {k: getattr(first, k) for k in ("seq", "at", "actor", "kind", "entity_type", "entity_id",
-                                                  "reason", "before", "after")}
+        fields = {
+            k: getattr(first, k)
+            for k in ("seq", "at", "actor", "kind", "entity_type", "entity_id", "reason", "before", "after")
+        }
         assert event_hash(fields, GENESIS) == first.hash
 
 
 @pytest.mark.parametrize(
     "change",
-    [{"reason": "篡改"}, {"actor": "someone"}, {"after": {"status": "case_filed"}}, {"kind": "created"},
-     {"entity_id": "c0"}],
+    [
+        {"reason": "篡改"},
+        {"actor": "someone"},
+        {"after": {"status": "case_filed"}},
+        {"kind": "created"},
+        {"entity_id": "c0"},
+    ],
     ids=["reason", "actor", "after", "kind", "entity_id"],
 )
 def test_altering_a_field_is_detected(busy: World, change: dict[str, object]) -> None:
@@ -91,7 +98,7 @@ def test_deleting_the_newest_event_is_detected(busy: World) -> None:
 
 
 def test_swapping_two_events_is_detected(busy: World) -> None:
-    seq, last = middle(busy)
+    seq, _ = middle(busy)
     other = seq + 2
     with busy.store.write() as s:
         s.execute(update(Event).where(Event.seq == seq).values(seq=-1))
@@ -104,8 +111,19 @@ def test_swapping_two_events_is_detected(busy: World) -> None:
 
 def test_swapping_two_rows_contents_is_detected(busy: World) -> None:
     seq, _ = middle(busy)
-    columns = ("seq", "at", "actor", "kind", "entity_type", "entity_id", "reason", "before", "after", "prev_hash",
-               "hash")
+    columns = (
+        "seq",
+        "at",
+        "actor",
+        "kind",
+        "entity_type",
+        "entity_id",
+        "reason",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    )
     with busy.store.write() as s:
         a = s.execute(select(Event).where(Event.seq == seq)).scalar_one()
         b = s.execute(select(Event).where(Event.seq == seq + 1)).scalar_one()
@@ -134,8 +152,10 @@ def test_rewriting_an_event_with_a_recomputed_hash_is_detected(busy: World) -> N
     seq, _ = middle(busy)
     with busy.store.write() as s:
         e = s.execute(select(Event).where(Event.seq == seq)).scalar_one()
-        fields = {k: getattr(e, k) for k in ("seq", "at", "actor", "kind", "entity_type", "entity_id", "before",
-                                              "after")}
+        fields = {
+            k: getattr(e, k)
+            for k in ("seq", "at", "actor", "kind", "entity_type", "entity_id", "before", "after")
+        }
         fields["reason"] = "伪造"
         new_hash = event_hash(fields, e.prev_hash)
         s.execute(update(Event).where(Event.seq == seq).values(reason="伪造", hash=new_hash))

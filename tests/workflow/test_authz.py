@@ -71,7 +71,9 @@ def test_a_county_user_cannot_read_list_export_or_change_another_countys_clue(wo
             get_clue(s, p, kq_clue)
         with pytest.raises(NotFound):
             clue_events(s, p, kq_clue)
-        assert kq_clue not in {c.clue_id for c in list_clues(s, p, ClueFilter(jurisdiction_code="330603")).items}
+        assert kq_clue not in {
+            c.clue_id for c in list_clues(s, p, ClueFilter(jurisdiction_code="330603")).items
+        }
         assert list_clues(s, p, ClueFilter(jurisdiction_code="330603")).items == []
     with world.store.write() as s:
         exported = {c["clue_id"] for c in export_clues(s, p)}
@@ -118,8 +120,13 @@ def test_a_viewer_cannot_change_anything(world: World) -> None:
 @pytest.mark.parametrize("role", list(Role))
 def test_role_permissions_follow_the_matrix(world: World, role: Role) -> None:
     """Each service entry point refuses exactly the roles the matrix leaves out."""
-    name = {"admin": "admin", "analyst": "yc_analyst", "prosecutor": "yc_pro", "auditor": "zj_auditor",
-            "viewer": "yc_viewer"}[role.value]
+    name = {
+        "admin": "admin",
+        "analyst": "yc_analyst",
+        "prosecutor": "yc_pro",
+        "auditor": "zj_auditor",
+        "viewer": "yc_viewer",
+    }[role.value]
     p = world.p(name)
     checks: dict[Permission, Callable[[Session], Any]] = {
         Permission.CLUE_READ: lambda s: list_clues(s, p),

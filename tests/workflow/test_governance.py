@@ -8,7 +8,14 @@ import io
 import pytest
 from docx import Document
 
-from jiandu.workflow import NotFound, PermissionDenied, assign, governance_groups, record_outcome, suggestion_draft
+from jiandu.workflow import (
+    NotFound,
+    PermissionDenied,
+    assign,
+    governance_groups,
+    record_outcome,
+    suggestion_draft,
+)
 from jiandu.workflow import transition as move
 from jiandu.workflow.governance import date_zh, group_key
 from tests.workflow.conftest import World
@@ -53,8 +60,12 @@ def test_groups_by_model_court_and_jurisdiction(confirmed: World) -> None:
     ]
     yc = groups[0]
     assert yc.court_name == "浙江省绍兴市越城区人民法院"
-    assert yc.case_numbers == ["（2023）浙0602民初101号", "（2023）浙0602民初102号", "（2024）浙0602民初201号",
-                               "（2024）浙0602民初202号"]
+    assert yc.case_numbers == [
+        "（2023）浙0602民初101号",
+        "（2023）浙0602民初102号",
+        "（2024）浙0602民初201号",
+        "（2024）浙0602民初202号",
+    ]
     assert (yc.first_year, yc.last_year, yc.subjects) == (2023, 2024, 2)
     with confirmed.store.read() as s:
         assert [g.court for g in governance_groups(s, confirmed.p("kq_pro"))] == ["浙0603"]
@@ -63,11 +74,15 @@ def test_groups_by_model_court_and_jurisdiction(confirmed: World) -> None:
 def test_the_draft_cites_the_cases_and_figures(confirmed: World) -> None:
     key = group_key(CIVIL, "浙0602", "330602")
     with confirmed.store.read() as s:
-        data = suggestion_draft(s, confirmed.p("yc_pro"), key, model_title="职业放贷人识别", today=dt.date(2024, 5, 6))
+        data = suggestion_draft(
+            s, confirmed.p("yc_pro"), key, model_title="职业放贷人识别", today=dt.date(2024, 5, 6)
+        )
     text = docx_text(data)
     for case_number in ("（2023）浙0602民初101号", "（2024）浙0602民初202号"):
         assert case_number in text
-    assert "检察建议书" in text and "绍兴市越城区人民检察院" in text and "浙江省绍兴市越城区人民法院：" in text
+    assert (
+        "检察建议书" in text and "绍兴市越城区人民检察院" in text and "浙江省绍兴市越城区人民法院：" in text
+    )
     assert "确认线索2条，涉及案件4件" in text and "2023年至2024年" in text and "职业放贷人识别" in text
     assert "二〇二四年五月六日" in text
     assert "{{" not in text and "{%" not in text

@@ -49,8 +49,16 @@ def test_full_path_to_a_case_with_events(world: World) -> None:
     assert detail.allowed_next == []
     assert detail.verified_at and detail.case_filed_at and detail.suggestion_at and detail.changed_judgment_at
     kinds = [e.kind for e in detail.events]
-    assert kinds == ["created", "assigned", "status_changed", "status_changed", "outcome_recorded",
-                     "status_changed", "changed_judgment", "status_changed"]
+    assert kinds == [
+        "created",
+        "assigned",
+        "status_changed",
+        "status_changed",
+        "outcome_recorded",
+        "status_changed",
+        "changed_judgment",
+        "status_changed",
+    ]
     filed = detail.events[3]
     assert (filed.actor, filed.reason) == ("yc_pro", "立案监督")
     assert filed.before == {"status": "verifying"} and filed.after == {"status": "case_filed"}
@@ -73,7 +81,9 @@ def test_full_path_to_a_case_with_events(world: World) -> None:
         (["verifying", "suggestion_issued"], "case_filed"),
     ],
 )
-def test_invalid_transitions_are_refused_with_a_clear_message(world: World, path: list[str], target: str) -> None:
+def test_invalid_transitions_are_refused_with_a_clear_message(
+    world: World, path: list[str], target: str
+) -> None:
     p = world.p("admin")
     with world.store.write() as s:
         assign(s, p, C2, "yc_pro")
@@ -88,7 +98,7 @@ def test_invalid_transitions_are_refused_with_a_clear_message(world: World, path
 
 
 def test_a_new_clue_cannot_jump_to_verifying(world: World) -> None:
-    with world.store.write() as s, pytest.raises(InvalidTransition, match="from new .* to verifying"):
+    with world.store.write() as s, pytest.raises(InvalidTransition, match=r"from new .* to verifying"):
         transition(s, world.p("yc_pro"), C1, "verifying")
 
 

@@ -107,7 +107,11 @@ def test_mask_value_keeps_identifiers() -> None:
     masked = mask_value(clue)
     assert masked["clue_id"] == clue["clue_id"]
     assert masked["subject"]["key"] == "id:330602********1234"
-    assert masked["evidence"][0] == {"case_number": "（2023）浙0602民初1号", "text": "电话138****5678", "span": [1, 2]}
+    assert masked["evidence"][0] == {
+        "case_number": "（2023）浙0602民初1号",
+        "text": "电话138****5678",
+        "span": [1, 2],
+    }
 
 
 def test_policy_who_sees_personal_data() -> None:

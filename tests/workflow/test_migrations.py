@@ -20,10 +20,21 @@ def test_upgrade_from_empty_matches_the_models(workflow_db_url: str) -> None:
         store.upgrade()
         assert current_revision(store.engine) == head_revision()
         tables = set(inspect(store.engine).get_table_names())
-        assert {"clues", "events", "chain_head", "users", "api_tokens", "jurisdictions", "courts",
-                "region_aliases", "alembic_version"} <= tables
+        assert {
+            "clues",
+            "events",
+            "chain_head",
+            "users",
+            "api_tokens",
+            "jurisdictions",
+            "courts",
+            "region_aliases",
+            "alembic_version",
+        } <= tables
         with store.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            )
         assert diff == []
         with store.read() as s:
             head = s.execute(select(ChainHead)).scalar_one()

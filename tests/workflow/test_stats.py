@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from jiandu.workflow import assign, funnel, model_stats, record_changed_judgment, record_outcome, sync_clues, transition
 from jiandu.cli.workflow_cmd import stats_table
+from jiandu.workflow import (
+    assign,
+    funnel,
+    model_stats,
+    record_changed_judgment,
+    record_outcome,
+    sync_clues,
+    transition,
+)
 from tests.workflow.conftest import World, make_clue
 
 
-def work(world: World, clue_id: str, steps: list[str], outcome: str | None = None, changed: bool = False) -> None:
+def work(
+    world: World, clue_id: str, steps: list[str], outcome: str | None = None, changed: bool = False
+) -> None:
     p = world.p("admin")
     with world.store.write() as s:
         assign(s, p, clue_id, "yc_pro" if clue_id.endswith(("1", "2", "3", "6", "7")) else "kq_pro")
@@ -61,8 +71,10 @@ def test_stats_follow_the_jurisdiction(worked: World) -> None:
         assert {r.jurisdiction_code for r in rows} == {"330603"}
         overall = model_stats(s, worked.p("zj_viewer"), by_jurisdiction=False)
     assert {(r.model_id, r.model_version, r.clues) for r in overall} == {
-        ("civil.repeat_plaintiff_basic", "1.0.0", 5), ("civil.repeat_plaintiff_basic", "1.1.0", 1),
-        ("criminal.other", "2.0", 1)}
+        ("civil.repeat_plaintiff_basic", "1.0.0", 5),
+        ("civil.repeat_plaintiff_basic", "1.1.0", 1),
+        ("criminal.other", "2.0", 1),
+    }
 
 
 def test_stats_table_renders(worked: World) -> None:

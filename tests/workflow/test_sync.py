@@ -23,7 +23,9 @@ def counts(world: World) -> tuple[int, int]:
 def test_syncing_the_same_clues_twice_changes_nothing(world: World) -> None:
     before = counts(world)
     with world.store.write() as s:
-        result = sync_clues(s, [make_clue(n) for n in (1, 2, 3)] + [make_clue(n, court="浙0603") for n in (4, 5)])
+        result = sync_clues(
+            s, [make_clue(n) for n in (1, 2, 3)] + [make_clue(n, court="浙0603") for n in (4, 5)]
+        )
     assert (result.new, result.updated, result.rescored, result.unchanged) == (0, 0, 0, 5)
     assert counts(world) == before
 
@@ -49,7 +51,12 @@ def test_a_new_run_rescores_without_touching_the_workflow(world: World) -> None:
     with world.store.read() as s:
         detail = get_clue(s, p, C1)
     assert (detail.status, detail.assignee) == ("verifying", "yc_pro")
-    assert (detail.score, detail.band, detail.model_version, detail.explanation) == (55.5, "yellow", "1.1.0", "新的说明")
+    assert (detail.score, detail.band, detail.model_version, detail.explanation) == (
+        55.5,
+        "yellow",
+        "1.1.0",
+        "新的说明",
+    )
     assert detail.run_id == "run-2" and detail.first_run_id == "run-1"
     rescored = detail.events[-1]
     assert rescored.kind == "rescored" and rescored.actor == "system"
@@ -71,7 +78,9 @@ def test_jurisdiction_from_case_numbers_then_region() -> None:
     assert court_code("（2023）浙0602民初1234号") == "浙0602"
     assert court_code("（2023）浙06民终12号") == "浙06"
     assert court_code("（2015）绍越商初字第123号") is None
-    assert admin_code("浙0602") == "330602" and admin_code("浙06") == "330600" and admin_code("苏") == "320000"
+    assert (
+        admin_code("浙0602") == "330602" and admin_code("浙06") == "330600" and admin_code("苏") == "320000"
+    )
 
 
 def test_clues_land_in_the_right_jurisdiction(world: World) -> None:
@@ -84,10 +93,19 @@ def test_clues_land_in_the_right_jurisdiction(world: World) -> None:
     with world.store.write() as s:
         sync_clues(s, [shengzhou, unknown_court, by_region, nowhere])
     with world.store.read() as s:
-        got = dict(s.execute(select(Clue.clue_id, Clue.jurisdiction_code).where(Clue.clue_id.in_(
-            [c["clue_id"] for c in (shengzhou, unknown_court, by_region, nowhere)]))).all())
-        assert got == {shengzhou["clue_id"]: "330683", unknown_court["clue_id"]: "330600",
-                       by_region["clue_id"]: "330000", nowhere["clue_id"]: None}
+        got = dict(
+            s.execute(
+                select(Clue.clue_id, Clue.jurisdiction_code).where(
+                    Clue.clue_id.in_([c["clue_id"] for c in (shengzhou, unknown_court, by_region, nowhere)])
+                )
+            ).all()
+        )
+        assert got == {
+            shengzhou["clue_id"]: "330683",
+            unknown_court["clue_id"]: "330600",
+            by_region["clue_id"]: "330000",
+            nowhere["clue_id"]: None,
+        }
         assert s.get(Clue, shengzhou["clue_id"]).court == "浙0683"  # type: ignore[union-attr]
         ids = {c.clue_id for c in list_clues(s, world.p("admin"), ClueFilter(), limit=100).items}
         assert nowhere["clue_id"] in ids  # the province (a root) sees clues with no jurisdiction

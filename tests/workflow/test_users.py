@@ -23,15 +23,26 @@ from tests.workflow.conftest import World
 
 def test_passwords_are_argon2_and_authenticate(world: World) -> None:
     with world.store.write() as s:
-        add_user(s, world.p("admin"), "zhang", role="prosecutor", jurisdiction_code="330602",
-                 password="correct horse", display_name="张检察官")
+        add_user(
+            s,
+            world.p("admin"),
+            "zhang",
+            role="prosecutor",
+            jurisdiction_code="330602",
+            password="correct horse",
+            display_name="张检察官",
+        )
     with world.store.read() as s:
         stored = s.execute(select(User.password_hash).where(User.username == "zhang")).scalar_one()
         assert stored is not None and stored.startswith("$argon2id$") and "correct horse" not in stored
     with world.store.write() as s:
         p = authenticate(s, "zhang", "correct horse")
-        assert (p.username, p.role.value, p.jurisdiction_code, p.scope) == ("zhang", "prosecutor", "330602",
-                                                                            frozenset({"330602"}))
+        assert (p.username, p.role.value, p.jurisdiction_code, p.scope) == (
+            "zhang",
+            "prosecutor",
+            "330602",
+            frozenset({"330602"}),
+        )
         for user, password in (("zhang", "wrong"), ("nobody", "correct horse"), ("yc_pro", "anything")):
             with pytest.raises(AuthenticationFailed):
                 authenticate(s, user, password)
