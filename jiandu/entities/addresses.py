@@ -25,7 +25,7 @@ def normalize_address(address: str | None) -> str | None:
     text = _SPACES.sub("", unicodedata.normalize("NFKC", address)).rstrip("。.，,")
     for prefix in _PREFIXES:
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix):].lstrip("：:")
             break
     return text or None
 

@@ -81,15 +81,14 @@ def all_judgements(engine: Engine) -> list[Judgement]:
     if not engine.table_exists(TABLE):
         return []
     rows = engine.rows(
-        f"SELECT mention_a, mention_b, judgement, {_user()} AS user, at, reason FROM {TABLE} "
-        "ORDER BY at, mention_a, mention_b, judgement DESC"
+        f'SELECT mention_a, mention_b, judgement, "user" AS judged_by, "at" AS judged_at, reason '
+        f'FROM {TABLE} ORDER BY "at", mention_a, mention_b, judgement DESC'
     )
-    return [Judgement(r["mention_a"], r["mention_b"], r["judgement"], r["user"], r["at"], r["reason"])
-            for r in rows]
-
-
-def _user() -> str:
-    return '"user"'
+    return [
+        Judgement(r["mention_a"], r["mention_b"], r["judgement"], r["judged_by"], r["judged_at"],
+                  r["reason"])
+        for r in rows
+    ]
 
 
 def effective_judgements(judgements: list[Judgement]) -> dict[tuple[str, str], Judgement]:

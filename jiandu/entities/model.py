@@ -92,7 +92,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     )),
     Comparison("address", "住址", (
         Level("null", "住址缺失", _null("district")),
-        Level("exact", "住址相同", "address_l = address_r", 0.5, 0.002),
+        Level("exact", "详细住址相同", "address_l = address_r", 0.5, 0.002),
         Level("district", "住址区县相同", "district_l = district_r", 0.45, 0.2),
         Level("else", "住址区县不同", "ELSE", 0.05, 0.798),
     )),

@@ -48,12 +48,25 @@ def splink_input(mentions: pa.Table) -> pa.Table:
             "sex": persons.column("sex"),
             "birth_date": persons.column("birth_date"),
             "birth_year": persons.column("birth_year"),
-            "address": persons.column("address"),
+            "address": pa.array(_street_addresses(persons), pa.string()),
             "district": persons.column("district"),
             "ethnicity": persons.column("ethnicity"),
             "id_key": persons.column("id_key"),
         }
     ).select(list(SPLINK_COLUMNS))
+
+
+def _street_addresses(persons: pa.Table) -> list[str | None]:
+    """Addresses that say more than their district (住浙江省绍兴市柯桥区 says no more than
+    柯桥区, so two such addresses agreeing is only a district agreement); others null."""
+    out: list[str | None] = []
+    for address, district in zip(persons.column("address").to_pylist(),
+                                 persons.column("district").to_pylist(), strict=True):
+        if address is None or (district is not None and address.endswith(district)):
+            out.append(None)
+        else:
+            out.append(address)
+    return out
 
 
 def _empty_pairs() -> pa.Table:
@@ -105,7 +118,7 @@ def _score_spark(engine: Engine, persons: pa.Table, settings: ResolutionSettings
             spark_session=spark, break_lineage_method="persist",
             register_udfs_automatically=False,
         )
-        frame = api.register(spark.table(view), dataset_display_name="mentions")
+        frame = api.register(view)  # the temporary view, by name
         linker = Linker(frame, splink_settings(settings), log_level=logging.WARNING)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
         return _pairs(result.as_pyarrow_table())

@@ -250,3 +250,5 @@ def update_derived(
         engine.append(schema.name, schema.to_arrow([record]))
         reports.append(OperatorReport(op.name, "built", rows, seconds))
     return reports
+
+import jiandu.entities  # noqa: E402,F401  registers entity_resolution before party_keys
