@@ -16,6 +16,7 @@ permission and the jurisdiction, masks its output, and appends hash-chained even
     count_clues(s, p, ClueFilter(...)) -> int
     get_clue(s, p, clue_id) -> ClueDetail
     clue_events(s, p, clue_id) -> list[EventView]
+    masker_for(p) -> Callable[[str], str]       # mask other text shown to p (judgments)
     export_clues(s, p, ClueFilter(...)) -> Iterator[dict]
     assign(s, p, clue_id, assignee, reason=None) -> ClueDetail
     transition(s, p, clue_id, to, reason=None, reject_reason=None, merged_into=None) -> ClueDetail
@@ -47,6 +48,7 @@ from jiandu.workflow.clues import (
     export_clues,
     get_clue,
     list_clues,
+    masker_for,
     record_changed_judgment,
     record_outcome,
     sync_clues,
@@ -132,6 +134,7 @@ __all__ = [
     "list_jurisdictions",
     "list_users",
     "mask_text",
+    "masker_for",
     "model_stats",
     "principal_for_username",
     "principal_from_token",

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from jiandu.workflow.tables import ChainHead, Event
@@ -141,6 +141,21 @@ def flush_chain(session: Session) -> None:
     writer = session.info.pop(_WRITER_KEY, None)
     if writer is not None:
         writer.flush()
+
+
+@event.listens_for(Session, "before_commit")
+def _flush_pending_events(session: Session) -> None:
+    """Events appended but not yet written go in with the commit, never lost."""
+    writer = session.info.get(_WRITER_KEY)
+    if writer is not None:
+        writer.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writer(session: Session, transaction: Any) -> None:
+    """A writer holds the head lock of one transaction only."""
+    if transaction.parent is None:
+        session.info.pop(_WRITER_KEY, None)
 
 
 def record(session: Session, **kwargs: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import base64
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -208,6 +208,7 @@ def _visible(principal: Principal, clue: Clue | None, clue_id: str) -> Clue:
 def _clue(session: Session, principal: Principal, clue_id: str, *, for_update: bool = False) -> Clue:
     query = select(Clue).where(Clue.clue_id == clue_id)
     if for_update:
+        chain(session)  # lock the chain head first: every writer takes the locks in one order
         query = query.with_for_update()
     return _visible(principal, session.execute(query).scalar_one_or_none(), clue_id)
 
@@ -255,6 +256,11 @@ def _summary(row: Any, principal: Principal) -> ClueSummary:
         court=row.court,
         updated_at=row.updated_at,
     )
+
+
+def masker_for(principal: Principal) -> Callable[[str], str]:
+    """The text filter for this principal (e.g. for judgment text shown next to a clue)."""
+    return masker(principal.sees_personal_data)
 
 
 def _event_view(e: Event, principal: Principal) -> EventView:
