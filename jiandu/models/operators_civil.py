@@ -14,9 +14,11 @@ tables, declared in ``jiandu/schema/derived.yaml``:
     Near-duplicate wording across suits, found with MinHash/LSH (datasketch): the plaintiff's
     pleading (诉讼请求 … 事实和理由, quotations removed) and the IOU quoted in the document
     (借条载明：“…”) are hashed separately. Party names and numbers are blanked first, and only
-    shingles that are rare in the corpus (in at most ``MAX_DF_SHARE`` of the documents) count,
-    so the court's own boilerplate never makes two suits look alike; what is left and still
-    matches is a plaintiff's own standard form. One row per document in a cluster of two or more.
+    shingles written by few plaintiffs (at most ``MAX_DF_SHARE`` of the distinct plaintiff names,
+    and at least ``MIN_DF_CAP``; in at most ``MAX_DOC_SHARE`` of the documents) count, so the court's own boilerplate, which every plaintiff's
+    documents share, never makes two suits look alike; what is left and still matches is one
+    plaintiff's (or one gang's) own standard form. One row per document in a cluster of two or
+    more.
 ``party_links``
     Plaintiffs that count together: a person matched (by name, and birth date when printed) to
     exactly one person of the household register is linked to the household; an organisation
@@ -77,7 +79,7 @@ _REST_CASH_RE = re.compile(
     r"[^。；]{0,8}?(?:未能|未|无法|不能|没有)提供"
 )
 _CASH_UNPROVEN_RE = re.compile(
-    r"现金(?:方式)?(?:交付|支付|给付|出借)[^。；]{0,20}?(?:未能|未|无法|不能|没有)(?:提供|举证)"
+    r"现金(?:方式)?[^。；，,]{0,4}?(?:交付|支付|给付|出借)[^。；]{0,20}?(?:未能|未|无法|不能|没有)(?:提供|举证)"
     r"|(?:仅有|只有|仅凭)借条[^。；]{0,12}?(?:无|没有)(?:其他|其它)?(?:证据|转账|交付凭证)"
 )
 _UPFRONT_RE = re.compile(
@@ -189,8 +191,9 @@ class LoanSigns:
 # -- near-duplicate wording ------------------------------------------------------------------
 
 SHINGLE = 5  # characters per shingle
-MAX_DF_SHARE = 0.01  # a shingle in more than 1% of the documents is boilerplate
-MIN_DF_CAP = 5  # ... but never count a shingle in up to 5 documents as boilerplate
+MAX_DF_SHARE = 0.01  # a shingle written by more than 1% of the plaintiffs is boilerplate
+MIN_DF_CAP = 10  # ... but a shingle written by at most 10 plaintiffs never is
+MAX_DOC_SHARE = 0.05  # nor may it be in more than 5% of the documents (a bank's mass-suit form)
 MIN_RARE_SHINGLES = 15  # fewer rare shingles than this: nothing to compare
 LSH_THRESHOLD = 0.6  # estimated Jaccard similarity of the rare shingles
 NUM_PERM = 64
@@ -231,26 +234,38 @@ def _normalised(text: str, names: list[str]) -> str:
 
 def wording_clusters(
     texts: dict[str, str],
+    authors: dict[str, str] | None = None,
     *,
     shingle: int = SHINGLE,
     max_df_share: float = MAX_DF_SHARE,
     threshold: float = LSH_THRESHOLD,
 ) -> dict[str, tuple[str, int, int]]:
-    """Near-duplicate clusters over rare shingles: key → (cluster id, size, rare shingles)."""
+    """Near-duplicate clusters over rare shingles: key → (cluster id, size, rare shingles).
+
+    ``authors`` names who wrote each text (the plaintiff); a shingle's frequency is the number of
+    distinct authors using it (each text is its own author when not given).
+    """
     from datasketch import MinHash, MinHashLSH
 
     shingles = {
         k: {hash(t[i : i + shingle]) for i in range(len(t) - shingle + 1)} for k, t in texts.items()
     }
+    by_author: dict[str, set[int]] = defaultdict(set)
+    for k, sh in shingles.items():
+        by_author[(authors or {}).get(k) or k].update(sh)
     df: Counter[int] = Counter()
-    for s in shingles.values():
-        df.update(s)
-    cap = max(MIN_DF_CAP, int(max_df_share * len(shingles)))
+    for sh in by_author.values():
+        df.update(sh)
+    docs: Counter[int] = Counter()
+    for sh in shingles.values():
+        docs.update(sh)
+    cap = max(MIN_DF_CAP, int(max_df_share * len(by_author)))
+    doc_cap = max(MIN_DF_CAP, int(MAX_DOC_SHARE * len(shingles)))
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     hashes: dict[str, MinHash] = {}
     rare_count: dict[str, int] = {}
     for k in sorted(shingles):
-        rare = [x for x in shingles[k] if 2 <= df[x] <= cap]
+        rare = [x for x in shingles[k] if df[x] <= cap and docs[x] <= doc_cap]
         if len(rare) < MIN_RARE_SHINGLES:
             continue
         mh = MinHash(num_perm=NUM_PERM, seed=1)
@@ -302,8 +317,13 @@ class ClaimWording:
             "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance'"
         )
         names: dict[str, list[str]] = defaultdict(list)
-        for r in engine.query("SELECT doc_id, name FROM parties WHERE name IS NOT NULL").to_pylist():
+        plaintiffs: dict[str, str] = {}
+        for r in engine.query(
+            "SELECT doc_id, name, side FROM parties WHERE name IS NOT NULL ORDER BY doc_id, party_idx"
+        ).to_pylist():
             names[r["doc_id"]].append(r["name"])
+            if r["side"] == "plaintiff":
+                plaintiffs.setdefault(r["doc_id"], r["name"])
         texts: dict[str, dict[str, str]] = {"pleading": {}, "iou": {}}
         spans: dict[tuple[str, str], tuple[int, int]] = {}
         for doc_id, text in zip(
@@ -319,7 +339,8 @@ class ClaimWording:
                 spans[(kind, doc_id)] = (start, end)
         rows = []
         for kind in ("pleading", "iou"):
-            for doc_id, (cid, size, rare) in sorted(wording_clusters(texts[kind]).items()):
+            clusters = wording_clusters(texts[kind], plaintiffs)
+            for doc_id, (cid, size, rare) in sorted(clusters.items()):
                 start, end = spans[(kind, doc_id)]
                 rows.append(
                     {
