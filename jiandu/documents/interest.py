@@ -1,4 +1,6 @@
-"""Interest phrases: 月息2分, 月利率1.5%, 年利率24%, 月利率为20‰, 日万分之二点一, 按日20‰."""
+"""Interest phrases: 月息2分, 月利率1.5%, 年利率24%, 月利率为20‰, 日万分之二点一, 按日20‰, 20‰/月.
+
+A rate with no period (利息20‰) is not extracted: the period is never guessed."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ INTEREST_RE = re.compile(
     rf"(?:(?P<n2>{_NUM})[ ]?(?P<u2>[%％‰]|分(?!之)|厘)|(?P<n3>{_CN})(?P<u3>分(?!之)|厘))"
     # 按日支付违约金20‰ / 按每月3％ / 每月利息200元 is not a rate
     rf"|(?:按|每)(?:每)?(?P<p4>[日月年])[^，。；,;\d]{{0,6}}?(?P<n4>{_NUM})[ ]?(?P<u4>[%％‰])"
+    # the period after the rate: 利息按20‰/月 / 2%每月 (利息20‰ with no period is not a rate)
+    rf"|(?<![\d.])(?P<n5>{_NUM})[ ]?(?P<u5>[%％‰])[ ]?(?:/|／|每)(?P<p5>[日月年])"
 )
 _PERIODS = {"日": "day", "月": "month", "年": "year"}
 _PER_YEAR = {"day": 365, "month": 12, "year": 1}
@@ -51,8 +55,9 @@ def find_interest_rates(text: str) -> list[tuple[InterestRate, int, int]]:
                 continue
             factor = f
         else:
-            period, num = _PERIODS[m.group("p4")], m.group("n4")
-            factor = 0.01 if m.group("u4") in ("%", "％") else 0.001
+            g = "4" if m.group("p4") else "5"
+            period, num = _PERIODS[m.group("p" + g)], m.group("n" + g)
+            factor = 0.01 if m.group("u" + g) in ("%", "％") else 0.001
         value = parse_number(num)
         if value is None or value <= 0:
             continue

@@ -10,6 +10,7 @@ from .cause import find_charges, find_civil_cause
 from .doctype import find_court, find_heading, find_trailer
 from .flags import (
     ABSENT_RE,
+    CASH_FACT_RE,
     CASH_RE,
     MEDIATION_NEG_RE,
     MEDIATION_RE,
@@ -363,6 +364,8 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     wd_end = judged[1] if judged else main_end
     _set_flag(rec, "withdrawal", WITHDRAWAL_RE.search(text, header.end, wd_end), any_doc)
     cash_m = CASH_RE.search(text, *claims) if claims else None
+    if cash_m is None and claims:
+        cash_m = CASH_FACT_RE.search(text, claims[0], dec.start() if dec else main_end)
     _set_flag(rec, "cash_delivery", cash_m, claims is not None and cat == CIVIL)
     _set_flag(rec, "terminated_execution", TERMINATED_RE.search(text, header.end, main_end),
               cat == EXECUTION)
