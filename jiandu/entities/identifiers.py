@@ -27,7 +27,18 @@ class IdNumber:
     kind: str  # "ric" (ID number) | "uscc" (credit code)
     birth_date: dt.date | None = None
     sex: str | None = None  # 男 | 女 (17th digit odd: male)
-    region_known: bool | None = None  # region code known to stdnum for the birth year
+
+    @property
+    def region_known(self) -> bool | None:
+        """For ID numbers: is the region code known to stdnum for the birth year? A hint only,
+        looked up on demand (it costs a database search)."""
+        if self.kind != "ric":
+            return None
+        try:
+            ric.get_birth_place(self.key)
+        except ValidationError:
+            return False
+        return True
 
 
 def compact(value: str) -> str:
@@ -55,13 +66,8 @@ def _ric(number: str) -> IdNumber | None:
         return None
     if birth.year < 1880 or birth > dt.date.today():
         return None
-    try:
-        ric.get_birth_place(number)
-        region_known = True
-    except ValidationError:
-        region_known = False
     sex = "男" if int(number[16]) % 2 == 1 else "女"
-    return IdNumber(number, "ric", birth, sex, region_known)
+    return IdNumber(number, "ric", birth, sex)
 
 
 def _uscc(number: str) -> IdNumber | None:

@@ -17,8 +17,10 @@ them apart unless birth date and sex (or district) agree whatever the weights sa
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jiandu.entities.settings import ResolutionSettings
@@ -156,16 +158,15 @@ def splink_settings(settings: ResolutionSettings) -> dict[str, Any]:
     }
 
 
-def explain(gammas: dict[str, int]) -> tuple[str, dict[str, dict[str, Any]]]:
-    """A Chinese explanation of a scored pair and the per-comparison detail (code, weight)."""
+@lru_cache(maxsize=100_000)
+def explain(gammas: tuple[int, ...]) -> tuple[str, str]:
+    """A Chinese explanation of a scored pair and its detail as JSON (comparison → level,
+    weight). ``gammas`` holds one gamma per comparison, in `COMPARISONS` order."""
     parts = []
     detail: dict[str, dict[str, Any]] = {}
-    for comparison in COMPARISONS:
-        gamma = gammas.get(comparison.name)
-        if gamma is None:
-            continue
+    for comparison, gamma in zip(COMPARISONS, gammas, strict=True):
         level = comparison.level(int(gamma))
         detail[comparison.name] = {"level": level.code, "weight": round(level.weight, 2)}
         if level.m is not None:
             parts.append(f"{level.label}({level.weight:+.1f})")
-    return "；".join(parts), detail
+    return "；".join(parts), json.dumps(detail, ensure_ascii=False, sort_keys=True)

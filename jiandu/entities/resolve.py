@@ -8,7 +8,6 @@ reviewer judgements, and rebuilds ``entity_mentions``, ``entities``, ``entity_li
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections import Counter, defaultdict
@@ -21,11 +20,11 @@ import pyarrow.compute as pc
 
 from jiandu.engines.base import Engine
 from jiandu.entities import judgements as jd
-from jiandu.entities.clustering import APPLIED, Link, MentionFacts, cluster
+from jiandu.entities.clustering import APPLIED, REDUNDANT, Link, MentionFacts, cluster
 from jiandu.entities.ids import name_clusters
 from jiandu.entities.mentions import ORGANIZATION, SOURCE_TABLES, build_mentions
 from jiandu.entities.model import COMPARISONS, explain
-from jiandu.entities.rules import masked_link_allowed
+from jiandu.entities.rules import masked_rule
 from jiandu.entities.scoring import score_pairs
 from jiandu.entities.settings import ResolutionSettings
 from jiandu.schema.derived import derived_table
@@ -93,7 +92,7 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     n = mentions.num_rows
     report.mentions = n
     ids: list[str] = mentions.column("mention_id").to_pylist()
-    index = {m: i for i, m in enumerate(ids)}
+    index = {m: i for i, m in enumerate(ids)}  # mentions are sorted by id
     previous = _previous_ids(engine)
     lap("mentions")
 
@@ -118,24 +117,21 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     pairs = score_pairs(engine, mentions, settings)
     lap("score")
 
-    columns = ["masked", "surname", "normalized_name", "birth_date", "sex", "district"]
-    facts_cols = {c: mentions.column(c).to_pylist() for c in columns}
-    records = [dict(zip(columns, values, strict=True)) for values in zip(*facts_cols.values(),
-                                                                            strict=True)]
-    left = pairs.column("unique_id_l").to_pylist()
-    right = pairs.column("unique_id_r").to_pylist()
-    probs = pairs.column("match_probability").to_pylist()
-    weights = pairs.column("match_weight").to_pylist()
+    id_array = mentions.column("mention_id")
+    left = pc.index_in(pairs.column("unique_id_l"), value_set=id_array)
+    right = pc.index_in(pairs.column("unique_id_r"), value_set=id_array)
     probabilistic = [
-        Link(index[a], index[b], "probabilistic", p, w)
-        for a, b, p, w in zip(left, right, probs, weights, strict=True)
+        Link(a, b, "probabilistic", p, w)
+        for a, b, p, w in zip(left.to_pylist(), right.to_pylist(),
+                              pairs.column("match_probability").to_pylist(),
+                              pairs.column("match_weight").to_pylist(), strict=True)
     ]
-    allowed = [masked_link_allowed(records[lk.a], records[lk.b]) for lk in probabilistic]
+    allowed = masked_rule(mentions, left, right)
 
     facts = MentionFacts(
         doc_id=mentions.column("doc_id").to_pylist(),
         id_key=mentions.column("id_key").to_pylist(),
-        masked=facts_cols["masked"],
+        masked=mentions.column("masked").to_pylist(),
     )
     roots = cluster(
         facts, judgement_links, exact, probabilistic, not_same=not_same,
@@ -160,13 +156,10 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
         "entity_id", pa.array(entity_of, pa.string()).filter(parties)
     )
     _write(engine, "party_entities", party_rows)
-    links = _links_table(
+    links, report.links = _links_table(
         ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic, pairs
     )
     _write(engine, "entity_links", links)
-    for method, status in zip(links.column("method").to_pylist(), links.column("status").to_pylist(),
-                              strict=True):
-        report.links[f"{method}:{status}"] += 1
     lap("write")
     return report
 
@@ -204,8 +197,14 @@ def _links_table(
     exact: Sequence[Link],
     probabilistic: Sequence[Link],
     pairs: pa.Table,
-) -> pa.Table:
+) -> tuple[pa.Table, Counter[str]]:
+    """The links to keep: judgements, and machine links that merged clusters or were refused.
+
+    Machine links that were redundant (both mentions already in one entity) are only counted:
+    the kept links form a spanning tree of each entity, which is what explains it.
+    """
     out: dict[str, list[Any]] = {c: [] for c in derived_table("entity_links").column_names}
+    counts: Counter[str] = Counter()
 
     def add(a: int, b: int, method: str, status: str, probability: float,
             weight: float | None, explanation: str, detail: str | None) -> None:
@@ -227,21 +226,28 @@ def _links_table(
         return f"{text}（{j.user}，{j.at:%Y-%m-%d %H:%M}{'：' + j.reason if j.reason else ''}）"
 
     for link in judgement_links:
+        counts[f"judgement:{link.status}"] += 1
         add(link.a, link.b, "judgement", link.status, 1.0, None, judged(link.a, link.b), None)
     for a, b in not_same:
         status = "linked" if entity_of[a] == entity_of[b] else "not_same"
+        counts[f"judgement:{status}"] += 1
         add(a, b, "judgement", status, 0.0, None, judged(a, b), None)
     for link in exact:
+        counts[f"{link.method}:{link.status}"] += 1
+        if link.status == REDUNDANT:
+            continue
         text = "统一社会信用代码或身份证号码相同" if link.method == "exact_id" else "单位名称相同"
         add(link.a, link.b, link.method, link.status, 1.0, None, text, None)
-    gamma_columns = {c.name: pairs.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS}
+    gammas = list(zip(*(pairs.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS),
+                      strict=True))
     for row, link in enumerate(probabilistic):
-        gammas = {name: values[row] for name, values in gamma_columns.items()}
-        text, detail = explain(gammas)
+        counts[f"probabilistic:{link.status}"] += 1
+        if link.status == REDUNDANT:
+            continue
+        text, detail = explain(gammas[row])
         add(link.a, link.b, "probabilistic", link.status, link.probability, link.weight,
-            f"{text}；匹配权重{link.weight:.1f}，概率{link.probability:.3f}",
-            json.dumps(detail, ensure_ascii=False, sort_keys=True))
-    return pa.table(out)
+            f"{text}；匹配权重{link.weight:.1f}，概率{link.probability:.3f}", detail)
+    return pa.table(out), counts
 
 
 @dataclass(frozen=True)
