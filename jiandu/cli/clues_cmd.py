@@ -156,3 +156,10 @@ def export(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     err_console.print(f"wrote {len(clues)} clues to {output}")
+
+
+# `jiandu clues sync` lives with the workflow store (jiandu/cli/workflow_cmd.py): it upserts the
+# clues of model runs into the workflow store by clue id, keeping their workflow state.
+from jiandu.cli.workflow_cmd import clues_sync  # noqa: E402
+
+app.command("sync")(clues_sync)

@@ -179,3 +179,10 @@ def import_(
         err_console.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(1) from None
     console.print(f"[green]installed[/green] {spec.id} {spec.version} → {lib.specs[spec.id].path}")
+
+
+# `jiandu models stats` lives with the workflow store (jiandu/cli/workflow_cmd.py): precision and
+# conversion per model, version and jurisdiction from the outcomes prosecutors record.
+from jiandu.cli.workflow_cmd import models_stats  # noqa: E402
+
+app.command("stats")(models_stats)

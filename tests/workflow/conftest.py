@@ -3,8 +3,10 @@ jurisdiction tree (浙江 → 绍兴 → counties), one user per role and place,
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,8 +94,32 @@ class World:
         return self.principals[name]
 
 
+def build_world(store: Store) -> dict[str, Principal]:
+    with store.write() as s:
+        install_defaults(s)
+        root = system_principal(s)
+        for username, role, code in USERS:
+            add_user(s, root, username, role=role, jurisdiction_code=code)
+        sync_clues(s, [make_clue(n) for n in (1, 2, 3)] + [make_clue(n, court="浙0603") for n in (4, 5)])
+    with store.read() as s:
+        return {u.username: principal_for(s, u) for u in s.execute(select(User)).scalars()}
+
+
+@pytest.fixture(scope="session")
+def sqlite_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Principal]]:
+    """The world built once on SQLite; each test gets a copy of the file (much faster)."""
+    path = tmp_path_factory.mktemp("world") / "workflow.sqlite"
+    store = Store(f"sqlite:///{path}")
+    principals = build_world(store)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    return path, principals
+
+
 @pytest.fixture
 def store(workflow_db_url: str) -> Iterator[Store]:
+    """An empty, migrated store."""
     s = Store(workflow_db_url)
     try:
         yield s
@@ -102,14 +128,16 @@ def store(workflow_db_url: str) -> Iterator[Store]:
 
 
 @pytest.fixture
-def world(store: Store) -> World:
+def world(workflow_db_url: str, request: pytest.FixtureRequest) -> Iterator[World]:
     """Default tree, one user per role/place, clues 1–3 in 越城 (浙0602) and 4–5 in 柯桥 (浙0603)."""
-    with store.write() as s:
-        install_defaults(s)
-        root = system_principal(s)
-        for username, role, code in USERS:
-            add_user(s, root, username, role=role, jurisdiction_code=code)
-        sync_clues(s, [make_clue(n) for n in (1, 2, 3)] + [make_clue(n, court="浙0603") for n in (4, 5)])
-    with store.read() as s:
-        principals = {u.username: principal_for(s, u) for u in s.execute(select(User)).scalars()}
-    return World(store, principals)
+    if workflow_db_url.startswith("sqlite:///"):
+        template, principals = request.getfixturevalue("sqlite_world")
+        shutil.copyfile(template, workflow_db_url.removeprefix("sqlite:///"))
+        store = Store(workflow_db_url)
+    else:
+        store = Store(workflow_db_url)
+        principals = build_world(store)
+    try:
+        yield World(store, principals)
+    finally:
+        store.close()
