@@ -54,11 +54,6 @@ def test_case_number_court_type_and_principal(parsed: list) -> None:
     assert not bad, bad[:5]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="parser misses a party after an agent line in some "
-    "multi-defendant and flattened documents (see report)",
-)
 def test_parties_names_and_roles(parsed: list) -> None:
     bad = []
     for r, rec in parsed:
