@@ -21,9 +21,12 @@ INTEREST_RE = re.compile(
     rf"(?:(?P<n2>{_NUM})[ ]?(?P<u2>[%％‰]|分(?!之)|厘)|(?P<n3>{_CN})(?P<u3>分(?!之)|厘))"
     # 按日支付违约金20‰ / 按每月3％ / 每月利息200元 is not a rate
     rf"|(?:按|每)(?:每)?(?P<p4>[日月年])[^，。；,;\d]{{0,6}}?(?P<n4>{_NUM})[ ]?(?P<u4>[%％‰])"
-    # the period after the rate: 利息按20‰/月 / 2%每月 (利息20‰ with no period is not a rate)
-    rf"|(?<![\d.])(?P<n5>{_NUM})[ ]?(?P<u5>[%％‰])[ ]?(?:/|／|每)(?P<p5>[日月年])"
 )
+# the period after the rate: 利息按20‰/月, 12％／年, 1.5%每月 (利息20‰ with no period is not a
+# rate). Anchored on the unit, the number read backwards: a pattern starting at every digit
+# would double the cost of the scan.
+_SUFFIX_RE = re.compile(r"(?P<u>[%％‰])[ ]?(?:/|／|每)(?P<p>[日月年])")
+_NUM_BEFORE_RE = re.compile(rf"(?<![\d.])(?P<n>{_NUM})[ ]?$")
 _PERIODS = {"日": "day", "月": "month", "年": "year"}
 _PER_YEAR = {"day": 365, "month": 12, "year": 1}
 
@@ -55,16 +58,26 @@ def find_interest_rates(text: str) -> list[tuple[InterestRate, int, int]]:
                 continue
             factor = f
         else:
-            g = "4" if m.group("p4") else "5"
-            period, num = _PERIODS[m.group("p" + g)], m.group("n" + g)
-            factor = 0.01 if m.group("u" + g) in ("%", "％") else 0.001
-        value = parse_number(num)
-        if value is None or value <= 0:
-            continue
-        rate = round(value * factor, 10)
-        annual = round(rate * _PER_YEAR[period], 10)
-        out.append(
-            (InterestRate(text=m.group(0), period=period, rate=rate, annual_rate=annual),
-             m.start(), m.end())
-        )
+            period, num = _PERIODS[m.group("p4")], m.group("n4")
+            factor = 0.01 if m.group("u4") in ("%", "％") else 0.001
+        _add(out, text, m.start(), m.end(), period, num, factor)
+    if "/" in text or "／" in text or "每" in text:
+        taken = [(s, e) for _, s, e in out]
+        for m in _SUFFIX_RE.finditer(text):
+            nm = _NUM_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
+            if nm is None or any(s <= nm.start() < e for s, e in taken):
+                continue
+            factor = 0.01 if m.group("u") in ("%", "％") else 0.001
+            _add(out, text, nm.start(), m.end(), _PERIODS[m.group("p")], nm.group("n"), factor)
+        out.sort(key=lambda r: r[1])
     return out
+
+
+def _add(out: list[tuple[InterestRate, int, int]], text: str, s: int, e: int, period: str,
+         num: str, factor: float) -> None:
+    value = parse_number(num)
+    if value is None or value <= 0:
+        return
+    rate = round(value * factor, 10)
+    annual = round(rate * _PER_YEAR[period], 10)
+    out.append((InterestRate(text=text[s:e], period=period, rate=rate, annual_rate=annual), s, e))
