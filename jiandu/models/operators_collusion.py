@@ -196,8 +196,10 @@ def relations_sql(existing: set[str]) -> str:
                FROM household WHERE mother_id IS NOT NULL""",
             """SELECT a.person_id, b.person_id, 'sibling', a.household_id, 'household'
                FROM household AS a JOIN household AS b
-                 ON a.person_id <> b.person_id
-                AND (a.father_id = b.father_id OR a.mother_id = b.mother_id)""",
+                 ON a.father_id = b.father_id AND a.person_id <> b.person_id""",
+            """SELECT a.person_id, b.person_id, 'sibling', a.household_id, 'household'
+               FROM household AS a JOIN household AS b
+                 ON a.mother_id = b.mother_id AND a.person_id <> b.person_id""",
             """SELECT a.person_id, b.person_id, 'household', a.household_id, 'household'
                FROM household AS a JOIN household AS b
                  ON a.household_id = b.household_id AND a.person_id <> b.person_id""",
@@ -250,7 +252,7 @@ class PersonRelations:
     """person_relations: related register keys (family, household, address, employer, company)."""
 
     name: str = "person_relations"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ()
     optional_inputs: tuple[str, ...] = ("household", "employment", "companies")
     outputs: tuple[str, ...] = ("person_relations",)
