@@ -86,6 +86,9 @@ def run_models(
         str | None, typer.Option(help="Region whose parameter values to use (name or YAML file).")
     ] = None,
     skip_operators: Annotated[bool, typer.Option(help="Do not update derived tables first.")] = False,
+    sync: Annotated[
+        bool, typer.Option(help="Upsert the clues into the workflow store afterwards (by clue id).")
+    ] = True,
 ) -> None:
     """Bring derived tables up to date, run supervision models and write scored clues."""
     st = state(ctx)
@@ -114,6 +117,10 @@ def run_models(
     finally:
         engine.close()
     print_run(report)
+    if sync:
+        from jiandu.cli.workflow_cmd import clues_sync
+
+        clues_sync(ctx)
     if not report.ok:
         raise typer.Exit(1)
 
