@@ -14,9 +14,10 @@ tables, declared in ``jiandu/schema/derived.yaml``:
     Near-duplicate wording across suits, found with MinHash/LSH (datasketch): the plaintiff's
     pleading (诉讼请求 … 事实和理由, quotations removed) and the IOU quoted in the document
     (借条载明：“…”) are hashed separately. Party names and numbers are blanked first, and only
-    shingles written by few plaintiffs (at most ``MAX_DF_SHARE`` of the distinct plaintiff names,
-    and at least ``MIN_DF_CAP``; in at most ``MAX_DOC_SHARE`` of the documents) count, so the court's own boilerplate, which every plaintiff's
-    documents share, never makes two suits look alike; what is left and still matches is one
+    shingles written by few plaintiffs (at most ``MAX_DF_SHARE`` of the distinct plaintiff
+    names, and at least ``MIN_DF_CAP``; in at most ``MAX_DOC_SHARE`` of the documents) count, so
+    the court's own boilerplate, which every plaintiff's documents share, never makes two suits
+    look alike; what is left and still matches is one
     plaintiff's (or one gang's) own standard form. One row per document in a cluster of two or
     more.
 ``party_links``
@@ -36,6 +37,7 @@ Registers are optional inputs: without them ``party_links`` keys each plaintiff 
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -149,13 +151,13 @@ def document_signs(text: str, claimed: float | None) -> list[dict[str, Any]]:
     for m in _CASH_UNPROVEN_RE.finditer(text):
         s, e = _sentence(text, m.start())
         keep("cash_unproven", s, e)
-    m = CASH_RE.search(text)
-    if m:
-        s, e = _sentence(text, m.start())
+    cash = CASH_RE.search(text)
+    if cash:
+        s, e = _sentence(text, cash.start())
         keep("cash_delivery", s, e)
-    m = _NOT_LENDER_RE.search(text)
-    if m:
-        s, e = _sentence(text, m.start())
+    lender = _NOT_LENDER_RE.search(text)
+    if lender:
+        s, e = _sentence(text, lender.start())
         keep("not_real_lender", s, e)
     return [found[k] for k in sorted(found)]
 
@@ -194,8 +196,9 @@ SHINGLE = 5  # characters per shingle
 MAX_DF_SHARE = 0.01  # a shingle written by more than 1% of the plaintiffs is boilerplate
 MIN_DF_CAP = 10  # ... but a shingle written by at most 10 plaintiffs never is
 MAX_DOC_SHARE = 0.05  # nor may it be in more than 5% of the documents (a bank's mass-suit form)
+MIN_DOC_CAP = 200  # ... counted only once a corpus is large enough for 5% to mean something
 MIN_RARE_SHINGLES = 15  # fewer rare shingles than this: nothing to compare
-LSH_THRESHOLD = 0.6  # estimated Jaccard similarity of the rare shingles
+LSH_THRESHOLD = 0.8  # estimated Jaccard similarity of the rare shingles
 NUM_PERM = 64
 
 _CLAIM_START = re.compile(r"诉讼请求|诉称")
@@ -204,7 +207,9 @@ _CLAIM_END = re.compile(
     r"|审理过程中|本院认为|提出撤诉|申请撤回|经审理查明"
 )
 _QUOTE = re.compile(r"“[^”]{0,600}”")
-_IOU_QUOTE = re.compile(r"(?:借条|欠条|借据|借款协议)(?:上)?(?:载明|内容为|写明|约定)[：:，,]?“(?P<q>[^”]{10,600})”")
+_IOU_QUOTE = re.compile(
+    r"(?:借条|欠条|借据|借款协议)(?:上)?(?:载明|内容为|写明|约定)[：:，,]?“(?P<q>[^”]{10,600})”"
+)
 _NUMBERS = re.compile(
     r"[0-9０-９][0-9０-９.,，]*|[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+"
 )
@@ -248,7 +253,8 @@ def wording_clusters(
     from datasketch import MinHash, MinHashLSH
 
     shingles = {
-        k: {hash(t[i : i + shingle]) for i in range(len(t) - shingle + 1)} for k, t in texts.items()
+        k: {zlib.crc32(t[i : i + shingle].encode()) for i in range(len(t) - shingle + 1)}
+        for k, t in texts.items()
     }
     by_author: dict[str, set[int]] = defaultdict(set)
     for k, sh in shingles.items():
@@ -260,7 +266,7 @@ def wording_clusters(
     for sh in shingles.values():
         docs.update(sh)
     cap = max(MIN_DF_CAP, int(max_df_share * len(by_author)))
-    doc_cap = max(MIN_DF_CAP, int(MAX_DOC_SHARE * len(shingles)))
+    doc_cap = max(MIN_DOC_CAP, int(MAX_DOC_SHARE * len(shingles)))
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     hashes: dict[str, MinHash] = {}
     rare_count: dict[str, int] = {}
@@ -269,7 +275,7 @@ def wording_clusters(
         if len(rare) < MIN_RARE_SHINGLES:
             continue
         mh = MinHash(num_perm=NUM_PERM, seed=1)
-        mh.update_batch([x.to_bytes(8, "little", signed=True) for x in rare])
+        mh.update_batch([x.to_bytes(4, "little") for x in rare])
         hashes[k] = mh
         rare_count[k] = len(rare)
         lsh.insert(k, mh)

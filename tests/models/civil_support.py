@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +84,56 @@ def series(plaintiff: str, n: int, start: int, **kw: Any) -> list[Suit]:
     return out
 
 
+PHRASES = (
+    "双方系多年同学",
+    "被告经营饭店缺少资金",
+    "借款用于购买货车",
+    "约定按季度付息",
+    "被告之妻在场见证",
+    "原告通过手机银行转账",
+    "被告曾出具还款承诺书",
+    "借款时被告之子在场",
+    "被告称生意亏损无力偿还",
+    "原告多次发送短信催讨",
+    "双方在茶室签订借款协议",
+    "被告以房产证作抵押承诺",
+    "还款期限届满后被告搬离原址",
+    "原告委托律师发出律师函",
+    "被告曾偿还部分利息后停止",
+    "借款用于支付工人工资",
+    "被告称另有债务需先行清偿",
+    "原告系被告的表兄",
+    "被告用于购买养殖饲料",
+    "双方约定不计利息",
+    "被告承包鱼塘需要周转",
+    "借款当日双方在银行柜台办理",
+    "被告之父作为担保人签字",
+    "被告用于偿还信用卡欠款",
+    "原告出售股票筹得款项",
+    "被告承诺年底前结清",
+    "双方约定以车辆抵债",
+    "被告称孩子出国留学急用",
+    "原告从亲戚处转借资金",
+    "被告在微信中多次确认欠款",
+    "借款系分三次交付",
+    "被告经营的工厂已停产",
+    "被告称已将款项转借他人",
+    "原告曾到被告老家催讨",
+    "被告于春节前后失去联系",
+    "双方曾在派出所调解",
+    "被告用于支付医疗费用",
+    "原告系退休教师",
+    "被告为个体工商户",
+    "借款用于装修门面",
+)
+
+
+def own_story(seq: int) -> str:
+    """A short pleading of the plaintiff's own, different for every suit."""
+    rng = random.Random(seq)
+    return "，".join(rng.sample(PHRASES, 6)) + "。"
+
+
 @dataclass
 class Builder:
     rows: dict[str, list[dict[str, Any]]] = field(
@@ -133,8 +184,11 @@ class Builder:
         p_start = len(head) + len("原告：")
         d_start = p_start + len(s.plaintiff) + len("。\n被告：")
         text += f"原告{s.plaintiff}与被告{defendant}民间借贷纠纷一案，本院立案后依法审理。\n"
-        pleading = s.wording or f"被告{defendant}欠款{s.seq}笔未还。"
-        text += f"原告{s.plaintiff}向本院提出诉讼请求：判令被告归还借款{int(s.principal)}元。事实和理由：{pleading}\n"
+        pleading = s.wording or own_story(s.seq)
+        text += (
+            f"原告{s.plaintiff}向本院提出诉讼请求：判令被告归还借款{int(s.principal)}元。"
+            f"事实和理由：{pleading}\n"
+        )
         spans: dict[str, tuple[int, int]] = {}
         for flag in s.flags:
             start = len(text)
@@ -143,10 +197,16 @@ class Builder:
         text += "\n本院经审理认定事实如下："
         if s.upfront:
             kept = s.transfer or s.principal * 0.8
-            text += f"原告在出借时预先扣除利息{int(s.principal - kept)}元，实际通过银行转账方式向被告交付{int(kept)}元。"
+            text += (
+                f"原告在出借时预先扣除利息{int(s.principal - kept)}元，"
+                f"实际通过银行转账方式向被告交付{int(kept)}元。"
+            )
         elif s.transfer is not None:
             rest = int(s.principal - s.transfer)
-            text += f"原告于当日通过微信转账方式向被告支付{int(s.transfer)}元，原告称其余{rest}元以现金方式交付，但未能提供相应证据。"
+            text += (
+                f"原告于当日通过微信转账方式向被告支付{int(s.transfer)}元，"
+                f"原告称其余{rest}元以现金方式交付，但未能提供相应证据。"
+            )
         elif s.cash_unproven:
             text += "原告称借款已以现金方式全额交付，但未能提供相应证据。"
         else:
@@ -206,7 +266,10 @@ class Builder:
         number = f"（{s.year + 1}）{CODES[s.court]}执{s.seq}号"
         did = hashlib.sha256(number.encode()).hexdigest()[:32]
         head = f"{s.court}\n执行裁定书\n{number}\n申请执行人："
-        text = head + f"{s.plaintiff}。\n被执行人：被告{s.seq}号。\n依据{s.case_number}民事判决书申请强制执行。\n"
+        text = (
+            head
+            + f"{s.plaintiff}。\n被执行人：被告{s.seq}号。\n依据{s.case_number}民事判决书申请强制执行。\n"
+        )
         self.document(did, text, "ruling", "execution")
         self.rows["cases"].append(
             {

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from jiandu.engines.base import Engine
+from jiandu.models.clues import load_clues
+from jiandu.models.library import Library
+from jiandu.models.runner import run_model
 from tests.models.civil_support import (
     KEQIAO,
     STANDARD,
-    YUECHENG,
     assert_spans_quote_text,
     load,
     run_civil,
@@ -46,16 +48,38 @@ def suits() -> list:
 
 REGISTERS = {
     "household": [
-        {"household_id": "H001", "person_id": "330602198001010011", "name": "周强", "sex": "男",
-         "birth_date": dt.date(1980, 1, 1), "relation_to_head": "户主"},
-        {"household_id": "H001", "person_id": "330602198202020020", "name": "陈丽", "sex": "女",
-         "birth_date": dt.date(1982, 2, 2), "relation_to_head": "配偶"},
-        {"household_id": "H002", "person_id": "330602197003030031", "name": "李小明", "sex": "男",
-         "birth_date": dt.date(1970, 3, 3), "relation_to_head": "户主"},
+        {
+            "household_id": "H001",
+            "person_id": "330602198001010011",
+            "name": "周强",
+            "sex": "男",
+            "birth_date": dt.date(1980, 1, 1),
+            "relation_to_head": "户主",
+        },
+        {
+            "household_id": "H001",
+            "person_id": "330602198202020020",
+            "name": "陈丽",
+            "sex": "女",
+            "birth_date": dt.date(1982, 2, 2),
+            "relation_to_head": "配偶",
+        },
+        {
+            "household_id": "H002",
+            "person_id": "330602197003030031",
+            "name": "李小明",
+            "sex": "男",
+            "birth_date": dt.date(1970, 3, 3),
+            "relation_to_head": "户主",
+        },
     ],
     "companies": [
-        {"credit_code": "91330602MA2BXXXX1X", "name": "绍兴汇金投资有限公司", "type": "company",
-         "financial_licence": True},
+        {
+            "credit_code": "91330602MA2BXXXX1X",
+            "name": "绍兴汇金投资有限公司",
+            "type": "company",
+            "financial_licence": True,
+        },
     ],
 }
 
@@ -90,15 +114,21 @@ def test_professional_lender_counts_links_halves_and_excludes(engine: Engine) ->
 
     # never: banks and licensed lenders; near misses just under each threshold
     flagged = {c["subject"]["name"] for c in clues}
-    assert not flagged & {"浙江绍兴农村商业银行股份有限公司", "绍兴汇金投资有限公司", "李小明", "吴四", "郑一"}
+    assert not flagged & {
+        "浙江绍兴农村商业银行股份有限公司",
+        "绍兴汇金投资有限公司",
+        "李小明",
+        "吴四",
+        "郑一",
+    }
     assert_spans_quote_text(engine, clues)
     signs = [e for e in by_name["赵强"]["evidence"] if e["label"] == "预先扣除利息"]
     assert len(signs) == 6 and all("原告在出借时预先扣除利息" in e["text"] for e in signs)
 
-
-def test_region_counts_change_what_is_pushed(engine: Engine) -> None:
-    load(engine, suits(), REGISTERS)
-    clues = run_civil(engine, MODEL, basic_court_one_year=8, amount_suits=4)
-    flagged = {c["subject"]["name"] for c in clues}
-    assert {"李小明", "吴四"} <= flagged  # 9 ≥ 8; 4 suits over 1M
+    # lower counts (as in regions/demo_lower_counts.yaml) pushes the near misses 李小明
+    # (9 suits ≥ 8) and 吴四 (4 suits over 1M), never the licensed lenders
+    spec = Library().get(MODEL)
+    run_model(engine, spec, spec.resolve({"basic_court_one_year": 8, "amount_suits": 4}), run_id="region")
+    flagged = {c["subject"]["name"] for c in load_clues(engine) if c["model_id"] == MODEL}
+    assert {"李小明", "吴四"} <= flagged
     assert not flagged & {"浙江绍兴农村商业银行股份有限公司", "绍兴汇金投资有限公司"}
