@@ -16,6 +16,7 @@ from jiandu.cli import (
     parse_cmd,
     quarantine_cmd,
     run_cmd,
+    serve_cmd,
     synth_cmd,
     workflow_cmd,
     workspace_cmd,
@@ -70,6 +71,7 @@ app.add_typer(clues_cmd.app, name="clues", help="Clues pushed by models: list, s
 evaluate_cmd.register(app)
 workflow_cmd.register(app)
 synth_cmd.register(app)
+serve_cmd.register(app)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,135 @@
+"""Reading the analytic store for pages: judgment texts, parties, model runs.
+
+The web server only reads. DuckDB lets one process hold a database file for writing, and a
+read-only connection held open would also keep `jiandu run` out, so each read opens the file
+read-only, runs its queries and closes it again (a few milliseconds). If a writer holds the file
+at that moment the page says so instead of failing (`AnalyticUnavailable`). A workspace on the
+Spark engine is read through one shared engine (opened on first use, under a lock).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+
+from jiandu.workspace import Workspace, WorkspaceError
+
+DUCKDB_FILE = "jiandu.duckdb"
+
+
+class AnalyticUnavailable(Exception):
+    """The analytic store cannot be read right now (missing, or held by a writer)."""
+
+
+class _Rows(Protocol):
+    def __call__(self, sql: str, params: Sequence[Any] = ...) -> list[dict[str, Any]]: ...
+
+
+class AnalyticReader:
+    """Read-only queries for the pages of one workspace."""
+
+    def __init__(self, workspace_root: Path) -> None:
+        self.root = workspace_root
+        self._lock = threading.Lock()
+        self._spark: Any = None
+
+    def _kind(self) -> str:
+        try:
+            return str(Workspace(self.root).config().get("engine") or "duckdb")
+        except WorkspaceError:
+            return "duckdb"
+
+    @contextmanager
+    def _open(self) -> Iterator[_Rows]:
+        if self._kind() == "spark":
+            yield self._spark_rows
+            return
+        path = self.root / DUCKDB_FILE
+        if not path.is_file():
+            raise AnalyticUnavailable("分析库尚未建立（未导入文书）")
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except duckdb.Error as exc:
+            raise AnalyticUnavailable("分析库正被其他进程写入，请稍后再试") from exc
+        try:
+            tables = {
+                r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+            }
+
+            def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+                needed = {
+                    t for t in ("documents", "parties", "cases", "model_runs") if f" {t} " in f" {sql} "
+                }
+                if not needed <= tables:
+                    return []
+                cur = con.execute(sql, list(params))
+                names = [d[0] for d in cur.description or []]
+                return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+            yield rows
+        finally:
+            con.close()
+
+    def _spark_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._lock:
+            if self._spark is None:
+                self._spark = Workspace(self.root).open_engine()
+            engine = self._spark
+        for p in params:  # inline the (string/int) parameters: Spark SQL has no '?' binding here
+            literal = str(int(p)) if isinstance(p, int) else "'" + str(p).replace("'", "''") + "'"
+            sql = sql.replace("?", literal, 1)
+        try:
+            return list(engine.rows(sql))
+        except Exception:  # a missing table: nothing to show
+            return []
+
+    def documents(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """doc_id → {text, title, case_number, court, parties: [...]} for the given documents."""
+        ids = list(dict.fromkeys(d for d in doc_ids if d))[:100]
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        with self._open() as rows:
+            docs = {
+                r["doc_id"]: dict(r, parties=[])
+                for r in rows(f"SELECT doc_id, title, text FROM documents WHERE doc_id IN ({marks})", ids)
+            }
+            for r in rows(f"SELECT doc_id, case_number, court FROM cases WHERE doc_id IN ({marks})", ids):
+                if r["doc_id"] in docs:
+                    docs[r["doc_id"]].update(case_number=r["case_number"], court=r["court"])
+            for r in rows(
+                f"SELECT doc_id, party_idx, role, side, name, kind FROM parties WHERE doc_id IN ({marks}) "
+                "ORDER BY doc_id, party_idx",
+                ids,
+            ):
+                if r["doc_id"] in docs:
+                    docs[r["doc_id"]]["parties"].append(r)
+        return docs
+
+    def model_runs(self, model_id: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        where, params = ("WHERE model_id = ? ", [model_id]) if model_id else ("", [])
+        with self._open() as rows:
+            found = rows(
+                "SELECT run_id, model_id, model_version, region, parameters, engine, started_at, seconds, "
+                f"candidates, clues, new_clues, red, yellow, green, status, message FROM model_runs {where}"
+                f"ORDER BY started_at DESC LIMIT {int(limit)}",
+                params,
+            )
+        for r in found:
+            try:
+                r["parameters"] = json.loads(r["parameters"]) if r.get("parameters") else {}
+            except (TypeError, ValueError):
+                r["parameters"] = {}
+        return found
+
+    def close(self) -> None:
+        with self._lock:
+            if self._spark is not None:
+                self._spark.close()
+                self._spark = None

@@ -1,0 +1,277 @@
+"""The web application: `create_app(workspace_root)` serves one workspace.
+
+Pages (Chinese, server-rendered with Jinja2) and the JSON API under ``/api/`` share the
+workflow store's service layer, which checks permission, jurisdiction and lifecycle and masks
+what it returns; this layer authenticates (session cookie or API token), checks CSRF tokens,
+and turns service errors into HTTP statuses (`STATUS_OF`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import distinct, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jiandu import __version__
+from jiandu.web.analytic import AnalyticReader
+from jiandu.web.labels import zh
+from jiandu.web.security import DEFAULT_MAX_AGE, Sessions, load_or_create_secret
+from jiandu.workflow import (
+    AuthenticationFailed,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    Store,
+    WorkflowError,
+)
+from jiandu.workflow.tables import Clue
+
+PACKAGE_DIR = Path(__file__).parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+
+STATUS_OF: dict[type[WorkflowError], int] = {
+    PermissionDenied: 403,
+    NotFound: 404,
+    InvalidTransition: 409,
+    InvalidInput: 400,
+    AuthenticationFailed: 401,
+}
+MESSAGES_ZH = {
+    400: "请求有误",
+    401: "需要登录",
+    403: "无权进行此操作",
+    404: "未找到（或不在您的辖区内）",
+    405: "不支持的请求方法",
+    409: "线索当前状态不允许此操作",
+    422: "请求参数有误",
+}
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    """Settings of one server.
+
+    ``secure_cookies``: None sets the cookie's Secure flag when the request came over https
+    (behind a TLS proxy, run uvicorn with --proxy-headers); True/False force it.
+    """
+
+    secure_cookies: bool | None = None
+    session_max_age: int = DEFAULT_MAX_AGE
+    page_size: int = 50
+    pool_size: int = 20
+
+
+class LoginRequired(Exception):
+    """A page needs a logged-in user: redirect to the login page."""
+
+
+class CsrfRejected(Exception):
+    """A form or cookie-authenticated API call came without a valid CSRF token."""
+
+
+class WebState:
+    """What the routes share: the store, sessions, templates, analytic reader and caches."""
+
+    def __init__(self, root: Path, config: WebConfig) -> None:
+        self.root = root
+        self.config = config
+        store_kwargs: dict[str, Any] = {}
+        if config.pool_size:
+            store_kwargs = {"pool_size": config.pool_size, "max_overflow": config.pool_size}
+        self.store = Store.for_workspace(root, **store_kwargs)
+        self.sessions = Sessions(load_or_create_secret(root), max_age=config.session_max_age)
+        self.analytic = AnalyticReader(root)
+        self.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+        self.templates.env.globals.update(zh=zh, version=__version__)
+        self._lock = threading.Lock()
+        self._library: Any = None
+        self._library_at = 0.0
+        self._model_ids: list[str] = []
+        self._model_ids_at = 0.0
+
+    def library(self) -> Any:
+        """The model library (built-in and workspace specs), reloaded at most once a minute."""
+        from jiandu.models.library import Library
+
+        with self._lock:
+            if self._library is None or time.monotonic() - self._library_at > 60:
+                self._library = Library.for_workspace(self.root)
+                self._library_at = time.monotonic()
+            return self._library
+
+    def model_title(self, model_id: str) -> str | None:
+        try:
+            loaded = self.library().specs.get(model_id)
+        except Exception:  # a broken spec folder must not break the pages
+            return None
+        return loaded.spec.name_zh if loaded else None
+
+    def model_ids(self) -> list[str]:
+        """Model ids for the queue filter: library specs and models that have clues (cached 5 min)."""
+        with self._lock:
+            fresh = time.monotonic() - self._model_ids_at < 300
+            if fresh:
+                return self._model_ids
+        with self.store.read() as s:
+            found = set(s.execute(select(distinct(Clue.model_id))).scalars())
+        with suppress(Exception):
+            found |= set(self.library().specs)
+        with self._lock:
+            self._model_ids, self._model_ids_at = sorted(found), time.monotonic()
+            return self._model_ids
+
+    def close(self) -> None:
+        self.analytic.close()
+        self.store.close()
+
+
+class SecurityHeaders:
+    """Adds CSP, frame, sniffing and referrer headers (and no-store on pages and API)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static/")
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-frame-options", b"DENY"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                ]
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    state: WebState = request.app.state.jiandu
+    from jiandu.web.deps import render_context
+
+    return state.templates.TemplateResponse(
+        request,
+        "error.html",
+        render_context(
+            request, {"status": status, "title": MESSAGES_ZH.get(status, "出错了"), "message": message}
+        ),
+        status_code=status,
+    )
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WorkflowError)
+    async def workflow_error(request: Request, exc: WorkflowError) -> Response:
+        status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
+        if _is_api(request):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
+        if status == 401:
+            return RedirectResponse("/login", status_code=303)
+        return error_page(request, status, str(exc))
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
+        message = "CSRF 校验失败：请刷新页面后重试 (missing or invalid CSRF token)"
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=403)
+        return error_page(request, 403, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        return error_page(request, exc.status_code, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": _jsonable_errors(exc)}, status_code=422)
+        fields = "、".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return error_page(request, 400, f"参数有误：{fields}")
+
+
+def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    out = []
+    for e in exc.errors():
+        out.append(
+            {"loc": [str(x) for x in e.get("loc", [])], "msg": str(e.get("msg", "")), "type": e.get("type")}
+        )
+    return out
+
+
+def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> FastAPI:
+    """The FastAPI application serving the workspace at ``workspace_root``."""
+    from jiandu.web import admin, api, pages
+
+    root = Path(workspace_root).expanduser().resolve()
+    state = WebState(root, config or WebConfig())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="jiandu 监督 API",
+        version=__version__,
+        description=(
+            "大数据法律监督线索的 JSON 接口。认证：`Authorization: Bearer <API 令牌>`（在“我的账号”页面或 "
+            "`jiandu users token` 生成），或浏览器会话 Cookie（非 GET 请求需附 `X-CSRF-Token` 头）。"
+            "所有数据按用户的角色与辖区过滤并脱敏。"
+        ),
+        docs_url=None,  # Swagger UI would load from a CDN; the spec is at /api/openapi.json
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        swagger_ui_oauth2_redirect_url=None,
+    )
+    app.state.jiandu = state
+    app.add_middleware(SecurityHeaders)
+    _install_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.include_router(api.router)
+    return app

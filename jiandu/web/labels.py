@@ -1,0 +1,74 @@
+"""Chinese names of the codes pages show (statuses, bands, roles, events ...), in one place."""
+
+from __future__ import annotations
+
+from jiandu.workflow.authz import ROLE_NAMES_ZH
+from jiandu.workflow.jurisdictions import LEVEL_NAMES_ZH
+from jiandu.workflow.lifecycle import OUTCOME_NAMES_ZH, REJECT_REASON_NAMES_ZH, STATUS_NAMES_ZH
+from jiandu.workflow.stats import FUNNEL_NAMES_ZH
+
+BAND_NAMES_ZH = {"red": "红色", "yellow": "黄色", "green": "绿色"}
+EVENT_NAMES_ZH = {
+    "created": "生成线索",
+    "rescored": "重新评分",
+    "assigned": "分派",
+    "status_changed": "状态变更",
+    "outcome_recorded": "记录核查结论",
+    "changed_judgment": "记录改判",
+    "exported": "导出",
+    "bulk_loaded": "批量载入",
+    "user_added": "新增用户",
+    "user_activated": "启用用户",
+    "user_deactivated": "停用用户",
+    "password_set": "设置密码",
+    "token_created": "创建令牌",
+    "tokens_revoked": "吊销令牌",
+    "jurisdiction_added": "新增辖区",
+    "court_mapped": "法院对应",
+    "region_mapped": "地区别名",
+}
+ENTITY_NAMES_ZH = {
+    "clue": "线索",
+    "user": "用户",
+    "jurisdiction": "辖区",
+    "court": "法院",
+    "store": "库",
+    "region": "地区",
+}
+FIELD_NAMES_ZH = {
+    "status": "状态",
+    "assignee": "承办人",
+    "outcome": "结论",
+    "reject_reason": "不予立案理由",
+    "merged_into": "并入线索",
+    "score": "分值",
+    "band": "等级",
+    "model_version": "模型版本",
+    "run_id": "运行",
+    "changed_judgment": "改判",
+}
+
+
+def label(table: dict[str, str], code: object) -> str:
+    if code is None or code == "":
+        return ""
+    return table.get(str(code), str(code))
+
+
+TABLES: dict[str, dict[str, str]] = {
+    "status": {k.value: v for k, v in STATUS_NAMES_ZH.items()},
+    "band": BAND_NAMES_ZH,
+    "role": {k.value: v for k, v in ROLE_NAMES_ZH.items()},
+    "outcome": {k.value: v for k, v in OUTCOME_NAMES_ZH.items()},
+    "reject": {k.value: v for k, v in REJECT_REASON_NAMES_ZH.items()},
+    "event": EVENT_NAMES_ZH,
+    "entity": ENTITY_NAMES_ZH,
+    "field": FIELD_NAMES_ZH,
+    "level": dict(LEVEL_NAMES_ZH),
+    "funnel": dict(FUNNEL_NAMES_ZH),
+}
+
+
+def zh(kind: str, code: object) -> str:
+    """The Chinese name of ``code`` in table ``kind`` (the code itself when unknown)."""
+    return label(TABLES[kind], code)

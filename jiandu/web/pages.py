@@ -1,0 +1,551 @@
+"""The pages: login, clue queue, clue detail (with its actions), models, dashboard, governance,
+account, audit. Every page asks the service layer, which checks permission and jurisdiction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from jiandu.web import render as draw
+from jiandu.web.analytic import AnalyticUnavailable
+from jiandu.web.deps import (
+    PagePrincipal,
+    State,
+    check_form_csrf,
+    render,
+    session_of,
+    set_session_cookie,
+    web_state,
+)
+from jiandu.web.labels import zh
+from jiandu.workflow import (
+    AuthenticationFailed,
+    ClueFilter,
+    InvalidInput,
+    Permission,
+    Principal,
+    assign,
+    authenticate,
+    create_token,
+    get_clue,
+    governance_groups,
+    list_clues,
+    list_events,
+    list_jurisdictions,
+    masker_for,
+    model_stats,
+    record_changed_judgment,
+    record_outcome,
+    set_password,
+    suggestion_draft,
+    transition,
+    verify_log,
+)
+from jiandu.workflow.clues import BANDS
+from jiandu.workflow.lifecycle import (
+    CHANGED_JUDGMENT_FROM,
+    OUTCOME_FROM,
+    REASSIGNABLE,
+    Outcome,
+    RejectReason,
+    Status,
+)
+from jiandu.workflow.stats import FUNNEL, StatsRow, funnel
+
+router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
+
+ClueId = Annotated[str, Form(max_length=64)]
+Text = Annotated[str, Form(max_length=2000)]
+OptText = Annotated[str | None, Form(max_length=2000)]
+
+
+def _none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/clues"
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---------------------------------------------------------------- login / logout
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    session = session_of(request)
+    return _see_other("/clues" if session and session.username else "/login")
+
+
+@router.get("/login")
+def login_page(request: Request, next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+    state = web_state(request)
+    session = session_of(request)
+    cookie = None
+    if session is None:  # an anonymous session, so the login form has a CSRF token
+        session, cookie = state.sessions.new(None)
+        request.state.jiandu_session = session
+    response = render(request, "login.html", {"next": _safe_next(next), "error": None})
+    if cookie:
+        set_session_cookie(request, response, cookie)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str | None, Form(max_length=500)] = None,
+) -> Response:
+    state = web_state(request)
+    try:
+        with state.store.write() as s:  # write: authenticate may upgrade an old password hash
+            principal = authenticate(s, username, password)
+    except AuthenticationFailed:
+        return render(
+            request, "login.html", {"next": _safe_next(next), "error": "用户名或密码错误"}, status_code=401
+        )
+    old = session_of(request)
+    if old is not None:
+        state.sessions.revoke(old.sid)
+    _, cookie = state.sessions.new(principal.username)
+    response = _see_other(_safe_next(next))
+    set_session_cookie(request, response, cookie)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    state = web_state(request)
+    session = session_of(request)
+    if session is not None:
+        state.sessions.revoke(session.sid)
+    response = _see_other("/login")
+    response.delete_cookie("jiandu_session", path="/")
+    return response
+
+
+# ---------------------------------------------------------------- the queue
+
+
+def _float(value: str | None) -> float | None:
+    if not _none(value):
+        return None
+    try:
+        number = float(str(value))
+    except ValueError:
+        raise InvalidInput(f"最低分值应为数字：{value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise InvalidInput("最低分值应为有限数字")
+    return number
+
+
+@router.get("/clues")
+def queue(
+    request: Request,
+    p: PagePrincipal,
+    state: State,
+    model: Annotated[str | None, Query(max_length=200)] = None,
+    band: Annotated[str | None, Query(max_length=20)] = None,
+    status: Annotated[str | None, Query(max_length=40)] = None,
+    jurisdiction: Annotated[str | None, Query(max_length=12)] = None,
+    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    min_score: Annotated[str | None, Query(max_length=20)] = None,
+    cursor: Annotated[str | None, Query(max_length=300)] = None,
+) -> Response:
+    filters = ClueFilter(
+        model_id=_none(model),
+        band=_none(band),
+        status=_none(status),
+        jurisdiction_code=_none(jurisdiction),
+        assignee=p.username if _none(assignee) == "me" else _none(assignee),
+        min_score=_float(min_score),
+    )
+    with state.store.read() as s:
+        page = list_clues(s, p, filters, limit=state.config.page_size, cursor=_none(cursor))
+        jurisdictions = list_jurisdictions(s, p)
+    params = {
+        k: v
+        for k, v in {
+            "model": model,
+            "band": band,
+            "status": status,
+            "jurisdiction": jurisdiction,
+            "assignee": assignee,
+            "min_score": min_score,
+        }.items()
+        if _none(v)
+    }
+    next_url = "/clues?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
+    return render(
+        request,
+        "queue.html",
+        {
+            "page": page,
+            "params": params,
+            "first_url": "/clues" + ("?" + urlencode(params) if params else ""),
+            "next_url": next_url,
+            "paged": bool(_none(cursor)),
+            "models": state.model_ids(),
+            "titles": {m: state.model_title(m) for m in {c.model_id for c in page.items}},
+            "bands": BANDS,
+            "statuses": [s.value for s in Status],
+            "jurisdictions": jurisdictions,
+        },
+    )
+
+
+# ---------------------------------------------------------------- one clue
+
+
+def _evidence_documents(
+    state: Any, p: Principal, clue: Any
+) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
+    """The evidence documents with masked, highlighted text; a notice; the graph's documents."""
+    doc_ids = [e.doc_id for e in clue.evidence if e.doc_id]
+    if not doc_ids:
+        return [], None, []
+    try:
+        found = state.analytic.documents(doc_ids)
+    except AnalyticUnavailable as exc:
+        return [], str(exc), []
+    mask = masker_for(p)
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for i, e in enumerate(clue.evidence):
+        if e.doc_id and e.span and len(e.span) == 2:
+            spans[e.doc_id].append((int(e.span[0]), int(e.span[1]), f"ev-{i}"))
+    docs = []
+    for doc_id in dict.fromkeys(doc_ids):
+        d = found.get(doc_id)
+        if d is None or d.get("text") is None:
+            continue
+        text = mask(d["text"])
+        docs.append(
+            {
+                "doc_id": doc_id,
+                "title": d.get("title"),
+                "case_number": d.get("case_number")
+                or next((e.case_number for e in clue.evidence if e.doc_id == doc_id), None),
+                "court": d.get("court"),
+                "html": draw.highlight(text, spans.get(doc_id, [])),
+                "marks": len(spans.get(doc_id, [])),
+            }
+        )
+    missing = len(set(doc_ids) - set(found))
+    notice = f"{missing} 份证据文书不在分析库中" if missing else None
+    graph_docs = [
+        {"doc_id": k, "case_number": v.get("case_number"), "parties": v.get("parties", [])}
+        for k, v in found.items()
+    ]
+    return docs, notice, graph_docs
+
+
+@router.get("/clues/{clue_id}")
+def clue_page(request: Request, clue_id: str, p: PagePrincipal, state: State) -> Response:
+    with state.store.read() as s:
+        clue = get_clue(s, p, clue_id)
+    docs, notice, graph_docs = _evidence_documents(state, p, clue)
+    graph = draw.network_svg(clue.subject.name or clue.subject.key, graph_docs, masker_for(p))
+    can_work = p.can(Permission.CLUE_WORK)
+    nexts = [t for t in clue.allowed_next if t != Status.ASSIGNED.value]
+    return render(
+        request,
+        "clue.html",
+        {
+            "clue": clue,
+            "title": state.model_title(clue.model_id),
+            "documents": docs,
+            "doc_notice": notice,
+            "graph": graph,
+            "can_work": can_work,
+            "can_assign": can_work and clue.status in (Status.NEW, *REASSIGNABLE),
+            "transitions": nexts if can_work else [],
+            "can_outcome": can_work and clue.status in OUTCOME_FROM,
+            "can_changed_judgment": can_work
+            and clue.status in CHANGED_JUDGMENT_FROM
+            and clue.changed_judgment_at is None,
+            "outcomes": [o.value for o in Outcome],
+            "reject_reasons": [r.value for r in RejectReason],
+            "done": request.query_params.get("done"),
+        },
+    )
+
+
+def _back(clue_id: str, done: str) -> RedirectResponse:
+    return _see_other(f"/clues/{quote(clue_id, safe='')}?done={done}")
+
+
+@router.post("/clues/{clue_id}/assign")
+def clue_assign(
+    clue_id: str,
+    p: PagePrincipal,
+    state: State,
+    assignee: Annotated[str, Form(max_length=64)],
+    reason: OptText = None,
+) -> Response:
+    with state.store.write() as s:
+        assign(s, p, clue_id, assignee.strip(), reason=_none(reason))
+    return _back(clue_id, "assigned")
+
+
+@router.post("/clues/{clue_id}/transition")
+def clue_transition(
+    clue_id: str,
+    p: PagePrincipal,
+    state: State,
+    to: Annotated[str, Form(max_length=40)],
+    reason: OptText = None,
+    reject_reason: Annotated[str | None, Form(max_length=40)] = None,
+    merged_into: Annotated[str | None, Form(max_length=64)] = None,
+) -> Response:
+    with state.store.write() as s:
+        transition(
+            s,
+            p,
+            clue_id,
+            to,
+            reason=_none(reason),
+            reject_reason=_none(reject_reason) if to == Status.REJECTED else None,
+            merged_into=_none(merged_into) if to == Status.MERGED else None,
+        )
+    return _back(clue_id, "transition")
+
+
+@router.post("/clues/{clue_id}/outcome")
+def clue_outcome(
+    clue_id: str,
+    p: PagePrincipal,
+    state: State,
+    outcome: Annotated[str, Form(max_length=40)],
+    reason: OptText = None,
+) -> Response:
+    with state.store.write() as s:
+        record_outcome(s, p, clue_id, outcome, reason=_none(reason))
+    return _back(clue_id, "outcome")
+
+
+@router.post("/clues/{clue_id}/changed-judgment")
+def clue_changed_judgment(clue_id: str, p: PagePrincipal, state: State, reason: OptText = None) -> Response:
+    with state.store.write() as s:
+        record_changed_judgment(s, p, clue_id, reason=_none(reason))
+    return _back(clue_id, "changed_judgment")
+
+
+# ---------------------------------------------------------------- models
+
+
+def _precision_by_model(rows: list[StatsRow]) -> dict[str, dict[str, Any]]:
+    grouped: dict[str, list[StatsRow]] = defaultdict(list)
+    for r in rows:
+        grouped[r.model_id].append(r)
+    out = {}
+    for model_id, items in grouped.items():
+        total = funnel(items)
+        judged = sum(r.judged for r in items)
+        positive = sum(r.confirmed + r.valuable for r in items)
+        out[model_id] = total | {
+            "judged": judged,
+            "precision": positive / judged if judged else None,
+            "conversion": total["cases"] / total["clues"] if total["clues"] else None,
+        }
+    return out
+
+
+@router.get("/models")
+def models_page(request: Request, p: PagePrincipal, state: State) -> Response:
+    library = state.library()
+    with state.store.read() as s:
+        stats = _precision_by_model(model_stats(s, p, by_jurisdiction=False))
+    specs = sorted(library.specs.values(), key=lambda ls: ls.spec.id)
+    return render(request, "models.html", {"specs": specs, "stats": stats, "problems": library.problems})
+
+
+@router.get("/models/{model_id}")
+def model_page(request: Request, model_id: str, p: PagePrincipal, state: State) -> Response:
+    from jiandu.workflow import NotFound
+
+    loaded = state.library().specs.get(model_id)
+    if loaded is None:
+        raise NotFound(f"no model {model_id}")
+    with state.store.read() as s:
+        rows = model_stats(s, p, model_id=model_id, by_jurisdiction=False)
+    try:
+        runs, runs_notice = state.analytic.model_runs(model_id), None
+    except AnalyticUnavailable as exc:
+        runs, runs_notice = [], str(exc)
+    return render(
+        request,
+        "model.html",
+        {"loaded": loaded, "spec": loaded.spec, "rows": rows, "runs": runs, "runs_notice": runs_notice},
+    )
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, p: PagePrincipal, state: State) -> Response:
+    with state.store.read() as s:
+        rows = model_stats(s, p, by_jurisdiction=True)
+    total = funnel(rows)
+    by_model = _precision_by_model(rows)
+    by_place: dict[str, int] = defaultdict(int)
+    for r in rows:
+        by_place[r.jurisdiction_name or r.jurisdiction_code or "未定辖区"] += r.clues
+    model_bars = [
+        (
+            state.model_title(m) or m,
+            v["clues"],
+            f"精准率 {v['precision'] * 100:.0f}%" if v["precision"] is not None else "",
+        )
+        for m, v in sorted(by_model.items(), key=lambda kv: -kv[1]["clues"])
+    ]
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "total": total,
+            "funnel_svg": draw.funnel_svg([(zh("funnel", k), total[k]) for k in FUNNEL]),
+            "models_svg": draw.bars_svg(model_bars, label="各模型线索数") if model_bars else None,
+            "places_svg": draw.bars_svg(
+                [(k, v, "") for k, v in sorted(by_place.items(), key=lambda kv: -kv[1])], label="各辖区线索数"
+            )
+            if by_place
+            else None,
+            "by_model": by_model,
+            "titles": {m: state.model_title(m) for m in by_model},
+        },
+    )
+
+
+# ---------------------------------------------------------------- governance
+
+
+@router.get("/governance")
+def governance_page(request: Request, p: PagePrincipal, state: State) -> Response:
+    with state.store.read() as s:
+        groups = governance_groups(s, p)
+    return render(
+        request,
+        "governance.html",
+        {
+            "groups": groups,
+            "titles": {g.model_id: state.model_title(g.model_id) for g in groups},
+            "can_draft": p.can(Permission.GOVERNANCE_DRAFT),
+        },
+    )
+
+
+def docx_response(data: bytes, key: str) -> Response:
+    name = "检察建议书-" + key.split("|", 1)[0] + ".docx"
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={
+            "Content-Disposition": f"attachment; filename=\"suggestion.docx\"; filename*=UTF-8''{quote(name)}"
+        },
+    )
+
+
+def draft_bytes(state: Any, p: Principal, key: str) -> bytes:
+    template = state.root / "templates" / "suggestion.docx"
+    with state.store.read() as s:
+        return suggestion_draft(
+            s,
+            p,
+            key,
+            model_title=state.model_title(key.split("|", 1)[0]),
+            template=template if template.is_file() else None,
+        )
+
+
+@router.get("/governance/draft")
+def governance_draft(p: PagePrincipal, state: State, key: Annotated[str, Query(max_length=300)]) -> Response:
+    return docx_response(draft_bytes(state, p, key), key)
+
+
+# ---------------------------------------------------------------- account and audit
+
+
+@router.get("/account")
+def account_page(request: Request, p: PagePrincipal) -> Response:
+    return render(request, "account.html", {"token": None, "message": None})
+
+
+@router.post("/account/token")
+def account_token(request: Request, p: PagePrincipal, state: State, label: OptText = None) -> Response:
+    with state.store.write() as s:
+        token = create_token(s, p, label=_none(label) or "网页生成")
+    return render(request, "account.html", {"token": token, "message": None})
+
+
+@router.post("/account/password")
+def account_password(
+    request: Request,
+    p: PagePrincipal,
+    state: State,
+    current: Annotated[str, Form(max_length=256)],
+    new: Annotated[str, Form(max_length=256)],
+) -> Response:
+    with state.store.write() as s:
+        try:
+            authenticate(s, p.username, current)
+        except AuthenticationFailed:
+            return render(
+                request, "account.html", {"token": None, "message": "当前密码不正确"}, status_code=400
+            )
+        set_password(s, p, p.username, new)
+    return render(request, "account.html", {"token": None, "message": "密码已修改"})
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    p: PagePrincipal,
+    state: State,
+    after: Annotated[int, Query(ge=0)] = 0,
+    clue: Annotated[str | None, Query(max_length=64)] = None,
+    verify: Annotated[bool, Query()] = False,
+) -> Response:
+    with state.store.read() as s:
+        events = list_events(s, p, after_seq=after, limit=100, entity_id=_none(clue))
+        last = events[-1].seq if len(events) == 100 else None
+        events = visible_events(s, p, events)
+        result = verify_log(s, p) if verify else None
+    return render(
+        request,
+        "audit.html",
+        {"events": events, "result": result, "next_after": last, "clue": _none(clue) or ""},
+    )
+
+
+def visible_events(session: Any, p: Principal, events: list[Any]) -> list[Any]:
+    """Drop events of clues outside the principal's jurisdiction (the log itself is not scoped)."""
+    from sqlalchemy import select
+
+    from jiandu.workflow.tables import Clue
+
+    ids = {e.entity_id for e in events if e.entity_type == "clue" and e.entity_id}
+    if not ids:
+        return events
+    places = dict(
+        session.execute(
+            select(Clue.clue_id, Clue.jurisdiction_code).where(Clue.clue_id.in_(sorted(ids)))
+        ).all()
+    )
+    return [
+        e
+        for e in events
+        if e.entity_type != "clue" or (e.entity_id in places and p.can_see(places[e.entity_id]))
+    ]
