@@ -32,6 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 LINKED = "linked"
 REDUNDANT = "redundant"
@@ -120,17 +123,10 @@ class Clusters:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
-        for sets in (self.keys, self.docs, self.judged, self.forbidden):
-            other = sets.pop(rb, None)
-            if other:
-                mine = sets.get(ra)
-                if mine is None:
-                    sets[ra] = other
-                elif len(mine) >= len(other):
-                    mine |= other
-                else:
-                    other |= mine
-                    sets[ra] = other
+        _merge(self.keys, ra, rb)
+        _merge(self.docs, ra, rb)
+        _merge(self.judged, ra, rb)
+        _merge(self.forbidden, ra, rb)
 
     def apply(self, link: Link, *, check_keys: bool, check_docs: bool) -> str:
         ra, rb = self.find(link.a), self.find(link.b)
@@ -147,6 +143,21 @@ class Clusters:
 
     def roots(self) -> list[int]:
         return [self.find(i) for i in range(len(self.parent))]
+
+
+def _merge(sets: dict[int, set[T]], ra: int, rb: int) -> None:
+    """Move root ``rb``'s set into root ``ra``'s, the smaller into the larger."""
+    other = sets.pop(rb, None)
+    if not other:
+        return
+    mine = sets.get(ra)
+    if mine is None:
+        sets[ra] = other
+    elif len(mine) >= len(other):
+        mine |= other
+    else:
+        other |= mine
+        sets[ra] = other
 
 
 def _order(link: Link) -> tuple[float, int, int]:

@@ -17,9 +17,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,74 +49,81 @@ def is_key_id(entity_id: str) -> bool:
     return entity_id[1:3] == "k_"
 
 
-def name_clusters(
-    members: Mapping[int, Sequence[int]],
-    mention_ids: Sequence[str],
-    kinds: Sequence[str],
-    id_keys: Sequence[str | None],
-    previous: Mapping[str, str],
-) -> dict[int, Named]:
+def first_per_group(table: pa.Table, group: str, order: list[tuple[str, str]]) -> pa.Table:
+    """The first row of each group after sorting by ``group`` then ``order``."""
+    table = table.sort_by([(group, "ascending"), *order])
+    groups = table.column(group).combine_chunks()
+    if len(groups) == 0:
+        return table
+    changed = pc.not_equal(groups.slice(1), groups.slice(0, len(groups) - 1))
+    return table.filter(pa.concat_arrays([pa.array([True]), changed]))
+
+
+def name_clusters(members: pa.Table, previous: Mapping[str, str]) -> dict[int, Named]:
     """An id for every cluster (root → `Named`).
 
-    ``members`` maps a cluster root to its mention indices; ``previous`` maps mention ids to
-    the entity ids of the previous run.
+    ``members`` has one row per mention: ``root`` (cluster), ``mention_id``, ``kind``,
+    ``id_key``; ``previous`` maps mention ids to the entity ids of the previous run.
     """
     named: dict[int, Named] = {}
     used: set[str] = set()
-    kind_of = {root: _cluster_kind(idx, kinds) for root, idx in members.items()}
+    kind_counts = members.group_by(["root", "kind"], use_threads=False).aggregate(
+        [("mention_id", "count")])
+    kinds = first_per_group(kind_counts, "root",
+                            [("mention_id_count", "descending"), ("kind", "ascending")])
+    kind_of = dict(zip(kinds.column("root").to_pylist(), kinds.column("kind").to_pylist(),
+                       strict=True))
+    anchors = members.group_by("root", use_threads=False).aggregate([("mention_id", "min")])
+    anchor_of = dict(zip(anchors.column("root").to_pylist(),
+                         anchors.column("mention_id_min").to_pylist(), strict=True))
 
-    # clusters with keys: most mentions of the key first
-    claims: list[tuple[int, str, str, int]] = []  # (-count, anchor, key, root)
-    for root, idx in members.items():
-        counts = Counter(id_keys[i] for i in idx if id_keys[i])
-        if counts:
-            key, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            anchor = min(mention_ids[i] for i in idx)
-            claims.append((-count, anchor, key, root))
-    for _, _, key, root in sorted(claims):
+    # clusters with keys: the most frequent key of each; most mentions of the key first
+    keyed = members.filter(pc.is_valid(members.column("id_key")))
+    key_counts = keyed.group_by(["root", "id_key"], use_threads=False).aggregate(
+        [("mention_id", "count")])
+    best = first_per_group(key_counts, "root",
+                           [("mention_id_count", "descending"), ("id_key", "ascending")])
+    key_of = dict(zip(best.column("root").to_pylist(), best.column("id_key").to_pylist(),
+                      strict=True))
+    claims = sorted(
+        (-count, anchor_of[root], key, root)
+        for root, key, count in zip(best.column("root").to_pylist(),
+                                    best.column("id_key").to_pylist(),
+                                    best.column("mention_id_count").to_pylist(), strict=True)
+    )
+    for _, _, key, root in claims:
         entity_id = key_entity_id(key, kind_of[root])
         if entity_id not in used:
             named[root] = Named(entity_id, key, "key")
             used.add(entity_id)
 
     # clusters without (a free) key: carry over previous ids
-    wants: list[tuple[int, str, int]] = []  # (-count, previous id, root)
-    for root, idx in members.items():
-        if root in named:
-            continue
-        counts = Counter(
-            previous[mention_ids[i]] for i in idx
-            if mention_ids[i] in previous and not is_key_id(previous[mention_ids[i]])
-        )
-        for entity_id, count in counts.items():
-            wants.append((-count, entity_id, root))
-    for _, entity_id, root in sorted(wants):
-        if root in named or entity_id in used:
-            continue
-        named[root] = Named(entity_id, _cluster_key(members[root], id_keys), "carried")
-        used.add(entity_id)
+    if previous:
+        ids = members.column("mention_id").to_pylist()
+        prev = [previous.get(m) for m in ids]
+        prev = [p if p is not None and not is_key_id(p) else None for p in prev]
+        with_prev = members.select(["root", "mention_id"]).append_column(
+            "previous", pa.array(prev, pa.string()))
+        with_prev = with_prev.filter(pc.is_valid(with_prev.column("previous")))
+        wants = with_prev.group_by(["root", "previous"], use_threads=False).aggregate(
+            [("mention_id", "count")]).sort_by(
+            [("mention_id_count", "descending"), ("previous", "ascending"), ("root", "ascending")])
+        for root, entity_id in zip(wants.column("root").to_pylist(),
+                                   wants.column("previous").to_pylist(), strict=True):
+            if root in named or entity_id in used:
+                continue
+            named[root] = Named(entity_id, key_of.get(root), "carried")
+            used.add(entity_id)
 
-    for root, idx in members.items():
+    for root in sorted(anchor_of):
         if root in named:
             continue
-        anchor = min(mention_ids[i] for i in idx)
+        anchor = anchor_of[root]
         salt = 0
         entity_id = new_entity_id(anchor, kind_of[root])
         while entity_id in used:
             salt += 1
             entity_id = new_entity_id(anchor, kind_of[root], salt)
-        named[root] = Named(entity_id, _cluster_key(idx, id_keys), "new")
+        named[root] = Named(entity_id, key_of.get(root), "new")
         used.add(entity_id)
     return named
-
-
-def _cluster_kind(idx: Sequence[int], kinds: Sequence[str]) -> str:
-    counts = Counter(kinds[i] for i in idx)
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-
-def _cluster_key(idx: Sequence[int], id_keys: Sequence[str | None]) -> str | None:
-    counts = Counter(id_keys[i] for i in idx if id_keys[i])
-    if not counts:
-        return None
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]

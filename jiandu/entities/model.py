@@ -118,7 +118,7 @@ _NOT_SAME_KEY = "NOT coalesce(l.id_key = r.id_key, FALSE)"
 BLOCKING_RULES: tuple[str, ...] = (
     f"l.first_char = r.first_char AND l.birth_date = r.birth_date AND {_NOT_SAME_KEY}",
     f"l.full_name = r.full_name AND l.birth_year = r.birth_year AND {_NOT_SAME_KEY}",
-    f"l.full_name = r.full_name AND l.district = r.district AND {_NOT_SAME_KEY}",
+    f"l.full_name = r.full_name AND l.address = r.address AND {_NOT_SAME_KEY}",
 )
 
 # Columns of the table handed to Splink (person mentions only).

@@ -17,9 +17,11 @@ from functools import lru_cache
 # Two-character surnames (复姓) common enough to matter; a full name starting with one of them
 # has that surname. Single-character surnames are the default.
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 百里 "
-    "呼延 南宫 西门 独孤 万俟 闻人 澹台 公冶 申屠 太史 钟离 濮阳 单于 赫连 拓跋 第五 "
-    "公羊 左丘 东郭 梁丘 羊舌 微生 子车 颛孙 壤驷 谷梁 乐正 漆雕 公良 巫马 仲孙".split()
+    " ".join([
+        "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木",
+        "百里 呼延 南宫 西门 独孤 万俟 闻人 澹台 公冶 申屠 太史 钟离 濮阳 单于 赫连 拓跋",
+        "第五 公羊 左丘 东郭 梁丘 羊舌 微生 子车 颛孙 壤驷 谷梁 乐正 漆雕 公良 巫马 仲孙",
+    ]).split()
 )
 
 # Characters that stand for hidden characters of a name.

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from jiandu.engines.base import Engine
 from jiandu.entities import judgements as jd
 from jiandu.entities.clustering import APPLIED, REDUNDANT, Link, MentionFacts, cluster
-from jiandu.entities.ids import name_clusters
+from jiandu.entities.ids import first_per_group, name_clusters
 from jiandu.entities.mentions import ORGANIZATION, SOURCE_TABLES, build_mentions
 from jiandu.entities.model import COMPARISONS, explain
 from jiandu.entities.rules import masked_rule
@@ -140,16 +140,15 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     )
     lap("cluster")
 
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, root in enumerate(roots):
-        members[root].append(i)
-    kinds = mentions.column("kind").to_pylist()
-    named = name_clusters(members, ids, kinds, facts.id_key, previous)
+    members = mentions.select(
+        ["mention_id", "kind", "id_key", "normalized_name", "masked", "doc_id", "source"]
+    ).append_column("root", pa.array(roots, pa.int64()))
+    named = name_clusters(members, previous)
     entity_of = [named[root].entity_id for root in roots]
-    report.entities = len(members)
+    report.entities = len(named)
 
     _write(engine, "entity_mentions", mentions.append_column("entity_id", pa.array(entity_of)))
-    _write(engine, "entities", _entities(mentions, members, named))
+    _write(engine, "entities", _entities(members, named))
     parties = pc.equal(mentions.column("source"), "parties")
     party_rows = mentions.filter(parties).select(["doc_id", "party_idx"])
     party_rows = party_rows.append_column(
@@ -164,28 +163,40 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     return report
 
 
-def _entities(mentions: pa.Table, members: dict[int, list[int]], named: dict[int, Any]) -> pa.Table:
-    kinds = mentions.column("kind").to_pylist()
-    names = mentions.column("normalized_name").to_pylist()
-    masked = mentions.column("masked").to_pylist()
-    docs = mentions.column("doc_id").to_pylist()
-    sources = mentions.column("source").to_pylist()
-    rows = []
-    for root, idx in members.items():
-        full = Counter(names[i] for i in idx if not masked[i])
-        pool = full or Counter(names[i] for i in idx)
-        name = min(pool.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        kind = Counter(kinds[i] for i in idx).most_common(1)[0][0]
-        entity = named[root]
-        rows.append({
-            "entity_id": entity.entity_id, "kind": kind, "name": name, "id_key": entity.id_key,
-            "id_source": entity.id_source, "mentions": len(idx),
-            "documents": len({docs[i] for i in idx if docs[i]}),
-            "masked_mentions": sum(1 for i in idx if masked[i]),
-            "sources": ",".join(sorted({sources[i] for i in idx})),
-        })
-    rows.sort(key=lambda r: r["entity_id"])
-    return derived_table("entities").to_arrow(rows)
+def _entities(members: pa.Table, named: dict[int, Any]) -> pa.Table:
+    """One row per cluster: its id, kind, display name, key and counts."""
+    stats = members.group_by("root", use_threads=False).aggregate([
+        ("mention_id", "count"), ("doc_id", "count_distinct"),
+        ("masked", "sum"), ("source", "distinct"),
+    ])
+    # display name: the most frequent unmasked name, else the most frequent name
+    names = members.group_by(["root", "normalized_name", "masked"], use_threads=False).aggregate(
+        [("mention_id", "count")])
+    names = first_per_group(names, "root", [("masked", "ascending"),
+                                            ("mention_id_count", "descending"),
+                                            ("normalized_name", "ascending")])
+    name_of = dict(zip(names.column("root").to_pylist(),
+                       names.column("normalized_name").to_pylist(), strict=True))
+    kinds = members.group_by(["root", "kind"], use_threads=False).aggregate(
+        [("mention_id", "count")])
+    kinds = first_per_group(kinds, "root", [("mention_id_count", "descending"),
+                                            ("kind", "ascending")])
+    kind_of = dict(zip(kinds.column("root").to_pylist(), kinds.column("kind").to_pylist(),
+                       strict=True))
+    roots = stats.column("root").to_pylist()
+    entity = [named[r] for r in roots]
+    table = pa.table({
+        "entity_id": [e.entity_id for e in entity],
+        "kind": [kind_of[r] for r in roots],
+        "name": [name_of[r] for r in roots],
+        "id_key": [e.id_key for e in entity],
+        "id_source": [e.id_source for e in entity],
+        "mentions": stats.column("mention_id_count"),
+        "documents": stats.column("doc_id_count_distinct"),
+        "masked_mentions": pc.fill_null(stats.column("masked_sum"), 0),
+        "sources": [",".join(sorted(v)) for v in stats.column("source_distinct").to_pylist()],
+    })
+    return derived_table("entities").conform(table.sort_by("entity_id"))
 
 
 def _links_table(

@@ -30,7 +30,7 @@ def surname_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if sa == sb:
         return True
     name_a, name_b = a.get("normalized_name") or "", b.get("normalized_name") or ""
-    return bool(a.get("masked") and name_b.startswith(sa) or b.get("masked") and name_a.startswith(sb))
+    return bool((a.get("masked") and name_b.startswith(sa)) or (b.get("masked") and name_a.startswith(sb)))
 
 
 def _known_equal(a: Mapping[str, Any], b: Mapping[str, Any], column: str) -> bool:

@@ -15,6 +15,7 @@ The model is fixed (``model.py``), nothing is trained, so both engines give the 
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -27,8 +28,9 @@ from jiandu.entities.settings import ResolutionSettings
 if TYPE_CHECKING:
     from splink.internals.database_api import DatabaseAPI
 
-PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability") + tuple(
-    f"gamma_{c.name}" for c in COMPARISONS
+PAIR_COLUMNS = (
+    "unique_id_l", "unique_id_r", "match_weight", "match_probability",
+    *(f"gamma_{c.name}" for c in COMPARISONS),
 )
 
 
@@ -77,22 +79,123 @@ def _empty_pairs() -> pa.Table:
     return pa.schema(fields).empty_table()
 
 
-def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings) -> pa.Table:
-    """Pairs of person mentions inside the blocks with match probability ≥ store_threshold.
+def _self_gammas(record: dict[str, Any]) -> tuple[int, ...]:
+    """The comparison levels of a record compared with an identical record."""
+    present = {
+        "name": record["full_name"] is not None,
+        "surname": record["surname"] is not None,
+        "sex": record["sex"] is not None,
+        "ethnicity": record["ethnicity"] is not None,
+        "id_key": record["id_key"] is not None,
+    }
+    gammas = []
+    for comparison in COMPARISONS:
+        top = len(comparison.levels) - 2  # gamma of the strongest level
+        if comparison.name == "birth_date":
+            gamma = top if record["birth_date"] is not None else (
+                top - 1 if record["birth_year"] is not None else -1)
+        elif comparison.name == "address":
+            gamma = -1 if record["district"] is None else (
+                top if record["address"] is not None else top - 1)
+        else:
+            gamma = top if present[comparison.name] else -1
+        gammas.append(gamma)
+    return tuple(gammas)
 
+
+def self_score(record: dict[str, Any], settings: ResolutionSettings) -> tuple[tuple[int, ...], float]:
+    """Gammas and match weight of a record compared with an identical record."""
+    gammas = _self_gammas(record)
+    weight = math.log2(settings.prior / (1 - settings.prior)) + sum(
+        c.level(g).weight for c, g in zip(COMPARISONS, gammas, strict=True)
+    )
+    return gammas, weight
+
+
+def _probability(weight: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** -weight) if weight >= 0 else 2.0 ** weight / (1.0 + 2.0 ** weight)
+
+
+def _collapse(persons: pa.Table, settings: ResolutionSettings) -> tuple[pa.Table, pa.Table]:
+    """Records with identical comparison columns collapse into one (the smallest id).
+
+    A person named in 300 documents the same way is one record for Splink, not 300, so blocks
+    stay small. Returns the records to score and the links from each collapsed record to its
+    representative, scored as the comparison of two identical records (a collapsed group whose
+    self-comparison would not be linked is not collapsed).
+    """
+    signature = [c for c in SPLINK_COLUMNS if c != "unique_id"]
+    text = [pc.cast(persons.column(c), pa.string()) for c in signature]
+    joined = pc.binary_join_element_wise(*text, "\x1f", null_handling="replace",
+                                         null_replacement="\x00")
+    group = joined.combine_chunks().dictionary_encode().indices.to_pylist()
+    ids = persons.column("unique_id").to_pylist()
+    first: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for row, g in enumerate(group):  # rows are sorted by mention id: the first is the smallest
+        first.setdefault(g, row)
+        sizes[g] = sizes.get(g, 0) + 1
+    collapsible = [g for g, n in sizes.items() if n > 1]
+    if not collapsible:
+        return persons, _empty_pairs()
+    rep_rows = [first[g] for g in collapsible]
+    records = persons.select(signature).take(pa.array(rep_rows, pa.int64())).to_pylist()
+    self_links: dict[int, tuple[tuple[int, ...], float, float]] = {}
+    for g, record in zip(collapsible, records, strict=True):
+        gammas, weight = self_score(record, settings)
+        probability = _probability(weight)
+        masked_ok = not record["masked"] or (
+            record["birth_date"] is not None
+            and (record["sex"] is not None or record["district"] is not None)
+        )
+        if probability >= settings.link_threshold and masked_ok:
+            self_links[g] = (gammas, weight, probability)
+    if not self_links:
+        return persons, _empty_pairs()
+    keep, rows = [], []
+    for row, g in enumerate(group):
+        link = self_links.get(g)
+        if link is None or first[g] == row:
+            keep.append(row)
+        else:
+            rows.append((ids[first[g]], ids[row], link[1], link[2], link[0]))
+    pairs = _empty_pairs()
+    if rows:
+        columns: dict[str, Any] = {
+            "unique_id_l": [r[0] for r in rows], "unique_id_r": [r[1] for r in rows],
+            "match_weight": [r[2] for r in rows], "match_probability": [r[3] for r in rows],
+        }
+        for k, comparison in enumerate(COMPARISONS):
+            columns[f"gamma_{comparison.name}"] = [r[4][k] for r in rows]
+        pairs = pa.table(columns, schema=pairs.schema)
+    return persons.take(pa.array(keep, pa.int64())), pairs
+
+
+def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings) -> pa.Table:
+    """Pairs of person mentions with match probability ≥ store_threshold.
+
+    Identical records are collapsed first (`_collapse`): each collapsed mention is paired with
+    its representative; the representatives are scored by Splink inside the blocks.
     Columns: `PAIR_COLUMNS`; ``unique_id_l < unique_id_r``.
     """
-    from splink import Linker
-
     persons = splink_input(mentions)
     if persons.num_rows < 2:
         return _empty_pairs()
+    records, self_pairs = _collapse(persons, settings)
     for name in ("splink", "py4j"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    if engine.name == "spark":
-        return _score_spark(engine, persons, settings)
+    if records.num_rows < 2:
+        scored = _empty_pairs()
+    elif engine.name == "spark":
+        scored = _score_spark(engine, records, settings)
+    else:
+        scored = _score_duckdb(records, settings)
+    return _pairs(pa.concat_tables([scored, self_pairs]))
+
+
+def _score_duckdb(persons: pa.Table, settings: ResolutionSettings) -> pa.Table:
     import duckdb
-    from splink import DuckDBAPI
+    from splink import DuckDBAPI, Linker
 
     con = duckdb.connect()
     try:
@@ -101,7 +204,7 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
         frame = api.register(persons, dataset_display_name="mentions")
         linker = Linker(frame, splink_settings(settings), log_level=logging.WARNING)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
-        return _pairs(result.as_pyarrow_table())
+        return _select(result.as_pyarrow_table())
     finally:
         con.close()
 
@@ -109,7 +212,7 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
 def _score_spark(engine: Engine, persons: pa.Table, settings: ResolutionSettings) -> pa.Table:
     from splink import Linker, SparkAPI
 
-    spark: Any = getattr(engine, "spark")
+    spark: Any = getattr(engine, "spark")  # noqa: B009 - only the Spark engine has it
     view = temp_name("er_persons")
     engine.register_temp(view, persons)
     api: DatabaseAPI[Any] | None = None
@@ -121,14 +224,20 @@ def _score_spark(engine: Engine, persons: pa.Table, settings: ResolutionSettings
         frame = api.register(view)  # the temporary view, by name
         linker = Linker(frame, splink_settings(settings), log_level=logging.WARNING)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
-        return _pairs(result.as_pyarrow_table())
+        return _select(result.as_pyarrow_table())
     finally:
         engine.drop_temp(view)
         spark.catalog.clearCache()
 
 
+def _select(table: pa.Table) -> pa.Table:
+    """Splink's predictions in `PAIR_COLUMNS` and types."""
+    schema = _empty_pairs().schema
+    return pa.table([table.column(f.name).cast(f.type) for f in schema], schema=schema)
+
+
 def _pairs(table: pa.Table) -> pa.Table:
-    """Splink's predictions in `PAIR_COLUMNS`, ids ordered within each pair, sorted."""
+    """Pairs in `PAIR_COLUMNS`, ids ordered within each pair, sorted."""
     left, right = table.column("unique_id_l"), table.column("unique_id_r")
     swap = pc.greater(left, right)
     columns: dict[str, Any] = {

@@ -12,20 +12,20 @@ class ResolutionSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     prior: float = Field(
-        1e-5, gt=0, lt=1,
+        default=1e-5, gt=0, lt=1,
         description="probability that two random person mentions are the same person "
         "(Splink's probability_two_random_records_match)",
     )
     link_threshold: float = Field(
-        0.9, gt=0, lt=1, description="match probability at or above which a pair is linked"
+        default=0.9, gt=0, lt=1, description="match probability at or above which a pair is linked"
     )
     store_threshold: float = Field(
-        0.5, gt=0, lt=1,
+        default=0.5, gt=0, lt=1,
         description="pairs at or above this probability are kept in entity_links (linked or not) "
         "so a reviewer can see near misses",
     )
     ambiguity_margin: float = Field(
-        3.0, ge=0,
+        default=3.0, ge=0,
         description="a masked mention joins an entity only when its best candidate entity has a "
         "match weight at least this many bits above the second best (else it stays alone, "
         "reason 'ambiguous')",

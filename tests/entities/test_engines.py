@@ -52,7 +52,7 @@ def scenario(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     reports = update_derived(engine, run_id="r1", operators=[OPERATORS[0]])
     assert [r.status for r in reports] == ["built"]
     return {
-        t: sorted_rows(engine.rows(f"SELECT * FROM {t}"))  # noqa: S608 - fixed table names
+        t: sorted_rows(engine.rows(f"SELECT * FROM {t}"))
         for t in OUTPUTS
     }
 
