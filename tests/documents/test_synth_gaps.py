@@ -140,6 +140,8 @@ def test_sentence_about_a_listed_party_is_not_a_new_party() -> None:
         "被告李四经本院公告送达开庭传票，未出庭参加诉讼。",
         "被告李四经本院公告送达开庭传票，无正当理由拒不到庭参加诉讼。",
         "被告李四、王五、赵六经本院传票传唤无正当理由拒不到庭参加诉讼。",
+        "被告李四下落不明，经公告送达，未到庭。",
+        "被告李四经本院依法送达开庭传票，未参加诉讼。",
     ],
 )
 def test_absence_wordings(sentence: str) -> None:
