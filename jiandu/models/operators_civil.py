@@ -167,7 +167,7 @@ class LoanSigns:
     """loan_signs: routine-loan signs stated in each civil document, with spans."""
 
     name: str = "loan_signs"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("documents", "cases")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("loan_signs",)
@@ -311,7 +311,7 @@ class ClaimWording:
     """claim_wording: documents whose pleading or quoted IOU is a near-duplicate of another's."""
 
     name: str = "claim_wording"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("documents", "cases", "parties")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("claim_wording",)

@@ -17,13 +17,16 @@ MODEL = "civil.routine_loan_signs"
 def suits() -> list[Suit]:
     return [
         Suit("甲", 1, transfer=3_000.0, principal=30_000.0, flags=("defendant_absent",)),  # 10x + cash
-        Suit("乙", 2, upfront=True, rate=("月利率3%", 0.36)),  # up front + 36% in 2019
+        Suit("乙", 2, upfront=True, rate=("月利率5%", 0.6)),  # up front + 60% in 2019 (cap 24%)
         Suit(
-            "丙", 3, cash_unproven=True, rate=("月利率2%", 0.24), year=2021, filing=dt.date(2021, 3, 1)
-        ),  # 24% after the reform (cap 15.4%) + cash
+            "丙", 3, cash_unproven=True, rate=("月利率3%", 0.36), year=2021, filing=dt.date(2021, 3, 1)
+        ),  # 36% after the reform (cap 15.4%) + cash
         # near misses: one sign each
         Suit("丁", 4, transfer=40_000.0, principal=50_000.0),  # 1.25x, cash not proven: one sign
-        Suit("戊", 5, rate=("月利率2%", 0.24)),  # 24% before the reform: at the cap
+        Suit("戊", 5, rate=("月利率2%", 0.24), cash_unproven=True),  # 24% in 2019: at the cap
+        Suit(
+            "庚", 7, cash_unproven=True, rate=("月利率2%", 0.24), year=2021, filing=dt.date(2021, 3, 1)
+        ),  # 24% after the reform: above 15.4% but not twice it
         Suit("己", 6, upfront=True),  # up front only (IOU 1.25x the transfer)
     ]
 
@@ -33,8 +36,8 @@ def test_routine_loan_cases_with_two_signs(engine: Engine) -> None:
     clues = run_civil(engine, MODEL)
     assert summary(clues) == [
         ("（2019）浙0602民初1号", 60.0, "red"),
-        ("（2021）浙0602民初3号", 28.38, "green"),
-        ("（2019）浙0602民初2号", 27.5, "green"),
+        ("（2019）浙0602民初2号", 35.0, "yellow"),
+        ("（2021）浙0602民初3号", 35.0, "yellow"),
     ]
     first = clues[0]
     assert first["subject"] == {
@@ -43,9 +46,9 @@ def test_routine_loan_cases_with_two_signs(engine: Engine) -> None:
         "name": "（2019）浙0602民初1号",
     }
     assert "借条金额30000元为实际交付3000元的10.0倍、主张现金交付但未能提供其他证据" in first["explanation"]
-    assert "约定年利率24.0%，超过起诉时法定上限15.4%" in clues[1]["explanation"]
-    assert "预先扣除利息（砍头息）、约定年利率36.0%，超过起诉时法定上限24.0%" in clues[2]["explanation"]
-    assert {e["label"] for e in clues[2]["evidence"]} >= {"预先扣除利息", "利率超过法定上限", "原告"}
+    assert "约定年利率36.0%，超过起诉时法定上限15.4%" in clues[2]["explanation"]
+    assert "预先扣除利息（砍头息）、约定年利率60.0%，超过起诉时法定上限24.0%" in clues[1]["explanation"]
+    assert {e["label"] for e in clues[1]["evidence"]} >= {"预先扣除利息", "利率超过法定上限", "原告"}
     assert_spans_quote_text(engine, clues)
 
 
