@@ -26,7 +26,14 @@ from jiandu.models.operators import MASKED, NORMALIZED, register
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
-__all__ = ["PartyRegisterKeys", "PersonRelations", "register_keys_sql", "relations_sql"]
+__all__ = [
+    "PartyRegisterKeys",
+    "PersonRelations",
+    "register_keys_sql",
+    "register_orgs_sql",
+    "register_people_sql",
+    "relations_sql",
+]
 
 REGISTER_TABLES = (
     "household",
@@ -88,24 +95,35 @@ def _register_orgs(existing: set[str]) -> str:
     return " UNION ".join(parts)
 
 
-def register_keys_sql(existing: set[str]) -> str:
-    """party_register_keys from parties and whichever registers exist (DuckDB dialect)."""
+def register_people_sql(existing: set[str]) -> str:
+    """Register people: ID number, a name, and the birth date (yyyymmdd) and sex it encodes."""
     norm_n = NORMALIZED.replace("p.name", "n")
     return f"""
-WITH people AS (
-    SELECT k AS key, min({norm_n}) AS name,
-        CAST(substr(k, 7, 8) AS INTEGER) AS birth,
-        CASE WHEN CAST(substr(k, 17, 1) AS INTEGER) % 2 = 1 THEN '男' ELSE '女' END AS sex
-    FROM ({_register_people(existing)}) AS r
-    WHERE k IS NOT NULL AND n IS NOT NULL AND regexp_matches(k, '{ID_RE}')
-    GROUP BY k
-),
-orgs AS (
-    SELECT {norm_n} AS name, k AS key
-    FROM ({_register_orgs(existing)}) AS r
-    WHERE k IS NOT NULL AND n IS NOT NULL
-    GROUP BY {norm_n}, k
-),
+SELECT k AS key, min({norm_n}) AS name,
+    CAST(substr(k, 7, 8) AS INTEGER) AS birth,
+    CASE WHEN CAST(substr(k, 17, 1) AS INTEGER) % 2 = 1 THEN '男' ELSE '女' END AS sex
+FROM ({_register_people(existing)}) AS r
+WHERE k IS NOT NULL AND n IS NOT NULL AND regexp_matches(k, '{ID_RE}')
+GROUP BY k
+"""
+
+
+def register_orgs_sql(existing: set[str]) -> str:
+    """Register organisations: normalised name and credit code (or other key)."""
+    norm_n = NORMALIZED.replace("p.name", "n")
+    return f"""
+SELECT {norm_n} AS name, k AS key
+FROM ({_register_orgs(existing)}) AS r
+WHERE k IS NOT NULL AND n IS NOT NULL
+GROUP BY {norm_n}, k
+"""
+
+
+def register_keys_sql(people: str, orgs: str) -> str:
+    """party_register_keys from parties and the tables (or subqueries) of people and orgs."""
+    return f"""
+WITH people AS (SELECT * FROM {people}),
+orgs AS (SELECT * FROM {orgs}),
 pm AS (
     SELECT p.doc_id, p.party_idx, p.kind, p.gender, p.id_number,
         {NORMALIZED} AS nname,
@@ -172,7 +190,12 @@ class PartyRegisterKeys:
 
     def run(self, engine: Engine) -> int:
         existing = {t for t in REGISTER_TABLES if engine.table_exists(t)}
-        return rebuild_table(engine, derived_table("party_register_keys"), register_keys_sql(existing))
+        # The register people and organisations are read once and joined as temporary tables:
+        # Spark would otherwise recompute their unions for every reference.
+        people = engine.query(register_people_sql(existing))
+        orgs = engine.query(register_orgs_sql(existing))
+        with engine.temp_table(people, "people") as tp, engine.temp_table(orgs, "orgs") as to:
+            return rebuild_table(engine, derived_table("party_register_keys"), register_keys_sql(tp, to))
 
 
 # -- relations between register people -------------------------------------------------------
