@@ -38,13 +38,18 @@ SURNAMES = list(
     "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
 GIVEN = list(
-    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉兰志强文斌海燕春"
-    "雷飞云峰亮丹萍鹏辉"
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉兰志强文斌海燕春雷飞云峰亮丹萍鹏辉"
 )
-DISTRICTS = [("浙江省绍兴市", "越城区", "330602"), ("浙江省绍兴市", "柯桥区", "330603"),
-             ("浙江省绍兴市", "上虞区", "330604"), ("浙江省", "新昌县", "330624"),
-             ("浙江省", "诸暨市", "330681"), ("浙江省", "嵊州市", "330683"),
-             ("安徽省阜阳市", "颍州区", "341202"), ("江西省上饶市", "信州区", "361102")]
+DISTRICTS = [
+    ("浙江省绍兴市", "越城区", "330602"),
+    ("浙江省绍兴市", "柯桥区", "330603"),
+    ("浙江省绍兴市", "上虞区", "330604"),
+    ("浙江省", "新昌县", "330624"),
+    ("浙江省", "诸暨市", "330681"),
+    ("浙江省", "嵊州市", "330683"),
+    ("安徽省阜阳市", "颍州区", "341202"),
+    ("江西省上饶市", "信州区", "361102"),
+]
 ROADS = list("解放中兴人民胜利环城迎恩新建湖滨府山")
 MASKS = [("full", 0.45), ("mou", 0.25), ("moumou", 0.18), ("xx", 0.12)]
 
@@ -72,18 +77,28 @@ def draw_population(rng: random.Random, people: int, companies: int) -> tuple[li
         seen.add(key)
         surname = SURNAMES[min(int(rng.expovariate(0.04)), len(SURNAMES) - 1)]
         given = "".join(rng.choice(GIVEN) for _ in range(1 if rng.random() < 0.35 else 2))
-        persons.append({
-            "key": key, "name": surname + given, "sex": "男" if male else "女", "birth": birth,
-            "ethnicity": "汉族" if rng.random() < 0.97 else "回族",
-            "short": prefix + district,
-            "address": f"{prefix}{district}{rng.choice(ROADS)}路{rng.randrange(1, 999)}号",
-        })
+        persons.append(
+            {
+                "key": key,
+                "name": surname + given,
+                "sex": "男" if male else "女",
+                "birth": birth,
+                "ethnicity": "汉族" if rng.random() < 0.97 else "回族",
+                "short": prefix + district,
+                "address": f"{prefix}{district}{rng.choice(ROADS)}路{rng.randrange(1, 999)}号",
+            }
+        )
     orgs = []
     for i in range(companies):
         base = f"91330602{i:09d}"
         code = base + uscc.calc_check_digit(base)
-        orgs.append({"key": code, "name": f"绍兴{rng.choice(GIVEN)}{rng.choice(GIVEN)}{i}贸易有限公司",
-                     "address": f"浙江省绍兴市越城区{rng.choice(ROADS)}路{i % 999 + 1}号"})
+        orgs.append(
+            {
+                "key": code,
+                "name": f"绍兴{rng.choice(GIVEN)}{rng.choice(GIVEN)}{i}贸易有限公司",
+                "address": f"浙江省绍兴市越城区{rng.choice(ROADS)}路{i % 999 + 1}号",
+            }
+        )
     return persons, orgs
 
 
@@ -120,12 +135,19 @@ def draw_parties(rng: random.Random, mentions: int, persons: list[dict], orgs: l
             continue
         masks: dict[str, int] = {}
         for idx, (kind, e) in enumerate(chosen):
-            row = {"doc_id": doc_id, "party_idx": idx, "kind": kind,
-                   "role": "原告" if idx == 0 else "被告",
-                   "side": "plaintiff" if idx == 0 else "defendant"}
+            row = {
+                "doc_id": doc_id,
+                "party_idx": idx,
+                "kind": kind,
+                "role": "原告" if idx == 0 else "被告",
+                "side": "plaintiff" if idx == 0 else "defendant",
+            }
             if kind == "organization":
-                row.update(name=e["name"], address=e["address"],
-                           id_number=e["key"] if print_id or rng.random() < 0.25 else None)
+                row.update(
+                    name=e["name"],
+                    address=e["address"],
+                    id_number=e["key"] if print_id or rng.random() < 0.25 else None,
+                )
             else:
                 if style == "full":
                     name = e["name"]
@@ -133,11 +155,14 @@ def draw_parties(rng: random.Random, mentions: int, persons: list[dict], orgs: l
                     base = _masked(e["name"], style, 0)
                     masks[base] = masks.get(base, 0) + 1
                     name = base if masks[base] == 1 else _masked(e["name"], style, masks[base])
-                row.update(name=name, gender=e["sex"], birth_date=e["birth"],
-                           ethnicity=e["ethnicity"],
-                           address=e["address"] if style == "full" and rng.random() < 0.7
-                           else e["short"],
-                           id_number=e["key"] if print_id else None)
+                row.update(
+                    name=name,
+                    gender=e["sex"],
+                    birth_date=e["birth"],
+                    ethnicity=e["ethnicity"],
+                    address=e["address"] if style == "full" and rng.random() < 0.7 else e["short"],
+                    id_number=e["key"] if print_id else None,
+                )
             rows.append(row)
             truth[f"P:{doc_id}:{idx}"] = e["key"]
     return rows, truth
@@ -159,13 +184,32 @@ def build(workspace: Path, mentions: int, household: int, seed: int) -> Path:
         engine.create_table(tables[name])
     engine.append("parties", tables["parties"].conform(pa.Table.from_pylist(rows)))
     docs = sorted({r["doc_id"] for r in rows})
-    engine.append("cases", tables["cases"].conform(pa.table({
-        "doc_id": docs, "court": ["浙江省绍兴市柯桥区人民法院"] * len(docs)})))
+    engine.append(
+        "cases",
+        tables["cases"].conform(
+            pa.table({"doc_id": docs, "court": ["浙江省绍兴市柯桥区人民法院"] * len(docs)})
+        ),
+    )
     registered = rng.sample(persons, min(household, len(persons)))
-    engine.append("household", tables["household"].conform(pa.Table.from_pylist([
-        {"household_id": f"H{i:07d}", "person_id": p["key"], "name": p["name"], "sex": p["sex"],
-         "birth_date": p["birth"], "ethnicity": p["ethnicity"], "address": p["address"]}
-        for i, p in enumerate(registered)])))
+    engine.append(
+        "household",
+        tables["household"].conform(
+            pa.Table.from_pylist(
+                [
+                    {
+                        "household_id": f"H{i:07d}",
+                        "person_id": p["key"],
+                        "name": p["name"],
+                        "sex": p["sex"],
+                        "birth_date": p["birth"],
+                        "ethnicity": p["ethnicity"],
+                        "address": p["address"],
+                    }
+                    for i, p in enumerate(registered)
+                ]
+            )
+        ),
+    )
     engine.close()
     truth_path = workspace / "truth.json"
     truth_path.write_text(json.dumps(truth), "utf-8")
@@ -195,19 +239,26 @@ def evaluate(workspace: Path, truth_path: Path) -> None:
 
     truth = json.loads(truth_path.read_text("utf-8"))
     engine = open_engine("duckdb", workspace)
-    rows = engine.query("SELECT mention_id, kind, masked, entity_id FROM entity_mentions "
-                        "WHERE source = 'parties'").to_pylist()
+    rows = engine.query(
+        "SELECT mention_id, kind, masked, entity_id FROM entity_mentions WHERE source = 'parties'"
+    ).to_pylist()
     engine.close()
     groups: dict[str, dict] = {"p": {}, "t": {}, "b": {}}
     for r in rows:
         key = truth[r["mention_id"]]
-        cat = "organization" if r["kind"] == "organization" else (
-            "person_masked" if r["masked"] else "person_full")
+        cat = (
+            "organization"
+            if r["kind"] == "organization"
+            else ("person_masked" if r["masked"] else "person_full")
+        )
         for g, k in (("p", r["entity_id"]), ("t", key), ("b", (r["entity_id"], key))):
             groups[g].setdefault(k, Counter())[cat] += 1
     p, t, c = (_category_pairs(groups[g].values()) for g in ("p", "t", "b"))
-    print(format_scores([PairScore(x, t[x], p[x], c[x]) for x in
-                         ("organization", "person_full", "person_masked", "all")]))
+    print(
+        format_scores(
+            [PairScore(x, t[x], p[x], c[x]) for x in ("organization", "person_full", "person_masked", "all")]
+        )
+    )
 
 
 def main() -> None:
@@ -221,15 +272,18 @@ def main() -> None:
     try:
         started = time.perf_counter()
         truth_path = build(workspace, args.mentions, args.household, args.seed)
-        print(f"built {args.mentions:,} party mentions + {args.household:,} household rows in "
-              f"{time.perf_counter() - started:.0f} s (not timed)")
-        seconds, peak_mib, output = run_measured(
-            [sys.executable, "-c", RESOLVE, str(workspace)])
+        print(
+            f"built {args.mentions:,} party mentions + {args.household:,} household rows in "
+            f"{time.perf_counter() - started:.0f} s (not timed)"
+        )
+        seconds, peak_mib, output = run_measured([sys.executable, "-c", RESOLVE, str(workspace)])
         result = json.loads(output.strip().splitlines()[-1])
         total = result["mentions"]
-        print(f"resolve: {total:,} mentions → {result['entities']:,} entities in "
-              f"{result['seconds']:.1f} s ({total / result['seconds']:,.0f} mentions/s); "
-              f"process {seconds:.1f} s, peak RSS {peak_mib:,} MiB")
+        print(
+            f"resolve: {total:,} mentions → {result['entities']:,} entities in "
+            f"{result['seconds']:.1f} s ({total / result['seconds']:,.0f} mentions/s); "
+            f"process {seconds:.1f} s, peak RSS {peak_mib:,} MiB"
+        )
         print("steps (s):", result["steps"])
         print("links:", result["links"])
         evaluate(workspace, truth_path)

@@ -1,11 +1,13 @@
 """Parse and ingest throughput on a large corpus, with peak memory.
 
-    python benchmarks/bench_parse_ingest.py --documents 100000 [--source real|synth]
+    python benchmarks/bench_parse_ingest.py --documents 100000 [--source real|synth [--county DIR]]
 
 `real` cycles the real public judgments in ../shared/data/real (civil full texts, CAIL2019
 private-lending excerpts, criminal judgments), making each copy a distinct document by
-appending a certification line with its number; `synth` uses the synthetic county generator.
-The corpus is written once as JSON lines shards (not timed), then:
+appending a certification line with its number, written once as JSON lines shards (not timed);
+`synth` uses a generated county (`--county DIR`, or one generated into the work folder): the
+parse runs use its JSON-lines half, the ingest reads the whole county (txt, html, jsonl, some
+GB18030, a few damaged records). Then:
 1. parse on one core (in this process),
 2. parse on all cores (a process pool, one batch per task),
 3. `jiandu ingest judgments` into a fresh DuckDB workspace (a subprocess; peak memory of its
@@ -51,14 +53,10 @@ def real_corpus(n: int) -> Iterator[str]:
         yield f"{texts[i % len(texts)]}\n本件与原本核对无异（{i // len(texts) + 1}）"
 
 
-def synth_corpus(n: int, workdir: Path) -> Iterator[str]:
-    from jiandu.synth import generate
-
-    out = workdir / "synth"
-    if not (out / "manifest.json").exists():
-        generate(out, seed=7, documents=n)
+def synth_texts(county: Path, n: int) -> Iterator[str]:
+    """Texts of a generated county's JSON lines parts (about half its documents)."""
     count = 0
-    for path in sorted((out / "documents").rglob("*.jsonl")):
+    for path in sorted((county / "documents" / "jsonl").glob("*.jsonl")):
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 if count >= n:
@@ -66,7 +64,7 @@ def synth_corpus(n: int, workdir: Path) -> Iterator[str]:
                 try:
                     yield json.loads(line)["text"]
                 except (json.JSONDecodeError, KeyError):
-                    continue
+                    continue  # the damaged records
                 count += 1
 
 
@@ -110,21 +108,30 @@ def main() -> None:
     )
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--source", choices=("real", "synth"), default="real")
+    parser.add_argument("--county", type=Path, help="an existing `jiandu synth` folder (source synth)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/jiandu-bench"))
     parser.add_argument("--single-core-sample", type=int, default=20_000, help="documents parsed on one core")
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
-    corpus = args.workdir / f"corpus-{args.source}-{args.documents}"
-    if not corpus.exists():
-        t = time.perf_counter()
-        texts = (
-            real_corpus(args.documents)
-            if args.source == "real"
-            else synth_corpus(args.documents, args.workdir)
-        )
-        docs, size = write_corpus(texts, corpus)
-        print(f"corpus: {docs} documents, {size / 1e6:.0f} MB in {time.perf_counter() - t:.0f} s -> {corpus}")
-    sample = load_texts(corpus, args.single_core_sample)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    if args.source == "real":
+        corpus = args.workdir / f"corpus-real-{args.documents}"
+        if not corpus.exists():
+            docs, size = write_corpus(real_corpus(args.documents), corpus)
+            print(f"corpus: {docs} real documents cycled, {size / 1e6:.0f} MB -> {corpus}")
+        texts = load_texts(corpus)
+        ingest_input = corpus
+    else:
+        county = args.county or args.workdir / f"county-{args.documents}"
+        if not (county / "manifest.json").exists():
+            from jiandu.synth import generate
+
+            generate(county, seed=11, documents=args.documents)
+        texts = list(synth_texts(county, args.documents))
+        ingest_input = county / "documents"
+        print(f"county: {county} ({len(texts)} JSON-lines documents for the parse runs)")
+
+    sample = texts[: args.single_core_sample]
     sample_mb = sum(len(t.encode("utf-8")) for t in sample) / 1e6
     t = time.perf_counter()
     _parse_all(sample)
@@ -133,7 +140,6 @@ def main() -> None:
         f"parse, 1 core:   {len(sample) / one:8.0f} docs/s  {sample_mb / one:6.1f} MB/s  ({len(sample)} docs)"
     )
 
-    texts = load_texts(corpus)
     total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     batches = [texts[i : i + 500] for i in range(0, len(texts), 500)]
     t = time.perf_counter()
@@ -141,20 +147,31 @@ def main() -> None:
         parsed = sum(pool.map(_parse_all, batches))
     allc = time.perf_counter() - t
     print(f"parse, {cores} cores:  {parsed / allc:8.0f} docs/s  {total_mb / allc:6.1f} MB/s  ({parsed} docs)")
-    del texts, batches
+    del texts, batches, sample
 
-    workspace = args.workdir / "workspace"
+    workspace = args.workdir / f"workspace-{args.source}-{args.documents}"
     shutil.rmtree(workspace, ignore_errors=True)
     jiandu = str(Path(sys.executable).with_name("jiandu"))
     env = dict(os.environ, JIANDU_HOME=str(workspace), COLUMNS="200")
-    seconds, peak_mb, output = run_measured([jiandu, "ingest", "judgments", str(corpus)], env)
+    seconds, peak_mb, output = run_measured([jiandu, "ingest", "judgments", str(ingest_input)], env)
+    read = _read_count(output)
+    input_mb = sum(p.stat().st_size for p in Path(ingest_input).rglob("*") if p.is_file()) / 1e6
     print(
-        f"ingest, {cores} cores: {parsed / seconds:8.0f} docs/s  "
-        f"{total_mb / seconds:6.1f} MB/s  peak memory {peak_mb} MiB  ({seconds:.0f} s)"
+        f"ingest, {cores} cores: {read / seconds:8.0f} records/s  {input_mb / seconds:6.1f} MB/s  "
+        f"peak memory {peak_mb} MiB  ({read} records, {input_mb:.0f} MB in {seconds:.0f} s)"
     )
-    print(output.strip().splitlines()[-1] if output.strip() else "")
     size = sum(p.stat().st_size for p in workspace.rglob("*") if p.is_file())
     print(f"workspace size after ingest: {size / 1e6:.0f} MB")
+    print("\n".join(line for line in output.splitlines() if "│" in line)[:3000])
+
+
+def _read_count(output: str) -> int:
+    """Records read, from the first row of the ingest report table."""
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.split("│") if c.strip()]
+        if len(cells) >= 4 and all(c.isdigit() for c in cells[:4]):
+            return int(cells[0])
+    raise RuntimeError(f"no ingest report in output:\n{output[-2000:]}")
 
 
 if __name__ == "__main__":
