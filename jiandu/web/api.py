@@ -7,10 +7,11 @@ which checks permission and jurisdiction and masks the output.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response, StreamingResponse
@@ -44,6 +45,7 @@ from jiandu.workflow import (
 from jiandu.workflow.stats import funnel
 
 router = APIRouter(prefix="/api", tags=["api"])
+T = TypeVar("T")
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "invalid input"},
@@ -188,6 +190,21 @@ class VerifyOut(BaseModel):
     description: str
 
 
+def aware(value: T) -> T:
+    """The value with naive datetimes marked UTC (SQLite returns the stored UTC times naive; the
+    API promises RFC 3339 date-times with an offset)."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return value.model_copy(update={k: aware(getattr(value, k)) for k in fields})
+    if isinstance(value, list):
+        return [aware(v) for v in value]  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return {k: aware(v) for k, v in value.items()}  # type: ignore[return-value]
+    return value
+
+
 def _filters(
     model_id: str | None,
     band: str | None,
@@ -241,12 +258,14 @@ def clues(
 ) -> Page:
     """The clue queue, highest score first, keyset paged: pass `next_cursor` back as `cursor`."""
     with state.store.read() as s:
-        return list_clues(
-            s,
-            p,
-            _filters(model_id, band, status, jurisdiction_code, assignee, min_score),
-            limit=limit,
-            cursor=cursor or None,
+        return aware(
+            list_clues(
+                s,
+                p,
+                _filters(model_id, band, status, jurisdiction_code, assignee, min_score),
+                limit=limit,
+                cursor=cursor or None,
+            )
         )
 
 
@@ -254,14 +273,14 @@ def clues(
 def clue(clue_id: ClueIdPath, p: ApiPrincipal, state: State) -> ClueDetail:
     """One clue: explanation, evidence, features, events and the statuses allowed next."""
     with state.store.read() as s:
-        return get_clue(s, p, clue_id)
+        return aware(get_clue(s, p, clue_id))
 
 
 @router.get("/clues/{clue_id}/events", responses=ERRORS)
 def clue_timeline(clue_id: ClueIdPath, p: ApiPrincipal, state: State) -> list[EventView]:
     """The clue's events (hash-chained), oldest first."""
     with state.store.read() as s:
-        return clue_events(s, p, clue_id)
+        return aware(clue_events(s, p, clue_id))
 
 
 @router.get("/clues/{clue_id}/documents", responses=ERRORS)
@@ -297,21 +316,23 @@ def clue_documents(clue_id: ClueIdPath, p: ApiPrincipal, state: State) -> Docume
 def clue_assign(clue_id: ClueIdPath, body: AssignIn, p: ApiPrincipal, state: State) -> ClueDetail:
     """Assign a new clue (new → assigned) or reassign one being worked."""
     with state.store.write() as s:
-        return assign(s, p, clue_id, body.assignee, reason=body.reason)
+        return aware(assign(s, p, clue_id, body.assignee, reason=body.reason))
 
 
 @router.post("/clues/{clue_id}/transition", responses=CHANGE_ERRORS)
 def clue_transition(clue_id: ClueIdPath, body: TransitionIn, p: ApiPrincipal, state: State) -> ClueDetail:
     """Move a clue to another status (rejected needs `reject_reason`, merged needs `merged_into`)."""
     with state.store.write() as s:
-        return transition(
-            s,
-            p,
-            clue_id,
-            body.to,
-            reason=body.reason,
-            reject_reason=body.reject_reason,
-            merged_into=body.merged_into,
+        return aware(
+            transition(
+                s,
+                p,
+                clue_id,
+                body.to,
+                reason=body.reason,
+                reject_reason=body.reject_reason,
+                merged_into=body.merged_into,
+            )
         )
 
 
@@ -319,14 +340,14 @@ def clue_transition(clue_id: ClueIdPath, body: TransitionIn, p: ApiPrincipal, st
 def clue_outcome(clue_id: ClueIdPath, body: OutcomeIn, p: ApiPrincipal, state: State) -> ClueDetail:
     """Record or correct the outcome of verification."""
     with state.store.write() as s:
-        return record_outcome(s, p, clue_id, body.outcome, reason=body.reason)
+        return aware(record_outcome(s, p, clue_id, body.outcome, reason=body.reason))
 
 
 @router.post("/clues/{clue_id}/changed-judgment", responses=CHANGE_ERRORS)
 def clue_changed_judgment(clue_id: ClueIdPath, body: ReasonIn, p: ApiPrincipal, state: State) -> ClueDetail:
     """Record that the judgment was changed (改判) after the case or suggestion."""
     with state.store.write() as s:
-        return record_changed_judgment(s, p, clue_id, reason=body.reason)
+        return aware(record_changed_judgment(s, p, clue_id, reason=body.reason))
 
 
 @router.get(
@@ -520,7 +541,7 @@ def audit_events(
     """Events of the hash-chained log after `after_seq` (auditor, admin)."""
     with state.store.read() as s:
         events = list_events(s, p, after_seq=after_seq, limit=limit, entity_id=entity_id or None)
-        return visible_events(s, p, events)
+        return aware(visible_events(s, p, events))
 
 
 @router.get("/audit/verify", responses=ERRORS)

@@ -8,6 +8,7 @@ and turns service errors into HTTP statuses (`STATUS_OF`).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -21,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -81,6 +82,18 @@ class WebConfig:
     pool_size: int = 20
 
 
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time (naive on SQLite) as Beijing time, for pages."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(CHINA).strftime(fmt)
+
+
 class LoginRequired(Exception):
     """A page needs a logged-in user: redirect to the login page."""
 
@@ -103,6 +116,7 @@ class WebState:
         self.analytic = AnalyticReader(root)
         self.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
         self.templates.env.globals.update(zh=zh, version=__version__)
+        self.templates.env.filters["local"] = local_time
         self._lock = threading.Lock()
         self._library: Any = None
         self._library_at = 0.0
@@ -110,12 +124,10 @@ class WebState:
         self._model_ids_at = 0.0
 
     def library(self) -> Any:
-        """The model library (built-in and workspace specs), reloaded at most once a minute."""
-        from jiandu.models.library import Library
-
+        """The model library (built-in and workspace specs), checked for changes once a minute."""
         with self._lock:
             if self._library is None or time.monotonic() - self._library_at > 60:
-                self._library = Library.for_workspace(self.root)
+                self._library = _library(self.root)
                 self._library_at = time.monotonic()
             return self._library
 
@@ -133,7 +145,7 @@ class WebState:
             if fresh:
                 return self._model_ids
         with self.store.read() as s:
-            found = set(s.execute(select(distinct(Clue.model_id))).scalars())
+            found = set(s.execute(select(Clue.model_id).distinct()).scalars())
         with suppress(Exception):
             found |= set(self.library().specs)
         with self._lock:
@@ -143,6 +155,28 @@ class WebState:
     def close(self) -> None:
         self.analytic.close()
         self.store.close()
+
+
+_LIBRARIES: dict[tuple[Path | None, tuple[tuple[str, float], ...]], Any] = {}
+_LIBRARIES_LOCK = threading.Lock()
+
+
+def _library(root: Path) -> Any:
+    """Loading and validating every spec takes a while: keep one library per workspace and
+    state of its models folder (file names and modification times) in the process."""
+    from jiandu.models.library import Library
+
+    folder = root / "models"
+    files = (
+        tuple(sorted((p.name, p.stat().st_mtime) for p in folder.glob("*.yaml"))) if folder.is_dir() else ()
+    )
+    key = (root if files else None, files)  # workspaces without their own specs share one
+    with _LIBRARIES_LOCK:
+        if key not in _LIBRARIES:
+            if len(_LIBRARIES) >= 8:
+                _LIBRARIES.clear()
+            _LIBRARIES[key] = Library.for_workspace(root)
+        return _LIBRARIES[key]
 
 
 class SecurityHeaders:
