@@ -51,3 +51,15 @@ def minimal_data(**changes: Any) -> dict[str, Any]:
     data["inputs"] = ["party_stats", "party_mentions"]
     data.update(changes)
     return data
+
+
+def framework_only(monkeypatch: Any) -> None:
+    """Run the framework with its example model alone: leave out the other built-in models and
+    the operators that other parts register (civil operators, entity resolution), so the runner
+    and CLI tests keep checking exactly what they were written for."""
+    from jiandu.models import operators
+    from jiandu.models.library import Library
+
+    monkeypatch.setattr(operators, "OPERATORS", [operators.PartyKeys(), operators.PartyStats()])
+    enabled = Library.enabled
+    monkeypatch.setattr(Library, "enabled", lambda self: [s for s in enabled(self) if s.id == EXAMPLE])

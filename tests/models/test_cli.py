@@ -16,7 +16,12 @@ from jiandu.cli.main import app
 from jiandu.models.runner import clue_id
 from jiandu.workspace import Workspace
 from tests.models import county
-from tests.models.helpers import EXAMPLE
+from tests.models.helpers import EXAMPLE, framework_only
+
+
+@pytest.fixture(autouse=True)
+def _framework_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    framework_only(monkeypatch)
 
 runner = CliRunner()
 CONTRACT = (

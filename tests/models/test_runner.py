@@ -21,7 +21,12 @@ from jiandu.models.regions import parse_region
 from jiandu.models.runner import clue_id, run
 from jiandu.models.spec import parse_spec
 from tests.models import county
-from tests.models.helpers import EXAMPLE, minimal_data
+from tests.models.helpers import EXAMPLE, framework_only, minimal_data
+
+
+@pytest.fixture(autouse=True)
+def _framework_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    framework_only(monkeypatch)
 
 WANG = "name:王大成"
 HENGTONG = "name:绍兴恒通贸易有限公司"
