@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,21 +52,30 @@ def _previous_ids(engine: Engine) -> dict[str, str]:
                     strict=True))
 
 
+def _star(values: pa.Array, method: str) -> list[Link]:
+    """Star links over rows sharing a non-null value: each row to the group's first row."""
+    rows = pa.table({"v": values, "row": pa.array(range(len(values)), pa.int64())})
+    rows = rows.filter(pc.is_valid(rows.column("v"))).sort_by([("v", "ascending"),
+                                                                ("row", "ascending")])
+    if rows.num_rows < 2:
+        return []
+    v = rows.column("v").combine_chunks()
+    start = pa.concat_arrays([pa.array([True]), pc.not_equal(v.slice(1), v.slice(0, len(v) - 1))])
+    row = rows.column("row").combine_chunks()
+    anchor = pc.fill_null_forward(pc.if_else(start, row, pa.scalar(None, pa.int64())))
+    member = pc.invert(start)
+    return [Link(a, b, method, 1.0) for a, b in zip(pc.filter(anchor, member).to_pylist(),
+                                                   pc.filter(row, member).to_pylist(), strict=True)]
+
+
 def _exact_links(mentions: pa.Table) -> list[Link]:
-    """Star links: each mention to the first mention (by id) with its key or org name."""
-    links: list[Link] = []
-    kinds = mentions.column("kind").to_pylist()
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, key in enumerate(mentions.column("id_key").to_pylist()):
-        if key:
-            groups[("exact_id", key)].append(i)
-    for i, name in enumerate(mentions.column("normalized_name").to_pylist()):
-        if kinds[i] == ORGANIZATION and name:
-            groups[("exact_org", name)].append(i)
-    for (method, _), idx in sorted(groups.items()):
-        anchor = idx[0]  # mentions are sorted by id
-        links.extend(Link(anchor, i, method, 1.0) for i in idx[1:])
-    return links
+    """Star links: each mention to the first mention (by id) with its key or organisation name."""
+    is_org = pc.equal(mentions.column("kind"), ORGANIZATION)
+    org_names = pc.if_else(is_org, mentions.column("normalized_name"), pa.scalar(None, pa.string()))
+    return _star(mentions.column("id_key").combine_chunks(), "exact_id") + _star(
+        org_names.combine_chunks() if isinstance(org_names, pa.ChunkedArray) else org_names,
+        "exact_org",
+    )
 
 
 def _write(engine: Engine, name: str, rows: pa.Table) -> None:
