@@ -1,0 +1,144 @@
+"""The UI in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright) against
+uvicorn on 127.0.0.1: log in, filter the queue, open a clue, see the highlighted span, move it to
+verifying, record an outcome, download the suggestion draft."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests.web.world import CITED, PASSWORD, YC, YC_GROUP
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(workspace: Path) -> Iterator[str]:
+    import uvicorn
+
+    from jiandu.web import create_app
+
+    port = free_port()
+    config = uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed (scripts/test installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            accept_downloads=True,
+            locale="zh-CN",
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def test_prosecutor_works_a_clue_in_the_browser(server: str, page: object, tmp_path: Path) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.set_default_timeout(20_000)
+    external: list[str] = []
+    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
+
+    # log in
+    page.goto(f"{server}/clues")
+    expect(page).to_have_url(f"{server}/login?next=%2Fclues")
+    page.fill("input[name=username]", "yc_pro")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{server}/clues")
+    expect(page.locator("h1")).to_have_text("线索队列")
+
+    # filter the queue: new clues only (clue 3 is confirmed and filed)
+    page.select_option("select[name=status]", "new")
+    page.click("#filters button[type=submit]")
+    expect(page).to_have_url(f"{server}/clues?model=&band=&status=new&jurisdiction=&assignee=&min_score=")
+    links = page.locator("a.clue-link")
+    expect(links).to_have_count(2)
+
+    # open a clue and see the highlighted span
+    links.first.click()
+    expect(page).to_have_url(f"{server}/clues/{YC[0]}")
+    mark = page.locator("pre.judgment mark#ev-0")
+    expect(mark).to_be_visible()
+    expect(mark).to_have_text(CITED)
+    page.click('a[href="#ev-1"]')  # the second citation opens its document
+    expect(page.locator("pre.judgment mark#ev-1")).to_be_visible()
+    expect(page.locator("svg.network")).to_be_visible()
+
+    # assign to myself, move to verifying, record the outcome
+    page.click("#form-assign button[type=submit]")
+    expect(page.locator("#clue-status")).to_contain_text("已分派")
+    page.select_option("#form-transition select[name=to]", "verifying")
+    page.click("#form-transition button[type=submit]")
+    expect(page.locator("#clue-status")).to_contain_text("核查中")
+    page.select_option("#form-outcome select[name=outcome]", "confirmed")
+    page.fill("#form-outcome input[name=reason]", "经核查属实")
+    page.click("#form-outcome button[type=submit]")
+    expect(page.locator("#clue-outcome")).to_have_text("属实")
+    expect(page.locator("ol.timeline")).to_contain_text("记录核查结论")
+
+    # download the suggestion draft of the county's class cases
+    page.click("nav >> text=类案治理")
+    expect(page.locator("h1")).to_have_text("类案治理")
+    link = page.locator(f'a.download[href*="{YC_GROUP.split("|")[0]}"]').first
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    target = tmp_path / "draft.docx"
+    download.save_as(target)
+    text = "\n".join(p.text for p in Document(io.BytesIO(target.read_bytes())).paragraphs)
+    assert "检察建议书" in text
+    assert download.suggested_filename.endswith(".docx")
+
+    # log out
+    page.click("button.link")
+    expect(page).to_have_url(f"{server}/login")
+    assert external == []  # every asset came from the server itself
