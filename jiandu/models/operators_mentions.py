@@ -68,7 +68,7 @@ _ASSIGN_TRANSFER = re.compile(
     r"[^，。；]{0,20}?债权[^。；]{0,30}?转让(?:给|予)原告"
 )
 _NAME_PREFIX = re.compile(r"^(?:第三人|案外人|原债权人|债权人|出借人)")
-_DEFENCE = re.compile(r"被告(?P<name>[^，。；：:]{1,60}?)辩称[：:，,](?P<answer>[^。]{1,200})")
+_ANSWERS = re.compile(r"辩称[：:，,]")
 _ADMIT = re.compile(r"无异议|属实|予以认可|没有异议|愿意归还|同意归还|愿意偿还")
 _RESERVE = re.compile(r"但|然而|不予认可|不认可|有异议|超出|过高|扣除|驳回|并非|不符|系应")
 
@@ -137,13 +137,25 @@ def assignment_mentions(text: str) -> list[Mention]:
 def defence_mentions(text: str) -> list[Mention]:
     """Each defendant's answer (辩称): admits_all, admits_partly (admits, but ...) or contests."""
     out = []
-    for m in _DEFENCE.finditer(text):
-        answer = m.group("answer")
+    for m in _ANSWERS.finditer(text):  # anchor on 辩称 and look back for 被告: fast on long texts
+        before = text[max(0, m.start() - 61) : m.start()]
+        at = before.rfind("被告")
+        if at < 0:
+            continue
+        name = before[at + 2 :]
+        if not name or any(ch in "，。；：:" for ch in name):
+            continue
+        end = text.find("。", m.end())
+        end = len(text) if end < 0 else min(end, m.end() + 200)
+        answer = text[m.end() : end]
+        if not answer:
+            continue
         if _ADMIT.search(answer):
             value = "admits_partly" if _RESERVE.search(answer) else "admits_all"
         else:
             value = "contests"
-        out.append(Mention("defence", m.group("name").strip(), value, None, m.start(), m.end("answer")))
+        start = m.start() - len(before) + at
+        out.append(Mention("defence", name.strip(), value, None, start, end))
     return out
 
 
@@ -204,7 +216,7 @@ class DocumentMentions:
     """document_mentions: assignors, defences and insurance-claim facts read from civil texts."""
 
     name: str = "civil_mentions"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("documents", "cases")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("document_mentions",)

@@ -19,6 +19,7 @@ from pathlib import Path
 from jiandu.engines import open_engine
 from jiandu.engines.base import Engine
 from jiandu.models.operators_collusion import PartyRegisterKeys
+from jiandu.models.operators_mentions import defence_mentions
 from tests.models.collusion_support import (
     YUECHENG_SHORT,
     County,
@@ -247,4 +248,18 @@ def test_masked_parties_match_one_register_person_only(tmp_path: Path) -> None:
         {"party_idx": 0, "register_key": None, "method": "ambiguous", "candidates": 2},
         {"party_idx": 1, "register_key": WANG.key, "method": "surname_sex_birth", "candidates": 1},
         {"party_idx": 2, "register_key": twin_b.key, "method": "name_sex_birth", "candidates": 1},
+    ]
+
+
+def test_defence_mentions_class_the_answer() -> None:
+    text = (
+        "被告周某辩称：借款属实，但双方约定的利率过高，超出部分应予扣除。"
+        "被告王某某辩称：对原告主张的借款事实及金额均无异议，愿意归还。"
+        "被告绍兴恒通贸易有限公司辩称：原告并非实际出借人。"
+    )
+    found = [(m.name, m.value, text[m.span_start : m.span_end][:8]) for m in defence_mentions(text)]
+    assert found == [
+        ("周某", "admits_partly", "被告周某辩称：借"),
+        ("王某某", "admits_all", "被告王某某辩称："),
+        ("绍兴恒通贸易有限公司", "contests", "被告绍兴恒通贸易"),
     ]
