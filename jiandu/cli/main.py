@@ -69,7 +69,9 @@ app.add_typer(quarantine_cmd.app, name="quarantine", help="Inspect inputs that w
 app.add_typer(models_cmd.app, name="models", help="Supervision models: list, show, export, import.")
 run_cmd.register(app)
 app.add_typer(clues_cmd.app, name="clues", help="Clues pushed by models: list, show, export.")
-app.add_typer(entities_cmd.app, name="entities", help="Resolved people and companies: resolve, show, judge, stats.")
+app.add_typer(
+    entities_cmd.app, name="entities", help="Resolved people and companies: resolve, show, judge, stats."
+)
 evaluate_cmd.register(app)
 workflow_cmd.register(app)
 synth_cmd.register(app)
