@@ -7,6 +7,7 @@ lock, so threads may share it but do not run statements in parallel.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -34,8 +35,11 @@ class DuckDBEngine(Engine):
         self.path = path
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+        # an in-memory store spills to the system temp folder, never into the working directory
+        spill = str(Path(tempfile.gettempdir()) / "jiandu-duckdb")
+        config: dict[str, str | bool | int | float | list[str]] = {} if path else {"temp_directory": spill}
         self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-            str(path) if path is not None else ":memory:"
+            str(path) if path is not None else ":memory:", config=config
         )
         for setting in DuckDBDialect.SETTINGS:
             self._con.execute(setting)

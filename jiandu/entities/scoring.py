@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import math
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -197,7 +199,8 @@ def _score_duckdb(persons: pa.Table, settings: ResolutionSettings) -> pa.Table:
     import duckdb
     from splink import DuckDBAPI, Linker
 
-    con = duckdb.connect()
+    # a private in-memory database spills to the system temp folder, never into the working directory
+    con = duckdb.connect(config={"temp_directory": str(Path(tempfile.gettempdir()) / "jiandu-duckdb")})
     try:
         con.execute("SET TimeZone = 'UTC'")
         api = DuckDBAPI(con)
