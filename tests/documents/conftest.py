@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
+from tests.paths import REAL
+
 LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "labels"
 
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"real data not available: {path} (expected /work/shared/data/real)")
+        pytest.skip(f"real data not available: {path} (set JIANDU_REAL_DATA)")
     return path
 
 
