@@ -37,8 +37,7 @@ Registers are optional inputs: without them ``party_links`` keys each plaintiff 
 from __future__ import annotations
 
 import re
-import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +45,7 @@ from jiandu.documents.amounts import find_amounts
 from jiandu.documents.flags import CASH_RE
 from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
+from jiandu.models.shingles import shingle_ids, sorted_unique
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
@@ -93,6 +93,17 @@ _NOT_LENDER_RE = re.compile(
     r"|(?:系|是|均)由(?:案外人|第三人)[^。；，]{0,6}?(?:转账|支付|出借|交付)"
     r"|(?:出借人|借款人)(?:另有其人|系案外人)"
 )
+
+
+# Words every match of a sign's pattern holds: a document holding none of them has no sign, so
+# it is neither fetched (``LOAN_SIGN_WORDS``) nor searched with the slower patterns.
+_NOT_LENDER_WORDS = ("出借人", "借款人", "由案外人", "由第三人")
+LOAN_SIGN_WORDS = ("实际", "现金", "借条", "扣", "砍头息", *_NOT_LENDER_WORDS)
+
+
+def _any_word_sql(column: str, words: tuple[str, ...]) -> str:
+    """SQL that is true when ``column`` holds one of ``words`` (plain words, no quotes)."""
+    return "(" + " OR ".join(f"strpos({column}, '{w}') > 0" for w in words) + ")"
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -144,18 +155,20 @@ def document_signs(text: str, claimed: float | None) -> list[dict[str, Any]]:
         ]
         iou = max([*issued, claimed or 0.0])
         gap(iou, transfer, s, e)
-    for m in _UPFRONT_RE.finditer(text):
-        s, e = _sentence(text, m.start())
-        amounts = find_amounts(text, m.end(), min(e, m.end() + 12))
-        keep("upfront_interest", s, e, amounts[0].value if amounts else None)
-    for m in _CASH_UNPROVEN_RE.finditer(text):
-        s, e = _sentence(text, m.start())
-        keep("cash_unproven", s, e)
-    cash = CASH_RE.search(text)
+    if "扣" in text or "砍头息" in text:  # every _UPFRONT_RE match holds one of them
+        for m in _UPFRONT_RE.finditer(text):
+            s, e = _sentence(text, m.start())
+            amounts = find_amounts(text, m.end(), min(e, m.end() + 12))
+            keep("upfront_interest", s, e, amounts[0].value if amounts else None)
+    if "现金" in text or "借条" in text:
+        for m in _CASH_UNPROVEN_RE.finditer(text):
+            s, e = _sentence(text, m.start())
+            keep("cash_unproven", s, e)
+    cash = CASH_RE.search(text) if "现金" in text else None
     if cash:
         s, e = _sentence(text, cash.start())
         keep("cash_delivery", s, e)
-    lender = _NOT_LENDER_RE.search(text)
+    lender = _NOT_LENDER_RE.search(text) if any(w in text for w in _NOT_LENDER_WORDS) else None
     if lender:
         s, e = _sentence(text, lender.start())
         keep("not_real_lender", s, e)
@@ -176,17 +189,19 @@ class LoanSigns:
         table = engine.query(
             "SELECT d.doc_id, d.text, c.claimed_principal FROM documents AS d "
             "JOIN cases AS c ON c.doc_id = d.doc_id "
-            "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL"
+            "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
+            f"AND {_any_word_sql('d.text', LOAN_SIGN_WORDS)}"
         )
         rows: list[dict[str, Any]] = []
-        for doc_id, text, claimed in zip(
-            table.column("doc_id").to_pylist(),
-            table.column("text").to_pylist(),
-            table.column("claimed_principal").to_pylist(),
-            strict=True,
-        ):
-            for sign in document_signs(text, claimed):
-                rows.append({"doc_id": doc_id, **sign})
+        for batch in table.to_batches(max_chunksize=8192):
+            for doc_id, text, claimed in zip(
+                batch.column("doc_id").to_pylist(),
+                batch.column("text").to_pylist(),
+                batch.column("claimed_principal").to_pylist(),
+                strict=True,
+            ):
+                for sign in document_signs(text, claimed):
+                    rows.append({"doc_id": doc_id, **sign})
         return _write(engine, "loan_signs", rows)
 
 
@@ -200,6 +215,7 @@ MIN_DOC_CAP = 200  # ... counted only once a corpus is large enough for 5% to me
 MIN_RARE_SHINGLES = 15  # fewer rare shingles than this: nothing to compare
 LSH_THRESHOLD = 0.8  # estimated Jaccard similarity of the rare shingles
 NUM_PERM = 64
+_SHINGLE_CHUNK = 20_000  # texts shingled together
 
 _CLAIM_START = re.compile(r"诉讼请求|诉称")
 _CLAIM_END = re.compile(
@@ -214,6 +230,8 @@ _NUMBERS = re.compile(
     r"[0-9０-９][0-9０-９.,，]*|[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+"
 )
 _MAX_CLAIM = 1500
+# a text holding none of these has neither a pleading nor a quoted IOU (see claim_regions)
+CLAIM_WORDS = ("诉讼请求", "诉称", "借条", "欠条", "借据", "借款协议")
 
 
 def claim_regions(text: str) -> list[tuple[str, int, int]]:
@@ -250,35 +268,52 @@ def wording_clusters(
     ``authors`` names who wrote each text (the plaintiff); a shingle's frequency is the number of
     distinct authors using it (each text is its own author when not given).
     """
+    import numpy as np
     from datasketch import MinHash, MinHashLSH
 
-    shingles = {
-        k: {zlib.crc32(t[i : i + shingle].encode()) for i in range(len(t) - shingle + 1)}
-        for k, t in texts.items()
-    }
-    by_author: dict[str, set[int]] = defaultdict(set)
-    for k, sh in shingles.items():
-        by_author[(authors or {}).get(k) or k].update(sh)
-    df: Counter[int] = Counter()
-    for sh in by_author.values():
-        df.update(sh)
-    docs: Counter[int] = Counter()
-    for sh in shingles.values():
-        docs.update(sh)
-    cap = max(MIN_DF_CAP, int(max_df_share * len(by_author)))
-    doc_cap = max(MIN_DOC_CAP, int(MAX_DOC_SHARE * len(shingles)))
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    keys = sorted(texts)
+    # distinct (text, shingle) pairs, a chunk of texts at a time to bound memory
+    doc_parts, id_parts = [], []
+    for lo in range(0, len(keys), _SHINGLE_CHUNK):
+        chunk = keys[lo : lo + _SHINGLE_CHUNK]
+        d, h = shingle_ids([texts[k] for k in chunk], shingle)
+        doc_parts.append(d + lo)
+        id_parts.append(h)
+    doc = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
+    ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.uint32)
+    author_of: dict[str, int] = {}
+    author = np.fromiter(
+        (author_of.setdefault((authors or {}).get(k) or k, len(author_of)) for k in keys),
+        dtype=np.int64,
+        count=len(keys),
+    )
+    # documents holding each shingle, and distinct authors using it
+    ordered = np.sort(ids)
+    uniq = sorted_unique(ordered)
+    docs = np.diff(np.searchsorted(ordered, uniq, side="right"), prepend=0)
+    inverse = np.searchsorted(uniq, ids)
+    by_author = sorted_unique((author[doc].astype(np.uint64) << np.uint64(32)) | ids.astype(np.uint64))
+    df = np.bincount(
+        np.searchsorted(uniq, (by_author & np.uint64(0xFFFFFFFF)).astype(np.uint32)),
+        minlength=len(uniq),
+    )
+    cap = max(MIN_DF_CAP, int(max_df_share * len(author_of)))
+    doc_cap = max(MIN_DOC_CAP, int(MAX_DOC_SHARE * len(keys)))
+    is_rare = (df[inverse] <= cap) & (docs[inverse] <= doc_cap)
+    rare_doc, rare_ids = doc[is_rare], ids[is_rare]
+    counts = np.bincount(rare_doc, minlength=len(keys))
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)  # for its bands only
     hashes: dict[str, MinHash] = {}
     rare_count: dict[str, int] = {}
-    for k in sorted(shingles):
-        rare = [x for x in shingles[k] if df[x] <= cap and docs[x] <= doc_cap]
-        if len(rare) < MIN_RARE_SHINGLES:
+    for i, k in enumerate(keys):
+        if counts[i] < MIN_RARE_SHINGLES:
             continue
+        raw = rare_ids[bounds[i] : bounds[i + 1]].astype("<u4").tobytes()
         mh = MinHash(num_perm=NUM_PERM, seed=1)
-        mh.update_batch([x.to_bytes(4, "little") for x in rare])
+        mh.update_batch([raw[j : j + 4] for j in range(0, len(raw), 4)])
         hashes[k] = mh
-        rare_count[k] = len(rare)
-        lsh.insert(k, mh)
+        rare_count[k] = int(counts[i])
     parent = {k: k for k in hashes}
 
     def find(x: str) -> str:
@@ -287,8 +322,13 @@ def wording_clusters(
             x = parent[x]
         return x
 
+    # An LSH query returns every key sharing a band bucket with the query, so the clusters are
+    # the keys joined through shared buckets: join each key to the first key of its buckets
+    # (linear in the keys, where querying every key is quadratic in a large cluster's size).
+    first_in_bucket: dict[tuple[int, bytes], str] = {}
     for k, mh in hashes.items():
-        for other in lsh.query(mh):
+        for band, (start, end) in enumerate(lsh.hashranges):
+            other = first_in_bucket.setdefault((band, mh.hashvalues[start:end].tobytes()), k)
             if other != k:
                 a, b = find(k), find(other)
                 if a != b:
@@ -320,29 +360,43 @@ class ClaimWording:
         docs = engine.query(
             "SELECT d.doc_id, d.text FROM documents AS d JOIN cases AS c ON c.doc_id = d.doc_id "
             "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
-            "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance'"
+            "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance' "
+            f"AND {_any_word_sql('d.text', CLAIM_WORDS)}"
         )
         names: dict[str, list[str]] = defaultdict(list)
         plaintiffs: dict[str, str] = {}
-        for r in engine.query(
-            "SELECT doc_id, name, side FROM parties WHERE name IS NOT NULL ORDER BY doc_id, party_idx"
-        ).to_pylist():
-            names[r["doc_id"]].append(r["name"])
-            if r["side"] == "plaintiff":
-                plaintiffs.setdefault(r["doc_id"], r["name"])
+        parties = engine.query(  # of the civil first-instance documents: only they are read
+            "SELECT p.doc_id, p.name, p.side FROM parties AS p WHERE p.name IS NOT NULL "
+            "AND p.doc_id IN (SELECT d.doc_id FROM documents AS d "
+            "JOIN cases AS c ON c.doc_id = d.doc_id "
+            "WHERE coalesce(d.case_category, 'civil') = 'civil' "
+            "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance') "
+            "ORDER BY p.doc_id, p.party_idx"
+        )
+        for batch in parties.to_batches(max_chunksize=65536):
+            for doc_id, name, side in zip(
+                batch.column("doc_id").to_pylist(),
+                batch.column("name").to_pylist(),
+                batch.column("side").to_pylist(),
+                strict=True,
+            ):
+                names[doc_id].append(name)
+                if side == "plaintiff":
+                    plaintiffs.setdefault(doc_id, name)
         texts: dict[str, dict[str, str]] = {"pleading": {}, "iou": {}}
         spans: dict[tuple[str, str], tuple[int, int]] = {}
-        for doc_id, text in zip(
-            docs.column("doc_id").to_pylist(), docs.column("text").to_pylist(), strict=True
-        ):
-            for kind, start, end in claim_regions(text):
-                if (kind, doc_id) in spans:
-                    continue
-                part = text[start:end]
-                if kind == "pleading":
-                    part = _QUOTE.sub("", part)
-                texts[kind][doc_id] = _normalised(part, names[doc_id])
-                spans[(kind, doc_id)] = (start, end)
+        for batch in docs.to_batches(max_chunksize=8192):
+            for doc_id, text in zip(
+                batch.column("doc_id").to_pylist(), batch.column("text").to_pylist(), strict=True
+            ):
+                for kind, start, end in claim_regions(text):
+                    if (kind, doc_id) in spans:
+                        continue
+                    part = text[start:end]
+                    if kind == "pleading":
+                        part = _QUOTE.sub("", part)
+                    texts[kind][doc_id] = _normalised(part, names[doc_id])
+                    spans[(kind, doc_id)] = (start, end)
         rows = []
         for kind in ("pleading", "iou"):
             clusters = wording_clusters(texts[kind], plaintiffs)

@@ -90,6 +90,52 @@ _NO_ASSESSMENT = re.compile(
 )
 
 
+def clause_finditer(
+    regex: re.Pattern[str], text: str, stops: str, needs: tuple[tuple[str, ...], ...]
+) -> Iterator[re.Match[str]]:
+    """The matches ``regex.finditer(text)`` yields, searching only the clauses that can hold one.
+
+    For a pattern none of whose matches can hold a character of ``stops``, and that looks at
+    most one character past its match (a one-character lookahead, no ``^``, ``\\b`` or
+    lookbehind): a clause is a run of text between stop characters, and only clauses holding a
+    word of every group in ``needs`` (words every match holds) are searched, each together with
+    the stop character that ends it. A pattern that starts with a lazy name class tries every
+    position of the text; this tries only a few short clauses.
+    """
+    anchors = sorted({i for w in needs[0] for i in _find_all(text, w)})
+    covered = -1
+    for at in anchors:
+        if at < covered:
+            continue
+        start = max(text.rfind(c, 0, at) for c in stops) + 1
+        ends = [i for i in (text.find(c, at) for c in stops) if i >= 0]
+        end = min(ends) if ends else len(text)
+        covered = end
+        clause = text[start:end]
+        if all(any(w in clause for w in group) for group in needs[1:]):
+            yield from regex.finditer(text, start, min(end + 1, len(text)))
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
+
+
+# (pattern, stop characters no match holds, words every match holds: one of each group)
+_CLAUSES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
+    "transfer": ("。；", (("债权",), ("转让给原告", "转让予原告"), ("将",))),
+    "insured_owner": ("，。；", (("所有的",), ("号",), ("车",))),
+    "repair_shop": ("，。；", (("修理", "维修"), ("由", "在", "送至"), ("车辆", "该车"))),
+    "appraiser": (
+        "，。；",
+        (("评估", "鉴定", "定损"), ("经",), ("公司", "中心", "事务所", "评估所", "鉴定所")),
+    ),
+    "claim_assignor": ("。；", (("请求权",), ("将",), ("转让给原告", "转让予原告"))),
+}
+
+
 def _date(m: re.Match[str]) -> dt.date | None:
     if m.group("y") is None:
         return None
@@ -124,8 +170,10 @@ def _first_per_name(mentions: list[Mention]) -> list[Mention]:
 def assignment_mentions(text: str) -> list[Mention]:
     """The assignors of claims assigned to the plaintiff, with the assignment date when stated."""
     found = []
-    for regex in (_ASSIGN_AGREEMENT, _ASSIGN_TRANSFER):
-        for m in regex.finditer(text):
+    agreements = _ASSIGN_AGREEMENT.finditer(text)
+    transfers = clause_finditer(_ASSIGN_TRANSFER, text, *_CLAUSES["transfer"])
+    for matches in (agreements, transfers):
+        for m in matches:
             if "请求权" in m.group(0):  # an insurance claim, see insurance_mentions
                 continue
             mention = _named("assignor", m, when=_date(m))
@@ -162,7 +210,7 @@ def defence_mentions(text: str) -> list[Mention]:
 def insurance_mentions(text: str) -> list[Mention]:
     """Insured owner, repair shop, appraiser, assignor of the claim, and no insurer assessment."""
     found: list[Mention] = []
-    for m in _OWNER.finditer(text):
+    for m in clause_finditer(_OWNER, text, *_CLAUSES["insured_owner"]):
         mention = _named("insured_owner", m, value=m.group("plate").strip() or None)
         if mention is not None:
             found.append(mention)
@@ -171,7 +219,7 @@ def insurance_mentions(text: str) -> list[Mention]:
         ("appraiser", _APPRAISER),
         ("claim_assignor", _CLAIM_ASSIGNED),
     ):
-        for m in regex.finditer(text):
+        for m in clause_finditer(regex, text, *_CLAUSES[kind]):
             mention = _named(kind, m)
             if mention is not None:
                 found.append(mention)

@@ -1,0 +1,186 @@
+"""The faster text operators give what the plain versions gave: shingle hashes, clause-limited
+regex search, the loan-sign word filter and the wording clusters."""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+
+from jiandu.models import operators_mentions as om
+from jiandu.models.operators_civil import (
+    LOAN_SIGN_WORDS,
+    MIN_DF_CAP,
+    MIN_DOC_CAP,
+    MIN_RARE_SHINGLES,
+    NUM_PERM,
+    document_signs,
+    wording_clusters,
+)
+from jiandu.models.shingles import shingle_ids, sorted_unique
+
+ALPHABET = "ab#某借款原告被告，。；元\n 1２ßΩé𠀋"
+
+
+def test_shingle_ids_are_crc32_of_utf8() -> None:
+    rng = random.Random(1)
+    texts = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 30))) for _ in range(500)]
+    doc, ids = shingle_ids(texts, 5)
+    expected = {
+        (i, zlib.crc32(t[j : j + 5].encode())) for i, t in enumerate(texts) for j in range(len(t) - 4)
+    }
+    assert set(zip(doc.tolist(), ids.tolist(), strict=True)) == expected
+    assert len(doc) == len(expected)
+    assert shingle_ids([], 5)[0].size == 0
+
+
+def test_sorted_unique() -> None:
+    values = np.random.default_rng(2).integers(0, 50, 1000).astype(np.uint64)
+    assert sorted_unique(values).tolist() == np.unique(values).tolist()
+    assert sorted_unique(values[:1]).tolist() == values[:1].tolist()
+
+
+FRAGMENTS = [
+    "张三所有的浙D12345号小型轿车",
+    "李四所有的浙A1号车",
+    "事故车辆由某某汽车维修有限公司进行修理",
+    "车辆在某修理厂维修",
+    "该车送至某店修理",
+    "经某某保险公估有限公司评估",
+    "经某某价格评估中心鉴定",
+    "王五将其保险理赔款请求权转让给原告",
+    "赵六将对被告享有的债权转让给原告",
+    "2019年5月4日，宣某某将其对被告享有的债权依法转让予原告",
+    "原告",
+    "被告",
+    "所有的",
+    "号",
+    "车",
+    "修理",
+    "经",
+    "将",
+    "，",
+    "。",
+    "；",
+    "\n",
+    ",",
+    "甲乙",
+]
+
+
+@pytest.mark.parametrize("kind", sorted(om._CLAUSES))
+def test_clause_finditer_matches_finditer(kind: str) -> None:
+    regex = {
+        "transfer": om._ASSIGN_TRANSFER,
+        "insured_owner": om._OWNER,
+        "repair_shop": om._SHOP,
+        "appraiser": om._APPRAISER,
+        "claim_assignor": om._CLAIM_ASSIGNED,
+    }[kind]
+    rng = random.Random(kind)
+    for _ in range(1500):
+        text = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 12)))
+        plain = [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+        fast = [(m.span(), m.groupdict()) for m in om.clause_finditer(regex, text, *om._CLAUSES[kind])]
+        assert fast == plain, text
+
+
+LOAN_FRAGMENTS = [
+    "原告实际仅支付借款8000元",
+    "借条系应原告要求按11000元出具",
+    "其余2000元以现金方式交付但未能提供证据",
+    "预先扣除首月利息1000元",
+    "砍头息",
+    "现金交付",
+    "原告并非实际出借人",
+    "款项系由案外人转账",
+    "仅有借条而无其他证据",
+    "被告借款10000元",
+    "，",
+    "。",
+    "甲乙",
+]
+
+
+def test_loan_signs_need_a_loan_sign_word() -> None:
+    rng = random.Random(3)
+    seen = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(LOAN_FRAGMENTS) for _ in range(rng.randint(0, 8)))
+        signs = document_signs(text, 12000.0)
+        seen += bool(signs)
+        if signs:
+            assert any(w in text for w in LOAN_SIGN_WORDS)
+    assert seen > 100
+
+
+def _reference_clusters(
+    texts: dict[str, str], authors: dict[str, str], threshold: float = 0.8
+) -> dict[str, tuple[str, int, int]]:
+    """wording_clusters as first written: one Python set per text, an LSH queried per key."""
+    from datasketch import MinHash, MinHashLSH
+
+    shingles = {k: {zlib.crc32(t[i : i + 5].encode()) for i in range(len(t) - 4)} for k, t in texts.items()}
+    by_author: dict[str, set[int]] = defaultdict(set)
+    for k, sh in shingles.items():
+        by_author[authors.get(k) or k].update(sh)
+    df: Counter[int] = Counter()
+    for sh in by_author.values():
+        df.update(sh)
+    docs: Counter[int] = Counter()
+    for sh in shingles.values():
+        docs.update(sh)
+    cap = max(MIN_DF_CAP, int(0.01 * len(by_author)))
+    doc_cap = max(MIN_DOC_CAP, int(0.05 * len(shingles)))
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    hashes, rare_count = {}, {}
+    for k in sorted(shingles):
+        rare = [x for x in shingles[k] if df[x] <= cap and docs[x] <= doc_cap]
+        if len(rare) < MIN_RARE_SHINGLES:
+            continue
+        mh = MinHash(num_perm=NUM_PERM, seed=1)
+        mh.update_batch([x.to_bytes(4, "little") for x in rare])
+        hashes[k], rare_count[k] = mh, len(rare)
+        lsh.insert(k, mh)
+    parent = {k: k for k in hashes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for k, mh in hashes.items():
+        for other in lsh.query(mh):
+            a, b = find(k), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in hashes:
+        members[find(k)].append(k)
+    return {k: (min(g), len(g), rare_count[k]) for g in members.values() if len(g) > 1 for k in g}
+
+
+def test_wording_clusters_match_the_reference() -> None:
+    rng = random.Random(4)
+    words = [chr(0x4E00 + i) for i in range(300)]
+    forms = ["".join(rng.choice(words) for _ in range(rng.randint(40, 120))) for _ in range(12)]
+    boiler = "原告诉称，被告向原告借款，至今未还，请求判令被告归还借款本金及利息。"
+    texts, authors = {}, {}
+    for i in range(700):
+        key = f"d{i:04d}"
+        if rng.random() < 0.4:  # a plaintiff's own form, lightly edited
+            owner = rng.randrange(len(forms))
+            cut = rng.randint(0, 10)
+            tweak = "".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+            texts[key] = boiler + forms[owner][cut:] + tweak
+            authors[key] = f"owner{owner}" if rng.random() < 0.9 else ""
+        else:
+            texts[key] = boiler + "".join(rng.choice(words) for _ in range(rng.randint(0, 100)))
+            authors[key] = f"p{rng.randint(0, 300)}"
+    got = wording_clusters(texts, authors)
+    assert got == _reference_clusters(texts, authors)
+    assert len({cid for cid, _, _ in got.values()}) > 3
+    assert wording_clusters({}, {}) == {}
