@@ -47,6 +47,7 @@ from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
 from jiandu.models.shingles import shingle_ids, sorted_unique
 from jiandu.models.store import rebuild_table
+from jiandu.models.textscan import clause_finditer
 from jiandu.schema.derived import derived_table
 
 __all__ = [
@@ -96,9 +97,14 @@ _NOT_LENDER_RE = re.compile(
 
 
 # Words every match of a sign's pattern holds: a document holding none of them has no sign, so
-# it is neither fetched (``LOAN_SIGN_WORDS``) nor searched with the slower patterns.
+# it is not fetched. The patterns that start with an alternation search only the clauses that
+# hold their words (clause_finditer: characters no match holds, then the words).
 _NOT_LENDER_WORDS = ("出借人", "借款人", "由案外人", "由第三人")
 LOAN_SIGN_WORDS = ("实际", "现金", "借条", "扣", "砍头息", *_NOT_LENDER_WORDS)
+_UPFRONT_CLAUSES = ("，。；,;\n", (("扣", "砍头息"),))
+_CASH_UNPROVEN_CLAUSES = ("。；", (("现金", "借条"),))
+_CASH_CLAUSES = ("，。；", (("现金",),))
+_NOT_LENDER_CLAUSES = ("，。；", (_NOT_LENDER_WORDS,))
 
 
 def _any_word_sql(column: str, words: tuple[str, ...]) -> str:
@@ -155,20 +161,18 @@ def document_signs(text: str, claimed: float | None) -> list[dict[str, Any]]:
         ]
         iou = max([*issued, claimed or 0.0])
         gap(iou, transfer, s, e)
-    if "扣" in text or "砍头息" in text:  # every _UPFRONT_RE match holds one of them
-        for m in _UPFRONT_RE.finditer(text):
-            s, e = _sentence(text, m.start())
-            amounts = find_amounts(text, m.end(), min(e, m.end() + 12))
-            keep("upfront_interest", s, e, amounts[0].value if amounts else None)
-    if "现金" in text or "借条" in text:
-        for m in _CASH_UNPROVEN_RE.finditer(text):
-            s, e = _sentence(text, m.start())
-            keep("cash_unproven", s, e)
-    cash = CASH_RE.search(text) if "现金" in text else None
+    for m in clause_finditer(_UPFRONT_RE, text, *_UPFRONT_CLAUSES):
+        s, e = _sentence(text, m.start())
+        amounts = find_amounts(text, m.end(), min(e, m.end() + 12))
+        keep("upfront_interest", s, e, amounts[0].value if amounts else None)
+    for m in clause_finditer(_CASH_UNPROVEN_RE, text, *_CASH_UNPROVEN_CLAUSES):
+        s, e = _sentence(text, m.start())
+        keep("cash_unproven", s, e)
+    cash = next(clause_finditer(CASH_RE, text, *_CASH_CLAUSES), None)
     if cash:
         s, e = _sentence(text, cash.start())
         keep("cash_delivery", s, e)
-    lender = _NOT_LENDER_RE.search(text) if any(w in text for w in _NOT_LENDER_WORDS) else None
+    lender = next(clause_finditer(_NOT_LENDER_RE, text, *_NOT_LENDER_CLAUSES), None)
     if lender:
         s, e = _sentence(text, lender.start())
         keep("not_real_lender", s, e)

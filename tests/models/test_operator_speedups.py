@@ -4,12 +4,14 @@ regex search, the loan-sign word filter and the wording clusters."""
 from __future__ import annotations
 
 import random
+import re
 import zlib
 from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
 
+from jiandu.models import operators_civil as oc
 from jiandu.models import operators_mentions as om
 from jiandu.models.operators_civil import (
     LOAN_SIGN_WORDS,
@@ -21,6 +23,7 @@ from jiandu.models.operators_civil import (
     wording_clusters,
 )
 from jiandu.models.shingles import shingle_ids, sorted_unique
+from jiandu.models.textscan import clause_finditer
 
 ALPHABET = "ab#某借款原告被告，。；元\n 1２ßΩé𠀋"
 
@@ -84,7 +87,7 @@ def test_clause_finditer_matches_finditer(kind: str) -> None:
     for _ in range(1500):
         text = "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 12)))
         plain = [(m.span(), m.groupdict()) for m in regex.finditer(text)]
-        fast = [(m.span(), m.groupdict()) for m in om.clause_finditer(regex, text, *om._CLAUSES[kind])]
+        fast = [(m.span(), m.groupdict()) for m in clause_finditer(regex, text, *om._CLAUSES[kind])]
         assert fast == plain, text
 
 
@@ -103,6 +106,27 @@ LOAN_FRAGMENTS = [
     "。",
     "甲乙",
 ]
+
+
+@pytest.mark.parametrize(
+    "regex, clauses",
+    [
+        (oc._UPFRONT_RE, oc._UPFRONT_CLAUSES),
+        (oc._CASH_UNPROVEN_RE, oc._CASH_UNPROVEN_CLAUSES),
+        (oc.CASH_RE, oc._CASH_CLAUSES),
+        (oc._NOT_LENDER_RE, oc._NOT_LENDER_CLAUSES),
+    ],
+)
+def test_loan_sign_clauses_match_finditer(regex: re.Pattern[str], clauses: tuple) -> None:
+    rng = random.Random(regex.pattern)
+    pieces = [*LOAN_FRAGMENTS, "\n", ",", ";", "扣", "现金", "借条", "出借人", "由第三人支付"]
+    seen = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        plain = [m.span() for m in regex.finditer(text)]
+        seen += bool(plain)
+        assert [m.span() for m in clause_finditer(regex, text, *clauses)] == plain, text
+    assert seen > 100
 
 
 def test_loan_signs_need_a_loan_sign_word() -> None:

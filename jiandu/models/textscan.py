@@ -1,0 +1,41 @@
+"""Regular-expression search limited to the clauses of a text that can hold a match."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+__all__ = ["clause_finditer"]
+
+
+def clause_finditer(
+    regex: re.Pattern[str], text: str, stops: str, needs: tuple[tuple[str, ...], ...]
+) -> Iterator[re.Match[str]]:
+    """The matches ``regex.finditer(text)`` yields, searching only the clauses that can hold one.
+
+    For a pattern none of whose matches can hold a character of ``stops``, and that looks at
+    most one character past its match (a one-character lookahead, no ``^``, ``\\b`` or
+    lookbehind): a clause is a run of text between stop characters, and only clauses holding a
+    word of every group in ``needs`` (words every match holds) are searched, each together with
+    the stop character that ends it. A pattern that starts with a lazy name class tries every
+    position of the text; this tries only a few short clauses.
+    """
+    anchors = sorted({i for w in needs[0] for i in _find_all(text, w)})
+    covered = -1
+    for at in anchors:
+        if at < covered:
+            continue
+        start = max(text.rfind(c, 0, at) for c in stops) + 1
+        ends = [i for i in (text.find(c, at) for c in stops) if i >= 0]
+        end = min(ends) if ends else len(text)
+        covered = end
+        clause = text[start:end]
+        if all(any(w in clause for w in group) for group in needs[1:]):
+            yield from regex.finditer(text, start, min(end + 1, len(text)))
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
