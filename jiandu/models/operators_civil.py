@@ -47,7 +47,7 @@ from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
 from jiandu.models.shingles import shingle_ids, sorted_unique
 from jiandu.models.store import rebuild_table
-from jiandu.models.textscan import clause_finditer
+from jiandu.models.textscan import anchored_finditer, clause_finditer
 from jiandu.schema.derived import derived_table
 
 __all__ = [
@@ -230,6 +230,7 @@ _QUOTE = re.compile(r"“[^”]{0,600}”")
 _IOU_QUOTE = re.compile(
     r"(?:借条|欠条|借据|借款协议)(?:上)?(?:载明|内容为|写明|约定)[：:，,]?“(?P<q>[^”]{10,600})”"
 )
+_IOU_WORDS = ("借条", "欠条", "借据", "借款协议")  # every _IOU_QUOTE match starts with one
 _NUMBERS = re.compile(
     r"[0-9０-９][0-9０-９.,，]*|[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+"
 )
@@ -247,7 +248,7 @@ def claim_regions(text: str) -> list[tuple[str, int, int]]:
         e = _CLAIM_END.search(text, m.end())
         end = min(e.start() if e else len(text), m.end() + _MAX_CLAIM)
         out.append(("pleading", m.start(), end))
-    for q in _IOU_QUOTE.finditer(text):
+    for q in anchored_finditer(_IOU_QUOTE, text, _IOU_WORDS):
         out.append(("iou", q.start("q"), q.end("q")))
     return out
 

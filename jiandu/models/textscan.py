@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["clause_finditer"]
+__all__ = ["anchored_finditer", "clause_finditer"]
 
 
 def clause_finditer(
@@ -39,3 +39,17 @@ def _find_all(text: str, word: str) -> Iterator[int]:
     while i >= 0:
         yield i
         i = text.find(word, i + 1)
+
+
+def anchored_finditer(regex: re.Pattern[str], text: str, starts: tuple[str, ...]) -> Iterator[re.Match[str]]:
+    """The matches ``regex.finditer(text)`` yields, for a pattern whose every match starts with
+    one of the words ``starts`` (and that never matches empty): only the positions where such a
+    word starts are tried."""
+    after = 0
+    for at in sorted({i for w in starts for i in _find_all(text, w)}):
+        if at < after:
+            continue
+        m = regex.match(text, at)
+        if m is not None:
+            yield m
+            after = m.end()

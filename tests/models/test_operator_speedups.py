@@ -23,7 +23,7 @@ from jiandu.models.operators_civil import (
     wording_clusters,
 )
 from jiandu.models.shingles import shingle_ids, sorted_unique
-from jiandu.models.textscan import clause_finditer
+from jiandu.models.textscan import anchored_finditer, clause_finditer
 
 ALPHABET = "ab#某借款原告被告，。；元\n 1２ßΩé𠀋"
 
@@ -208,3 +208,24 @@ def test_wording_clusters_match_the_reference() -> None:
     assert got == _reference_clusters(texts, authors)
     assert len({cid for cid, _, _ in got.values()}) > 3
     assert wording_clusters({}, {}) == {}
+
+
+def test_anchored_finditer_matches_finditer() -> None:
+    rng = random.Random(5)
+    pieces = [
+        "借条载明：“",
+        "欠条内容为“",
+        "借据上写明，“",
+        "借款协议约定“",
+        "借条",
+        "”",
+        "甲乙丙丁戊己庚辛",
+        "。",
+    ]
+    seen = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        plain = [m.span("q") for m in oc._IOU_QUOTE.finditer(text)]
+        seen += bool(plain)
+        assert [m.span("q") for m in anchored_finditer(oc._IOU_QUOTE, text, oc._IOU_WORDS)] == plain
+    assert seen > 100
