@@ -7,6 +7,8 @@ lock, so threads may share it but do not run statements in parallel.
 
 from __future__ import annotations
 
+import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,6 +18,8 @@ import pyarrow as pa
 from jiandu.engines.base import Engine, check_format, quote, temp_name
 from jiandu.engines.dialects import DIALECTS, DuckDBDialect
 from jiandu.schema.registry import TableSchema
+
+DEFAULT_MEMORY_LIMIT = "2GB"
 
 _COPY_OPTIONS = {
     "parquet": "FORMAT parquet",
@@ -43,6 +47,12 @@ class DuckDBEngine(Engine):
         )
         for setting in DuckDBDialect.SETTINGS:
             self._con.execute(setting)
+        # DuckDB's buffer pool may otherwise grow to 80% of RAM while a large ingest runs;
+        # past the limit it spills to disk. JIANDU_DUCKDB_MEMORY_LIMIT overrides (e.g. "8GB").
+        limit = os.environ.get("JIANDU_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, flags=re.IGNORECASE):
+            raise ValueError(f"JIANDU_DUCKDB_MEMORY_LIMIT={limit!r}: expected a size such as 2GB")
+        self._con.execute(f"SET memory_limit = '{limit}'")
         self._temps: dict[str, pa.Table] = {}  # keeps registered Arrow tables alive
 
     @property
