@@ -7,7 +7,6 @@ duplicate and adds nothing. Memory stays bounded: a few batches are in flight at
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import multiprocessing
 import os
 import uuid
@@ -31,7 +30,6 @@ from jiandu.ingest.sources import (
 from jiandu.ingest.worker import ParsedDocument, process_batch
 from jiandu.schema import canonical_tables, table
 
-log = logging.getLogger(__name__)
 Result = ParsedDocument | RejectedRecord
 
 
@@ -113,20 +111,10 @@ class _Store:
             self.report.by_type[f"{doc.document['case_category']}/{doc.document['doc_type']}"] += 1
 
     def _write_rejections(self, rejected: list[RejectedRecord], now: dt.datetime) -> None:
-        if not rejected:
-            return
-        rows = [quarantine.keep(item, self.quarantine_dir, self.report.run_id, now) for item in rejected]
+        quarantine.store(self.engine, rejected, self.quarantine_dir, self.report.run_id, now)
         for item in rejected:
-            log.warning(
-                "quarantined %s [%s]: %s (%s)",
-                item.source,
-                item.record_ref or "-",
-                item.reason,
-                item.code,
-            )
             self.report.reasons[item.code] += 1
         self.report.quarantined += len(rejected)
-        self.engine.insert_new(self.schemas["quarantine"], self.schemas["quarantine"].to_arrow(rows))
 
 
 def default_workers() -> int:

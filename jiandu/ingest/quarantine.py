@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from pathlib import Path
 from typing import Any
 
+from jiandu.engines.base import Engine
 from jiandu.ingest.sources import RejectedRecord
+from jiandu.schema import table
+
+log = logging.getLogger(__name__)
 
 MAX_KEPT_BYTES = 64 * 1024 * 1024  # a larger rejected input is referenced by its source, not copied
 
@@ -42,3 +47,16 @@ def keep(item: RejectedRecord, folder: Path, run_id: str, now: dt.datetime) -> d
         "quarantined_at": now,
         "ingest_run_id": run_id,
     }
+
+
+def store(engine: Engine, items: list[RejectedRecord], folder: Path, run_id: str, now: dt.datetime) -> None:
+    """Keep the bytes of rejected records, log each reason, and add them to the quarantine table."""
+    if not items:
+        return
+    rows = [keep(item, folder, run_id, now) for item in items]
+    for item in items:
+        log.warning(
+            "quarantined %s [%s]: %s (%s)", item.source, item.record_ref or "-", item.reason, item.code
+        )
+    schema = table("quarantine")
+    engine.insert_new(schema, schema.to_arrow(rows))

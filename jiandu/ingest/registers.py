@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +29,6 @@ from jiandu.ingest.pipeline import new_run_id
 from jiandu.ingest.sources import RejectedRecord, expand_paths
 from jiandu.schema import canonical_tables
 
-log = logging.getLogger(__name__)
 BATCH_ROWS = 50_000
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
 _FALSE = {"false", "0", "no", "n", "f", "否"}
@@ -161,13 +159,10 @@ def ingest_registers(
     def reject(item: RejectedRecord) -> None:
         rejected.append(item)
         report.reasons[item.code] += 1
-        log.warning("quarantined %s [%s]: %s", item.source, item.record_ref or "-", item.reason)
 
     def flush_rejected() -> None:
-        if rejected:
-            rows = [quarantine.keep(item, quarantine_dir, report.run_id, now) for item in rejected]
-            engine.insert_new(tables["quarantine"], tables["quarantine"].to_arrow(rows))
-            rejected.clear()
+        quarantine.store(engine, rejected, quarantine_dir, report.run_id, now)
+        rejected.clear()
 
     for path in expand_paths(paths):
         source = str(path)
