@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jiandu.cores import worker_count
 from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine
 from jiandu.ingest.rows import CHILD_TABLES
@@ -118,10 +118,7 @@ class _Store:
 
 
 def default_workers() -> int:
-    return max(
-        1,
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1),
-    )
+    return worker_count()
 
 
 def ingest_judgments(

@@ -41,12 +41,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
 from jiandu.documents.amounts import find_amounts
 from jiandu.documents.flags import CASH_RE
 from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
 from jiandu.models.shingles import shingle_ids, sorted_unique
 from jiandu.models.store import rebuild_table
+from jiandu.models.textpool import map_slices
 from jiandu.models.textscan import anchored_finditer, clause_finditer
 from jiandu.schema.derived import derived_table
 
@@ -179,6 +184,20 @@ def document_signs(text: str, claimed: float | None) -> list[dict[str, Any]]:
     return [found[k] for k in sorted(found)]
 
 
+def _signs_of_slice(table: pa.Table) -> list[dict[str, Any]]:
+    """loan_signs rows of a slice of (doc_id, text, claimed_principal); runs in a worker."""
+    rows: list[dict[str, Any]] = []
+    for doc_id, text, claimed in zip(
+        table.column("doc_id").to_pylist(),
+        table.column("text").to_pylist(),
+        table.column("claimed_principal").to_pylist(),
+        strict=True,
+    ):
+        for sign in document_signs(text, claimed):
+            rows.append({"doc_id": doc_id, **sign})
+    return rows
+
+
 @dataclass(frozen=True)
 class LoanSigns:
     """loan_signs: routine-loan signs stated in each civil document, with spans."""
@@ -197,15 +216,8 @@ class LoanSigns:
             f"AND {_any_word_sql('d.text', LOAN_SIGN_WORDS)}"
         )
         rows: list[dict[str, Any]] = []
-        for batch in table.to_batches(max_chunksize=8192):
-            for doc_id, text, claimed in zip(
-                batch.column("doc_id").to_pylist(),
-                batch.column("text").to_pylist(),
-                batch.column("claimed_principal").to_pylist(),
-                strict=True,
-            ):
-                for sign in document_signs(text, claimed):
-                    rows.append({"doc_id": doc_id, **sign})
+        for found in map_slices(_signs_of_slice, table):
+            rows.extend(found)
         return _write(engine, "loan_signs", rows)
 
 
@@ -273,9 +285,6 @@ def wording_clusters(
     ``authors`` names who wrote each text (the plaintiff); a shingle's frequency is the number of
     distinct authors using it (each text is its own author when not given).
     """
-    import numpy as np
-    from datasketch import MinHash, MinHashLSH
-
     keys = sorted(texts)
     # distinct (text, shingle) pairs, a chunk of texts at a time to bound memory
     doc_parts, id_parts = [], []
@@ -284,6 +293,24 @@ def wording_clusters(
         d, h = shingle_ids([texts[k] for k in chunk], shingle)
         doc_parts.append(d + lo)
         id_parts.append(h)
+    return shingle_clusters(
+        keys, doc_parts, id_parts, authors, max_df_share=max_df_share, threshold=threshold
+    )
+
+
+def shingle_clusters(
+    keys: list[str],
+    doc_parts: list[npt.NDArray[np.int64]],
+    id_parts: list[npt.NDArray[np.uint32]],
+    authors: dict[str, str] | None = None,
+    *,
+    max_df_share: float = MAX_DF_SHARE,
+    threshold: float = LSH_THRESHOLD,
+) -> dict[str, tuple[str, int, int]]:
+    """`wording_clusters` from shingles already hashed: ``keys[doc]`` holds shingle ``id`` for
+    every (doc, id) pair of the parts (each pair once)."""
+    from datasketch import MinHash, MinHashLSH
+
     doc = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
     ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.uint32)
     author_of: dict[str, int] = {}
@@ -388,25 +415,20 @@ class ClaimWording:
                 names[doc_id].append(name)
                 if side == "plaintiff":
                     plaintiffs.setdefault(doc_id, name)
-        texts: dict[str, dict[str, str]] = {"pleading": {}, "iou": {}}
-        spans: dict[tuple[str, str], tuple[int, int]] = {}
-        for batch in docs.to_batches(max_chunksize=8192):
-            for doc_id, text in zip(
-                batch.column("doc_id").to_pylist(), batch.column("text").to_pylist(), strict=True
-            ):
-                for kind, start, end in claim_regions(text):
-                    if (kind, doc_id) in spans:
-                        continue
-                    part = text[start:end]
-                    if kind == "pleading":
-                        part = _QUOTE.sub("", part)
-                    texts[kind][doc_id] = _normalised(part, names[doc_id])
-                    spans[(kind, doc_id)] = (start, end)
+        doc_ids = docs.column("doc_id").to_pylist()
+        docs = docs.append_column(
+            "names", pa.array([names.get(d, []) for d in doc_ids], type=pa.list_(pa.string()))
+        )
+        shingled = {kind: _Shingled() for kind in _CLAIM_KINDS}
+        for part in map_slices(_shingle_slice, docs):
+            for kind, (keys, spans, doc, ids) in part.items():
+                shingled[kind].add(keys, spans, doc, ids)
         rows = []
-        for kind in ("pleading", "iou"):
-            clusters = wording_clusters(texts[kind], plaintiffs)
+        for kind in _CLAIM_KINDS:
+            done = shingled[kind]
+            clusters = shingle_clusters(done.keys, done.doc_parts, done.id_parts, plaintiffs)
             for doc_id, (cid, size, rare) in sorted(clusters.items()):
-                start, end = spans[(kind, doc_id)]
+                start, end = done.spans[doc_id]
                 rows.append(
                     {
                         "doc_id": doc_id,
@@ -419,6 +441,62 @@ class ClaimWording:
                     }
                 )
         return _write(engine, "claim_wording", rows)
+
+
+_CLAIM_KINDS = ("pleading", "iou")
+_SlicePart = tuple[list[str], list[tuple[int, int]], npt.NDArray[np.int64], npt.NDArray[np.uint32]]
+
+
+def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
+    """Per kind: doc ids, region spans and shingle pairs of a slice of (doc_id, text, names);
+    runs in a worker. The first region of a kind in a document counts."""
+    texts: dict[str, list[str]] = {kind: [] for kind in _CLAIM_KINDS}
+    keys: dict[str, list[str]] = {kind: [] for kind in _CLAIM_KINDS}
+    spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in _CLAIM_KINDS}
+    for doc_id, text, doc_names in zip(
+        table.column("doc_id").to_pylist(),
+        table.column("text").to_pylist(),
+        table.column("names").to_pylist(),
+        strict=True,
+    ):
+        seen: set[str] = set()
+        for kind, start, end in claim_regions(text):
+            if kind in seen:
+                continue
+            seen.add(kind)
+            part = text[start:end]
+            if kind == "pleading":
+                part = _QUOTE.sub("", part)
+            texts[kind].append(_normalised(part, doc_names))
+            keys[kind].append(doc_id)
+            spans[kind].append((start, end))
+    out: dict[str, _SlicePart] = {}
+    for kind in _CLAIM_KINDS:
+        doc, ids = shingle_ids(texts[kind], SHINGLE)
+        out[kind] = (keys[kind], spans[kind], doc, ids)
+    return out
+
+
+class _Shingled:
+    """Shingle pairs of one region kind gathered from the slices, with global doc numbers."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.doc_parts: list[npt.NDArray[np.int64]] = []
+        self.id_parts: list[npt.NDArray[np.uint32]] = []
+
+    def add(
+        self,
+        keys: list[str],
+        spans: list[tuple[int, int]],
+        doc: npt.NDArray[np.int64],
+        ids: npt.NDArray[np.uint32],
+    ) -> None:
+        self.doc_parts.append(doc + len(self.keys))
+        self.id_parts.append(ids)
+        self.keys.extend(keys)
+        self.spans.update(zip(keys, spans, strict=True))
 
 
 # -- linked plaintiffs -------------------------------------------------------------------------

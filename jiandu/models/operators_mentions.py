@@ -32,8 +32,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from jiandu.engines.base import Engine
 from jiandu.models.operators import register
+from jiandu.models.textpool import map_slices
 from jiandu.models.textscan import clause_finditer
 from jiandu.schema.derived import derived_table
 
@@ -227,6 +230,30 @@ WHERE d.text IS NOT NULL
 """
 
 
+def _mentions_of_slice(table: pa.Table) -> list[dict[str, Any]]:
+    """document_mentions rows of a slice of CANDIDATES_SQL; runs in a worker."""
+    rows: list[dict[str, Any]] = []
+    columns = [table.column(c).to_pylist() for c in ("doc_id", "text", "assignment", "defence", "insurance")]
+    for doc_id, text, assignment, defence, insurance in zip(*columns, strict=True):
+        found = document_mentions(
+            text, assignment=bool(assignment), defence=bool(defence), insurance=bool(insurance)
+        )
+        for idx, m in enumerate(found):
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "mention_idx": idx,
+                    "kind": m.kind,
+                    "name": m.name,
+                    "value": m.value,
+                    "event_date": m.event_date,
+                    "span_start": m.span_start,
+                    "span_end": m.span_end,
+                }
+            )
+    return rows
+
+
 @dataclass(frozen=True)
 class DocumentMentions:
     """document_mentions: assignors, defences and insurance-claim facts read from civil texts."""
@@ -238,26 +265,8 @@ class DocumentMentions:
     outputs: tuple[str, ...] = ("document_mentions",)
 
     def rows(self, engine: Engine) -> Iterator[dict[str, Any]]:
-        texts = engine.query(CANDIDATES_SQL)
-        for batch in texts.to_batches(4096):
-            columns = [
-                batch.column(c).to_pylist() for c in ("doc_id", "text", "assignment", "defence", "insurance")
-            ]
-            for doc_id, text, assignment, defence, insurance in zip(*columns, strict=True):
-                found = document_mentions(
-                    text, assignment=bool(assignment), defence=bool(defence), insurance=bool(insurance)
-                )
-                for idx, m in enumerate(found):
-                    yield {
-                        "doc_id": doc_id,
-                        "mention_idx": idx,
-                        "kind": m.kind,
-                        "name": m.name,
-                        "value": m.value,
-                        "event_date": m.event_date,
-                        "span_start": m.span_start,
-                        "span_end": m.span_end,
-                    }
+        for found in map_slices(_mentions_of_slice, engine.query(CANDIDATES_SQL)):
+            yield from found
 
     def run(self, engine: Engine) -> int:
         schema = derived_table("document_mentions")

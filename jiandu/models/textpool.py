@@ -1,0 +1,70 @@
+"""Per-document text work on every core.
+
+Operators that read each civil document's text (routine-loan signs, claim wording, mentions)
+spend their time in Python regular expressions, one document at a time. `map_slices` cuts the
+Arrow table of their query into slices and hands each slice to a worker process; results come
+back in slice order, so the output does not depend on the number of workers.
+
+Workers are spawned, never forked: the parent holds an open engine (DuckDB's threads, Spark's
+JVM gateway). A slice travels as Arrow IPC bytes, which carry only the slice's own rows.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+import pyarrow as pa
+
+from jiandu.cores import worker_count
+
+__all__ = ["ROWS_PER_TASK", "map_slices"]
+
+R = TypeVar("R")
+
+ROWS_PER_TASK = 10_000  # documents per task: big enough to dwarf the hand-over, small enough to spread
+
+
+def _to_ipc(batch: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_table(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def _run_ipc(func: Callable[[pa.Table], R], payload: bytes) -> R:
+    return func(pa.ipc.open_stream(payload).read_all())
+
+
+def map_slices(
+    func: Callable[[pa.Table], R],
+    table: pa.Table,
+    *,
+    rows_per_task: int | None = None,
+    workers: int | None = None,
+) -> Iterator[R]:
+    """``func`` of each slice of ``table`` (at most ``rows_per_task`` rows, default
+    `ROWS_PER_TASK`), in order.
+
+    ``func`` must be a module-level function (it is pickled by name). A table that fits in one
+    slice, or ``workers == 1``, is handled in this process.
+    """
+    workers = workers or worker_count()
+    rows_per_task = rows_per_task or ROWS_PER_TASK
+    starts = range(0, table.num_rows, rows_per_task)
+    if workers == 1 or table.num_rows <= rows_per_task:
+        for lo in starts:
+            yield func(table.slice(lo, rows_per_task))
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[R]] = deque()
+        for lo in starts:
+            pending.append(pool.submit(_run_ipc, func, _to_ipc(table.slice(lo, rows_per_task))))
+            while len(pending) > 2 * workers:  # bound the slices in flight
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
