@@ -256,13 +256,21 @@ class Population:
         return [self.people[i] for i in hh]
 
     def reserve_adult(
-        self, male: bool | None = None, with_spouse: bool = False, max_birth_year: int = 1995
+        self,
+        male: bool | None = None,
+        with_spouse: bool = False,
+        max_birth_year: int = 1995,
+        avoid_surnames: frozenset[str] | set[str] = frozenset(),
     ) -> list[Person]:
-        """A reserved household whose head fits; returns the household (head first)."""
+        """A reserved household whose head fits; returns the household (head first).
+
+        Reserved households come in family clusters (parents, then their children's households),
+        so consecutive calls tend to return one clan. ``avoid_surnames`` skips heads of those
+        surnames, for planners whose subjects must be strangers to each other."""
         while True:
             hh = self.reserve_household()
             head = hh[0]
-            if head.birth.year > max_birth_year:
+            if head.birth.year > max_birth_year or head.name[0] in avoid_surnames:
                 continue
             if male is not None and head.male != male:
                 continue

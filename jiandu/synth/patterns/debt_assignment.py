@@ -113,9 +113,13 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
         ("weak", "weak", (15, 40), "company", False),
         ("company-assignor", "medium", (120, 300), "relative", True),
     )
+    # Assignors are strangers to each other: drawn from one clan, a masked 宣某某 could not be
+    # told apart from the pattern's other listed 宣 at the same court.
+    surnames: set[str] = set()
     for iid, strength, gap, assignee_kind, third in variants:
-        hh = county.pop.reserve_adult(max_birth_year=1985)
+        hh = county.pop.reserve_adult(max_birth_year=1985, avoid_surnames=surnames)
         person = hh[0]
+        surnames.add(person.name[0])
         assignor: Entity = person
         if iid == "company-assignor":
             assignor = county.orgs.new("company", DISTRICT_BY_KEY[person.district], rep=person)
@@ -172,7 +176,8 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
         )
 
     # near miss 1: assignment before listing
-    person = county.pop.reserve_adult(max_birth_year=1985)[0]
+    person = county.pop.reserve_adult(max_birth_year=1985, avoid_surnames=surnames)[0]
+    surnames.add(person.name[0])
     court = C.COURT_OF_DISTRICT[person.district]
     assign_date = rand_date(rng, dt.date(2016, 6, 1), dt.date(2021, 6, 30))
     listed = day(assign_date, rng.randint(150, 400))
@@ -236,7 +241,8 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
         )
     )
     # near miss 3: listing removed before the assignment
-    person = county.pop.reserve_adult(max_birth_year=1985)[0]
+    person = county.pop.reserve_adult(max_birth_year=1985, avoid_surnames=surnames)[0]
+    surnames.add(person.name[0])
     court = C.COURT_OF_DISTRICT[person.district]
     listed = rand_date(rng, dt.date(2016, 6, 1), dt.date(2019, 12, 31))
     removed = day(listed, rng.randint(100, 300))
