@@ -6,11 +6,14 @@ Arrow table of their query into slices and hands each slice to a worker process;
 back in slice order, so the output does not depend on the number of workers.
 
 Workers are spawned, never forked: the parent holds an open engine (DuckDB's threads, Spark's
-JVM gateway). A slice travels as Arrow IPC bytes, which carry only the slice's own rows.
+JVM gateway). Spawned workers pay for importing jiandu once, so one pool serves every operator
+of a process and is shut down when the process exits (or by `shutdown`). A slice travels as
+Arrow IPC bytes, which carry only the slice's own rows.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -21,11 +24,35 @@ import pyarrow as pa
 
 from jiandu.cores import worker_count
 
-__all__ = ["ROWS_PER_TASK", "map_slices"]
+__all__ = ["ROWS_PER_TASK", "map_slices", "shutdown"]
 
 R = TypeVar("R")
 
 ROWS_PER_TASK = 10_000  # documents per task: big enough to dwarf the hand-over, small enough to spread
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_workers = 0
+
+
+def _shared_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool, _pool_workers
+    if _pool is None or _pool_workers != workers:
+        shutdown()
+        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        _pool_workers = workers
+    return _pool
+
+
+def shutdown() -> None:
+    """Stop the worker processes (a later `map_slices` starts new ones)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)
+        _pool = None
+
+
+atexit.register(shutdown)
 
 
 def _to_ipc(batch: pa.Table) -> bytes:
@@ -59,12 +86,15 @@ def map_slices(
         for lo in starts:
             yield func(table.slice(lo, rows_per_task))
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[Future[R]] = deque()
+    pool = _shared_pool(workers)
+    pending: deque[Future[R]] = deque()
+    try:
         for lo in starts:
             pending.append(pool.submit(_run_ipc, func, _to_ipc(table.slice(lo, rows_per_task))))
             while len(pending) > 2 * workers:  # bound the slices in flight
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:
+        shutdown()  # a failed or abandoned map leaves no half-busy workers behind
+        raise

@@ -6,11 +6,15 @@ Positives
               identified through the party line's birth date) → red
   盛世服饰    a listed company assigns a claim 198 days after listing (full name in the text)
   宋丽娟      masked 宋某某 in the text, the only three-character 宋 on the court's list
+  郑建军      masked 郑某; two 郑 on the court's list, but the other was listed only after the
+              assignment: identified by the listing in force (weakest certainty) → yellow
 Near misses (no clue)
   沈佳        assigned 2018-12-30, listed only 2019-07-11
   鉴湖银行    a bank sells a loan to an asset manager; never listed
   陈红燕      listed 2017-12-11, removed 2018-05-28, assigns 2018-10-10
-  金某        masked; two 金 on the court's list and no relation to the assignee: not identified
+  金某        masked; two 金 on the court's list, both listed on the assignment date, and no
+              relation to the assignee: not identified
+  韩某        masked; two 韩 on the court's list, neither listed on the assignment date
 """
 
 from __future__ import annotations
@@ -51,6 +55,11 @@ JIN_A = Person("金建国", dt.date(1965, 1, 1), True, 51)
 JIN_B = Person("金伟", dt.date(1966, 2, 2), True, 52)
 WU = Person("吴小燕", dt.date(1980, 3, 3), False, 53)
 BORROWER = Person("周某某", dt.date(1975, 4, 26), False, 54)
+ZHENG_A = Person("郑建军", dt.date(1968, 5, 5), True, 55)
+ZHENG_B = Person("郑丽", dt.date(1971, 6, 6), False, 56)
+HAN_A = Person("韩强", dt.date(1966, 7, 7), True, 57)
+HAN_B = Person("韩梅", dt.date(1969, 8, 8), False, 58)
+TAO = Person("陶小红", dt.date(1983, 9, 9), False, 59)
 
 
 def assigned_suit(
@@ -89,6 +98,8 @@ def county() -> County:
     c.household("H2", SHEN_D, ZHANG, QIAN, SONG, SONG_2, SHEN_J, address="浙江省绍兴市越城区东街1号")
     c.household("H3", CHEN, CHEN_X, spouses=((CHEN, CHEN_X),), address="浙江省绍兴市越城区西街2号")
     c.household("H4", JIN_A, JIN_B, WU, BORROWER, address="浙江省绍兴市越城区南街3号")
+    c.household("H5", ZHENG_A, ZHENG_B, HAN_A, HAN_B, address="浙江省绍兴市越城区北街4号")
+    c.household("H6", TAO, address="浙江省绍兴市越城区中街5号")
     for org in (SHENGSHI, ASSIGNEE, BANK, AMC):
         c.company(org)
     # positives
@@ -109,6 +120,9 @@ def county() -> County:
     c.listing(SONG, "（2019）浙0602执4320号", dt.date(2019, 8, 5))
     c.listing(SONG_2, "（2019）浙0602执4321号", dt.date(2019, 8, 6))
     c.add(assigned_suit("（2020）浙0602民初8098号", ASSIGNEE, ASSIGNEE.name, "宋某某", dt.date(2020, 8, 5)))
+    c.listing(ZHENG_A, "（2019）浙0602执700号", dt.date(2019, 3, 1))
+    c.listing(ZHENG_B, "（2020）浙0602执701号", dt.date(2020, 9, 1))  # after the assignment
+    c.add(assigned_suit("（2020）浙0602民初9100号", TAO, "陶某某", "郑某", dt.date(2020, 5, 10)))
     # near misses
     c.listing(SHEN_J, "（2019）浙0602执5774号", dt.date(2019, 7, 11))
     c.add(assigned_suit("（2019）浙0602民初1461号", QIAN, "钱芳芳", "沈佳", dt.date(2018, 12, 30)))
@@ -120,6 +134,9 @@ def county() -> County:
     c.listing(JIN_A, "（2019）浙0602执1号", dt.date(2019, 1, 5))
     c.listing(JIN_B, "（2019）浙0602执2号", dt.date(2019, 2, 5))
     c.add(assigned_suit("（2020）浙0602民初9000号", WU, "吴某", "金某", dt.date(2020, 3, 1)))
+    c.listing(HAN_A, "（2018）浙0602执800号", dt.date(2018, 1, 5), removed=dt.date(2018, 9, 1))
+    c.listing(HAN_B, "（2021）浙0602执801号", dt.date(2021, 2, 5))
+    c.add(assigned_suit("（2020）浙0602民初9200号", TAO, "陶某某", "韩某", dt.date(2020, 6, 1)))
     return c
 
 
@@ -152,8 +169,10 @@ def test_debt_assignment_positives_and_near_misses(engine: Engine) -> None:
     assert summary(clues) == [
         (XUAN.key, "宣龙华", 97.78, "red"),
         (SONG.key, "宋丽娟", 71.78, "yellow"),  # identified by surname only (0.7), not related
+        (ZHENG_A.key, "郑建军", 65.78, "yellow"),  # 436 days (1), unrelated, certainty 0.4, 389k (0.778)
         (SHENGSHI.key, "绍兴盛世服饰股份有限公司", 73.2, "yellow"),  # 198 days, assignee not related
-    ]  # not 沈佳 (listed after), 鉴湖银行 (never listed), 陈红燕 (removed), 金某 (two candidates)
+    ]  # not 沈佳 (listed after), 鉴湖银行 (never listed), 陈红燕 (removed), 金某 (two candidates),
+    # 韩某 (neither candidate listed on the assignment date)
     by_key = {c["subject"]["key"]: c for c in clues}
     xuan = by_key[XUAN.key]
     text = xuan["explanation"]
@@ -173,4 +192,6 @@ def test_debt_assignment_positives_and_near_misses(engine: Engine) -> None:
     mention = next(e for e in xuan["evidence"] if e["label"] == "债权转让人")
     assert mention["text"] == "宣某" and mention["case_number"] == "（2021）浙0602民初3122号"
     assert "同一法院同姓失信人唯一" in by_key[SONG.key]["explanation"]
+    assert "唯一在转让日处于失信期间者（隐名，须调卷核实转让人身份）" in by_key[ZHENG_A.key]["explanation"]
+    assert "（同姓候选2人）" in by_key[ZHENG_A.key]["explanation"]
     check_evidence(engine, by_key[SONG.key])
