@@ -636,8 +636,10 @@ def execution_sql(with_register: bool) -> str:
         SELECT m.party_key, x.case_number AS exec_case_number,
             x.basis_case_number, CAST(NULL AS VARCHAR) AS exec_doc_id, 'register' AS source
         FROM execution_cases AS x
-        JOIN party_mentions AS m
-          ON m.normalized_name = x.applicant_name AND m.side IN {_SIDES} AND m.key_source <> 'masked'
+        JOIN (  -- one row per key and name: a bank's name is on thousands of mentions
+            SELECT DISTINCT party_key, normalized_name FROM party_mentions
+            WHERE side IN {_SIDES} AND key_source <> 'masked'
+        ) AS m ON m.normalized_name = x.applicant_name
     """
     return f"""
         WITH a AS ({rulings} UNION ALL {register})
