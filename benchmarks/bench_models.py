@@ -77,9 +77,15 @@ def _steps(scratch: Path) -> tuple[list[tuple[str, float, int | None]], int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--workspace", type=Path, required=True, help="an ingested workspace (not changed)")
-    parser.add_argument("--models", nargs="*", default=list(FAMILY), help="models to run (default: the family)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--workspace", type=Path, required=True, help="an ingested workspace (not changed)"
+    )
+    parser.add_argument(
+        "--models", nargs="*", default=list(FAMILY), help="models to run (default: the family)"
+    )
     parser.add_argument("--workers", type=int, default=None, help="JIANDU_WORKERS for the run")
     parser.add_argument("--keep-copy", action="store_true", help="keep the scratch workspace")
     args = parser.parse_args()

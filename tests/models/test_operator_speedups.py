@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-import zlib
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -22,22 +21,28 @@ from jiandu.models.operators_civil import (
     document_signs,
     wording_clusters,
 )
-from jiandu.models.shingles import shingle_ids, sorted_unique
+from jiandu.models.shingles import shingle_hash, shingle_ids, sorted_unique
 from jiandu.models.textscan import anchored_finditer, clause_finditer
 
 ALPHABET = "ab#某借款原告被告，。；元\n 1２ßΩé𠀋"
 
 
-def test_shingle_ids_are_crc32_of_utf8() -> None:
+def test_shingle_ids_are_the_shingle_hash_of_every_window() -> None:
     rng = random.Random(1)
     texts = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 30))) for _ in range(500)]
     doc, ids = shingle_ids(texts, 5)
-    expected = {
-        (i, zlib.crc32(t[j : j + 5].encode())) for i, t in enumerate(texts) for j in range(len(t) - 4)
-    }
+    expected = {(i, shingle_hash(t[j : j + 5])) for i, t in enumerate(texts) for j in range(len(t) - 4)}
     assert set(zip(doc.tolist(), ids.tolist(), strict=True)) == expected
     assert len(doc) == len(expected)
     assert shingle_ids([], 5)[0].size == 0
+
+
+def test_shingle_hash_spreads_near_identical_shingles() -> None:
+    rng = random.Random(3)
+    shingles = {"".join(rng.choice("借款原告被告某#元，。") for _ in range(5)) for _ in range(5000)}
+    hashes = {shingle_hash(s) for s in shingles}
+    assert len(hashes) == len(shingles)  # no collision among a few thousand similar shingles
+    assert all(0 <= h < 2**32 for h in hashes)
 
 
 def test_sorted_unique() -> None:
@@ -147,7 +152,7 @@ def _reference_clusters(
     """wording_clusters as first written: one Python set per text, an LSH queried per key."""
     from datasketch import MinHash, MinHashLSH
 
-    shingles = {k: {zlib.crc32(t[i : i + 5].encode()) for i in range(len(t) - 4)} for k, t in texts.items()}
+    shingles = {k: {shingle_hash(t[i : i + 5]) for i in range(len(t) - 4)} for k, t in texts.items()}
     by_author: dict[str, set[int]] = defaultdict(set)
     for k, sh in shingles.items():
         by_author[authors.get(k) or k].update(sh)
