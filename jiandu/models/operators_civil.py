@@ -62,6 +62,7 @@ __all__ = [
     "PartyLinks",
     "claim_regions",
     "document_signs",
+    "may_hold_loan_sign",
     "wording_clusters",
 ]
 
@@ -77,10 +78,11 @@ def _write(engine: Engine, name: str, rows: list[dict[str, Any]]) -> int:
 
 # -- loan signs --------------------------------------------------------------------------
 
-_ACTUAL_RE = re.compile(
-    r"实际(?:仅)?[^。，；,;]{0,16}?(?:收到|交付|支付|出借|借到|到手|发放|给付)(?:了)?(?:借款|款项)?"
-    r"(?:的)?(?:金额)?(?:为|仅为|只有|仅有)?"
-)
+# Every match of _ACTUAL_RE starts with a match of ACTUAL_PREFIX, which the SQL filter also uses
+# (RE2 in DuckDB, Java regex in Spark: the same syntax for this pattern).
+ACTUAL_PREFIX = "实际仅?[^。，；,;]{0,16}?(?:收到|交付|支付|出借|借到|到手|发放|给付)"
+_ACTUAL_RE = re.compile(ACTUAL_PREFIX + r"(?:了)?(?:借款|款项)?(?:的)?(?:金额)?(?:为|仅为|只有|仅有)?")
+_ACTUAL_PREFIX_RE = re.compile(ACTUAL_PREFIX)
 _ISSUED_RE = re.compile(r"按")  # 借条系应原告要求按11000元出具
 _REST_CASH_RE = re.compile(
     r"其余(?:款项)?(?P<rest>[^。；]{1,16}?元)(?:系|均)?以?现金(?:方式)?(?:交付|支付|给付)"
@@ -101,11 +103,12 @@ _NOT_LENDER_RE = re.compile(
 )
 
 
-# Words every match of a sign's pattern holds: a document holding none of them has no sign, so
-# it is not fetched. The patterns that start with an alternation search only the clauses that
-# hold their words (clause_finditer: characters no match holds, then the words).
-_NOT_LENDER_WORDS = ("出借人", "借款人", "由案外人", "由第三人")
-LOAN_SIGN_WORDS = ("实际", "现金", "借条", "扣", "砍头息", *_NOT_LENDER_WORDS)
+# Words every match of a sign's pattern holds (_ACTUAL_RE: its prefix pattern instead, since
+# 实际 alone is in almost every judgment's 实际履行之日): a document holding none of them has no
+# sign, so it is not fetched. The patterns that start with an alternation search only the
+# clauses that hold their words (clause_finditer: characters no match holds, then the words).
+_NOT_LENDER_WORDS = ("出借人", "借款人另有其人", "借款人系案外人", "由案外人", "由第三人")
+LOAN_SIGN_WORDS = ("现金", "仅有借条", "只有借条", "仅凭借条", "扣", "砍头息", *_NOT_LENDER_WORDS)
 _UPFRONT_CLAUSES = ("，。；,;\n", (("扣", "砍头息"),))
 _CASH_UNPROVEN_CLAUSES = ("。；", (("现金", "借条"),))
 _CASH_CLAUSES = ("，。；", (("现金",),))
@@ -115,6 +118,11 @@ _NOT_LENDER_CLAUSES = ("，。；", (_NOT_LENDER_WORDS,))
 def _any_word_sql(column: str, words: tuple[str, ...]) -> str:
     """SQL that is true when ``column`` holds one of ``words`` (plain words, no quotes)."""
     return "(" + " OR ".join(f"strpos({column}, '{w}') > 0" for w in words) + ")"
+
+
+def may_hold_loan_sign(text: str) -> bool:
+    """What the loan_signs query asks of a text: false means `document_signs` finds nothing."""
+    return any(w in text for w in LOAN_SIGN_WORDS) or _ACTUAL_PREFIX_RE.search(text) is not None
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -213,7 +221,8 @@ class LoanSigns:
             "SELECT d.doc_id, d.text, c.claimed_principal FROM documents AS d "
             "JOIN cases AS c ON c.doc_id = d.doc_id "
             "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
-            f"AND {_any_word_sql('d.text', LOAN_SIGN_WORDS)}"
+            f"AND ({_any_word_sql('d.text', LOAN_SIGN_WORDS)} "
+            f"OR regexp_matches(d.text, '{ACTUAL_PREFIX}'))"
         )
         rows: list[dict[str, Any]] = []
         for found in map_slices(_signs_of_slice, table):
