@@ -98,7 +98,7 @@ def evaluate_cmd(
     st = state(ctx)
     engine = st.open_engine()
     try:
-        clues = load_clues(engine, with_evidence=False)
+        clues = load_clues(engine)  # evidence: masked-only subjects are matched by their documents
     finally:
         engine.close()
     results = evaluate(clues, items, mapping)

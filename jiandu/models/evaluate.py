@@ -14,7 +14,10 @@ For each pattern, over the clues of its models (ranked by score, highest first):
   precision  clues about a positive of the pattern / clues of those models
   rank       of each positive: its best clue's position in that ranking (1 = top)
 A clue is about an instance when its subject key equals the instance's key, or else when the
-names are equal after removing spaces (so masked names only match themselves).
+names are equal after removing spaces (so masked names only match themselves), or else — for a
+party printed only masked in every document (张××), whom entity resolution can key but never
+name — when the clue's subject name is one of the instance's names as written and the clue's
+evidence cites every document of the instance (``documents`` of the truth line, by ``doc_id``).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ class TruthInstance:
     strength: str | None
     documents: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
+    names_as_written: tuple[str, ...] = ()
+    doc_ids: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -93,6 +98,7 @@ def read_truth(path: Path) -> list[TruthInstance]:
                 data = json.loads(line)
                 subject = data.get("subject") or {}
                 models = data.get("models") or ()
+                documents = data.get("documents") or ()
                 out.append(
                     TruthInstance(
                         pattern=str(data["pattern"]),
@@ -101,8 +107,12 @@ def read_truth(path: Path) -> list[TruthInstance]:
                         subject_key=subject.get("key"),
                         positive=bool(data["positive"]),
                         strength=data.get("strength"),
-                        documents=tuple(data.get("documents") or ()),
+                        documents=tuple(documents),
                         models=tuple(str(m) for m in models),
+                        names_as_written=tuple(str(n) for n in subject.get("names_as_written") or ()),
+                        doc_ids=frozenset(
+                            str(d["doc_id"]) for d in documents if isinstance(d, dict) and d.get("doc_id")
+                        ),
                     )
                 )
             except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
@@ -123,7 +133,13 @@ def _matches(clue: Mapping[str, Any], inst: TruthInstance) -> bool:
     if inst.subject_key and subject.get("key") == inst.subject_key:
         return True
     name = _norm(inst.subject_name)
-    return name is not None and _norm(subject.get("name")) == name
+    if name is not None and _norm(subject.get("name")) == name:
+        return True
+    written = _norm(subject.get("name"))
+    if not inst.doc_ids or written is None or written not in {_norm(n) for n in inst.names_as_written}:
+        return False
+    cited = {e.get("doc_id") for e in clue.get("evidence") or ()}
+    return inst.doc_ids <= cited
 
 
 def evaluate(

@@ -52,6 +52,31 @@ def test_precision_recall_and_rank() -> None:
     ]
 
 
+def test_masked_only_subject_is_matched_by_its_documents() -> None:
+    masked = TruthInstance(
+        "p", "i1", "张祥水", "330621198802223570", True, "medium",
+        names_as_written=("张××",), doc_ids=frozenset({"d1", "d2", "d3"}),
+    )
+    other = TruthInstance(
+        "p", "i2", "张伟", "330621199001010011", True, "weak",
+        names_as_written=("张××",), doc_ids=frozenset({"d4", "d5"}),
+    )
+
+    def cited(key: str, name: str, docs: list[str]) -> dict[str, Any]:
+        return {**clue("m.a", key, name, 50), "evidence": [{"doc_id": d} for d in docs]}
+
+    clues = [
+        cited("pk_1", "张××", ["d1", "d2", "d3", "d9"]),  # every document of i1: i1
+        cited("pk_2", "张××", ["d4"]),  # one of i2's two documents: not enough
+        cited("pk_3", "李××", ["d4", "d5"]),  # i2's documents, but another name as written
+    ]
+    (result,) = evaluate(clues, [masked, other], {"p": ["m.a"]})
+    assert [(i.instance_id, i.found, i.clue_id) for i in result.instances] == [
+        ("i1", True, "m.a:pk_1"),
+        ("i2", False, None),
+    ]
+
+
 def test_pattern_without_models_or_clues() -> None:
     (result,) = evaluate([], [inst("i1", "甲", pattern="unknown_pattern")])
     assert result.models == [] and result.recall == 0.0 and result.precision is None
