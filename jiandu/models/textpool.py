@@ -8,7 +8,9 @@ back in slice order, so the output does not depend on the number of workers.
 Workers are spawned, never forked: the parent holds an open engine (DuckDB's threads, Spark's
 JVM gateway). Spawned workers pay for importing jiandu once, so one pool serves every operator
 of a process and is shut down when the process exits (or by `shutdown`). A slice travels as
-Arrow IPC bytes, which carry only the slice's own rows.
+Arrow IPC bytes, which carry only the slice's own rows. As with any spawned pool, a script that
+runs these operators on more than one slice must guard its entry point with
+``if __name__ == "__main__":`` (the `jiandu` command does).
 """
 
 from __future__ import annotations
