@@ -193,5 +193,6 @@ def test_debt_assignment_positives_and_near_misses(engine: Engine) -> None:
     assert mention["text"] == "宣某" and mention["case_number"] == "（2021）浙0602民初3122号"
     assert "同一法院同姓失信人唯一" in by_key[SONG.key]["explanation"]
     assert "唯一在转让日处于失信期间者（隐名，须调卷核实转让人身份）" in by_key[ZHENG_A.key]["explanation"]
-    assert "（同姓候选2人）" in by_key[ZHENG_A.key]["explanation"]
+    assert "（同院同姓失信候选2人）" in by_key[ZHENG_A.key]["explanation"]
+    assert "候选" not in xuan["explanation"]  # identified as a party: no namesakes to count
     check_evidence(engine, by_key[SONG.key])
