@@ -117,10 +117,6 @@ class _Store:
         self.report.quarantined += len(rejected)
 
 
-def default_workers() -> int:
-    return worker_count()
-
-
 def ingest_judgments(
     engine: Engine,
     quarantine_dir: Path,
@@ -138,7 +134,7 @@ def ingest_judgments(
     report = IngestReport(run_id=run_id or new_run_id())
     engine.ensure_tables(canonical_tables().values())
     store = _Store(engine, quarantine_dir, report)
-    workers = workers or default_workers()
+    workers = workers or worker_count()
     items = read_inputs(paths, text_fields, limits)
 
     def handle(raw: list[RawRecord], rejected: list[RejectedRecord], results: list[Result]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from . import geography as geo
@@ -260,7 +261,7 @@ class Population:
         male: bool | None = None,
         with_spouse: bool = False,
         max_birth_year: int = 1995,
-        avoid_surnames: frozenset[str] | set[str] = frozenset(),
+        avoid_surnames: AbstractSet[str] = frozenset(),
     ) -> list[Person]:
         """A reserved household whose head fits; returns the household (head first).
 
