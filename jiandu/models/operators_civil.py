@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jiandu.documents.amounts import find_amounts
 from jiandu.documents.flags import CASH_RE
@@ -302,36 +303,49 @@ def wording_clusters(
         d, h = shingle_ids([texts[k] for k in chunk], shingle)
         doc_parts.append(d + lo)
         id_parts.append(h)
-    return shingle_clusters(
-        keys, doc_parts, id_parts, authors, max_df_share=max_df_share, threshold=threshold
+    codes: dict[str, int] = {}
+    author = np.fromiter(
+        (codes.setdefault((authors or {}).get(k) or k, len(codes)) for k in keys),
+        dtype=np.int64,
+        count=len(keys),
     )
+    return shingle_clusters(keys, doc_parts, id_parts, author, max_df_share=max_df_share, threshold=threshold)
 
 
 def _rare_pairs(
-    doc: npt.NDArray[np.int64],
-    ids: npt.NDArray[np.uint32],
+    doc_parts: list[npt.NDArray[np.int64]],
+    id_parts: list[npt.NDArray[np.uint32]],
     author: npt.NDArray[np.int64],
     cap: int,
     doc_cap: int,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32]]:
-    """The (doc, shingle) pairs whose shingle is used by at most ``cap`` authors and held by at
-    most ``doc_cap`` documents, ordered by doc. Counted by an in-memory DuckDB (hash aggregates
-    on every core; a sort-based count in numpy took twice as long on 30M pairs)."""
+    """The (doc, shingle) pairs whose shingle is held by at most ``doc_cap`` documents and used by
+    at most ``cap`` authors (``author[doc]``), ordered by doc.
+
+    Counted by an in-memory DuckDB. Documents are counted first, over every pair; distinct
+    authors only over the pairs that pass (at 1M documents, 10M of 123M pairs): counting distinct
+    (author, shingle) over every pair took three times as long.
+    """
     from jiandu.engines.duckdb_engine import DuckDBEngine
 
-    if len(doc) == 0:
-        return doc, ids
+    batches = [
+        pa.record_batch({"doc": d, "id": i}) for d, i in zip(doc_parts, id_parts, strict=True) if len(d)
+    ]
+    if not batches:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint32)
     scratch = DuckDBEngine()  # in memory, with the engine's memory limit and spill folder
     try:
-        scratch.con.register("pairs", pa.table({"doc": doc, "id": ids, "author": author}))
+        scratch.con.register("pairs", pa.Table.from_batches(batches))
+        scratch.con.register(
+            "authors", pa.table({"doc": np.arange(len(author), dtype=np.int64), "author": author})
+        )
         rare = scratch.con.sql(
             f"""
-            WITH held AS (SELECT id, count(*) AS docs FROM pairs GROUP BY id),
-                 used AS (SELECT id, count(*) AS authors FROM (SELECT DISTINCT author, id FROM pairs)
-                          GROUP BY id),
-                 rare AS (SELECT id FROM held JOIN used USING (id)
-                          WHERE docs <= {int(doc_cap)} AND authors <= {int(cap)})
-            SELECT doc, id FROM pairs WHERE id IN (SELECT id FROM rare) ORDER BY doc
+            WITH held AS (SELECT id FROM pairs GROUP BY id HAVING count(*) <= {int(doc_cap)}),
+                 candidate AS (SELECT doc, id FROM pairs SEMI JOIN held USING (id)),
+                 rare AS (SELECT id FROM candidate JOIN authors USING (doc) GROUP BY id
+                          HAVING count(DISTINCT author) <= {int(cap)})
+            SELECT doc, id FROM candidate SEMI JOIN rare USING (id) ORDER BY doc
             """
         ).to_arrow_table()
     finally:
@@ -346,36 +360,30 @@ def shingle_clusters(
     keys: list[str],
     doc_parts: list[npt.NDArray[np.int64]],
     id_parts: list[npt.NDArray[np.uint32]],
-    authors: dict[str, str] | None = None,
+    author: npt.NDArray[np.int64],
     *,
     max_df_share: float = MAX_DF_SHARE,
     threshold: float = LSH_THRESHOLD,
 ) -> dict[str, tuple[str, int, int]]:
     """`wording_clusters` from shingles already hashed: ``keys[doc]`` holds shingle ``id`` for
-    every (doc, id) pair of the parts (each pair once)."""
+    every (doc, id) pair of the parts (each pair once), and was written by author
+    ``author[doc]`` (a code)."""
     from datasketch import MinHash, MinHashLSH
 
-    doc = np.concatenate(doc_parts) if doc_parts else np.zeros(0, dtype=np.int64)
-    ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.uint32)
-    author_of: dict[str, int] = {}
-    author = np.fromiter(
-        (author_of.setdefault((authors or {}).get(k) or k, len(author_of)) for k in keys),
-        dtype=np.int64,
-        count=len(keys),
-    )
-    cap = max(MIN_DF_CAP, int(max_df_share * len(author_of)))
+    n_authors = len(np.unique(author))
+    cap = max(MIN_DF_CAP, int(max_df_share * n_authors))
     doc_cap = max(MIN_DOC_CAP, int(MAX_DOC_SHARE * len(keys)))
-    rare_doc, rare_ids = _rare_pairs(doc, ids, author[doc], cap, doc_cap)
+    rare_doc, rare_ids = _rare_pairs(doc_parts, id_parts, author, cap, doc_cap)
     counts = np.bincount(rare_doc, minlength=len(keys))
     bounds = np.concatenate([[0], np.cumsum(counts)])
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)  # for its bands only
+    first = MinHash(num_perm=NUM_PERM, seed=1)  # its permutations are drawn once, not per text
     hashes: dict[str, MinHash] = {}
     rare_count: dict[str, int] = {}
-    for i, k in enumerate(keys):
-        if counts[i] < MIN_RARE_SHINGLES:
-            continue
+    for i in np.flatnonzero(counts >= MIN_RARE_SHINGLES):
+        k = keys[i]
         raw = rare_ids[bounds[i] : bounds[i + 1]].astype("<u4").tobytes()
-        mh = MinHash(num_perm=NUM_PERM, seed=1)
+        mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=first.permutations, scheme=first.scheme)
         mh.update_batch([raw[j : j + 4] for j in range(0, len(raw), 4)])
         hashes[k] = mh
         rare_count[k] = int(counts[i])
@@ -428,8 +436,6 @@ class ClaimWording:
             "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance' "
             f"AND {_any_word_sql('d.text', CLAIM_WORDS)}"
         )
-        names: dict[str, list[str]] = defaultdict(list)
-        plaintiffs: dict[str, str] = {}
         parties = engine.query(  # of the civil first-instance documents: only they are read
             "SELECT p.doc_id, p.name, p.side FROM parties AS p WHERE p.name IS NOT NULL "
             "AND p.doc_id IN (SELECT d.doc_id FROM documents AS d "
@@ -438,31 +444,30 @@ class ClaimWording:
             "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance') "
             "ORDER BY p.doc_id, p.party_idx"
         )
-        for batch in parties.to_batches(max_chunksize=65536):
-            for doc_id, name, side in zip(
-                batch.column("doc_id").to_pylist(),
-                batch.column("name").to_pylist(),
-                batch.column("side").to_pylist(),
-                strict=True,
-            ):
-                names[doc_id].append(name)
-                if side == "plaintiff":
-                    plaintiffs.setdefault(doc_id, name)
-        doc_ids = docs.column("doc_id").to_pylist()
-        docs = docs.append_column(
-            "names", pa.array([names.get(d, []) for d in doc_ids], type=pa.list_(pa.string()))
+        doc_ids = docs.column("doc_id").combine_chunks()
+        names, author = _names_and_authors(doc_ids, parties)
+        slices = pa.table(
+            {
+                "row": np.arange(docs.num_rows, dtype=np.int64),
+                "text": docs.column("text"),
+                "names": names,
+            }
         )
         shingled = {kind: _Shingled() for kind in _CLAIM_KINDS}
-        for part in map_slices(_shingle_slice, docs):
-            for kind, (keys, spans, doc, ids) in part.items():
-                shingled[kind].add(keys, spans, doc, ids)
-        rows = []
+        for part in map_slices(_shingle_slice, slices):
+            for kind, piece in part.items():
+                shingled[kind].add(*piece)
+        keys = doc_ids.to_pylist()
+        out = []
         for kind in _CLAIM_KINDS:
             done = shingled[kind]
-            clusters = shingle_clusters(done.keys, done.doc_parts, done.id_parts, plaintiffs)
+            rows = np.concatenate(done.rows) if done.rows else np.zeros(0, dtype=np.int64)
+            kind_keys = [keys[r] for r in rows]
+            clusters = shingle_clusters(kind_keys, done.doc_parts, done.id_parts, author[rows])
+            span_of = dict(zip(kind_keys, done.spans, strict=True))
             for doc_id, (cid, size, rare) in sorted(clusters.items()):
-                start, end = done.spans[doc_id]
-                rows.append(
+                start, end = span_of[doc_id]
+                out.append(
                     {
                         "doc_id": doc_id,
                         "kind": kind,
@@ -473,21 +478,55 @@ class ClaimWording:
                         "span_end": min(end, start + 300),
                     }
                 )
-        return _write(engine, "claim_wording", rows)
+        return _write(engine, "claim_wording", out)
+
+
+def _names_and_authors(doc_ids: pa.Array, parties: pa.Table) -> tuple[pa.ListArray, npt.NDArray[np.int64]]:
+    """Per document of ``doc_ids``: its party names, and its author's code (documents share a
+    code when their first plaintiff's name is the same; a document without a plaintiff is its
+    own author). ``parties`` (doc_id, name, side) is ordered by document and party index."""
+    party_doc = parties.column("doc_id").combine_chunks()
+    starts = _run_starts(party_doc)
+    offsets = pa.array(np.append(starts, len(party_doc)).astype(np.int32))
+    by_named = pa.ListArray.from_arrays(offsets, parties.column("name").combine_chunks())
+    at = pc.index_in(doc_ids, value_set=party_doc.take(starts))
+    names = pc.if_else(pc.is_null(at), pa.scalar([], type=by_named.type), by_named.take(at))
+    # the first plaintiff of each document: the first of its run among the plaintiff rows
+    plaintiff_rows = parties.filter(
+        pc.and_(pc.equal(parties.column("side"), "plaintiff"), pc.not_equal(parties.column("name"), ""))
+    )
+    plaintiff_doc = plaintiff_rows.column("doc_id").combine_chunks()
+    firsts = _run_starts(plaintiff_doc)
+    first_plaintiff = plaintiff_rows.column("name").combine_chunks().take(firsts)
+    at = pc.index_in(doc_ids, value_set=plaintiff_doc.take(firsts))
+    author_name = pc.coalesce(first_plaintiff.take(at), doc_ids)
+    codes = pc.dictionary_encode(author_name).indices
+    return names, codes.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _run_starts(values: pa.Array) -> pa.Array:
+    """Where each run of equal neighbours starts in ``values`` (int64 positions)."""
+    n = len(values)
+    if n == 0:
+        return pa.array([], type=pa.int64())
+    changed = pc.not_equal(values.slice(1), values.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    return pa.array(np.concatenate([[0], np.flatnonzero(changed) + 1]), type=pa.int64())
 
 
 _CLAIM_KINDS = ("pleading", "iou")
-_SlicePart = tuple[list[str], list[tuple[int, int]], npt.NDArray[np.int64], npt.NDArray[np.uint32]]
+_SlicePart = tuple[
+    npt.NDArray[np.int64], list[tuple[int, int]], npt.NDArray[np.int64], npt.NDArray[np.uint32]
+]
 
 
 def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
-    """Per kind: doc ids, region spans and shingle pairs of a slice of (doc_id, text, names);
-    runs in a worker. The first region of a kind in a document counts."""
+    """Per kind: rows, region spans and shingle pairs of a slice of (row, text, names); runs in a
+    worker. The first region of a kind in a document counts."""
     texts: dict[str, list[str]] = {kind: [] for kind in _CLAIM_KINDS}
-    keys: dict[str, list[str]] = {kind: [] for kind in _CLAIM_KINDS}
+    rows: dict[str, list[int]] = {kind: [] for kind in _CLAIM_KINDS}
     spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in _CLAIM_KINDS}
-    for doc_id, text, doc_names in zip(
-        table.column("doc_id").to_pylist(),
+    for row, text, doc_names in zip(
+        table.column("row").to_pylist(),
         table.column("text").to_pylist(),
         table.column("names").to_pylist(),
         strict=True,
@@ -501,35 +540,37 @@ def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
             if kind == "pleading":
                 part = _QUOTE.sub("", part)
             texts[kind].append(_normalised(part, doc_names))
-            keys[kind].append(doc_id)
+            rows[kind].append(row)
             spans[kind].append((start, end))
     out: dict[str, _SlicePart] = {}
     for kind in _CLAIM_KINDS:
         doc, ids = shingle_ids(texts[kind], SHINGLE)
-        out[kind] = (keys[kind], spans[kind], doc, ids)
+        out[kind] = (np.array(rows[kind], dtype=np.int64), spans[kind], doc, ids)
     return out
 
 
 class _Shingled:
-    """Shingle pairs of one region kind gathered from the slices, with global doc numbers."""
+    """Shingle pairs of one region kind gathered from the slices, numbered across slices."""
 
     def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.spans: dict[str, tuple[int, int]] = {}
+        self.count = 0
+        self.rows: list[npt.NDArray[np.int64]] = []
+        self.spans: list[tuple[int, int]] = []
         self.doc_parts: list[npt.NDArray[np.int64]] = []
         self.id_parts: list[npt.NDArray[np.uint32]] = []
 
     def add(
         self,
-        keys: list[str],
+        rows: npt.NDArray[np.int64],
         spans: list[tuple[int, int]],
         doc: npt.NDArray[np.int64],
         ids: npt.NDArray[np.uint32],
     ) -> None:
-        self.doc_parts.append(doc + len(self.keys))
+        self.doc_parts.append(doc + self.count)
         self.id_parts.append(ids)
-        self.keys.extend(keys)
-        self.spans.update(zip(keys, spans, strict=True))
+        self.rows.append(rows)
+        self.spans.extend(spans)
+        self.count += len(rows)
 
 
 # -- linked plaintiffs -------------------------------------------------------------------------
