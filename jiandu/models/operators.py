@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -204,6 +204,19 @@ def _last_signature(engine: Engine, name: str) -> str | None:
         f"SELECT inputs_signature FROM operator_runs WHERE operator = '{safe}' ORDER BY built_at DESC LIMIT 1"
     ).to_pylist()
     return str(rows[0]["inputs_signature"]) if rows else None
+
+
+def operators_for(tables: Iterable[str]) -> list[Operator]:
+    """The registered operators that build ``tables``, and those their inputs (optional ones
+    included) need in turn, in operator order. A model run builds only what its models read:
+    e.g. ``party_stats`` waits for a model that reads it."""
+    wanted = set(tables)
+    chosen: list[Operator] = []
+    for op in reversed(OPERATORS):  # an operator's producers come before it
+        if wanted & set(op.outputs):
+            chosen.append(op)
+            wanted.update(op.inputs, op.optional_inputs)
+    return chosen[::-1]
 
 
 def update_derived(

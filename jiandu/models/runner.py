@@ -25,7 +25,7 @@ import pyarrow as pa
 from jiandu.engines.base import Engine
 from jiandu.models import template
 from jiandu.models.library import Library
-from jiandu.models.operators import OperatorReport, update_derived
+from jiandu.models.operators import OperatorReport, operators_for, update_derived
 from jiandu.models.parameters import ParamValue, bind, to_json
 from jiandu.models.regions import Region
 from jiandu.models.spec import BAND_ZH, EVIDENCE_SUBJECTS_TABLE, ModelSpec
@@ -454,7 +454,8 @@ def run(
     run_id: str | None = None,
     update_operators: bool = True,
 ) -> RunReport:
-    """Run the named models (default: every enabled model) after updating derived tables.
+    """Run the named models (default: every enabled model) after updating the derived tables
+    they read (and the tables those are built from).
 
     Raises KeyError for an unknown model id and RegionError for region values that do not fit,
     before anything runs.
@@ -463,7 +464,8 @@ def run(
     params = {s.id: (region.parameters_for(s) if region else s.resolve()) for s in specs}
     run_id = run_id or new_run_id()
     engine.ensure_tables([derived_table(t) for t in ("clues", "clue_evidence", "model_runs")])
-    operators = update_derived(engine, run_id=run_id) if update_operators else []
+    needed = operators_for(t for spec in specs for t in spec.inputs)
+    operators = update_derived(engine, run_id=run_id, operators=needed) if update_operators else []
     reports = [
         run_model(engine, spec, params[spec.id], run_id=run_id, region=region.region if region else None)
         for spec in specs
