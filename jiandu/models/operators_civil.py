@@ -50,7 +50,7 @@ from jiandu.documents.amounts import find_amounts
 from jiandu.documents.flags import CASH_RE
 from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
-from jiandu.models.shingles import shingle_ids
+from jiandu.models.shingles import codepoints, collapse_runs, shingle_ids, shingle_ids_of
 from jiandu.models.store import rebuild_table
 from jiandu.models.textpool import map_slices
 from jiandu.models.textscan import anchored_finditer, clause_finditer
@@ -257,9 +257,13 @@ _IOU_QUOTE = re.compile(
     r"(?:借条|欠条|借据|借款协议)(?:上)?(?:载明|内容为|写明|约定)[：:，,]?“(?P<q>[^”]{10,600})”"
 )
 _IOU_WORDS = ("借条", "欠条", "借据", "借款协议")  # every _IOU_QUOTE match starts with one
-_NUMBERS = re.compile(
-    r"[0-9０-９][0-9０-９.,，]*|[零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億]+"
-)
+# Numbers are blanked to one "#": a run of digits (with the separators written inside numbers),
+# or a run of Chinese numerals. _NUMBERS is the definition; the workers apply it in bulk with
+# `collapse_runs`.
+_DIGITS = "0123456789０１２３４５６７８９"
+_DIGIT_SEPARATORS = ".,，"
+_NUMERALS = "零〇○一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億"
+_NUMBERS = re.compile(f"[{_DIGITS}][{_DIGITS}{_DIGIT_SEPARATORS}]*|[{_NUMERALS}]+")
 _MAX_CLAIM = 1500
 # a text holding none of these has neither a pleading nor a quoted IOU (see claim_regions)
 CLAIM_WORDS = ("诉讼请求", "诉称", "借条", "欠条", "借据", "借款协议")
@@ -280,10 +284,15 @@ def claim_regions(text: str) -> list[tuple[str, int, int]]:
 
 
 def _normalised(text: str, names: list[str]) -> str:
+    """A claim region as it is compared: party names blanked to 某, numbers to #."""
+    return _NUMBERS.sub("#", _names_blanked(text, names))
+
+
+def _names_blanked(text: str, names: list[str]) -> str:
     for name in sorted(set(names), key=len, reverse=True):
         if name:
             text = text.replace(name, "某")
-    return _NUMBERS.sub("#", text)
+    return text
 
 
 def wording_clusters(
@@ -543,12 +552,13 @@ def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
             part = text[start:end]
             if kind == "pleading":
                 part = _QUOTE.sub("", part)
-            texts[kind].append(_normalised(part, doc_names))
+            texts[kind].append(_names_blanked(part, doc_names))
             rows[kind].append(row)
             spans[kind].append((start, end))
     out: dict[str, _SlicePart] = {}
     for kind in _CLAIM_KINDS:
-        doc, ids = shingle_ids(texts[kind], SHINGLE)
+        numbers_blanked = collapse_runs(codepoints(texts[kind]), _DIGITS, _DIGIT_SEPARATORS, _NUMERALS, "#")
+        doc, ids = shingle_ids_of(numbers_blanked, SHINGLE)  # = shingles of _normalised(...)
         out[kind] = (np.array(rows[kind], dtype=np.int64), spans[kind], doc, ids)
     return out
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 __all__ = ["anchored_finditer", "clause_finditer"]
+
+
+@lru_cache(maxsize=64)
+def _stop_re(stops: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(stops) + "]")
 
 
 def clause_finditer(
@@ -20,14 +26,18 @@ def clause_finditer(
     the stop character that ends it. A pattern that starts with a lazy name class tries every
     position of the text; this tries only a few short clauses.
     """
-    anchors = sorted({i for w in needs[0] for i in _find_all(text, w)})
+    stop = _stop_re(stops)
+    backwards = ""  # the text reversed, made on the first anchor: the last stop before a point
     covered = -1
-    for at in anchors:
+    for at in sorted({i for w in needs[0] for i in _find_all(text, w)}):
         if at < covered:
             continue
-        start = max(text.rfind(c, 0, at) for c in stops) + 1
-        ends = [i for i in (text.find(c, at) for c in stops) if i >= 0]
-        end = min(ends) if ends else len(text)
+        if not backwards:
+            backwards = text[::-1]
+        before = stop.search(backwards, len(text) - at)
+        start = len(text) - before.start() if before else 0
+        after = stop.search(text, at)
+        end = after.start() if after else len(text)
         covered = end
         clause = text[start:end]
         if all(any(w in clause for w in group) for group in needs[1:]):

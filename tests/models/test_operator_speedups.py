@@ -8,7 +8,10 @@ import re
 from collections import Counter, defaultdict
 
 import numpy as np
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jiandu.models import operators_civil as oc
 from jiandu.models import operators_mentions as om
@@ -21,7 +24,7 @@ from jiandu.models.operators_civil import (
     may_hold_loan_sign,
     wording_clusters,
 )
-from jiandu.models.shingles import shingle_hash, shingle_ids, sorted_unique
+from jiandu.models.shingles import codepoints, collapse_runs, shingle_hash, shingle_ids, sorted_unique
 from jiandu.models.textscan import anchored_finditer, clause_finditer
 
 ALPHABET = "ab#某借款原告被告，。；元\n 1２ßΩé𠀋"
@@ -35,6 +38,43 @@ def test_shingle_ids_are_the_shingle_hash_of_every_window() -> None:
     assert set(zip(doc.tolist(), ids.tolist(), strict=True)) == expected
     assert len(doc) == len(expected)
     assert shingle_ids([], 5)[0].size == 0
+
+
+NUMBERISH = "0９.,，一十万两〇某元借#a" + "\n"
+
+
+@given(st.lists(st.text(alphabet=NUMBERISH, max_size=30), max_size=8))
+def test_collapse_runs_is_the_number_substitution(texts: list[str]) -> None:
+    cp, lengths = collapse_runs(codepoints(texts), oc._DIGITS, oc._DIGIT_SEPARATORS, oc._NUMERALS, "#")
+    got, at = [], 0
+    for n in lengths.tolist():
+        got.append("".join(map(chr, cp[at : at + n].tolist())))
+        at += n
+    assert at == len(cp)
+    assert got == [oc._NUMBERS.sub("#", t) for t in texts]
+
+
+def test_a_slice_is_shingled_as_its_normalised_claim_regions() -> None:
+    rng = random.Random(7)
+    texts, names = [], []
+    for i in range(60):
+        name = rng.choice(["张三", "李某1", "王某某", ""])
+        body = "".join(rng.choice("借款元月日，。2０一十万") for _ in range(rng.randint(0, 60)))
+        texts.append(f"原告{name}诉称：{body}“引用{i}”{body[::-1]}。本院认为，借条载明：“今借到{name}{body}元整”。")
+        names.append([name, "被告"])
+    table = pa.table({"row": list(range(len(texts))), "text": texts, "names": names})
+    part = oc._shingle_slice(table)
+    for kind in oc._CLAIM_KINDS:
+        rows, spans, doc, ids = part[kind]
+        expected = []
+        for row, (start, end) in zip(rows.tolist(), spans, strict=True):
+            region = texts[row][start:end]
+            if kind == "pleading":
+                region = oc._QUOTE.sub("", region)
+            expected.append(oc._normalised(region, names[row]))
+        want_doc, want_ids = shingle_ids(expected, oc.SHINGLE)
+        assert len(rows) > 40  # short IOU quotes (under ten characters) are not regions
+        assert doc.tolist() == want_doc.tolist() and ids.tolist() == want_ids.tolist()
 
 
 def test_shingle_hash_spreads_near_identical_shingles() -> None:
