@@ -52,7 +52,7 @@ from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
 from jiandu.models.shingles import codepoints, collapse_runs, shingle_ids, shingle_ids_of
 from jiandu.models.store import rebuild_table
-from jiandu.models.textpool import map_slices
+from jiandu.models.textpool import map_slices, warm
 from jiandu.models.textscan import anchored_finditer, clause_finditer
 from jiandu.schema.derived import derived_table
 
@@ -223,6 +223,7 @@ class LoanSigns:
     outputs: tuple[str, ...] = ("loan_signs",)
 
     def run(self, engine: Engine) -> int:
+        warm(engine.count("documents"))  # the workers start while the texts are read
         table = engine.query(
             "SELECT d.doc_id, d.text, c.claimed_principal FROM documents AS d "
             "JOIN cases AS c ON c.doc_id = d.doc_id "
@@ -278,8 +279,9 @@ def claim_regions(text: str) -> list[tuple[str, int, int]]:
         e = _CLAIM_END.search(text, m.end())
         end = min(e.start() if e else len(text), m.end() + _MAX_CLAIM)
         out.append(("pleading", m.start(), end))
-    for q in anchored_finditer(_IOU_QUOTE, text, _IOU_WORDS):
-        out.append(("iou", q.start("q"), q.end("q")))
+    if "“" in text:  # every quoted IOU opens a quotation; most texts quote nothing
+        for q in anchored_finditer(_IOU_QUOTE, text, _IOU_WORDS):
+            out.append(("iou", q.start("q"), q.end("q")))
     return out
 
 
@@ -443,6 +445,7 @@ class ClaimWording:
     outputs: tuple[str, ...] = ("claim_wording",)
 
     def run(self, engine: Engine) -> int:
+        warm(engine.count("documents"))  # the workers start while the texts are read
         docs = engine.query(
             "SELECT d.doc_id, d.text FROM documents AS d JOIN cases AS c ON c.doc_id = d.doc_id "
             "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "

@@ -36,7 +36,7 @@ import pyarrow as pa
 
 from jiandu.engines.base import Engine
 from jiandu.models.operators import register
-from jiandu.models.textpool import map_slices
+from jiandu.models.textpool import map_slices, warm
 from jiandu.models.textscan import clause_finditer
 from jiandu.schema.derived import derived_table
 
@@ -267,6 +267,7 @@ class DocumentMentions:
     outputs: tuple[str, ...] = ("document_mentions",)
 
     def rows(self, engine: Engine) -> Iterator[dict[str, Any]]:
+        warm(engine.count("documents"))  # the workers start while the texts are read
         for found in map_slices(_mentions_of_slice, engine.query(CANDIDATES_SQL)):
             yield from found
 

@@ -27,21 +27,31 @@ def clause_finditer(
     position of the text; this tries only a few short clauses.
     """
     stop = _stop_re(stops)
+    size = len(text)
     backwards = ""  # the text reversed, made on the first anchor: the last stop before a point
     covered = -1
-    for at in sorted({i for w in needs[0] for i in _find_all(text, w)}):
+    for at in _starts(text, needs[0]):
         if at < covered:
             continue
         if not backwards:
             backwards = text[::-1]
-        before = stop.search(backwards, len(text) - at)
-        start = len(text) - before.start() if before else 0
+        before = stop.search(backwards, size - at)
+        start = size - before.start() if before else 0
         after = stop.search(text, at)
-        end = after.start() if after else len(text)
+        end = after.start() if after else size
         covered = end
-        clause = text[start:end]
-        if all(any(w in clause for w in group) for group in needs[1:]):
-            yield from regex.finditer(text, start, min(end + 1, len(text)))
+        if len(needs) > 1:
+            clause = text[start:end]
+            if not all(any(w in clause for w in group) for group in needs[1:]):
+                continue
+        yield from regex.finditer(text, start, min(end + 1, size))
+
+
+def _starts(text: str, words: tuple[str, ...]) -> list[int]:
+    """Every position where one of ``words`` starts, ascending."""
+    if len(words) == 1:
+        return list(_find_all(text, words[0]))
+    return sorted({i for w in words for i in _find_all(text, w)})
 
 
 def _find_all(text: str, word: str) -> Iterator[int]:
@@ -56,7 +66,7 @@ def anchored_finditer(regex: re.Pattern[str], text: str, starts: tuple[str, ...]
     one of the words ``starts`` (and that never matches empty): only the positions where such a
     word starts are tried."""
     after = 0
-    for at in sorted({i for w in starts for i in _find_all(text, w)}):
+    for at in _starts(text, starts):
         if at < after:
             continue
         m = regex.match(text, at)
