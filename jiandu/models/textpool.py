@@ -58,8 +58,10 @@ atexit.register(shutdown)
 
 
 def _import_text_operators() -> None:
-    import jiandu.models.operators_civil
-    import jiandu.models.operators_mentions  # noqa: F401
+    import importlib
+
+    for module in ("jiandu.models.operators_civil", "jiandu.models.operators_mentions"):
+        importlib.import_module(module)
 
 
 def warm(rows: int, workers: int | None = None) -> None:

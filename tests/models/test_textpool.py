@@ -74,3 +74,19 @@ def test_text_operators_are_the_same_on_one_or_two_workers(monkeypatch: pytest.M
     assert one["loan_signs"] and one["claim_wording"]
     assert {r["cluster_size"] for r in one["claim_wording"]} >= {12, 8}
     assert two == one
+
+
+def test_warm_starts_workers_only_for_more_than_one_slice() -> None:
+    textpool.shutdown()
+    textpool.warm(textpool.ROWS_PER_TASK, workers=2)
+    assert textpool._pool is None  # one slice is handled in the calling process
+    textpool.warm(textpool.ROWS_PER_TASK + 1, workers=2)
+    pool = textpool._pool
+    assert pool is not None
+    textpool.warm(textpool.ROWS_PER_TASK + 1, workers=2)
+    assert textpool._pool is pool  # the running workers are kept
+    table = pa.table({"text": ["甲" * i for i in range(25)]})
+    parts = list(map_slices(_lengths, table, rows_per_task=10, workers=2))
+    assert [n for part in parts for n in part] == list(range(25))
+    assert textpool._pool is pool
+    textpool.shutdown()
