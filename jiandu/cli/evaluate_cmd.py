@@ -11,7 +11,14 @@ from rich.table import Table
 
 from jiandu.cli.context import console, err_console, state
 from jiandu.models.clues import load_clues
-from jiandu.models.evaluate import PatternResult, TruthError, evaluate, parse_mapping, read_truth
+from jiandu.models.evaluate import (
+    PatternResult,
+    TruthError,
+    evaluate,
+    models_to_measure,
+    parse_mapping,
+    read_truth,
+)
 
 
 def _pct(value: float | None) -> str:
@@ -98,7 +105,10 @@ def evaluate_cmd(
     st = state(ctx)
     engine = st.open_engine()
     try:
-        clues = load_clues(engine)  # evidence: masked-only subjects are matched by their documents
+        # only the measured models' clues; with evidence, as masked-only subjects are matched by
+        # the documents their clue cites
+        measured = models_to_measure(items, mapping)
+        clues = load_clues(engine, model_ids=measured) if measured else []
     finally:
         engine.close()
     results = evaluate(clues, items, mapping)

@@ -142,20 +142,40 @@ def _matches(clue: Mapping[str, Any], inst: TruthInstance) -> bool:
     return inst.doc_ids <= cited
 
 
+def _pattern_models(
+    instances: Sequence[TruthInstance], mapping: Mapping[str, Sequence[str]] | None
+) -> list[str]:
+    """The models whose clues are measured against instances of one pattern: those the truth
+    names, else the mapping's (default: `DEFAULT_PATTERN_MODELS`)."""
+    declared = sorted({m for i in instances for m in i.models})
+    if declared:
+        return declared
+    table = {**DEFAULT_PATTERN_MODELS, **{k: tuple(v) for k, v in (mapping or {}).items()}}
+    return list(table.get(instances[0].pattern, ())) if instances else []
+
+
+def models_to_measure(
+    truth: Sequence[TruthInstance], mapping: Mapping[str, Sequence[str]] | None = None
+) -> list[str]:
+    """Every model `evaluate` reads clues of, for this truth: the only clues worth loading."""
+    by_pattern: dict[str, list[TruthInstance]] = {}
+    for inst in truth:
+        by_pattern.setdefault(inst.pattern, []).append(inst)
+    return sorted({m for group in by_pattern.values() for m in _pattern_models(group, mapping)})
+
+
 def evaluate(
     clues: Sequence[Mapping[str, Any]],
     truth: Iterable[TruthInstance],
     mapping: Mapping[str, Sequence[str]] | None = None,
 ) -> list[PatternResult]:
     """One result per pattern in the truth, in order of first appearance."""
-    table = {**DEFAULT_PATTERN_MODELS, **{k: tuple(v) for k, v in (mapping or {}).items()}}
     by_pattern: dict[str, list[TruthInstance]] = {}
     for inst in truth:
         by_pattern.setdefault(inst.pattern, []).append(inst)
     results = []
     for pattern, instances in by_pattern.items():
-        declared = sorted({m for i in instances for m in i.models})
-        models = declared or list(table.get(pattern, ()))
+        models = _pattern_models(instances, mapping)
         ranked = sorted(
             (c for c in clues if c["model_id"] in models),
             key=lambda c: (-float(c["score"]), c["model_id"], c["subject"]["key"] or ""),

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from jiandu.models.evaluate import TruthError, TruthInstance, evaluate, parse_mapping, read_truth
+from jiandu.models.evaluate import (
+    DEFAULT_PATTERN_MODELS,
+    TruthError,
+    TruthInstance,
+    evaluate,
+    models_to_measure,
+    parse_mapping,
+    read_truth,
+)
 
 
 def clue(model: str, key: str, name: str, score: float) -> dict[str, Any]:
@@ -80,6 +88,20 @@ def test_masked_only_subject_is_matched_by_its_documents() -> None:
 def test_pattern_without_models_or_clues() -> None:
     (result,) = evaluate([], [inst("i1", "甲", pattern="unknown_pattern")])
     assert result.models == [] and result.recall == 0.0 and result.precision is None
+
+
+def test_only_the_measured_models_clues_are_needed() -> None:
+    named = TruthInstance("p", "i1", "甲", None, True, "strong", models=("m.b", "m.a"))
+    lender = inst("i2", "乙", pattern="professional_lender")
+    assert models_to_measure([named, lender]) == sorted(
+        {"m.a", "m.b", *DEFAULT_PATTERN_MODELS["professional_lender"]}
+    )
+    assert models_to_measure([lender], {"professional_lender": ["m.x"]}) == ["m.x"]
+    assert models_to_measure([inst("i3", "丙", pattern="unknown_pattern")]) == []
+    # evaluate reads the same models: other models' clues change nothing
+    clues = [clue("m.a", "k1", "甲", 80), clue("m.other", "k9", "甲", 99)]
+    (result, _) = evaluate(clues, [named, lender])
+    assert result.models == ["m.a", "m.b"] and result.clues == 1 and result.recall == 1.0
 
 
 def test_truth_file_and_mapping_parsing(tmp_path: Path) -> None:
