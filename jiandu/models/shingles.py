@@ -18,7 +18,15 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["BASE", "codepoints", "collapse_runs", "shingle_hash", "shingle_ids", "sorted_unique"]
+__all__ = [
+    "BASE",
+    "codepoints",
+    "collapse_runs",
+    "shingle_hash",
+    "shingle_ids",
+    "shingle_ids_of",
+    "sorted_unique",
+]
 
 _T = TypeVar("_T", bound=np.generic)
 
