@@ -28,15 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.memory import run_measured  # noqa: E402
-
-FAMILY = (
-    "civil.professional_lender",
-    "civil.serial_suit",
-    "civil.collusive_debt_evasion",
-    "civil.debt_assignment_after_listing",
-    "civil.insurance_claim_suits",
-    "civil.routine_loan_signs",
-)
+from jiandu.models.library import FALSE_LITIGATION_FAMILY as FAMILY  # noqa: E402
 
 
 def _scratch_copy(workspace: Path, scratch: Path) -> None:

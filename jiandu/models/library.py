@@ -29,6 +29,16 @@ from jiandu.models.spec import ModelSpec, SpecError, load_yaml, parse_spec, spec
 
 EXPORT_FORMAT = "jiandu-model/1"
 
+# The built-in false-litigation family (虚假诉讼), in the order of issue 4 and docs/models.md.
+FALSE_LITIGATION_FAMILY = (
+    "civil.professional_lender",
+    "civil.serial_suit",
+    "civil.collusive_debt_evasion",
+    "civil.debt_assignment_after_listing",
+    "civil.insurance_claim_suits",
+    "civil.routine_loan_signs",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class LoadedSpec:
