@@ -158,10 +158,16 @@ def models_to_measure(
     truth: Sequence[TruthInstance], mapping: Mapping[str, Sequence[str]] | None = None
 ) -> list[str]:
     """Every model `evaluate` reads clues of, for this truth: the only clues worth loading."""
+    groups = _by_pattern(truth).values()
+    return sorted({m for group in groups for m in _pattern_models(group, mapping)})
+
+
+def _by_pattern(truth: Iterable[TruthInstance]) -> dict[str, list[TruthInstance]]:
+    """The instances of each pattern, patterns in order of first appearance."""
     by_pattern: dict[str, list[TruthInstance]] = {}
     for inst in truth:
         by_pattern.setdefault(inst.pattern, []).append(inst)
-    return sorted({m for group in by_pattern.values() for m in _pattern_models(group, mapping)})
+    return by_pattern
 
 
 def evaluate(
@@ -170,11 +176,8 @@ def evaluate(
     mapping: Mapping[str, Sequence[str]] | None = None,
 ) -> list[PatternResult]:
     """One result per pattern in the truth, in order of first appearance."""
-    by_pattern: dict[str, list[TruthInstance]] = {}
-    for inst in truth:
-        by_pattern.setdefault(inst.pattern, []).append(inst)
     results = []
-    for pattern, instances in by_pattern.items():
+    for pattern, instances in _by_pattern(truth).items():
         models = _pattern_models(instances, mapping)
         ranked = sorted(
             (c for c in clues if c["model_id"] in models),
