@@ -4,7 +4,8 @@
 names a server to use. Without it the ``pg_server_url`` fixture starts one itself for the test
 session: ``initdb`` into a temporary folder, ``pg_ctl start`` on 127.0.0.1 with a free port, and
 stops it at the end. As root (initdb refuses root) the server runs as the ``postgres`` user, or
-as ``nobody``. If no PostgreSQL binaries are found, PostgreSQL tests are skipped with the reason.
+as ``nobody``. If no PostgreSQL binaries are found, PostgreSQL tests are skipped with the reason,
+and the skip fails the run unless ``JIANDU_ALLOW_SKIP=1`` (tests/skip_policy.py).
 
 Each test gets a fresh schema (``search_path`` set through the URL), so tests never see each
 other's rows and need no new database.
@@ -155,7 +156,10 @@ def pg_server_url() -> Iterator[str]:
         yield url
         return
     if find_bin_dir() is None:
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found and JIANDU_TEST_PG_URL is unset")
+        pytest.skip(
+            "PostgreSQL binaries (initdb, pg_ctl) not found and JIANDU_TEST_PG_URL is unset "
+            "(apt-get install postgresql, or set JIANDU_TEST_PG_URL to a server)"
+        )
     folder = Path(tempfile.mkdtemp(prefix="jiandu-pg-"))
     try:
         url = start(folder)
