@@ -1,4 +1,5 @@
-"""Per-field accuracy of the parser against hand-checked labels."""
+"""Per-field accuracy of the parser against hand-read expectations (names already resolved
+from their spans by expectations.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ EXTRACT = {
 
 
 def extract(rec: JudgmentRecord, field: str, label: Any) -> Any:
-    if field == "agents":  # labels give 4 or 5 columns
+    if field == "agents":  # expectations give 4 or 5 columns
         width = len(label[0]) if label else 4
         return [[a.for_, a.name, a.law_firm, a.kind, a.role][:width] for a in rec.agents]
     return EXTRACT[field](rec)

@@ -1,4 +1,8 @@
-"""Shared fixtures: the real public data lives outside the repo in ../shared/data/real."""
+"""Shared fixtures: the real public data lives outside the repo in ../shared/data/real.
+
+The expected values of those documents are in tests/fixtures/real_expectations/ with names as
+spans into the texts (expectations.py); a missing data folder skips, and a skip fails the run
+unless JIANDU_ALLOW_SKIP=1 (tests/skip_policy.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +14,10 @@ import pytest
 
 from tests.paths import REAL
 
-LABELS = Path(__file__).resolve().parents[1] / "fixtures" / "labels"
-
 
 def _need(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"real data not available: {path} (set JIANDU_REAL_DATA)")
+        pytest.skip(f"real data not available: {path} (set JIANDU_REAL_DATA to the folder)")
     return path
 
 
