@@ -11,7 +11,7 @@ from .parser import parse_document, parse_document_strict
 from .record import JudgmentRecord
 from .text import document_id, normalise_text
 
-PARSER_VERSION = "1.0.0"
+PARSER_VERSION = "1.1.0"
 
 __all__ = [
     "PARSER_VERSION",

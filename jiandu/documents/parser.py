@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from .amounts import PRINCIPAL_WORDS, FoundAmount, classify, find_amounts
@@ -9,12 +10,8 @@ from .case_number import find_case_number, type_code_category
 from .cause import find_charges, find_civil_cause
 from .doctype import find_court, find_heading, find_trailer
 from .flags import (
-    ABSENT_RE,
-    CASH_FACT_RE,
-    CASH_RE,
     MEDIATION_NEG_RE,
     MEDIATION_RE,
-    NOTICE_RE,
     TERMINATED_RE,
     WITHDRAWAL_RE,
 )
@@ -31,8 +28,10 @@ from .record import (
     RULING,
     Amount,
     JudgmentRecord,
+    Sign,
 )
 from .signature import find_signature
+from .signs import find_signs
 from .text import document_id, strip_ws
 
 __all__ = ["parse_document"]
@@ -103,13 +102,23 @@ def _set_flag(rec: JudgmentRecord, name: str, m: re.Match[str] | None, decidable
         setattr(rec, name, False)
 
 
-def _absent(text: str, a: int, b: int) -> re.Match[str] | None:
-    for m in ABSENT_RE.finditer(text, a, b):
-        cs = text.rfind("。", a, m.start()) + 1
-        clause = text[max(cs, a) : m.end()]
-        if "被告" not in clause and "被上诉人" not in clause and "被申请人" not in clause:
-            continue
-        return m
+def _set_flag_from_sign(rec: JudgmentRecord, name: str, sign: Sign | None, decidable: bool) -> None:
+    """A flag that is also a risk sign: true when the sign was found (its span), else as decidable."""
+    if sign is not None:
+        setattr(rec, name, True)
+        rec.spans[f"flags.{name}"] = [sign.start, sign.end]
+    elif decidable:
+        setattr(rec, name, False)
+
+
+def _sign_date(rec: JudgmentRecord) -> dt.date | None:
+    """The date the interest cap is judged at: filing, else judgment date."""
+    for value in (rec.filing_date, rec.judgment_date):
+        if value:
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                continue
     return None
 
 
@@ -349,9 +358,14 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     dtype = rec.doc_type
     trial_doc = full_doc and dtype in (JUDGMENT, MEDIATION) and cat != EXECUTION
     any_doc = full_doc and dtype in (JUDGMENT, RULING, MEDIATION)
-    _set_flag(rec, "defendant_absent", _absent(text, header.end, judged[0] if judged else main_end),
-              trial_doc)
-    _set_flag(rec, "public_notice_service", NOTICE_RE.search(text, header.end, main_end), any_doc)
+    found = find_signs(text, on=_sign_date(rec), claimed_principal=rec.claimed_principal)
+    if cat in (CIVIL, None):
+        rec.signs = found
+    first = {}
+    for sign in found:
+        first.setdefault(sign.code, sign)
+    _set_flag_from_sign(rec, "defendant_absent", first.get("defendant_absent"), trial_doc)
+    _set_flag_from_sign(rec, "public_notice_service", first.get("public_notice_service"), any_doc)
     med = None
     if dtype == MEDIATION and heading:
         med = re.compile(r".+", re.S).match(text, heading.start, heading.end)
@@ -363,10 +377,7 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     _set_flag(rec, "mediation", med, any_doc)
     wd_end = judged[1] if judged else main_end
     _set_flag(rec, "withdrawal", WITHDRAWAL_RE.search(text, header.end, wd_end), any_doc)
-    cash_m = CASH_RE.search(text, *claims) if claims else None
-    if cash_m is None and claims:
-        cash_m = CASH_FACT_RE.search(text, claims[0], dec.start() if dec else main_end)
-    _set_flag(rec, "cash_delivery", cash_m, claims is not None and cat == CIVIL)
+    _set_flag_from_sign(rec, "cash_delivery", first.get("cash_delivery"), claims is not None and cat == CIVIL)
     _set_flag(rec, "terminated_execution", TERMINATED_RE.search(text, header.end, main_end),
               cat == EXECUTION)
     return rec

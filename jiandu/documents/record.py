@@ -88,6 +88,19 @@ class InterestRate:
 
 
 @dataclass(slots=True)
+class Sign:
+    """A document-level risk sign (see ``jiandu.documents.signs``) with the clause that states it."""
+
+    code: str  # cash_delivery | upfront_interest | iou_exceeds_delivery | interest_above_cap | ...
+    text: str  # the clause as written
+    start: int  # offsets into the record's text
+    end: int
+    value: float | None = None  # amount deducted, annual rate, or IOU / delivered ratio
+    written: float | None = None  # iou_exceeds_delivery: the IOU (written) amount, when read
+    delivered: float | None = None  # iou_exceeds_delivery: the amount actually delivered
+
+
+@dataclass(slots=True)
 class JudgmentRecord:
     doc_id: str  # sha256 of the normalised text, first 32 hex chars
     is_judgment: bool
@@ -120,6 +133,7 @@ class JudgmentRecord:
     claimed_principal: float | None = None
     amounts: list[Amount] = field(default_factory=list)
     interest_rates: list[InterestRate] = field(default_factory=list)
+    signs: list[Sign] = field(default_factory=list)  # civil texts only; each carries its span
     spans: dict[str, Span] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .amounts import find_amounts
 from .interest import find_interest_rates
 from .numerals import parse_number
+from .record import Sign
 
 __all__ = [
     "SIGNS",
@@ -113,24 +114,6 @@ SIGNS: dict[str, SignDefinition] = {
     )
 }
 SIGN_CODES: tuple[str, ...] = tuple(SIGNS)
-
-
-@dataclass(slots=True)
-class Sign:
-    code: str
-    text: str  # the clause that states the sign, as written
-    start: int  # offsets into the text the sign was read from
-    end: int
-    value: float | None = None  # amount deducted, annual rate, IOU / delivered ratio
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "code": self.code,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "value": self.value,
-        }
 
 
 # -- clauses ---------------------------------------------------------------------------------
@@ -255,10 +238,13 @@ def _upfront_interest(text: str) -> Iterator[Sign]:
             continue
         if _NEGATED_BEFORE.search(text, s, m.start()) or not _LENDING_CONTEXT.search(sentence):
             continue
-        if not m.group("when") and not re.search(r"借|本金|出借|交付", text[s:e]):
-            # a bare 扣除利息 must be about the loan's principal in the same clause
-            if not re.search(r"实际|后", text[m.end() : e]):
-                continue
+        # a bare 扣除利息 must be about the loan's principal in the same clause
+        if (
+            not m.group("when")
+            and not re.search(r"借|本金|出借|交付", text[s:e])
+            and not re.search(r"实际|后", text[m.end() : e])
+        ):
+            continue
         amounts = find_amounts(text, m.start(), e)
         yield Sign("upfront_interest", text[s:e], s, e, amounts[0].value if amounts else None)
 
@@ -298,7 +284,8 @@ def _iou_exceeds_delivery(text: str, claimed: float | None, upfront: list[Sign])
             continue
         if written > delivered * 1.001 and delivered >= 100:
             cs, ce = _clause(text, m.start(), after[0].end)
-            yield Sign("iou_exceeds_delivery", text[cs:ce], cs, ce, round(written / delivered, 4))
+            yield Sign("iou_exceeds_delivery", text[cs:ce], cs, ce, round(written / delivered, 4),
+                       written=written, delivered=delivered)
     for rx in (_IOU_INCLUDES, _IOU_ABOVE):
         for m in rx.finditer(text):
             s, e = _clause(text, m.start(), m.end())
@@ -374,7 +361,7 @@ def _interest_above_cap(text: str, day: dt.date | None, claimed: float | None) -
         after = find_amounts(text, m.end(), min(len(text), m.end() + 12))
         if not after or after[0].start - m.end() > 2:
             continue
-        ss, se = _sentence(text, m.start(), m.end())
+        ss, _ = _sentence(text, m.start(), m.end())
         principals = [a.value for a in find_amounts(text, ss, m.start()) if a.value > after[0].value * 5]
         principal = max(principals, default=None) or claimed
         if not principal or principal < 1000 or after[0].value >= principal:
@@ -507,7 +494,7 @@ _ABSENT_VERB = re.compile(
 def _defendant_absent(text: str) -> Iterator[Sign]:
     for m in _ABSENT_VERB.finditer(text):
         s, e = _clause(text, m.start(), m.end())
-        ss, se = _sentence(text, m.start(), m.end())
+        ss, _ = _sentence(text, m.start(), m.end())
         if m.group(0) == "缺席" and not re.match(r"缺席(?:判决|审理|审判)", text[m.start() :]):
             if _role_of_subject(text, s, m.start()) != "defendant":
                 continue

@@ -17,6 +17,7 @@ CHILD_TABLES = (
     "flags",
     "amounts",
     "interest_rates",
+    "signs",
 )
 FLAG_FIELDS = (
     "defendant_absent",
@@ -159,6 +160,20 @@ def record_rows(record: JudgmentRecord, doc_id: str) -> Rows:
                 "annual_rate": rate.annual_rate,
                 "span_start": start,
                 "span_end": end,
+            }
+        )
+    for i, sign in enumerate(record.signs):
+        rows["signs"].append(
+            {
+                "doc_id": doc_id,
+                "sign_idx": i,
+                "code": sign.code,
+                "text": sign.text,
+                "value": sign.value,
+                "written_amount": sign.written,
+                "delivered_amount": sign.delivered,
+                "span_start": sign.start,
+                "span_end": sign.end,
             }
         )
     return rows

@@ -46,8 +46,6 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jiandu.documents.amounts import find_amounts
-from jiandu.documents.flags import CASH_RE
 from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
 from jiandu.models.shingles import codepoints, collapse_runs, shingle_ids, shingle_ids_of
@@ -79,46 +77,31 @@ def _write(engine: Engine, name: str, rows: list[dict[str, Any]]) -> int:
 
 # -- loan signs --------------------------------------------------------------------------
 
-# Every match of _ACTUAL_RE starts with a match of ACTUAL_PREFIX, which the SQL filter also uses
-# (RE2 in DuckDB, Java regex in Spark: the same syntax for this pattern).
-ACTUAL_PREFIX = "实际仅?[^。，；,;]{0,16}?(?:收到|交付|支付|出借|借到|到手|发放|给付)"
-_ACTUAL_RE = re.compile(ACTUAL_PREFIX + r"(?:了)?(?:借款|款项)?(?:的)?(?:金额)?(?:为|仅为|只有|仅有)?")
-_ACTUAL_PREFIX_RE = re.compile(ACTUAL_PREFIX)
-_ISSUED_RE = re.compile(r"按")  # 借条系应原告要求按11000元出具
-_REST_CASH_RE = re.compile(
-    r"其余(?:款项)?(?P<rest>[^。；]{1,16}?元)(?:系|均)?以?现金(?:方式)?(?:交付|支付|给付)"
-    r"[^。；]{0,8}?(?:未能|未|无法|不能|没有)提供"
-)
+# The risk signs of the parse record (canonical table ``signs``, one definition in
+# jiandu.documents.signs) that loan_signs carries under the names its models use.
+_FROM_SIGNS = {
+    "cash_delivery": "cash_delivery",
+    "upfront_interest": "upfront_interest",
+    "iou_exceeds_delivery": "iou_above_transfer",
+}
+# Two facts of the defence and the evidence that are not risk signs of the record, read here:
+# cash delivery the plaintiff could not prove, and the defence that the plaintiff is not the
+# real lender. Neither repeats a sign's pattern.
 _CASH_UNPROVEN_RE = re.compile(
     r"现金(?:方式)?[^。；，,]{0,4}?(?:交付|支付|给付|出借)[^。；]{0,20}?(?:未能|未|无法|不能|没有)(?:提供|举证)"
     r"|(?:仅有|只有|仅凭)借条[^。；]{0,12}?(?:无|没有)(?:其他|其它)?(?:证据|转账|交付凭证)"
-)
-_UPFRONT_RE = re.compile(
-    r"(?:预先|提前|事先|先行|当场|预)扣(?:除|减)?(?:了)?(?:借款)?(?:首期|首月|第一期|当月|一个月)?"
-    r"(?:利息|服务费|手续费|保证金)|砍头息|扣除(?:了)?(?:首期|首月|第一期|当月|一个月)?利息后"
 )
 _NOT_LENDER_RE = re.compile(
     r"(?:原告|其)(?:并)?(?:非|不是)(?:实际|真正的?|真实的?)?出借人"
     r"|(?:系|是|均)由(?:案外人|第三人)[^。；，]{0,6}?(?:转账|支付|出借|交付)"
     r"|(?:出借人|借款人)(?:另有其人|系案外人)"
 )
-
-
-# Words every match of a sign's pattern holds (_ACTUAL_RE: its prefix pattern instead, since
-# 实际 alone is in almost every judgment's 实际履行之日): a document holding none of them has no
-# sign, so it is not fetched. The patterns that start with an alternation search only the
-# clauses that hold their words (clause_finditer: characters no match holds, then the words).
 _NOT_LENDER_WORDS = ("出借人", "借款人另有其人", "借款人系案外人", "由案外人", "由第三人")
-LOAN_SIGN_WORDS = ("现金", "仅有借条", "只有借条", "仅凭借条", "扣", "砍头息", *_NOT_LENDER_WORDS)
-_UPFRONT_CLAUSES = ("，。；,;\n", (("扣", "砍头息"),))
+# every match of the two patterns holds one of these words; a text holding none is not fetched
+LOAN_SIGN_WORDS = ("现金", "仅有借条", "只有借条", "仅凭借条", *_NOT_LENDER_WORDS)
 _CASH_UNPROVEN_CLAUSES = ("。；", (("现金", "借条"),))
-_CASH_CLAUSES = ("，。；", (("现金",),))
 _NOT_LENDER_CLAUSES = ("，。；", (_NOT_LENDER_WORDS,))
-
-
-# One regular expression scans a text once, where eleven strpos calls scan it eleven times (at
-# 1M documents: 6.0 s against 10.0 s).
-_LOAN_SIGN_FILTER = "|".join([*(re.escape(w) for w in LOAN_SIGN_WORDS), ACTUAL_PREFIX])
+_LOAN_SIGN_FILTER = "|".join(re.escape(w) for w in LOAN_SIGN_WORDS)
 
 
 def _any_word_sql(column: str, words: tuple[str, ...]) -> str:
@@ -127,8 +110,8 @@ def _any_word_sql(column: str, words: tuple[str, ...]) -> str:
 
 
 def may_hold_loan_sign(text: str) -> bool:
-    """What the loan_signs query asks of a text: false means `document_signs` finds nothing."""
-    return any(w in text for w in LOAN_SIGN_WORDS) or _ACTUAL_PREFIX_RE.search(text) is not None
+    """What the loan_signs text query asks of a text: false means `document_signs` finds nothing."""
+    return any(w in text for w in LOAN_SIGN_WORDS)
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:
@@ -138,99 +121,78 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
     return start, (min(ends) + 1 if ends else len(text))
 
 
-def document_signs(text: str, claimed: float | None) -> list[dict[str, Any]]:
-    """Routine-loan signs of one document: sign, value, IOU and transfer amounts, span."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def keep(sign: str, start: int, end: int, value: float | None = None, **extra: Any) -> None:
-        row = {"sign": sign, "value": value, "span_start": start, "span_end": end, **extra}
-        old = found.get(sign)
-        if old is None or (value or 0) > (old["value"] or 0):
-            found[sign] = row
-
-    def gap(iou: float, transfer: float, start: int, end: int) -> None:
-        if transfer > 0 and iou > transfer * 1.001:
-            keep(
-                "iou_above_transfer",
-                start,
-                end,
-                round(iou / transfer, 4),
-                iou_amount=iou,
-                transfer_amount=transfer,
-            )
-
-    for m in _REST_CASH_RE.finditer(text):
-        s, e = _sentence(text, m.start())
-        rest = find_amounts(text, m.start("rest"), m.end("rest"))
-        before = find_amounts(text, max(s, m.start() - 40), m.start())
-        keep("cash_unproven", s, e)
-        if rest and before:
-            gap(before[-1].value + rest[0].value, before[-1].value, s, e)
-    for m in _ACTUAL_RE.finditer(text):
-        amounts = find_amounts(text, m.end(), min(len(text), m.end() + 14))
-        if not amounts or amounts[0].start - m.end() > 4:
-            continue
-        transfer = amounts[0].value
-        s, e = _sentence(text, m.start())
-        issued = [
-            a.value
-            for a in find_amounts(text, amounts[0].end, e)
-            if _ISSUED_RE.search(text, max(amounts[0].end, a.start - 2), a.start)
-            or "借条" in text[max(s, a.start - 12) : a.start]
-        ]
-        iou = max([*issued, claimed or 0.0])
-        gap(iou, transfer, s, e)
-    for m in clause_finditer(_UPFRONT_RE, text, *_UPFRONT_CLAUSES):
-        s, e = _sentence(text, m.start())
-        amounts = find_amounts(text, m.end(), min(e, m.end() + 12))
-        keep("upfront_interest", s, e, amounts[0].value if amounts else None)
-    for m in clause_finditer(_CASH_UNPROVEN_RE, text, *_CASH_UNPROVEN_CLAUSES):
-        s, e = _sentence(text, m.start())
-        keep("cash_unproven", s, e)
-    cash = next(clause_finditer(CASH_RE, text, *_CASH_CLAUSES), None)
-    if cash:
-        s, e = _sentence(text, cash.start())
-        keep("cash_delivery", s, e)
+def document_signs(text: str) -> list[dict[str, Any]]:
+    """The loan_signs rows read from text (cash_unproven, not_real_lender), with spans."""
+    out: list[dict[str, Any]] = []
+    unproven = next(clause_finditer(_CASH_UNPROVEN_RE, text, *_CASH_UNPROVEN_CLAUSES), None)
+    if unproven:
+        s, e = _sentence(text, unproven.start())
+        out.append({"sign": "cash_unproven", "value": None, "span_start": s, "span_end": e})
     lender = next(clause_finditer(_NOT_LENDER_RE, text, *_NOT_LENDER_CLAUSES), None)
     if lender:
         s, e = _sentence(text, lender.start())
-        keep("not_real_lender", s, e)
-    return [found[k] for k in sorted(found)]
+        out.append({"sign": "not_real_lender", "value": None, "span_start": s, "span_end": e})
+    return out
 
 
 def _signs_of_slice(table: pa.Table) -> list[dict[str, Any]]:
-    """loan_signs rows of a slice of (doc_id, text, claimed_principal); runs in a worker."""
+    """loan_signs rows of a slice of (doc_id, text); runs in a worker."""
     rows: list[dict[str, Any]] = []
-    for doc_id, text, claimed in zip(
-        table.column("doc_id").to_pylist(),
-        table.column("text").to_pylist(),
-        table.column("claimed_principal").to_pylist(),
-        strict=True,
-    ):
-        for sign in document_signs(text, claimed):
+    texts = table.column("text").to_pylist()
+    for doc_id, text in zip(table.column("doc_id").to_pylist(), texts, strict=True):
+        for sign in document_signs(text):
             rows.append({"doc_id": doc_id, **sign})
     return rows
 
 
+def _record_sign_rows(engine: Engine) -> list[dict[str, Any]]:
+    """loan_signs rows from the record's risk signs: per document and sign, the strongest one."""
+    codes = ", ".join(f"'{c}'" for c in _FROM_SIGNS)
+    table = engine.query(
+        "SELECT s.doc_id, s.code, s.value, s.written_amount, s.delivered_amount, s.span_start, s.span_end "
+        "FROM signs AS s JOIN documents AS d ON d.doc_id = s.doc_id "
+        f"WHERE coalesce(d.case_category, 'civil') = 'civil' AND s.code IN ({codes}) "
+        "ORDER BY s.doc_id, s.code, s.value DESC NULLS LAST, s.span_start"
+    )
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in table.to_pylist():
+        sign = _FROM_SIGNS[r["code"]]
+        if sign == "iou_above_transfer" and r["value"] is None:
+            continue  # no amounts to compare: the sign holds, but loan_signs reports a ratio
+        rows.setdefault(
+            (r["doc_id"], sign),
+            {
+                "doc_id": r["doc_id"],
+                "sign": sign,
+                "value": r["value"],
+                "iou_amount": r["written_amount"],
+                "transfer_amount": r["delivered_amount"],
+                "span_start": r["span_start"],
+                "span_end": r["span_end"],
+            },
+        )
+    return list(rows.values())
+
+
 @dataclass(frozen=True)
 class LoanSigns:
-    """loan_signs: routine-loan signs stated in each civil document, with spans."""
+    """loan_signs: routine-loan signs of each civil document, with spans: the record's risk signs
+    (table ``signs``) and two facts of the defence read from the text."""
 
     name: str = "loan_signs"
-    version: str = "2"
-    inputs: tuple[str, ...] = ("documents", "cases")
+    version: str = "3"
+    inputs: tuple[str, ...] = ("documents", "signs")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("loan_signs",)
 
     def run(self, engine: Engine) -> int:
         warm(engine.count("documents"))  # the workers start while the texts are read
         table = engine.query(
-            "SELECT d.doc_id, d.text, c.claimed_principal FROM documents AS d "
-            "JOIN cases AS c ON c.doc_id = d.doc_id "
+            "SELECT d.doc_id, d.text FROM documents AS d "
             "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
             f"AND regexp_matches(d.text, '{_LOAN_SIGN_FILTER}')"
         )
-        rows: list[dict[str, Any]] = []
+        rows = _record_sign_rows(engine)
         for found in map_slices(_signs_of_slice, table):
             rows.extend(found)
         return _write(engine, "loan_signs", rows)
