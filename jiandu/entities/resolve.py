@@ -23,7 +23,7 @@ from jiandu.entities import judgements as jd
 from jiandu.entities.clustering import APPLIED, REDUNDANT, Link, MentionFacts, cluster
 from jiandu.entities.ids import first_per_group, name_clusters
 from jiandu.entities.mentions import ORGANIZATION, SOURCE_TABLES, build_mentions
-from jiandu.entities.model import COMPARISONS, explain
+from jiandu.entities.model import COMPARISONS, TF_COMPARISONS, Weights, explain
 from jiandu.entities.rules import masked_rule
 from jiandu.entities.scoring import score_pairs
 from jiandu.entities.settings import ResolutionSettings
@@ -40,6 +40,7 @@ class ResolveReport:
     entities: int = 0
     links: Counter[str] = field(default_factory=Counter)  # method:status → count
     seconds: dict[str, float] = field(default_factory=dict)
+    weights: Weights | None = None  # the fitted model (source, m, u, prior)
 
 
 def _previous_ids(engine: Engine) -> dict[str, str]:
@@ -123,7 +124,9 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     exact = _exact_links(mentions)
     lap("exact")
 
-    pairs = score_pairs(engine, mentions, settings)
+    scored = score_pairs(engine, mentions, settings)
+    pairs = scored.pairs
+    report.weights = scored.weights
     lap("score")
 
     id_array = mentions.column("mention_id")
@@ -165,7 +168,8 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     )
     _write(engine, "party_entities", party_rows)
     links, report.links = _links_table(
-        ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic, pairs
+        ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic, pairs,
+        scored.weights,
     )
     _write(engine, "entity_links", links)
     lap("write")
@@ -217,6 +221,7 @@ def _links_table(
     exact: Sequence[Link],
     probabilistic: Sequence[Link],
     pairs: pa.Table,
+    weights: Weights,
 ) -> tuple[pa.Table, Counter[str]]:
     """The links to keep: judgements, and machine links that merged clusters or were refused.
 
@@ -260,11 +265,12 @@ def _links_table(
         add(link.a, link.b, link.method, link.status, 1.0, None, text, None)
     gammas = list(zip(*(pairs.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS),
                       strict=True))
+    tf = {name: pairs.column(f"mw_tf_adj_{name}").to_pylist() for name in TF_COMPARISONS}
     for row, link in enumerate(probabilistic):
         counts[f"probabilistic:{link.status}"] += 1
         if link.status == REDUNDANT:
             continue
-        text, detail = explain(gammas[row])
+        text, detail = explain(weights, gammas[row], {name: tf[name][row] for name in tf})
         add(link.a, link.b, "probabilistic", link.status, link.probability, link.weight,
             f"{text}；匹配权重{link.weight:.1f}，概率{link.probability:.3f}", detail)
     return pa.table(out), counts
@@ -275,7 +281,7 @@ class EntityResolution:
     """Operator: resolve party mentions and register rows into entities."""
 
     name: str = "entity_resolution"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("parties",)
     optional_inputs: tuple[str, ...] = (
         *[t for t in SOURCE_TABLES if t != "parties"], "cases", jd.TABLE,
@@ -285,6 +291,7 @@ class EntityResolution:
 
     def run(self, engine: Engine) -> int:
         report = resolve(engine, self.settings)
-        log.info("entity resolution: %s mentions → %s entities in %s", report.mentions,
-                 report.entities, report.seconds)
+        log.info("entity resolution: %s mentions → %s entities in %s (model: %s)",
+                 report.mentions, report.entities, report.seconds,
+                 report.weights.source if report.weights else "none")
         return report.entities

@@ -1,5 +1,8 @@
 """Score pairs of person mentions with Splink, on the engine that holds the store.
 
+* The model is fitted first (``training.py``: on the store's own records when there are
+  enough, else the packaged reference model), always on a private DuckDB connection, so both
+  engines score with the same weights.
 * DuckDB: Splink's `DuckDBAPI` on a private in-memory DuckDB connection that reads the
   mentions as an Arrow table (zero copy). Splink creates many working tables; keeping them off
   the workspace database means a failed run leaves nothing behind in it.
@@ -8,8 +11,6 @@
   ``break_lineage_method="persist"`` (its default, ``parquet``, needs a checkpoint folder) and
   ``register_udfs_automatically=False`` (its Scala UDF jar is for Spark 3; the comparisons
   here use plain SQL only).
-
-The model is fixed (``model.py``), nothing is trained, so both engines give the same weights.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiandu.engines.base import Engine, temp_name
-from jiandu.entities.model import COMPARISONS, SPLINK_COLUMNS, splink_settings
+from jiandu.entities.model import COMPARISONS, SPLINK_COLUMNS, TF_COMPARISONS, Weights
 from jiandu.entities.settings import ResolutionSettings
+from jiandu.entities.training import fit
 
 if TYPE_CHECKING:
     from splink.internals.database_api import DatabaseAPI
@@ -33,7 +36,16 @@ if TYPE_CHECKING:
 PAIR_COLUMNS = (
     "unique_id_l", "unique_id_r", "match_weight", "match_probability",
     *(f"gamma_{c.name}" for c in COMPARISONS),
+    *(f"mw_tf_adj_{name}" for name in TF_COMPARISONS),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """Scored pairs (`PAIR_COLUMNS`) and the weights that scored them."""
+
+    pairs: pa.Table
+    weights: Weights
 
 
 def splink_input(mentions: pa.Table) -> pa.Table:
@@ -77,48 +89,119 @@ def _empty_pairs() -> pa.Table:
     fields = [
         pa.field("unique_id_l", pa.string()), pa.field("unique_id_r", pa.string()),
         pa.field("match_weight", pa.float64()), pa.field("match_probability", pa.float64()),
-    ] + [pa.field(f"gamma_{c.name}", pa.int64()) for c in COMPARISONS]
+    ] + [pa.field(f"gamma_{c.name}", pa.int64()) for c in COMPARISONS] + [
+        pa.field(f"mw_tf_adj_{name}", pa.float64()) for name in TF_COMPARISONS]
     return pa.schema(fields).empty_table()
 
 
 def _self_gammas(record: dict[str, Any]) -> tuple[int, ...]:
     """The comparison levels of a record compared with an identical record."""
-    present = {
-        "name": record["full_name"] is not None,
-        "surname": record["surname"] is not None,
-        "sex": record["sex"] is not None,
-        "ethnicity": record["ethnicity"] is not None,
-        "id_key": record["id_key"] is not None,
-    }
+    full = record["full_name"] is not None
     gammas = []
     for comparison in COMPARISONS:
         top = len(comparison.levels) - 2  # gamma of the strongest level
-        if comparison.name == "birth_date":
+        if comparison.name == "name":
+            gamma = top if full else -1
+        elif comparison.name == "masked_surname":
+            gamma = top if record["first_char"] is not None and not full else -1
+        elif comparison.name == "birth_date":
             gamma = top if record["birth_date"] is not None else (
                 top - 1 if record["birth_year"] is not None else -1)
         elif comparison.name == "address":
             gamma = -1 if record["district"] is None else (
                 top if record["address"] is not None else top - 1)
         else:
-            gamma = top if present[comparison.name] else -1
+            gamma = top if record[comparison.name] is not None else -1
         gammas.append(gamma)
     return tuple(gammas)
 
 
-def self_score(record: dict[str, Any], settings: ResolutionSettings) -> tuple[tuple[int, ...], float]:
-    """Gammas and match weight of a record compared with an identical record."""
+class TermFrequencies:
+    """Relative frequency of each value of the TF columns among the records given to Splink
+    (Splink computes its TF tables the same way: count / non-null count)."""
+
+    def __init__(self, records: pa.Table, weights: Weights) -> None:
+        self._weights = weights
+        self._freq: dict[str, dict[str, float]] = {}
+        if not weights.term_frequencies:
+            return
+        for comparison in COMPARISONS:
+            for level in comparison.levels:
+                column = level.tf_column
+                if column and column not in self._freq:
+                    counts = pc.value_counts(records.column(column).drop_null()).to_pylist()
+                    total = sum(c["counts"] for c in counts)
+                    self._freq[column] = {c["values"]: c["counts"] / total for c in counts}
+
+    def adjustment(self, comparison: str, gamma: int, value: str | None) -> float:
+        """Splink's TF adjustment (bits) of an exact match on ``value``: log2(u_exact) −
+        log2(tf), 0 when the level has no adjustment."""
+        spec = next(c for c in COMPARISONS if c.name == comparison)
+        index = spec.level_index(gamma)
+        level = spec.levels[index]
+        if not level.tf_column or level.tf_column not in self._freq or value is None:
+            return 0.0
+        tf = self._freq[level.tf_column].get(value)
+        mu = self._weights.m_u(comparison, index)
+        if tf is None or mu is None:
+            return 0.0
+        return math.log2(mu[1]) - math.log2(tf)
+
+
+def self_score(record: dict[str, Any], weights: Weights, tf: TermFrequencies
+               ) -> tuple[tuple[int, ...], float, dict[str, float]]:
+    """Gammas, match weight and TF adjustments of a record compared with an identical record."""
     gammas = _self_gammas(record)
-    weight = math.log2(settings.prior / (1 - settings.prior)) + sum(
-        c.level(g).weight for c, g in zip(COMPARISONS, gammas, strict=True)
-    )
-    return gammas, weight
+    adjust: dict[str, float] = {}
+    weight = weights.prior_weight
+    for comparison, gamma in zip(COMPARISONS, gammas, strict=True):
+        weight += weights.weight(comparison.name, gamma)
+        if comparison.name in TF_COMPARISONS:
+            column = "full_name" if comparison.name == "name" else "first_char"
+            adjust[comparison.name] = tf.adjustment(comparison.name, gamma, record[column])
+            weight += adjust[comparison.name]
+    return gammas, weight, adjust
 
 
 def _probability(weight: float) -> float:
     return 1.0 / (1.0 + 2.0 ** -weight) if weight >= 0 else 2.0 ** weight / (1.0 + 2.0 ** weight)
 
 
-def _collapse(persons: pa.Table, settings: ResolutionSettings) -> tuple[pa.Table, pa.Table]:
+@dataclass(frozen=True, slots=True)
+class _Groups:
+    """Records with identical comparison columns: the group of each row and its first row."""
+
+    group: list[int]
+    first: dict[int, int]
+    sizes: dict[int, int]
+
+    @property
+    def representatives(self) -> list[int]:
+        return sorted(self.first.values())
+
+
+def _groups(persons: pa.Table) -> _Groups:
+    signature = [c for c in SPLINK_COLUMNS if c != "unique_id"]
+    text = [pc.cast(persons.column(c), pa.string()) for c in signature]
+    joined = pc.binary_join_element_wise(*text, "\x1f", null_handling="replace",
+                                         null_replacement="\x00")
+    group = joined.combine_chunks().dictionary_encode().indices.to_pylist()
+    first: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for row, g in enumerate(group):  # rows are sorted by mention id: the first is the smallest
+        first.setdefault(g, row)
+        sizes[g] = sizes.get(g, 0) + 1
+    return _Groups(group, first, sizes)
+
+
+def distinct_records(mentions: pa.Table) -> pa.Table:
+    """The person records the model is fitted on: one per set of identical comparison columns."""
+    persons = splink_input(mentions)
+    return persons.take(pa.array(_groups(persons).representatives, pa.int64()))
+
+
+def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
+              settings: ResolutionSettings) -> tuple[pa.Table, pa.Table]:
     """Records with identical comparison columns collapse into one (the smallest id).
 
     A person named in 300 documents the same way is one record for Splink, not 300, so blocks
@@ -126,76 +209,75 @@ def _collapse(persons: pa.Table, settings: ResolutionSettings) -> tuple[pa.Table
     representative, scored as the comparison of two identical records (a collapsed group whose
     self-comparison would not be linked is not collapsed).
     """
-    signature = [c for c in SPLINK_COLUMNS if c != "unique_id"]
-    text = [pc.cast(persons.column(c), pa.string()) for c in signature]
-    joined = pc.binary_join_element_wise(*text, "\x1f", null_handling="replace",
-                                         null_replacement="\x00")
-    group = joined.combine_chunks().dictionary_encode().indices.to_pylist()
-    ids = persons.column("unique_id").to_pylist()
-    first: dict[int, int] = {}
-    sizes: dict[int, int] = {}
-    for row, g in enumerate(group):  # rows are sorted by mention id: the first is the smallest
-        first.setdefault(g, row)
-        sizes[g] = sizes.get(g, 0) + 1
-    collapsible = [g for g, n in sizes.items() if n > 1]
+    collapsible = [g for g, n in groups.sizes.items() if n > 1]
     if not collapsible:
         return persons, _empty_pairs()
-    rep_rows = [first[g] for g in collapsible]
+    signature = [c for c in SPLINK_COLUMNS if c != "unique_id"]
+    reps = persons.take(pa.array(groups.representatives, pa.int64()))
+    tf = TermFrequencies(reps, weights)
+    rep_rows = [groups.first[g] for g in collapsible]
     records = persons.select(signature).take(pa.array(rep_rows, pa.int64())).to_pylist()
-    self_links: dict[int, tuple[tuple[int, ...], float, float]] = {}
+    self_links: dict[int, tuple[tuple[int, ...], float, float, dict[str, float]]] = {}
     for g, record in zip(collapsible, records, strict=True):
-        gammas, weight = self_score(record, settings)
+        gammas, weight, adjust = self_score(record, weights, tf)
         probability = _probability(weight)
         masked_ok = not record["masked"] or (
             record["birth_date"] is not None
             and (record["sex"] is not None or record["district"] is not None)
         )
         if probability >= settings.link_threshold and masked_ok:
-            self_links[g] = (gammas, weight, probability)
+            self_links[g] = (gammas, weight, probability, adjust)
     if not self_links:
         return persons, _empty_pairs()
+    ids = persons.column("unique_id").to_pylist()
     keep, rows = [], []
-    for row, g in enumerate(group):
+    for row, g in enumerate(groups.group):
         link = self_links.get(g)
-        if link is None or first[g] == row:
+        if link is None or groups.first[g] == row:
             keep.append(row)
         else:
-            rows.append((ids[first[g]], ids[row], link[1], link[2], link[0]))
+            rows.append((ids[groups.first[g]], ids[row], link))
     pairs = _empty_pairs()
     if rows:
         columns: dict[str, Any] = {
             "unique_id_l": [r[0] for r in rows], "unique_id_r": [r[1] for r in rows],
-            "match_weight": [r[2] for r in rows], "match_probability": [r[3] for r in rows],
+            "match_weight": [r[2][1] for r in rows], "match_probability": [r[2][2] for r in rows],
         }
         for k, comparison in enumerate(COMPARISONS):
-            columns[f"gamma_{comparison.name}"] = [r[4][k] for r in rows]
+            columns[f"gamma_{comparison.name}"] = [r[2][0][k] for r in rows]
+        for name in TF_COMPARISONS:
+            columns[f"mw_tf_adj_{name}"] = [r[2][3].get(name, 0.0) for r in rows]
         pairs = pa.table(columns, schema=pairs.schema)
     return persons.take(pa.array(keep, pa.int64())), pairs
 
 
-def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings) -> pa.Table:
-    """Pairs of person mentions with match probability ≥ store_threshold.
+def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings) -> Scored:
+    """Pairs of person mentions with match probability ≥ store_threshold, and the weights.
 
-    Identical records are collapsed first (`_collapse`): each collapsed mention is paired with
-    its representative; the representatives are scored by Splink inside the blocks.
+    The model is fitted on the distinct records (identical records once: a person named the
+    same way in 300 documents counts once for u, m and name frequencies). Identical records
+    are then collapsed (`_collapse`): each collapsed mention is paired with its representative;
+    the representatives are scored by Splink inside the blocks.
     Columns: `PAIR_COLUMNS`; ``unique_id_l < unique_id_r``.
     """
-    persons = splink_input(mentions)
-    if persons.num_rows < 2:
-        return _empty_pairs()
-    records, self_pairs = _collapse(persons, settings)
     for name in ("splink", "py4j"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    persons = splink_input(mentions)
+    groups = _groups(persons)
+    weights = fit(persons.take(pa.array(groups.representatives, pa.int64())), settings)
+    if persons.num_rows < 2:
+        return Scored(_empty_pairs(), weights)
+    records, self_pairs = _collapse(persons, groups, weights, settings)
     if records.num_rows < 2:
         scored = _empty_pairs()
     elif engine.name == "spark":
-        scored = _score_spark(engine, records, settings)
+        scored = _score_spark(engine, records, weights, settings)
     else:
-        scored = _score_duckdb(records, settings)
-    return _pairs(pa.concat_tables([scored, self_pairs]))
+        scored = _score_duckdb(records, weights, settings)
+    return Scored(_pairs(pa.concat_tables([scored, self_pairs])), weights)
 
 
-def _score_duckdb(persons: pa.Table, settings: ResolutionSettings) -> pa.Table:
+def _score_duckdb(persons: pa.Table, weights: Weights, settings: ResolutionSettings) -> pa.Table:
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -205,14 +287,15 @@ def _score_duckdb(persons: pa.Table, settings: ResolutionSettings) -> pa.Table:
         con.execute("SET TimeZone = 'UTC'")
         api = DuckDBAPI(con)
         frame = api.register(persons, dataset_display_name="mentions")
-        linker = Linker(frame, splink_settings(settings), log_level=logging.WARNING)
+        linker = Linker(frame, weights.settings, log_level=logging.WARNING)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
         return _select(result.as_pyarrow_table())
     finally:
         con.close()
 
 
-def _score_spark(engine: Engine, persons: pa.Table, settings: ResolutionSettings) -> pa.Table:
+def _score_spark(engine: Engine, persons: pa.Table, weights: Weights,
+                 settings: ResolutionSettings) -> pa.Table:
     from splink import Linker, SparkAPI
 
     spark: Any = getattr(engine, "spark")  # noqa: B009 - only the Spark engine has it
@@ -225,7 +308,7 @@ def _score_spark(engine: Engine, persons: pa.Table, settings: ResolutionSettings
             register_udfs_automatically=False,
         )
         frame = api.register(view)  # the temporary view, by name
-        linker = Linker(frame, splink_settings(settings), log_level=logging.WARNING)
+        linker = Linker(frame, weights.settings, log_level=logging.WARNING)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
         return _select(result.as_pyarrow_table())
     finally:
@@ -234,9 +317,16 @@ def _score_spark(engine: Engine, persons: pa.Table, settings: ResolutionSettings
 
 
 def _select(table: pa.Table) -> pa.Table:
-    """Splink's predictions in `PAIR_COLUMNS` and types."""
+    """Splink's predictions in `PAIR_COLUMNS` and types (TF adjustments 0 when absent)."""
     schema = _empty_pairs().schema
-    return pa.table([table.column(f.name).cast(f.type) for f in schema], schema=schema)
+    columns = []
+    for f in schema:
+        if f.name in table.column_names:
+            columns.append(pc.fill_null(table.column(f.name).cast(f.type), 0.0)
+                           if f.name.startswith("mw_tf_adj_") else table.column(f.name).cast(f.type))
+        else:
+            columns.append(pa.array([0.0] * table.num_rows, f.type))
+    return pa.table(columns, schema=schema)
 
 
 def _pairs(table: pa.Table) -> pa.Table:
@@ -246,12 +336,8 @@ def _pairs(table: pa.Table) -> pa.Table:
     columns: dict[str, Any] = {
         "unique_id_l": pc.if_else(swap, right, left),
         "unique_id_r": pc.if_else(swap, left, right),
-        "match_weight": table.column("match_weight").cast(pa.float64()),
-        "match_probability": table.column("match_probability").cast(pa.float64()),
     }
-    for comparison in COMPARISONS:
-        columns[f"gamma_{comparison.name}"] = table.column(f"gamma_{comparison.name}").cast(
-            pa.int64()
-        )
-    pairs = pa.table(columns)
+    for name in PAIR_COLUMNS[2:]:
+        columns[name] = table.column(name)
+    pairs = pa.table(columns, schema=_empty_pairs().schema)
     return pairs.sort_by([("unique_id_l", "ascending"), ("unique_id_r", "ascending")])

@@ -6,15 +6,27 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ResolutionSettings(BaseModel):
-    """What decides a probabilistic link. Defaults were measured on the synthetic county
-    (docs/entities.md); an office may override them (e.g. a stricter threshold)."""
+    """What decides a probabilistic link and how the model is fitted. The weights themselves
+    are estimated from the data (training.py); these are decisions and budgets. An office may
+    override them (e.g. a stricter threshold)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    prior: float = Field(
-        default=1e-5, gt=0, lt=1,
-        description="probability that two random person mentions are the same person "
-        "(Splink's probability_two_random_records_match)",
+    min_training_records: int = Field(
+        default=2000, ge=2,
+        description="distinct person records needed to fit the model on the store itself "
+        "(training.py); smaller stores use the packaged reference model",
+    )
+    u_max_pairs: float = Field(
+        default=5e6, gt=0,
+        description="record pairs sampled at random to estimate u (Splink's max_pairs)",
+    )
+    em_max_pairs: float | None = Field(
+        default=2e6, gt=0,
+        description="cap on the blocked pairs of each EM session (Splink's max_pairs; None: all)",
+    )
+    training_seed: int = Field(
+        default=20240501, description="seed of the random sampling of u (reproducible runs)"
     )
     link_threshold: float = Field(
         default=0.9, gt=0, lt=1, description="match probability at or above which a pair is linked"
