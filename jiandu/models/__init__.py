@@ -7,6 +7,7 @@ run scores, explains and stores clues.
 
 from jiandu.models import operators_civil as _operators_civil  # noqa: F401  (registers its operators)
 from jiandu.models import operators_collusion as _operators_collusion  # noqa: F401  (registers its operators)
+from jiandu.models import operators_legal as _operators_legal  # noqa: F401  (registers its operators)
 from jiandu.models import operators_mentions as _operators_mentions  # noqa: F401  (registers its operators)
 from jiandu.models.library import Library
 from jiandu.models.spec import ModelSpec, SpecError, parse_spec

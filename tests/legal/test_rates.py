@@ -10,8 +10,14 @@ import itertools
 
 import pytest
 
+from jiandu.engines.base import Engine
 from jiandu.legal import cap_periods, interest_cap, lpr_on
 from jiandu.legal.rates import lpr_series
+from jiandu.models.library import Library
+from jiandu.models.operators import update_derived
+from jiandu.models.operators_legal import InterestCaps
+from jiandu.models.regions import RegionError, check_region, load_region, parse_region
+from tests.models.civil_support import Suit, load, run_civil
 
 D = dt.date
 
@@ -79,3 +85,67 @@ def test_cap_periods_tile_the_calendar_from_2015_09_01() -> None:
     assert changes <= {p.effective_from for p in periods}
     for p in periods:
         assert interest_cap(p.effective_from) == p.cap
+
+
+# -- the interest_caps table and the routine-loan model --------------------------------------
+
+
+def test_interest_caps_table_on_the_engine(engine: Engine) -> None:
+    update_derived(engine, run_id="test", operators=[InterestCaps()])
+    rows = engine.rows("SELECT * FROM interest_caps ORDER BY effective_from")
+    assert len(rows) == len(cap_periods())
+    first, after = rows[0], rows[1]
+    assert (first["effective_from"], first["effective_to"], first["annual_cap"]) == (
+        D(2015, 9, 1),
+        D(2020, 8, 19),
+        0.24,
+    )
+    assert first["void_above"] == 0.36 and first["for_unknown_date"] is True
+    assert (after["effective_from"], after["annual_cap"], after["lpr"]) == (D(2020, 8, 20), 0.154, 0.0385)
+    assert after["rule_zh"] == "起诉时一年期LPR（3.85%）的4倍，即15.4%" and not after["for_unknown_date"]
+    assert rows[-1]["effective_to"] is None
+    assert [r for r in rows if r["for_unknown_date"]] == [first]
+    # a second run with the same data does not rebuild it
+    again = update_derived(engine, run_id="test2", operators=[InterestCaps()])
+    assert [r.status for r in again] == ["up_to_date"]
+
+
+def test_routine_loan_spec_reads_the_cap_in_force_at_filing(engine: Engine) -> None:
+    """Each suit: cash delivery not proven + one stated rate; a clue needs the rate to be at least
+    twice the cap in force when the case was filed."""
+    load(
+        engine,
+        [
+            # 36% the day before the 2020 amendment: cap 24%, not twice it -> no clue
+            Suit("甲", 1, rate=("月利率3%", 0.36), year=2020, filing=D(2020, 8, 19), cash_unproven=True),
+            # 36% on the day of the amendment: cap 15.4% -> clue
+            Suit("乙", 2, rate=("月利率3%", 0.36), year=2020, filing=D(2020, 8, 20), cash_unproven=True),
+            # 25% after the LPR fell to 3.10%: cap 12.4% -> clue (the old fixed 15.4% would not)
+            Suit("丙", 3, rate=("年利率25%", 0.25), year=2024, filing=D(2024, 11, 1), cash_unproven=True),
+            # 25% while the LPR was 3.85%: cap 15.4%, 25% < 30.8% -> no clue
+            Suit("丁", 4, rate=("年利率25%", 0.25), year=2021, filing=D(2021, 3, 1), cash_unproven=True),
+            # filed before the 2015 provisions (outside the data): the unknown-date cap 24% -> 60% is a clue
+            Suit("戊", 5, rate=("月利率5%", 0.6), year=2014, filing=D(2014, 5, 1), cash_unproven=True),
+        ],
+    )
+    clues = run_civil(engine, "civil.routine_loan_signs")
+    by_case = {c["subject"]["name"]: c["explanation"] for c in clues}
+    assert sorted(by_case) == ["（2014）浙0602民初5号", "（2020）浙0602民初2号", "（2024）浙0602民初3号"]
+    assert "约定年利率36.0%，超过起诉时法定上限15.4%" in by_case["（2020）浙0602民初2号"]
+    assert "约定年利率25.0%，超过起诉时法定上限12.4%" in by_case["（2024）浙0602民初3号"]
+    assert "约定年利率60.0%，超过起诉时法定上限24.0%" in by_case["（2014）浙0602民初5号"]
+    for clue in clues:
+        assert "利率超过法定上限" in {e["label"] for e in clue["evidence"]}
+
+
+def test_a_region_cannot_set_the_legal_cap() -> None:
+    library = Library()
+    spec = library.get("civil.routine_loan_signs")
+    assert not {"lpr", "lpr_multiple", "reform_date", "cap_before_reform"} & set(spec.parameters)
+    region = parse_region(
+        {"region": "x", "name_zh": "某地", "models": {"civil.routine_loan_signs": {"lpr": 0.05}}},
+        source="test",
+    )
+    with pytest.raises(RegionError):
+        region.parameters_for(spec)
+    assert check_region(load_region("zhejiang"), library.all()) == []

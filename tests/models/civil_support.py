@@ -16,11 +16,13 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from jiandu.documents.signs import find_signs
 from jiandu.engines.base import Engine
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
-from jiandu.models.operators import PartyKeys, PartyStats, update_derived
+from jiandu.models.operators import Operator, PartyKeys, PartyStats, update_derived
 from jiandu.models.operators_civil import ClaimWording, ExecutionApplications, LoanSigns, PartyLinks
+from jiandu.models.operators_legal import InterestCaps
 from jiandu.models.runner import run_model
 from jiandu.schema import canonical_tables, table
 from jiandu.schema.derived import derived_table
@@ -138,7 +140,7 @@ def own_story(seq: int) -> str:
 class Builder:
     rows: dict[str, list[dict[str, Any]]] = field(
         default_factory=lambda: {
-            t: [] for t in ("documents", "cases", "parties", "flags", "amounts", "interest_rates")
+            t: [] for t in ("documents", "cases", "parties", "flags", "amounts", "interest_rates", "signs")
         }
     )
 
@@ -206,6 +208,7 @@ class Builder:
             text += (
                 f"原告于当日通过微信转账方式向被告支付{int(s.transfer)}元，"
                 f"原告称其余{rest}元以现金方式交付，但未能提供相应证据。"
+                f"被告辩称其实际仅收到{int(s.transfer)}元。"
             )
         elif s.cash_unproven:
             text += "原告称借款已以现金方式全额交付，但未能提供相应证据。"
@@ -219,6 +222,22 @@ class Builder:
         text += "\n"
         doc_type = "ruling" if "withdrawal" in s.flags else "judgment"
         self.document(did, text, doc_type, "civil")
+        # the record's risk signs, as ingest writes them (one definition: jiandu.documents.signs)
+        on = s.filing or dt.date(s.year, 3, 1)
+        for i, sign in enumerate(find_signs(text, on=on, claimed_principal=s.principal)):
+            self.rows["signs"].append(
+                {
+                    "doc_id": did,
+                    "sign_idx": i,
+                    "code": sign.code,
+                    "text": sign.text,
+                    "value": sign.value,
+                    "written_amount": sign.written,
+                    "delivered_amount": sign.delivered,
+                    "span_start": sign.start,
+                    "span_end": sign.end,
+                }
+            )
         filing = s.filing or dt.date(s.year, 3, 1) + dt.timedelta(days=s.seq % 200)
         self.rows["cases"].append(
             {
@@ -296,13 +315,14 @@ def load(engine: Engine, suits: list[Suit], registers: dict[str, list[dict[str, 
             engine.insert_new(table(name), table(name).to_arrow(rows))
 
 
-CIVIL_OPERATORS = [
+CIVIL_OPERATORS: list[Operator] = [
     PartyKeys(),
     PartyStats(),
     LoanSigns(),
     ClaimWording(),
     PartyLinks(),
     ExecutionApplications(),
+    InterestCaps(),
 ]
 
 
