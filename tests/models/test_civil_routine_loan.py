@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from jiandu.documents.signs import find_signs
 from jiandu.engines.base import Engine
 from jiandu.models.operators_civil import document_signs, wording_clusters
 from tests.models.civil_support import STANDARD, Suit, assert_spans_quote_text, load, run_civil, summary
@@ -58,19 +59,17 @@ def test_document_signs_read_the_wording() -> None:
         "原告于当日通过微信转账方式向被告支付3000元，原告称其余27000元以现金方式交付，但未能提供相应证据。"
         "原告在出借时预先扣除利息2000元。被告称原告并非实际出借人，款项系由案外人转账支付。"
     )
-    signs = {s["sign"]: s for s in document_signs(text, 30_000.0)}
-    assert set(signs) == {
-        "iou_above_transfer",
-        "cash_delivery",
-        "cash_unproven",
-        "upfront_interest",
-        "not_real_lender",
-    }
-    inflated = signs["iou_above_transfer"]
-    assert (inflated["value"], inflated["iou_amount"], inflated["transfer_amount"]) == (10.0, 30000.0, 3000.0)
-    assert "3000元" in text[inflated["span_start"] : inflated["span_end"]]
-    assert signs["upfront_interest"]["value"] == 2000.0
-    assert document_signs("原告于当日通过银行转账方式向被告交付了借款。", 50_000.0) == []
+    # the record's risk signs (one definition, jiandu.documents.signs) ...
+    signs = {s.code: s for s in find_signs(text, claimed_principal=30_000.0)}
+    assert {"iou_exceeds_delivery", "cash_delivery", "upfront_interest"} <= set(signs)
+    inflated = signs["iou_exceeds_delivery"]
+    assert (inflated.value, inflated.written, inflated.delivered) == (10.0, 30000.0, 3000.0)
+    assert "3000元" in text[inflated.start : inflated.end]
+    assert signs["upfront_interest"].value == 2000.0
+    # ... and the two facts of the defence loan_signs reads itself
+    assert {s["sign"] for s in document_signs(text)} == {"cash_unproven", "not_real_lender"}
+    assert document_signs("原告于当日通过银行转账方式向被告交付了借款。") == []
+    assert find_signs("原告于当日通过银行转账方式向被告交付了借款。") == []
 
 
 def test_wording_clusters_find_one_plaintiffs_form_not_boilerplate() -> None:

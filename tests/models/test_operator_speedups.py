@@ -163,9 +163,7 @@ LOAN_FRAGMENTS = [
 @pytest.mark.parametrize(
     "regex, clauses",
     [
-        (oc._UPFRONT_RE, oc._UPFRONT_CLAUSES),
         (oc._CASH_UNPROVEN_RE, oc._CASH_UNPROVEN_CLAUSES),
-        (oc.CASH_RE, oc._CASH_CLAUSES),
         (oc._NOT_LENDER_RE, oc._NOT_LENDER_CLAUSES),
     ],
 )
@@ -186,7 +184,7 @@ def test_loan_signs_need_a_loan_sign_word() -> None:
     seen = 0
     for _ in range(2000):
         text = "".join(rng.choice(LOAN_FRAGMENTS) for _ in range(rng.randint(0, 8)))
-        signs = document_signs(text, 12000.0)
+        signs = document_signs(text)
         seen += bool(signs)
         if signs:
             assert may_hold_loan_sign(text), text
