@@ -102,3 +102,86 @@ def format_scores(scores: list[PairScore]) -> str:
         lines.append(f"{s.category:<15}{s.true_pairs:>12}{s.predicted_pairs:>12}"
                      f"{s.correct_pairs:>12}{s.precision:>11.4f}{s.recall:>9.4f}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class SameNameCheck:
+    """Pairs of person mentions in different documents that write the same name, and how many
+    of them resolution put in one entity."""
+
+    masked: bool
+    pairs: int
+    merged: int
+    examples: tuple[str, ...]
+
+
+def same_name_pairs(engine: Engine) -> list[SameNameCheck]:
+    """Same-name pairs across documents, for masked and for full names.
+
+    On unrelated real documents (the shared real set: CAIL fragments whose persons are renamed
+    李某1 per document, separate criminal cases) a masked name says nothing about identity, so
+    every merged masked pair is an error; merged full-name pairs are listed for reading.
+    """
+    rows = engine.query(
+        "SELECT doc_id, normalized_name, masked, entity_id FROM entity_mentions "
+        "WHERE source = 'parties' AND kind = 'person'"
+    ).to_pylist()
+    out = []
+    for masked in (True, False):
+        by_name: dict[str, Counter[str]] = {}
+        by_name_entity: dict[tuple[str, str], Counter[str]] = {}
+        for r in rows:
+            if bool(r["masked"]) != masked:
+                continue
+            by_name.setdefault(r["normalized_name"], Counter())[r["doc_id"]] += 1
+            by_name_entity.setdefault((r["normalized_name"], r["entity_id"]), Counter())[
+                r["doc_id"]] += 1
+
+        def cross(docs: Counter[str]) -> int:
+            total = sum(docs.values())
+            return _pairs(total) - sum(_pairs(n) for n in docs.values())
+
+        pairs = sum(cross(d) for d in by_name.values())
+        merged_names = [(name, cross(d)) for (name, _), d in by_name_entity.items() if cross(d)]
+        merged = sum(n for _, n in merged_names)
+        examples = tuple(sorted({name for name, _ in merged_names}))[:20]
+        out.append(SameNameCheck(masked, pairs, merged, examples))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class NamesakeScore:
+    """Labelled full-name person mentions of different people with the same name."""
+
+    pairs: int  # mention pairs: same written name, different true people
+    merged: int  # of those, put in one entity (false merges)
+    people: int  # true people who share their name with another labelled person
+
+    @property
+    def merge_rate(self) -> float:
+        return self.merged / self.pairs if self.pairs else 0.0
+
+
+def namesake_scores(engine: Engine, truth: dict[tuple[str, str], str]) -> NamesakeScore:
+    """How often namesakes (same full name, different people) were merged."""
+    rows = engine.query(
+        "SELECT doc_id, party_idx, normalized_name, entity_id FROM entity_mentions "
+        "WHERE source = 'parties' AND kind = 'person' AND NOT masked"
+    ).to_pylist()
+    by_name: dict[str, Counter[str]] = {}
+    by_entity: dict[tuple[str, str], Counter[str]] = {}
+    for row in rows:
+        key = truth.get((row["doc_id"], f"{row['normalized_name']}#{row['party_idx']}"))
+        if key is None:
+            continue
+        by_name.setdefault(row["normalized_name"], Counter())[key] += 1
+        by_entity.setdefault((row["normalized_name"], row["entity_id"]), Counter())[key] += 1
+
+    def different(keys: Counter[str]) -> int:
+        return _pairs(sum(keys.values())) - sum(_pairs(n) for n in keys.values())
+
+    return NamesakeScore(
+        pairs=sum(different(k) for k in by_name.values()),
+        merged=sum(different(k) for k in by_entity.values()),
+        people=sum(len(k) for k in by_name.values() if len(k) > 1),
+    )

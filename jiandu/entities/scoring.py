@@ -260,8 +260,8 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
     the representatives are scored by Splink inside the blocks.
     Columns: `PAIR_COLUMNS`; ``unique_id_l < unique_id_r``.
     """
-    for name in ("splink", "py4j"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name in ("splink", "py4j"):  # Splink warns of levels marked "not observed" (training.py)
+        logging.getLogger(name).setLevel(logging.ERROR)
     persons = splink_input(mentions)
     groups = _groups(persons)
     weights = fit(persons.take(pa.array(groups.representatives, pa.int64())), settings)
@@ -287,7 +287,7 @@ def _score_duckdb(persons: pa.Table, weights: Weights, settings: ResolutionSetti
         con.execute("SET TimeZone = 'UTC'")
         api = DuckDBAPI(con)
         frame = api.register(persons, dataset_display_name="mentions")
-        linker = Linker(frame, weights.settings, log_level=logging.WARNING)
+        linker = Linker(frame, weights.settings, log_level=logging.ERROR)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
         return _select(result.as_pyarrow_table())
     finally:
@@ -308,7 +308,7 @@ def _score_spark(engine: Engine, persons: pa.Table, weights: Weights,
             register_udfs_automatically=False,
         )
         frame = api.register(view)  # the temporary view, by name
-        linker = Linker(frame, weights.settings, log_level=logging.WARNING)
+        linker = Linker(frame, weights.settings, log_level=logging.ERROR)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
         return _select(result.as_pyarrow_table())
     finally:

@@ -25,6 +25,12 @@ class ResolutionSettings(BaseModel):
         default=2e6, gt=0,
         description="cap on the blocked pairs of each EM session (Splink's max_pairs; None: all)",
     )
+    weights_file: str | None = Field(
+        default=None,
+        description="a fitted model (JSON written by `python -m jiandu.entities.training`) to "
+        "score with instead of fitting on the store: the same weights on every run, e.g. to "
+        "measure a model on data it was not fitted on",
+    )
     training_seed: int = Field(
         default=20240501, description="seed of the random sampling of u (reproducible runs)"
     )

@@ -145,8 +145,12 @@ def reference_model() -> Weights:
 
 
 def fit(records: pa.Table, settings: ResolutionSettings) -> Weights:
-    """The model for these records: trained on them when there are enough, else the
-    reference model."""
+    """The model for these records: the settings' weights file if one is given; else trained
+    on the records when there are enough, else the reference model."""
+    if settings.weights_file:
+        weights = Weights.from_json(Path(settings.weights_file).read_text(encoding="utf-8"))
+        return Weights(weights.settings, "file", weights.term_frequencies,
+                       {**weights.detail, "file": settings.weights_file})
     if records.num_rows < settings.min_training_records:
         return reference_model()
     return train(records, settings)
