@@ -11,10 +11,17 @@ Two derived tables (declared in ``jiandu/schema/derived.yaml``):
     on its exact name. Only a single candidate counts (``candidates`` says how many there
     were); without a birth date an unmasked name must be unique among register people.
 ``person_relations``
-    Pairs of register keys that are related, in both directions: spouse, parent / child,
-    sibling (same father or mother), same household, same address and surname (household
-    register); employee of a company and of its legal representative, legal representative of
-    a company (employment and company registers).
+    Pairs of keys that are related, in both directions: spouse, parent / child, sibling (same
+    father or mother), same household, same address and surname (household register); employee
+    of a company and of its legal representative, legal representative of a company
+    (employment and company registers); and the relations documents state between their
+    parties (``document_relations``, keyed by ``party_fact_keys``). A register row has
+    confidence 1; a relation only documents state keeps the confidence of its wording, the
+    document and the span (``provenance`` register | document | both).
+
+The operators of ``operators_docfacts.py`` (document facts, party fact keys, execution cases
+from registers and documents) are registered here, between ``party_register_keys``, which
+they read, and ``person_relations``, which reads them.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from dataclasses import dataclass
 
 from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
+from jiandu.models.operators_docfacts import DOCFACT_OPERATORS
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
@@ -256,28 +264,78 @@ def relations_sql(existing: set[str]) -> str:
                FROM companies WHERE legal_rep_id IS NOT NULL""",
         ]
     if not parts:
-        return (
+        parts.append(
             "SELECT CAST(NULL AS VARCHAR) AS key_a, CAST(NULL AS VARCHAR) AS key_b, "
             "CAST(NULL AS VARCHAR) AS relation, CAST(NULL AS VARCHAR) AS detail, "
             "CAST(NULL AS VARCHAR) AS source WHERE 1 = 0"
         )
     union = " UNION ALL ".join(f"({p})" for p in parts)
-    return f"""
+    register_rows = f"""
 SELECT key_a, key_b, relation, min(detail) AS detail, min(source) AS source
 FROM ({union}) AS r
 WHERE key_a IS NOT NULL AND key_b IS NOT NULL AND key_a <> key_b
 GROUP BY key_a, key_b, relation
 """
+    if "document_relations" not in existing or "party_fact_keys" not in existing:
+        return f"""
+SELECT key_a, key_b, relation, detail, source, 'register' AS provenance, 1.0 AS confidence,
+    CAST(NULL AS VARCHAR) AS source_doc_id, CAST(NULL AS INTEGER) AS span_start,
+    CAST(NULL AS INTEGER) AS span_end
+FROM ({register_rows}) AS reg
+"""
+    return f"""
+WITH reg AS ({register_rows}),
+stated AS (  -- relations documents state between their parties, both directions
+    SELECT ka.fact_key AS key_a, kb.fact_key AS key_b, r.relation, r.confidence, r.doc_id,
+        r.span_start, r.span_end
+    FROM document_relations AS r
+    JOIN party_fact_keys AS ka ON ka.doc_id = r.doc_id AND ka.party_idx = r.party_idx_a
+    JOIN party_fact_keys AS kb ON kb.doc_id = r.doc_id AND kb.party_idx = r.party_idx_b
+    UNION ALL
+    SELECT kb.fact_key, ka.fact_key,
+        CASE r.relation WHEN 'child' THEN 'parent' WHEN 'parent' THEN 'child'
+             WHEN 'employee_of' THEN 'employer_of' ELSE r.relation END,
+        r.confidence, r.doc_id, r.span_start, r.span_end
+    FROM document_relations AS r
+    JOIN party_fact_keys AS ka ON ka.doc_id = r.doc_id AND ka.party_idx = r.party_idx_a
+    JOIN party_fact_keys AS kb ON kb.doc_id = r.doc_id AND kb.party_idx = r.party_idx_b
+),
+doc AS (  -- per pair and relation, the strongest statement (then the first document)
+    SELECT * FROM (
+        SELECT s.*, row_number() OVER (
+            PARTITION BY key_a, key_b, relation ORDER BY confidence DESC, doc_id, span_start) AS rn
+        FROM stated AS s
+        WHERE key_a IS NOT NULL AND key_b IS NOT NULL AND key_a <> key_b
+    ) AS ranked
+    WHERE rn = 1
+)
+SELECT coalesce(reg.key_a, doc.key_a) AS key_a, coalesce(reg.key_b, doc.key_b) AS key_b,
+    coalesce(reg.relation, doc.relation) AS relation,
+    coalesce(reg.detail, c.case_number, doc.doc_id) AS detail,
+    coalesce(reg.source, 'document') AS source,
+    CASE WHEN reg.key_a IS NULL THEN 'document' WHEN doc.key_a IS NULL THEN 'register'
+         ELSE 'both' END AS provenance,
+    CASE WHEN reg.key_a IS NOT NULL THEN 1.0 ELSE doc.confidence END AS confidence,
+    doc.doc_id AS source_doc_id, doc.span_start, doc.span_end
+FROM reg
+FULL OUTER JOIN doc
+  ON doc.key_a = reg.key_a AND doc.key_b = reg.key_b AND doc.relation = reg.relation
+LEFT JOIN cases AS c ON c.doc_id = doc.doc_id
+"""
 
 
 @dataclass(frozen=True)
 class PersonRelations:
-    """person_relations: related register keys (family, household, address, employer, company)."""
+    """person_relations: related people and companies, from the registers (family, household,
+    address, employer, company) and from what documents state (``document_relations``), one
+    row per pair and relation with its confidence and provenance."""
 
     name: str = "person_relations"
-    version: str = "2"
+    version: str = "3"
     inputs: tuple[str, ...] = ()
-    optional_inputs: tuple[str, ...] = ("household", "employment", "companies")
+    optional_inputs: tuple[str, ...] = (
+        "household", "employment", "companies", "document_relations", "party_fact_keys", "cases",
+    )
     outputs: tuple[str, ...] = ("person_relations",)
 
     def run(self, engine: Engine) -> int:
@@ -286,4 +344,6 @@ class PersonRelations:
 
 
 register(PartyRegisterKeys())
+for _op in DOCFACT_OPERATORS:  # execution cases and relations from documents, keyed per party
+    register(_op)
 register(PersonRelations())

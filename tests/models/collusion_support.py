@@ -19,8 +19,9 @@ from stdnum.cn import ric, uscc
 from jiandu.engines.base import Engine
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
-from jiandu.models.operators import update_derived
+from jiandu.models.operators import PartyKeys, update_derived
 from jiandu.models.operators_collusion import PartyRegisterKeys, PersonRelations
+from jiandu.models.operators_docfacts import DOCFACT_OPERATORS
 from jiandu.models.operators_mentions import DocumentMentions
 from jiandu.models.runner import run_model
 from jiandu.schema import canonical_tables, table
@@ -29,7 +30,9 @@ from jiandu.schema.derived import derived_table
 YUECHENG = "浙江省绍兴市越城区人民法院"
 YUECHENG_SHORT = "绍兴市越城区人民法院"
 KEQIAO = "浙江省绍兴市柯桥区人民法院"
-OPERATORS = (PartyRegisterKeys(), PersonRelations(), DocumentMentions())
+# in registry order; entity resolution is left out (its own tests cover it): party_fact_keys
+# then keys a party without a register key by its name, or per mention when masked
+OPERATORS = (PartyKeys(), PartyRegisterKeys(), *DOCFACT_OPERATORS, PersonRelations(), DocumentMentions())
 # The tables the three models and their operators read (creating only these keeps Spark quick).
 TABLES = (
     "documents",
@@ -313,6 +316,9 @@ def run_models(engine: Engine, *model_ids: str) -> list[dict[str, Any]]:
     engine.ensure_tables([derived_table(t) for t in ("clues", "clue_evidence", "model_runs")])
     library = Library()
     needed = {t for m in model_ids for t in library.get(m).inputs}
+    for op in reversed(OPERATORS):  # and the tables those operators read
+        if set(op.outputs) & needed:
+            needed |= set(op.inputs) | set(op.optional_inputs)
     operators = [op for op in OPERATORS if set(op.outputs) & needed]
     update_derived(engine, run_id="run-test", operators=operators)
     for model_id in model_ids:

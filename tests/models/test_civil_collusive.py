@@ -4,7 +4,7 @@ Positives
   陈梅素  in execution and listed; her husband's 2,000,000 claim is mediated in 7 days, cash
           delivery; he then joins the distribution of her seized assets → red
   李海磊  in execution (not listed); an employee of his company (employment + company
-          registers) gets a 590,000 mediation in 37 days and joins the distribution → green
+          registers) gets a 590,000 mediation in 37 days and joins the distribution → yellow
 Near misses (no clue)
   陈红燕  her husband's contested loan, no execution against her
   周浩平  in execution, but sued by an unrelated creditor in a contested case
@@ -191,7 +191,10 @@ def test_collusive_suits_positives_and_near_misses(engine: Engine) -> None:
     county().load(engine)
     clues = run_models(engine, MODEL)
     assert summary(clues) == [
-        (LI.key, "李海磊", 72.23, "green"),  # not listed, employee (0.8), 37 days (0.5)
+        # not listed (0.8·2), employee (0.8·4), mediated (1·3) in 37 days (0.5·1), joins the
+        # distribution (1·3), 590,000 of 1,000,000 (0.59·1), no cash, execution and employment
+        # in registers (1·1): 12.89 / 16
+        (LI.key, "李海磊", 80.56, "yellow"),
         (CHEN.key, "陈梅素", 100.0, "red"),
     ]  # no clue for 陈红燕 (no execution), 周浩平 (unrelated, contested), 赵阿杰 (before execution)
     by_key = {c["subject"]["key"]: c for c in clues}
