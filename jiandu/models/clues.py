@@ -80,11 +80,15 @@ def load_clues(
     evidence: dict[str, list[dict[str, Any]]] = {r["clue_id"]: [] for r in rows}
     if with_evidence and rows and engine.table_exists("clue_evidence"):
         ids = pa.table({"k": pa.array(list(evidence), pa.string())})
+        # the court as the document names it: old-style case numbers do not say where (jurisdictions)
+        with_court = engine.table_exists("cases")
+        court = "c.court" if with_court else "CAST(NULL AS VARCHAR)"
+        court_join = "LEFT JOIN cases AS c ON c.doc_id = e.doc_id " if with_court else ""
         with engine.temp_table(ids, "clue_ids") as tmp:
             found = engine.query(
                 "SELECT e.clue_id, e.evidence_idx, e.kind, e.source, e.doc_id, e.case_number, "
-                "e.span_start, e.span_end, e.text, e.label FROM clue_evidence AS e "
-                f"JOIN {tmp} AS x ON e.clue_id = x.k "
+                f"e.span_start, e.span_end, e.text, e.label, {court} AS court FROM clue_evidence AS e "
+                f"JOIN {tmp} AS x ON e.clue_id = x.k {court_join}"
                 "ORDER BY e.clue_id, e.evidence_idx"
             ).to_pylist()
         for e in found:
@@ -95,6 +99,7 @@ def load_clues(
                     "source": e["source"],
                     "doc_id": e["doc_id"],
                     "case_number": e["case_number"],
+                    "court": e["court"],
                     "span": span,
                     "text": e["text"],
                     "label": e["label"],

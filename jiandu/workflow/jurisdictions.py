@@ -4,9 +4,17 @@ Codes are the six-digit administrative division codes: 330000 (浙江省人民�
 330600 (绍兴市人民检察院, city), 330602 (越城区人民检察院, county). A clue's jurisdiction is
 found, in order:
 
-1. from the court codes in its evidence's case numbers — （2023）浙0602民初1234号 names court
-   浙0602 — through the ``courts`` table, or else directly (浙 → 33, 0602 → 330602), walking up
-   the tree to the nearest jurisdiction that exists (the most frequent one wins);
+1. from the courts of its evidence (the most frequent jurisdiction wins), each case by:
+   a. the court code of a new-style case number (since 2016) — （2023）浙0602民初1234号 names
+      court 浙0602 — through the ``courts`` table, or else directly (浙 → 33, 0602 → 330602),
+      walking up the tree to the nearest jurisdiction that exists;
+   b. otherwise (old-style numbers, whose character after the year is the court's own
+      abbreviation and not a province: 萧 in （2009）萧民二初字第33号 is 萧山, 赣 in
+      （2015）赣民二初字第87号 is 赣县; and numbers that fit neither style) the court's name as the
+      document writes it (evidence ``court``): a court of the ``courts`` table of that name, else
+      the jurisdiction or region alias whose place name it ends with (杭州市萧山区人民法院 →
+      萧山区 / 杭州市萧山区), else the one it starts with (浙江省… → 浙江省). Never the
+      abbreviation;
 2. from its ``region`` (a jurisdiction code, or a name in ``region_aliases``, e.g. zhejiang);
 3. otherwise none: such clues are seen only by principals at a root of the tree.
 """
@@ -22,6 +30,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jiandu.documents.case_number import PROVINCE_CODES, case_number_court
 from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import Permission, Principal, require
 from jiandu.workflow.errors import InvalidInput, NotFound
@@ -30,45 +39,12 @@ from jiandu.workflow.tables import Court, Jurisdiction, RegionAlias
 LEVELS = ("province", "city", "county")
 LEVEL_NAMES_ZH = {"province": "省级", "city": "市级", "county": "县级"}
 
-PROVINCE_ABBREVIATIONS = {
-    "京": "11",
-    "津": "12",
-    "冀": "13",
-    "晋": "14",
-    "蒙": "15",
-    "辽": "21",
-    "吉": "22",
-    "黑": "23",
-    "沪": "31",
-    "苏": "32",
-    "浙": "33",
-    "皖": "34",
-    "闽": "35",
-    "赣": "36",
-    "鲁": "37",
-    "豫": "41",
-    "鄂": "42",
-    "湘": "43",
-    "粤": "44",
-    "桂": "45",
-    "琼": "46",
-    "渝": "50",
-    "川": "51",
-    "贵": "52",
-    "黔": "52",
-    "云": "53",
-    "滇": "53",
-    "藏": "54",
-    "陕": "61",
-    "甘": "62",
-    "陇": "62",
-    "青": "63",
-    "宁": "64",
-    "新": "65",
-}
-_COURT_CODE = re.compile(
-    r"[（(]\d{4}[）)]([京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵黔云滇藏陕甘陇青宁新])(\d{2}(?:\d{2})?)?"
-)
+# Province abbreviation of a new-style court code → the first two digits of its division code.
+PROVINCE_ABBREVIATIONS = PROVINCE_CODES
+
+_COURT_SUFFIX = re.compile(r"(?:高级|中级)?人民法院$")
+_PROCURATORATE_SUFFIX = re.compile(r"人民检察院$")
+_UNIT_END = "省市区县州盟旗"  # an administrative unit's name ends with one of these
 
 # Shaoxing (the synthetic county's city) and its province: enough to start an office.
 DEFAULT_JURISDICTIONS = (
@@ -104,13 +80,51 @@ class JurisdictionView:
 
 
 def court_code(case_number: str | None) -> str | None:
-    """The court code of a new-style case number: （2023）浙0602民初1234号 → 浙0602."""
-    if not case_number:
+    """The court code of a new-style case number: （2023）浙0602民初1234号 → 浙0602. None for an
+    old-style number (（2015）赣民二初字第87号: 赣 is 赣县's abbreviation, not a court code) and for
+    a number that fits neither style."""
+    return case_number_court(case_number).court_code
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
+
+
+def court_place(court_name: str | None) -> str | None:
+    """The place a people's court is named after: 浙江省绍兴市中级人民法院 → 浙江省绍兴市,
+    杭州市萧山区人民法院 → 杭州市萧山区. None for other names (海事法院, 铁路运输法院 ...)."""
+    if not court_name:
         return None
-    m = _COURT_CODE.match(case_number.strip())
-    if not m:
+    name = _clean(court_name)
+    place = _COURT_SUFFIX.sub("", name)
+    return place if place != name and len(place) >= 2 else None
+
+
+def _place_of(name: str) -> str:
+    """A jurisdiction's or alias's place: 绍兴市越城区人民检察院 → 绍兴市越城区."""
+    return _PROCURATORATE_SUFFIX.sub("", _COURT_SUFFIX.sub("", _clean(name)))
+
+
+def _is_unit(place: str) -> bool:
+    return len(place) >= 2 and place[-1] in _UNIT_END
+
+
+def _ends_with(longer: str, shorter: str) -> bool:
+    """``longer`` is ``shorter`` or ends with it at a unit boundary (浙江省新昌县 / 新昌县)."""
+    if longer == shorter:
+        return True
+    return _is_unit(shorter) and longer.endswith(shorter) and longer[-len(shorter) - 1] in _UNIT_END
+
+
+def _match_place(place: str, candidates: list[tuple[str, str]]) -> str | None:
+    """The code of the candidate whose place is the court's place (up to a prefix of larger units
+    on either side); several different codes of the same best length: None (ambiguous)."""
+    hits = [(len(p), code) for p, code in candidates if _ends_with(place, p) or _ends_with(p, place)]
+    if not hits:
         return None
-    return m.group(1) + (m.group(2) or "")
+    best = max(n for n, _ in hits)
+    codes = {code for n, code in hits if n == best}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def admin_code(court: str) -> str | None:
@@ -137,6 +151,16 @@ class Resolver:
         self.aliases: dict[str, str] = {
             r[0]: r[1] for r in session.execute(select(RegionAlias.alias, RegionAlias.jurisdiction_code))
         }
+        court_rows = list(session.execute(select(Court.code, Court.name)))
+        self.court_by_name: dict[str, str] = {_clean(name): code for code, name in court_rows if name}
+        # place names: courts of the table (→ court code), then jurisdictions and aliases
+        self.court_places: list[tuple[str, str]] = [
+            (place, code) for code, name in court_rows if (place := court_place(name))
+        ]
+        self.places: list[tuple[str, str]] = [
+            (_place_of(name), code)
+            for code, name in session.execute(select(Jurisdiction.code, Jurisdiction.name))
+        ] + [(_place_of(alias), code) for alias, code in self.aliases.items() if not alias.isascii()]
 
     def _existing(self, code: str | None) -> str | None:
         """The code itself if it exists, else its city (xxxx00), else its province (xx0000)."""
@@ -148,15 +172,56 @@ class Resolver:
         return None
 
     def for_court(self, court: str) -> str | None:
+        """The jurisdiction of a court code (浙0602)."""
         return self.courts.get(court) or self._existing(admin_code(court))
 
+    def for_court_name(self, court_name: str | None) -> tuple[str | None, str | None]:
+        """(jurisdiction, court code of the ``courts`` table) of a court named as in a document:
+        a court of the table whose name it is, else a jurisdiction or alias whose place it names
+        (杭州市萧山区人民法院 → 萧山区人民检察院), else the largest unit it starts with
+        (浙江省杭州市萧山区人民法院 → 浙江省, when only the province is in the tree)."""
+        exact = self.court_by_name.get(_clean(court_name or ""))
+        if exact is not None:
+            return self.courts[exact], exact
+        place = court_place(court_name)
+        if place is None:
+            return None, None
+        court = _match_place(place, self.court_places)
+        if court is not None:
+            return self.courts[court], court
+        found = _match_place(place, self.places)
+        if found is not None:
+            return found, None
+        prefixes = [(len(p), code) for p, code in self.places if _is_unit(p) and place.startswith(p)]
+        if prefixes:
+            best = max(n for n, _ in prefixes)
+            codes = {code for n, code in prefixes if n == best}
+            if len(codes) == 1:
+                return codes.pop(), None
+        return None, None
+
+    def for_case(self, case_number: str | None, court_name: str | None) -> tuple[str | None, str | None]:
+        """(jurisdiction, court code) of one case: by the court code of a new-style number, else
+        by the court's name; an old-style number's abbreviation is never read as a place."""
+        code = court_code(case_number)
+        if code is not None:
+            jurisdiction = self.for_court(code)
+            if jurisdiction is None and court_name:
+                jurisdiction = self.for_court_name(court_name)[0]
+            return jurisdiction, code
+        return self.for_court_name(court_name) if court_name else (None, None)
+
     def resolve(self, clue: dict[str, Any]) -> tuple[str | None, str | None]:
-        """(jurisdiction code, main court code) of a clue in the contract form."""
-        courts = Counter(
-            c for c in (court_code(e.get("case_number")) for e in clue.get("evidence") or []) if c
-        )
+        """(jurisdiction code, main court code) of a clue in the contract form; evidence items
+        may carry the court's name (``court``) besides the case number."""
+        cases = [
+            self.for_case(e.get("case_number"), e.get("court"))
+            for e in clue.get("evidence") or []
+            if e.get("case_number") or e.get("court")
+        ]
+        courts = Counter(c for _, c in cases if c)
         main_court = min(courts, key=lambda c: (-courts[c], c)) if courts else None
-        found = Counter(j for c, n in courts.items() for j in [self.for_court(c)] * n if j)
+        found = Counter(j for j, _ in cases if j)
         if found:
             return min(found, key=lambda j: (-found[j], j)), main_court
         region = clue.get("region")
