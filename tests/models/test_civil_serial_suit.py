@@ -84,7 +84,8 @@ def test_serial_suits_rank_the_zhou_pattern_first(engine: Engine) -> None:
     assert labels.count("申请执行") == 14
     assert_spans_quote_text(engine, clues)
     inflated = [e for e in zhou["evidence"] if e["label"] == "借条金额远高于实际交付"]
-    assert all("支付3000元，原告称其余27000元以现金方式交付" in e["text"] for e in inflated)
+    # the evidence is the clause that states the gap (the record's iou_exceeds_delivery sign)
+    assert all("实际仅收到3000元" in e["text"] for e in inflated)
 
     # a region that asks for one hard anomaly pushes 林峰 too, but never the bank
     spec = Library().get(MODEL)
