@@ -153,7 +153,15 @@ def fit(records: pa.Table, settings: ResolutionSettings) -> Weights:
                        {**weights.detail, "file": settings.weights_file})
     if records.num_rows < settings.min_training_records:
         return reference_model()
-    return train(records, settings)
+    try:
+        return train(records, settings)
+    except ValueError:
+        # Splink's EM stops when a level's m underflows to 0, which happens on data without any
+        # disagreement among matches (e.g. no record of anyone with a wrong sex)
+        logging.getLogger(__name__).warning(
+            "entity resolution: EM could not fit these records; using the reference model",
+            exc_info=True)
+        return reference_model()
 
 
 def main(argv: list[str] | None = None) -> None:
