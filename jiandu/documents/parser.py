@@ -43,6 +43,8 @@ FILING2_RE = re.compile(
     r"(?:提起公诉|提起诉讼|起诉|提起自诉|申请执行|提出申请|申请)"
 )
 HEARING_RE = re.compile(rf"(?P<d>{_DATE})[^。；，,\d]{{0,12}}?开庭")
+_CIVIL_EXCERPT_RE = re.compile(r"原告|被告|上诉人|借款|本院")
+_CRIMINAL_EXCERPT_RE = re.compile(r"被告人|公诉机关|犯罪")
 VOICE_RE = re.compile(r"本院|诉称|诉讼请求|辩称|判决如下|裁定如下|审理查明")
 CLAIM_START_RE = re.compile(
     r"诉称|诉讼请求|起诉要求|上诉请求|上诉称|申请再审称|请求判令|请求法院|申请执行称"
@@ -200,6 +202,9 @@ def parse_document_strict(text: str) -> JudgmentRecord:
         and VOICE_RE.search(text, header.end, body_end) is not None)
     )
     if not ok:
+        # an excerpt of a civil judgment (findings or reasoning without a header) still states signs
+        if _CIVIL_EXCERPT_RE.search(text) and not _CRIMINAL_EXCERPT_RE.search(text):
+            rec.signs = find_signs(text)
         return rec
     rec.is_judgment = True
     rec.doc_type = heading.doc_type if heading else None

@@ -236,7 +236,9 @@ def _upfront_interest(text: str) -> Iterator[Sign]:
             continue
         if re.search(r"扣(?:押|划|收|款|缴|税)", text[m.start() : m.end()]):
             continue
-        if _NEGATED_BEFORE.search(text, s, m.start()) or not _LENDING_CONTEXT.search(sentence):
+        if _NEGATED_BEFORE.search(text, s, m.start()):
+            continue
+        if m.group("when") not in ("预先", "提前", "事先", "先行") and not _LENDING_CONTEXT.search(sentence):
             continue
         # a bare 扣除利息 must be about the loan's principal in the same clause
         if (
@@ -253,7 +255,8 @@ def _upfront_interest(text: str) -> Iterator[Sign]:
 
 _ACTUAL = re.compile(
     r"实际(?:上)?(?:仅|只)?[^，。；]{0,16}?(?:收到|交付|支付|出借|借到|到手|给付|发放|借给|给|提供|得到|拿到|转账|借款)"
-    r"|(?:仅|只)(?:收到|拿到|得到|借到|到手|给了?)"
+    r"|(?:仅|只)(?:收到|拿到|得到|借到|到手|给了?|借了)"
+    r"|(?:仅|只)(?:向[^，。；]{1,10}?)?(?:转账|支付|交付|给付|汇款|汇入|出借|借给|提供)了?"
     r"|实(?:得|收|付)"
 )
 _IOU_INCLUDES = re.compile(
@@ -275,6 +278,8 @@ def _iou_exceeds_delivery(text: str, claimed: float | None, upfront: list[Sign])
         if not after or after[0].start - m.end() > 8:
             continue
         delivered = after[0].value
+        if re.search(r"利息|还|违约金", text[m.start() : after[0].end]):
+            continue  # 仅向原告支付了利息9万元: a payment back, not the delivery
         # the written amount: an IOU or claimed amount in the same sentence, the claim, or an
         # amount in the previous sentence that names the IOU
         ps, _ = _sentence(text, max(0, s - 2), max(0, s - 1)) if s > 1 else (s, s)
@@ -284,14 +289,27 @@ def _iou_exceeds_delivery(text: str, claimed: float | None, upfront: list[Sign])
             continue
         if written > delivered * 1.001 and delivered >= 100:
             cs, ce = _clause(text, m.start(), after[0].end)
-            yield Sign("iou_exceeds_delivery", text[cs:ce], cs, ce, round(written / delivered, 4),
-                       written=written, delivered=delivered)
+            yield Sign(
+                "iou_exceeds_delivery",
+                text[cs:ce],
+                cs,
+                ce,
+                round(written / delivered, 4),
+                written=written,
+                delivered=delivered,
+            )
     for rx in (_IOU_INCLUDES, _IOU_ABOVE):
         for m in rx.finditer(text):
             s, e = _clause(text, m.start(), m.end())
             if _NEGATED_BEFORE.search(text, s, m.start()) or re.search(r"不包括|未包含|不含", text[s:e]):
                 continue
             yield Sign("iou_exceeds_delivery", text[s:e], s, e)
+    for m in _ROLLOVER.finditer(text):
+        # interest written into the principal: the written debt exceeds what was delivered
+        if re.match(r"(?:利息|息)", m.group(0)):
+            s, e = _clause(text, m.start(), m.end())
+            if not _NEGATED_BEFORE.search(text, s, m.start()):
+                yield Sign("iou_exceeds_delivery", text[s:e], s, e)
     for sign in _interest_into_iou(text):
         if "分别" not in sign.text:  # one IOU for the principal and another for the interest
             yield Sign("iou_exceeds_delivery", sign.text, sign.start, sign.end)
@@ -405,7 +423,7 @@ _IOU_HOLDS_INTEREST = re.compile(
 def _interest_into_iou(text: str) -> Iterator[Sign]:
     """Accrued interest written into a new IOU together with the principal (将以前未付的利息计算后加上
     借款本金，重新出具87000元的借条; 借据中的24700元包括本金12000元、利息12700元)."""
-    if "利息" not in text:
+    if "息" not in text:
         return
     for m in _NEW_IOU.finditer(text):
         ss, se = _sentence(text, m.start(), m.end())
@@ -537,6 +555,7 @@ _ADMIT = re.compile(
     rf"(?:(?:对|就)[^。；，]{{0,12}}?)?{_ADMIT_OBJECT}[^。；，]{{0,6}}?(?:均|都|没有|并|也)?"
     r"(?:无异议|没有异议|无意见|予以认可|均认可|认可|予以确认|予以承认|均予承认)"
     r"|承认原告[^。；，]{0,12}?(?:主张|诉称|所述|诉请)"
+    r"|(?:认可|承认)(?:原告的?)?(?:全部)?(?:诉讼请求|诉请|借款事实|欠款事实|全部债务)"
     r"|(?:借款|欠款|所诉|诉请|原告所述|原告诉称|原告所诉|诉称)[^。；，]{0,10}?(?:均|的事实)?(?:属实|是事实|确实)"
     r"|(?:辩称|答辩称?)[：:，,]?(?:没有意见|无异议|无意见|没有异议)"
     r"|欠[^。；，]{0,12}?元[^。；，]{0,2}?属实"

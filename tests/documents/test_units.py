@@ -71,7 +71,8 @@ def test_signature_flattened() -> None:
     assert [(j.role, j.name) for j in s.judges] == [
         ("审判长", "于长城"), ("人民陪审员", "郭艳玲"), ("人民陪审员", "王兆美")]
     assert s.clerks == ["刘洋"] and s.date == "2017-04-25"
-    t = "份。 审判员王健 二〇一八年五月十八日 法官助理张文雅 书记员邓慧晶 刘婷 （附页） 本案"
+    # layout of a real criminal judgment's signature block, names replaced by invented ones
+    t = "份。 审判员周明 二〇一八年五月十八日 法官助理陈静雅 书记员吴晓芳 孙丽 （附页） 本案"
     s = find_signature(t)
-    assert [(j.role, j.name) for j in s.judges] == [("审判员", "王健"), ("法官助理", "张文雅")]
-    assert s.clerks == ["邓慧晶", "刘婷"]
+    assert [(j.role, j.name) for j in s.judges] == [("审判员", "周明"), ("法官助理", "陈静雅")]
+    assert s.clerks == ["吴晓芳", "孙丽"]
