@@ -336,8 +336,8 @@ def relation_facts(text: str, parties: Sequence[Party]) -> list[RelationFact]:
             confidence = min(confidence, 0.7)
         found += _pairs(a, b, relation, confidence, start, m.end())
     for m in _WORK_RE.finditer(text):
-        start, subject = _clause_before(text, m.start() + 1)
-        a = cast.one(_strip_lead(text[start : m.start("a") + len(m.group("a"))]))
+        start, _ = _clause_before(text, m.start() + 1)
+        a = _lead_ref(cast, _strip_lead(text[start : m.start("b") - 1]))
         b = cast.one(m.group("b"))
         if a is None or b is None or _NEGATED.search(text[start : m.start("b")]):
             continue
@@ -354,6 +354,15 @@ def relation_facts(text: str, parties: Sequence[Party]) -> list[RelationFact]:
         # "A及其妻B": B is A's wife → B spouse of A; "A及其子B": B is A's child
         found += _pairs(b, a, relation, confidence, start, m.end())
     return _strongest(found)
+
+
+def _lead_ref(cast: Cast, clause: str) -> int | None:
+    """The party the longest reference at the head of ``clause`` stands for (原告自2015年起… → 原告)."""
+    for end in range(min(len(clause), 40), 0, -1):
+        who = cast.one(clause[:end])
+        if who is not None:
+            return who
+    return None
 
 
 def _strongest(found: list[RelationFact]) -> list[RelationFact]:
