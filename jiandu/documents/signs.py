@@ -518,7 +518,11 @@ def _defendant_absent(text: str) -> Iterator[Sign]:
                 continue
         elif not m.group(0).startswith("缺席"):
             # the subject may sit in an earlier clause of the sentence: 三被告未答辩，未出庭
-            role = _role_of_subject(text, s, m.start()) or _role_of_subject(text, ss, m.start())
+            role = _role_of_subject(text, s, m.start())
+            if role is None:
+                role = _role_of_subject(text, ss, m.start())
+                if role == "defendant" and m.start() - ss <= 60:
+                    s = ss  # quote from the subject: 被告经本院传票传唤，无正当理由拒不到庭
             if role != "defendant":
                 continue
         if re.search(r"的，|可以缺席|可以按撤诉|应当", text[s:e]):
