@@ -14,8 +14,8 @@ Positives
 Near misses (no clue)
   周国平  sued by his brother (原、被告系兄弟关系), admits all, quickly, but no execution case
           against him anywhere.
-  沈伟明  under execution (ruling of 2019-03-18), sued by an unrelated lender who contests
-          nothing of a relation; he contests the claim. The plaintiff's agent is her son (委托诉讼
+  沈伟明  under execution (ruling of 2019-03-18), sued by an unrelated lender; he contests
+          the claim. The plaintiff's agent is her son (委托诉讼
           代理人…系原告之子): a relation between the agent and the plaintiff, not the parties.
 """
 
