@@ -30,11 +30,27 @@ from .rng import stream
 from .truth import Truth
 from .writer import DocumentWriter
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: index rows carry ``signs`` and ``sign_near_misses``
+# Version of what the generator writes (text, phrasing pools, planted patterns). Bump it when
+# the same seed would give different documents; `jiandu evaluate` prints it with the seed.
+GENERATOR_VERSION = "2.0.0"
+# The frozen evaluation county: `jiandu synth C --seed 20261 --documents 20000` with this
+# generator version. Synthetic figures are compared only between runs on this county.
+EVALUATION_SEED = 20261
+EVALUATION_DOCUMENTS = 20_000
 PLANTED_SHARE = 0.4  # planted documents may use at most this share of the requested count
 DAMAGE_RATE = 0.005
 
-__all__ = ["SCHEMA_VERSION", "SynthDocument", "SynthSummary", "generate", "iter_documents"]
+__all__ = [
+    "EVALUATION_DOCUMENTS",
+    "EVALUATION_SEED",
+    "GENERATOR_VERSION",
+    "SCHEMA_VERSION",
+    "SynthDocument",
+    "SynthSummary",
+    "generate",
+    "iter_documents",
+]
 
 
 @dataclass
@@ -178,6 +194,8 @@ def _index_fields(exp: dict[str, Any]) -> dict[str, Any]:
         "terminated_execution",
         "execution_basis",
         "mentions",
+        "signs",
+        "sign_near_misses",
         "masking",
         "layout",
     )
@@ -253,6 +271,8 @@ def generate(
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "generator": "jiandu.synth",
+        "generator_version": GENERATOR_VERSION,
+        "evaluation_county": seed == EVALUATION_SEED and documents == EVALUATION_DOCUMENTS,
         "region": "浙江省绍兴市",
         "seed": seed,
         "documents": documents,

@@ -157,6 +157,21 @@ class Background:
                 if spec.judged < principal:
                     loan.transfer = spec.judged
             spec.interest_claimed = monthly > 0 or r.random() < 0.5
+            # a rollover stated in the findings (interest added to the principal), or a near
+            # miss of it or of an assignment (render.phrasings)
+            if monthly > 0 and loan.transfer == loan.iou and r.random() < 0.02:
+                # interest deducted when the loan was handed over (砍头息), between acquaintances too
+                upfront = max(100, int(principal * monthly * r.choice((1, 2, 3)) / 100) * 100)
+                if upfront < principal:
+                    loan.upfront_interest = upfront
+                    loan.transfer = principal - upfront
+            x = r.random()
+            if monthly > 0 and x < 0.06:
+                spec.extra["rollover"] = True
+            elif 0.06 <= x < 0.11:
+                spec.extra["rollover_near"] = True
+            elif 0.11 <= x < 0.14:
+                spec.extra["assign_near"] = True
             return spec
         if cause in ("金融借款合同纠纷", "小额借款合同纠纷"):
             borrower = c.pop.pick(r)

@@ -42,7 +42,7 @@ def test_layout_and_counts(county: tuple[Path, SynthSummary]) -> None:
     assert s.by_encoding.get("gb18030", 0) > 0
     assert {"judgment", "mediation", "withdrawal", "exec_termination"} <= set(s.by_kind)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["documents"] == SMALL and manifest["schema_version"] == 1
+    assert manifest["documents"] == SMALL and manifest["schema_version"] == 2
     for name in (
         "execution_cases",
         "dishonest_debtors",

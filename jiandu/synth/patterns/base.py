@@ -49,15 +49,16 @@ class Instance:
         return {"type": kind, "name": self.subject.name, "key": self.subject.key}
 
 
-# Standard-form IOU texts; a professional lender uses one of them in every suit.
+# Standard-form IOU texts; a professional lender uses one of them in every suit. ``{rate}`` is
+# the loan's agreed rate in one of the real forms (render.phrasings); the IOU states no means of
+# delivery, so cash delivery is stated only where the story says it.
 STANDARD_IOUS = (
-    "今借到{lender}人民币{caps}（¥{iou}元），借款期限自{start}起至{end}止，月利率2%，逾期未还按未还"
-    "金额每日千分之一支付违约金，出借人为实现债权支出的律师费、诉讼费、差旅费等一切费用均由借款人承担。"
+    "今借到{lender}人民币{caps}（¥{iou}元），借款期限自{start}起至{end}止，{rate}，逾期未还按约定"
+    "利率继续计息，出借人为实现债权支出的律师费、诉讼费、差旅费等一切费用均由借款人承担。"
     "借款人：{borrower}",
-    "借条　今向{lender}借到现金人民币{caps}（小写{iou}元），于{end}前一次性归还，"
-    "逾期按月息3分计息，"
+    "借条　今向{lender}借到人民币{caps}（小写{iou}元），于{end}前一次性归还，{rate}，"
     "并承担出借人催讨所产生的全部费用。借款人：{borrower}",
-    "本人{borrower}因资金周转向{lender}借款人民币{caps}，借款期限自{start}至{end}，利息按月利率2%计算，"
+    "本人{borrower}因资金周转向{lender}借款人民币{caps}，借款期限自{start}至{end}，{rate}，"
     "如逾期归还，愿承担出借人实现债权的律师费等全部费用。借款人：{borrower}",
 )
 
@@ -65,7 +66,7 @@ STANDARD_IOUS = (
 SERIAL_WORDINGS = (
     "{start}，被告{borrower}以资金周转为由向原告{lender}借款{iou}元，并出具借条一份，约定于{end}前归还。"
     "借款到期后，经原告多次催讨，被告以各种理由推脱，至今分文未还。原告为维护自身合法权益，特诉至法院。",
-    "被告{borrower}于{start}向原告{lender}借款{iou}元，出具借条一份，载明借到现金{caps}，约定{end}归还。"
+    "被告{borrower}于{start}向原告{lender}借款{iou}元，出具借条一份，载明借到人民币{caps}，约定{end}归还。"
     "到期后被告未归还，原告多次催讨无果，故诉至法院，望判如所请。",
 )
 

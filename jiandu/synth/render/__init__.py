@@ -9,6 +9,7 @@ from ..courts import Staff
 from .base import DocBuilder, Rendered, layout
 from .civil import CIVIL_RENDERERS
 from .execution import EXECUTION_RENDERERS
+from .phrasings import CASH
 from .style import Style, draw_style
 
 __all__ = ["Rendered", "Style", "draw_style", "render"]
@@ -35,6 +36,8 @@ def render(spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None
             "法院名称": spec.court.name.removeprefix("浙江省"),
         }
     text = layout(b.lines, style, trailer)
+    signs, near_misses = b.signs_in(text)
+    b.expected["cash_delivery"] = any(x["code"] == CASH for x in signs)
     b.expected.update(
         {
             "court_code": spec.court.code,
@@ -43,6 +46,10 @@ def render(spec: CaseSpec, rng: random.Random, staff: Staff, style: Style | None
             "procedure_track": None if spec.type_code.startswith("执") else spec.procedure,
             # only who the rendered text really names (a withdrawal ruling drops the facts)
             "mentions": [m for m in b.mentions() if m["name"] in text],
+            # risk signs the text states and near misses it holds, with the variant and the
+            # fragment as written (per-sign synthetic recall and precision)
+            "signs": signs,
+            "sign_near_misses": near_misses,
             "masking": style.mask,
             "layout": style.layout,
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from ..companies import Organization
 from ..courts import Staff
 from ..people import Person
 from .numerals import amount_text, date_ar, date_cn
+from .phrasings import POOLS, RATE, RATE_FORMS, RATE_STORY_ONLY, Phrasing
 from .style import FULL, MOU, MOUMOU, Style
 
 INTERMEDIATE_NAME = "浙江省绍兴市中级人民法院"
@@ -109,6 +111,8 @@ class DocBuilder:
         self.staff = staff
         self.lines: list[str] = []
         self._names: dict[str, str] = {}
+        # (variant id, signs stated, near misses, fragment as written); kept when in the text
+        self.planted: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = []
         self._assign_names()
         self.expected: dict[str, Any] = {
             "parties": [],
@@ -191,6 +195,76 @@ class DocBuilder:
 
     def amount(self, yuan: int) -> str:
         return amount_text(yuan, self.style.amount)
+
+    # --- risk-sign phrasings ---------------------------------------------------------------
+    def phrase(self, slot: str, **values: str) -> str:
+        """One variant of ``slot``, drawn from the render stream, filled in and recorded with
+        the signs it states and the near misses it is."""
+        return self._emit(self.rng.choice(POOLS[slot]), values)
+
+    def phrase_at(self, slot: str, index: int, values: dict[str, str]) -> str:
+        """Variant ``index`` of ``slot`` (when the story fixes which one is meant)."""
+        return self._emit(POOLS[slot][index], values)
+
+    def _emit(self, ph: Phrasing, values: dict[str, str]) -> str:
+        text = ph.template.format(**values)
+        self.planted.append((ph.id, ph.codes, ph.near, text))
+        return text
+
+    def record(
+        self, variant: str, text: str, codes: tuple[str, ...] = (), near: tuple[str, ...] = ()
+    ) -> None:
+        """Record a sign (or near miss) stated by ``text`` outside the pools."""
+        self.planted.append((variant, codes, near, text))
+
+    def rate_phrase(
+        self, monthly: float, on: dt.date, principal: int | None = None, fixed_for: str | None = None
+    ) -> str:
+        """An agreed monthly rate in one of the real forms; recorded as ``interest_above_cap``
+        when above the cap in force on ``on`` (the filing date), as its near miss when exactly
+        at the cap. ``principal`` allows the interest-a-month form (story only); ``fixed_for``
+        (a lender's key) keeps one form across that lender's standard-form IOUs."""
+        from jiandu.legal import interest_cap
+
+        pct = round(monthly * 100, 6)
+        forms = [
+            (vid, t)
+            for vid, t in RATE_FORMS
+            if (principal is not None or vid not in RATE_STORY_ONLY) and ("{fen}" not in t or pct == int(pct))
+        ]
+        if fixed_for is not None:
+            vid, template = forms[zlib.crc32(fixed_for.encode("utf-8")) % len(forms)]
+        else:
+            vid, template = self.rng.choice(forms)
+        text = template.format(
+            m=f"{pct:g}",
+            a=f"{round(monthly * 1200, 6):g}",
+            fen=f"{int(pct)}",
+            pm=f"{round(monthly * 1000, 6):g}",
+            per_month=self.amount(round((principal or 0) * monthly)),
+        )
+        annual = round(monthly * 12, 6)
+        cap = interest_cap(on).annual_rate
+        if annual > cap + 1e-9:
+            self.record(vid, text, codes=(RATE,))
+        elif abs(annual - cap) < 1e-9:
+            self.record(vid, text, near=(RATE,))
+        return text
+
+    def signs_in(self, text: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        """What the finished ``text`` states and what near misses it holds: one entry per
+        (code, variant, fragment) whose fragment made it into the text (a mediation drops the
+        findings, a withdrawal ruling the whole story)."""
+        signs: dict[tuple[str, str, str], dict[str, str]] = {}
+        near: dict[tuple[str, str, str], dict[str, str]] = {}
+        for vid, codes, nears, frag in self.planted:
+            if frag not in text:
+                continue
+            for code in codes:
+                signs.setdefault((code, vid, frag), {"code": code, "variant": vid, "text": frag})
+            for code in nears:
+                near.setdefault((code, vid, frag), {"code": code, "variant": vid, "text": frag})
+        return [signs[k] for k in sorted(signs)], [near[k] for k in sorted(near)]
 
     # --- heading and parties ------------------------------------------------------------
     def court_name(self) -> str:

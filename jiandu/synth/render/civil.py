@@ -10,6 +10,7 @@ from ..companies import Organization
 from ..people import Person
 from .base import DocBuilder, Pieces, laws
 from .numerals import acceptance_fee, amount_caps, date_ar, money
+from .phrasings import CASH, RATE
 
 _TERM = {1: "一个月", 2: "两个月", 3: "三个月", 6: "六个月", 12: "一年", 24: "两年"}
 _DELIVERY = {
@@ -20,26 +21,33 @@ _DELIVERY = {
 }
 
 
-def _rate_text(b: DocBuilder, monthly: float) -> str:
-    pct = f"{monthly * 100:g}"
-    r = b.rng.random()
-    if r < 0.45:
-        return f"月利率{pct}%"
-    if r < 0.65 and monthly * 100 == int(monthly * 100):
-        return f"月息{int(monthly * 100)}分"
-    if r < 0.8:
-        return f"年利率{monthly * 1200:g}%"
-    return f"月利率{monthly * 1000:g}‰"
+_MONTHS_CN = {1: "一", 2: "两", 3: "三"}
 
 
-def _interest_clause(b: DocBuilder, s: CaseSpec, base: int, since: dt.date) -> str:
+def _money(b: DocBuilder, yuan: int) -> str:
+    return b.amount(max(0, int(yuan)))
+
+
+def _interest_clause(b: DocBuilder, s: CaseSpec, base: int, since: dt.date, *, court: bool = False) -> str:
+    """The interest part of a claim (or, ``court``, of a holding): the agreed rate when within
+    the cap in force at filing; above it, a claim after the 2020 reform asks for four times the
+    LPR and a court awards the cap."""
     if not s.interest_claimed:
         return ""
     if s.loan is not None and s.loan.monthly_rate > 0:
-        if s.filing >= dt.date(2020, 8, 20) and s.loan.monthly_rate * 12 > 0.154:
-            rate = "全国银行间同业拆借中心公布的一年期贷款市场报价利率的四倍"
+        from jiandu.legal import interest_cap
+
+        cap = interest_cap(s.filing)
+        above = s.loan.monthly_rate * 12 > cap.annual_rate + 1e-9
+        if above and (s.filing >= dt.date(2020, 8, 20) or court):
+            if s.filing >= dt.date(2020, 8, 20):
+                rate = "全国银行间同业拆借中心公布的一年期贷款市场报价利率的四倍"
+                b.record("rate.lpr4", rate, near=(RATE,))
+            else:
+                rate = f"年利率{cap.annual_rate * 100:g}%"
+                b.record("rate.cap", rate, near=(RATE,))
         else:
-            rate = _rate_text(b, s.loan.monthly_rate)
+            rate = b.rate_phrase(s.loan.monthly_rate, s.filing)
     else:
         rate = (
             "全国银行间同业拆借中心公布的一年期贷款市场报价利率"
@@ -49,16 +57,43 @@ def _interest_clause(b: DocBuilder, s: CaseSpec, base: int, since: dt.date) -> s
     return f"，并支付利息（以{base}元为基数，自{date_ar(since)}起按{rate}计算至实际履行之日止）"
 
 
+def _rolled_interest(loan: LoanFacts) -> int:
+    """Six months of interest, added to the principal when a rollover is told."""
+    return max(100, int(loan.iou * max(loan.monthly_rate, 0.01) * 6 / 100) * 100)
+
+
+def _rollover(b: DocBuilder, s: CaseSpec, loan: LoanFacts) -> str:
+    """A rollover (interest added to the principal, a new IOU) or its near miss, when the
+    background planner asked for one."""
+    when = date_ar(dt.date.fromordinal(loan.loan_date.toordinal() + 30 * max(1, loan.term_months)))
+    if s.extra.get("rollover"):
+        interest = _rolled_interest(loan)
+        return b.phrase(
+            "rollover.facts",
+            date=when,
+            interest=_money(b, interest),
+            iou=_money(b, loan.iou),
+            old=_money(b, loan.iou - interest),
+        )
+    if s.extra.get("rollover_near"):
+        return b.phrase("rollover.near", date=when)
+    return ""
+
+
 def _loan_story(b: DocBuilder, s: CaseSpec, loan: LoanFacts, plaintiff_view: bool) -> str:
     p = b.name(s.plaintiffs[0].entity)
     d = b.name(s.defendants[0].entity)
     assignor = s.extra.get("assignor")
     lender = b.name(assignor) if isinstance(assignor, Person | Organization) else p
     term = _TERM.get(loan.term_months, f"{loan.term_months}个月")
-    rate = f"，{_rate_text(b, loan.monthly_rate)}" if loan.monthly_rate > 0 else "，未约定利息"
+    rate = "，未约定利息"
+    if loan.monthly_rate > 0:
+        rate = f"，{b.rate_phrase(loan.monthly_rate, s.filing, loan.iou)}"
     due = dt.date.fromordinal(loan.loan_date.toordinal() + 30 * loan.term_months)
+    # with a rollover the findings tell the first loan, the new IOU holds the interest too
+    first = loan.iou - _rolled_interest(loan) if s.extra.get("rollover") and not plaintiff_view else loan.iou
     out = [
-        f"{date_ar(loan.loan_date)}，被告{d}因{loan.purpose}向原告{p}借款{b.amount(loan.iou)}，"
+        f"{date_ar(loan.loan_date)}，被告{d}因{loan.purpose}向原告{p}借款{b.amount(first)}，"
         f"约定借款期限{term}{rate}，被告向原告出具借条一份。"
     ]
     if loan.standard_form and s.wording:
@@ -71,6 +106,11 @@ def _loan_story(b: DocBuilder, s: CaseSpec, loan: LoanFacts, plaintiff_view: boo
                 iou=loan.iou,
                 start=date_ar(loan.loan_date),
                 end=date_ar(due),
+                rate=(
+                    b.rate_phrase(loan.monthly_rate, s.filing, fixed_for=s.plaintiffs[0].entity.key)
+                    if "{rate}" in s.wording
+                    else ""
+                ),
             )
             + "”"
         )
@@ -78,27 +118,49 @@ def _loan_story(b: DocBuilder, s: CaseSpec, loan: LoanFacts, plaintiff_view: boo
         out.append(
             f"借条载明：“今借到{lender}人民币{amount_caps(loan.iou)}，{date_ar(due)}前归还。借款人：{d}”"
         )
+    channel = _DELIVERY[loan.delivery]
+    rest = loan.iou - loan.transfer
+    values = {
+        "p": p,
+        "d": d,
+        "date": date_ar(loan.loan_date),
+        "amount": _money(b, loan.transfer),
+        "transfer": _money(b, loan.transfer),
+        "iou": _money(b, loan.iou),
+        "rest": _money(b, rest),
+        "channel": channel,
+    }
     if loan.transfer < loan.iou and not plaintiff_view:
-        rest = loan.iou - loan.transfer
         if loan.upfront_interest:
-            out.append(
-                f"原告在出借时预先扣除利息{loan.upfront_interest}元，实际"
-                f"{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元。"
+            months = max(1, min(3, round(loan.upfront_interest / max(1.0, loan.iou * loan.monthly_rate))))
+            text = b.phrase(
+                "upfront.facts",
+                **values,
+                upfront=_money(b, loan.upfront_interest),
+                months=_MONTHS_CN.get(months, "两"),
             )
+            if loan.delivery == "cash" and channel in text:
+                b.record("cash.channel", text, codes=(CASH,))
+            out.append(text)
         else:
-            out.append(
-                f"原告于当日{_DELIVERY[loan.delivery]}向被告支付{loan.transfer}元，"
-                f"原告称其余{rest}元以现金方式交付，但未能提供相应证据。"
-            )
-            b.expected["cash_delivery"] = True
+            out.append(b.phrase("cash.unproven", **values))
     elif loan.delivery == "cash":
-        out.append("原告称借款已以现金方式全额交付。")
-        b.expected["cash_delivery"] = True
+        out.append(b.phrase("cash.full", **values))
     elif plaintiff_view and loan.transfer < loan.iou:
-        out.append(f"原告{_DELIVERY[loan.delivery]}向被告交付{loan.transfer}元，其余款项以现金方式交付。")
-        b.expected["cash_delivery"] = True
+        out.append(b.phrase("cash.rest", **values))
     else:
-        out.append(f"原告于当日{_DELIVERY[loan.delivery]}向被告交付了借款。")
+        out.append(f"原告于当日{channel}向被告交付了借款。")
+        if not plaintiff_view:
+            x = _money(b, max(100, int(loan.iou * max(loan.monthly_rate, 0.005) / 100) * 100))
+            r = b.rng.random()
+            if r < 0.10:
+                out.append(b.phrase("cash.near", **{**values, "x": x}))
+            elif r < 0.16:
+                out.append(b.phrase("upfront.near", **{**values, "amount": _money(b, loan.iou), "x": x}))
+            elif r < 0.24:
+                out.append(b.phrase("iou.near", **{**values, "amount": _money(b, loan.iou)}))
+    if not plaintiff_view:
+        out.append(_rollover(b, s, loan))
     if s.loan and s.loan.guarantor is not None:
         out.append(f"被告{b.name(s.loan.guarantor.entity)}作为保证人在借条上签字，承诺承担连带保证责任。")
     if "assignor" in s.extra:
@@ -107,10 +169,12 @@ def _loan_story(b: DocBuilder, s: CaseSpec, loan: LoanFacts, plaintiff_view: boo
         ad = s.extra.get("assign_date")
         assert isinstance(ad, dt.date)
         out[0] = out[0].replace(f"向原告{p}借款", f"向{b.name(a)}借款")
-        out.append(
-            f"{date_ar(ad)}，{b.name(a)}与原告签订《债权转让协议》，将其对被告享有的上述"
-            f"债权（含本金及利息）全部转让给原告，并于同月书面通知了被告。"
-        )
+        out.append(b.phrase("assign.loan", a=b.name(a), date=date_ar(ad), amount=_money(b, loan.iou)))
+        if isinstance(a, Organization) and b.rng.random() < 0.5:
+            later = dt.date.fromordinal(ad.toordinal() + b.rng.randint(5, 40))
+            out.append(b.phrase("assign.newspaper", date=date_ar(later)))
+    elif s.extra.get("assign_near") and not plaintiff_view:
+        out.append(b.phrase("assign.near"))
     out.append("借款到期后，经多次催讨，被告至今未归还借款。")
     return "".join(out)
 
@@ -136,6 +200,11 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
             iou=s.principal,
             start=date_ar(loan.loan_date),
             end=date_ar(since),
+            rate=(
+                b.rate_phrase(loan.monthly_rate, s.filing, fixed_for=s.plaintiffs[0].entity.key)
+                if "{rate}" in s.wording
+                else ""
+            ),
         )
     if b.rng.random() < 0.75 or s.wording is not None:
         claims = (
@@ -148,14 +217,10 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     pieces = Pieces(claims=claims)
     facts_story = _loan_story(b, s, loan, plaintiff_view=False)
     if s.defendant_absent:
-        pieces.defence.append(
-            f"被告{d}未到庭参加诉讼，亦未提交书面答辩意见。"
-            if b.rng.random() < 0.5
-            else f"被告{d}经本院合法传唤无正当理由拒不到庭参加诉讼，视为放弃答辩、举证和质证的权利。"
-        )
+        pieces.defence.append(b.phrase("absent.defence", d=d))
         pieces.facts.append(f"根据原告的陈述和提交的证据，本院认定事实如下：{facts_story}")
     else:
-        pieces.defence.append(f"被告{d}辩称：{_defence(b, s)}")
+        pieces.defence.append(_defence(b, s, d))
         pieces.facts.append("本院经审理认定事实如下：" + facts_story)
     pieces.facts.append("上述事实，有借条、转账凭证、身份证复印件及当事人陈述等证据证实，本院予以确认。")
     reason = [
@@ -163,15 +228,34 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
         "本院予以确认。被告未按约归还借款，应承担相应的民事责任。"
     ]
     if s.defendant_absent:
-        reason.append("被告经本院合法传唤无正当理由拒不到庭，视为放弃抗辩权利，本院依法缺席判决。")
+        reason.append(b.phrase("absent.reasoning", d=d))
     if s.outcome == "partial":
         if loan.transfer < loan.iou:
             reason.append(
-                f"原告主张的借款中，有证据证明实际交付的为{loan.transfer}元，其余部分原告未能"
-                "提供充分证据证明已实际交付，本院不予支持。"
+                b.phrase(
+                    "iou.reasoning",
+                    transfer=_money(b, loan.transfer),
+                    iou=_money(b, loan.iou),
+                    rest=_money(b, loan.iou - loan.transfer),
+                )
+            )
+        elif loan.monthly_rate * 12 > _cap(s) + 1e-9:
+            reason.append(
+                b.phrase(
+                    "rate.reasoning",
+                    rate=b.rate_phrase(loan.monthly_rate, s.filing),
+                    cap=f"{_cap(s) * 100:g}",
+                )
             )
         else:
-            reason.append("原告主张的利息超过法律保护上限的部分，本院不予支持。")
+            reason.append("原告主张的律师费等其他费用缺乏合同依据，本院不予支持。")
+    elif (
+        loan.monthly_rate > 0
+        and s.interest_claimed
+        and b.rng.random() < 0.2
+        and loan.monthly_rate * 12 <= _cap(s) + 1e-9
+    ):
+        reason.append(b.phrase("rate.near_rule"))
     if s.outcome == "rejected":
         reason = [
             f"本院认为，原告{p}主张与被告{d}之间存在借贷关系，但未能提供借款实际交付的证据，"
@@ -190,7 +274,7 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     if s.outcome == "rejected":
         pieces.items = [f"驳回原告{p}的诉讼请求。"]
     else:
-        judged_interest = _interest_clause(b, s, s.judged, since) if s.interest_claimed else ""
+        judged_interest = _interest_clause(b, s, s.judged, since, court=True) if s.interest_claimed else ""
         pieces.items = [
             f"被告{d}于本判决生效之日起十日内归还原告{p}借款{b.amount(s.judged)}{judged_interest}。"
         ]
@@ -204,23 +288,32 @@ def lending_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     return pieces
 
 
-def _defence(b: DocBuilder, s: CaseSpec) -> str:
+def _cap(s: CaseSpec) -> float:
+    from jiandu.legal import interest_cap
+
+    return interest_cap(s.filing).annual_rate
+
+
+def _defence(b: DocBuilder, s: CaseSpec, d: str) -> str:
+    """The defendant's answer, a whole line; what it admits or contests is drawn from the pools."""
     loan = s.loan
     key = s.defence or b.rng.choice(("admit", "admit", "usury", "partial_paid"))
     if key == "not_received" and loan is not None:
-        return (
-            f"借条金额与实际借款不符，其实际仅收到借款{loan.transfer}元，借条系应原告要求按"
-            f"{loan.iou}元出具，请求驳回原告超出部分的诉讼请求。"
+        return f"被告{d}辩称：" + b.phrase(
+            "iou.defence",
+            transfer=_money(b, loan.transfer),
+            iou=_money(b, loan.iou),
+            rest=_money(b, loan.iou - loan.transfer),
         )
     if key == "not_lender":
-        return "原告并非实际出借人，款项系由案外人转账支付，原告无权主张。"
+        return b.phrase_at("admits.near", 6, {"d": d})
     if key == "usury":
-        return "借款属实，但双方约定的利率过高，超出法律保护部分的利息应予扣除。"
+        return f"被告{d}辩称：" + b.phrase("rate.near_defence")
     if key == "partial_paid":
-        return "借款属实，但被告已归还部分利息，应予扣除，现因经营困难无力一次性归还。"
-    if key == "collusive":
-        return "对原告主张的借款事实及金额均无异议，愿意归还。"
-    return "对借款事实无异议，但目前经济困难，暂时无力归还，请求分期履行。"
+        paid = loan.iou // 10 if loan is not None else 1000
+        when = date_ar(s.filing - dt.timedelta(days=b.rng.randint(30, 200)))
+        return b.phrase_at("admits.near", b.rng.randrange(6), {"d": d, "x": _money(b, paid), "date": when})
+    return b.phrase("admits.defence", d=d, amount=b.amount(s.principal))
 
 
 def bank_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
@@ -265,7 +358,7 @@ def bank_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
         pieces.defence.append(f"被告{defs}未作答辩。")
         pieces.facts.append(f"本院经审理认定事实如下：{story}")
     else:
-        pieces.defence.append(f"被告{d}辩称：对借款事实无异议，因经营困难未能按时还款，请求减免罚息。")
+        pieces.defence.append(b.phrase("admits.bank", d=d))
         pieces.facts.append(f"本院经审理认定事实如下：{story}")
     pieces.reasoning = (
         f"本院认为，原告与被告{d}之间签订的借款合同系双方真实意思表示，合法有效。原告依约"
@@ -305,9 +398,9 @@ def sale_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
         f"及逾期付款利息损失；2.本案诉讼费用由被告负担。事实和理由：{story}"
     )
     if s.defendant_absent:
-        pieces.defence.append(f"被告{d}未到庭应诉，亦未提交答辩意见。")
+        pieces.defence.append(b.phrase("absent.defence", d=d))
     else:
-        pieces.defence.append(f"被告{d}辩称：对欠款金额无异议，但部分货物存在质量问题，请求酌情扣减。")
+        pieces.defence.append(b.phrase("admits.sale", d=d))
     pieces.facts.append(f"本院经审理认定事实如下：{story}")
     pieces.reasoning = (
         "本院认为，原、被告之间的买卖合同关系合法有效。原告已依约供货，被告未按约支付货款，"
@@ -411,7 +504,8 @@ def insurance_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     else:
         story += f"车辆维修费用为{s.principal}元。"
     if isinstance(owner, Person):
-        story += f"{owner_name}将上述保险理赔款请求权转让给原告，并通知了被告。被告至今未予理赔。"
+        story += b.phrase("assign.insurance", owner=owner_name)
+        story += "被告至今未予理赔。"
     else:
         story += "原告向被告申请理赔，被告至今未予理赔。"
     pieces = Pieces(
@@ -428,11 +522,7 @@ def insurance_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     pieces.facts.append(f"本院经审理认定事实如下：{story}")
     pieces.reasoning = (
         "本院认为，保险合同依法成立并有效，保险事故发生后，保险人应按照约定履行赔偿保险金的义务。"
-        + (
-            "被保险人将保险金请求权转让给原告，已通知被告，该转让对被告发生效力。"
-            if isinstance(owner, Person)
-            else ""
-        )
+        + (b.phrase("assign.insurance_reasoning") if isinstance(owner, Person) else "")
     )
     L = laws(s.decided)
     pieces.laws = L["insurance"] + ("、" + L["assign"] if isinstance(owner, Person) else "")
@@ -469,15 +559,19 @@ def _trial_paragraph(b: DocBuilder, s: CaseSpec) -> str:
     d_names = b.names(s.defendants)
     opening = f"原告{p_names}与被告{d_names}{s.cause}一案，本院于{date_ar(s.filing)}立案后，"
     hearing = s.hearing or s.decided
+    served = {
+        "d": b.names(s.defendants[:1]),
+        "proc": _procedure_sentence(b, s),
+        "hearing": date_ar(hearing),
+        "notice_date": date_ar(s.filing + dt.timedelta(days=b.rng.randint(5, 20))),
+    }
     if s.public_notice:
-        opening += (
-            f"因被告{b.names(s.defendants[:1])}下落不明，本院依法向其公告送达起诉状副本、应诉通知书、"
-            f"举证通知书及开庭传票等诉讼文书，{_procedure_sentence(b, s)}，于{date_ar(hearing)}"
-            "公开开庭进行了审理。"
-        )
+        opening += b.phrase("notice.opening", **served)
         b.expected["public_notice_service"] = True
+    elif b.rng.random() < 0.12:
+        opening += b.phrase("notice.near", **served)
     else:
-        opening += f"{_procedure_sentence(b, s)}，于{date_ar(hearing)}公开开庭进行了审理。"
+        opening += f"{served['proc']}，于{served['hearing']}公开开庭进行了审理。"
     present = [
         f"原告{b.name(s.plaintiffs[0].entity)}"
         + (
@@ -488,16 +582,11 @@ def _trial_paragraph(b: DocBuilder, s: CaseSpec) -> str:
     ]
     if s.defendant_absent:
         absent = b.names(s.defendants)
-        if s.public_notice:
-            tail = f"被告{absent}经本院公告送达开庭传票，无正当理由拒不到庭参加诉讼，本院依法缺席审理。"
-        elif b.rng.random() < 0.6:
-            tail = f"被告{absent}经本院传票传唤无正当理由拒不到庭参加诉讼。"
-        else:
-            tail = f"被告{absent}经本院合法传唤，无正当理由未到庭参加诉讼。"
+        slot = "absent.notice_trial" if s.public_notice else "absent.trial"
+        tail = b.phrase(slot, d=absent)
         b.expected["defendant_absent"] = True
         return opening + "、".join(present) + "到庭参加诉讼，" + tail + "本案现已审理终结。"
-    present.append(f"被告{d_names}")
-    return opening + "、".join(present) + "到庭参加诉讼。本案现已审理终结。"
+    return opening + b.phrase("absent.near", present="、".join(present), d=d_names) + "本案现已审理终结。"
 
 
 def _fee_sentence(b: DocBuilder, s: CaseSpec, payer: str, halve: bool) -> str:
@@ -598,7 +687,7 @@ def render_withdrawal(b: DocBuilder) -> None:
         para += f"原告{p}向本院提出诉讼请求：判令被告{d}归还借款{b.amount(s.principal)}及利息。"
         b.expected["claimed_principal"] = float(s.principal)
     if s.public_notice:
-        para += f"因被告{d}下落不明，本院依法公告送达了起诉状副本及开庭传票。"
+        para += b.phrase("notice.withdrawal", d=d)
         b.expected["public_notice_service"] = True
     reason = r.choice(("", "", "双方已自行和解为由，", "被告已归还部分款项为由，", "需补充证据为由，"))
     if reason:

@@ -45,7 +45,7 @@ def render_execution(b: DocBuilder) -> None:
     )
     b.lines.append(
         f"本院将上述执行情况告知申请执行人，申请执行人{a}表示暂时无法提供被执行人其他可供执行的"
-        "财产线索，对终结本次执行程序无异议。"
+        f"财产线索，{b.phrase('admits.exec')}。"
     )
     b.lines.append(
         f"本院认为，本案已穷尽财产调查措施，未发现被执行人有可供执行的财产，依照"
