@@ -29,6 +29,7 @@ __all__ = [
     "SIGNS",
     "SIGN_CODES",
     "Sign",
+    "defendant_admissions",
     "SignDefinition",
     "find_signs",
 ]
@@ -638,3 +639,8 @@ def find_signs(
             seen.add(key)
             out.append(sign)
     return out
+
+
+def defendant_admissions(text: str) -> list[Sign]:
+    """Only the ``defendant_admits_all`` signs of ``text`` (the same definition, run alone)."""
+    return list(_defendant_admits_all(text))

@@ -34,6 +34,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from jiandu.documents.signs import defendant_admissions
 from jiandu.engines.base import Engine
 from jiandu.models.operators import register
 from jiandu.models.textpool import map_slices, warm
@@ -73,8 +74,45 @@ _ASSIGN_TRANSFER = re.compile(
 )
 _NAME_PREFIX = re.compile(r"^(?:第三人|案外人|原债权人|债权人|出借人)")
 _ANSWERS = re.compile(r"辩称[：:，,]")
-_ADMIT = re.compile(r"无异议|属实|予以认可|没有异议|愿意归还|同意归还|愿意偿还")
-_RESERVE = re.compile(r"但|然而|不予认可|不认可|有异议|超出|过高|扣除|驳回|并非|不符|系应")
+# an answer that admits something: admits_partly unless the one definition of defendant_admits_all
+# (jiandu.documents.signs) finds the full admission in it
+_ADMITS_SOMETHING = re.compile(r"无异议|属实|予以认可|没有异议|认可|承认|愿意|同意")
+
+# What may stand before or inside a name the assignment patterns captured, and is not part of it
+# (read from the real assignment passages: 2013年2月27日德泰公司又将…, 约定农业银行将…,
+# 吴炳森受让债权后再将…, 海兴信用联社以公开拍卖的方式将…, 信达公司与原告签订…).
+_LEAD = re.compile(
+    r"^(?:\d{4}年\d{1,2}月\d{1,2}日|双方约定|约定|其后|此后|之后|后|本案中|本案|由|再|并|又|遂|现|在|"
+    r"通过|第三人|案外人|原债权人|债权人|出借人)+"
+)
+_CUT = re.compile(
+    r"(?<=..)(?:又|再次|再|已|于\d|作为|受让|与原告|与被告|签订|通过|依法|以[^，。；]{0,10}?方式|"
+    r"在[^，。；]{0,8}?(?:期间|内|后|中)|(?<=[行司处社])代)"
+)
+_ORG_END = re.compile(
+    r"(?:公司|银行|支行|分行|信用社|联社|办事处|中心|清算组|合作社|集团|商行|农商行|厂|店|所|部|行|社|处|局|会)$"
+)
+_PERSON = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:某{1,2}\d{0,2}|[×Xx＊*]{1,3}\d{0,2}|[\u4e00-\u9fff]{1,2})$")
+_NOT_IN_PERSON = re.compile(r"[的了方式后期间内约将与和及于又再已被原告债权借款]")
+
+
+def clean_name(raw: str) -> str | None:
+    """The person or organisation name inside what a pattern captured, or None when what is left
+    is not a name (a clause fragment is never returned)."""
+    name = _LEAD.sub("", raw.strip())
+    cut = _CUT.search(name)
+    if cut:
+        name = name[: cut.start()]
+    if "的" in name:  # 招商银行温州国鼎支行的上级行招商银行温州分行
+        name = re.sub(r"^上级(?:行|单位)?", "", name.rsplit("的", 1)[1])
+    name = _LEAD.sub("", name)
+    if len(name) < 2 or name in ("被告", "原告", "被保险人", "投保人") or name.startswith("原债权"):
+        return None
+    if _ORG_END.search(name) and len(name) >= 3:
+        return name
+    if _PERSON.match(name) and not _NOT_IN_PERSON.search(name[1:]):
+        return name
+    return None
 
 _OWNER = re.compile(r"(?P<name>" + _NAME + r")所有的(?P<plate>[^，。；号]{1,14})号[^，。；]{0,8}?车")
 _SHOP = re.compile(
@@ -120,8 +158,8 @@ def _named(
     kind: str, m: re.Match[str], *, value: str | None = None, when: dt.date | None = None
 ) -> Mention | None:
     raw = m.group("name")
-    name = _NAME_PREFIX.sub("", raw.strip())
-    if len(name) < 2 or name in ("被告", "原告", "被保险人", "投保人"):
+    name = clean_name(raw)
+    if name is None:
         return None
     start = m.start("name") + raw.index(name)
     return Mention(kind, name, value, when, start, start + len(name))
@@ -156,6 +194,7 @@ def assignment_mentions(text: str) -> list[Mention]:
 def defence_mentions(text: str) -> list[Mention]:
     """Each defendant's answer (辩称): admits_all, admits_partly (admits, but ...) or contests."""
     out = []
+    admissions = defendant_admissions(text) if _ANSWERS.search(text) else []
     for m in _ANSWERS.finditer(text):  # anchor on 辩称 and look back for 被告: fast on long texts
         before = text[max(0, m.start() - 61) : m.start()]
         at = before.rfind("被告")
@@ -169,11 +208,13 @@ def defence_mentions(text: str) -> list[Mention]:
         answer = text[m.end() : end]
         if not answer:
             continue
-        if _ADMIT.search(answer):
-            value = "admits_partly" if _RESERVE.search(answer) else "admits_all"
+        start = m.start() - len(before) + at
+        if any(start <= s.start < end for s in admissions):
+            value = "admits_all"
+        elif _ADMITS_SOMETHING.search(answer):
+            value = "admits_partly"
         else:
             value = "contests"
-        start = m.start() - len(before) + at
         out.append(Mention("defence", name.strip(), value, None, start, end))
     return out
 
