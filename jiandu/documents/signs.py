@@ -29,8 +29,8 @@ __all__ = [
     "SIGNS",
     "SIGN_CODES",
     "Sign",
-    "defendant_admissions",
     "SignDefinition",
+    "defendant_admissions",
     "find_signs",
 ]
 
