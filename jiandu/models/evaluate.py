@@ -13,6 +13,8 @@ For each pattern, over the clues of its models (ranked by score, highest first):
   recall     positives found by at least one clue / positives
   precision  clues about a positive of the pattern / clues of those models
   rank       of each positive: its best clue's position in that ranking (1 = top)
+Recall and precision carry a 95% Wilson score interval (`wilson`): with a handful of planted
+instances a point figure of 1.000 says little, the interval says how little.
 A clue is about an instance when its subject key equals the instance's key, or else when the
 names are equal after removing spaces (so masked names only match themselves), or else — for a
 party printed only masked in every document (张××), whom entity resolution can key but never
@@ -23,10 +25,13 @@ evidence cites every document of the instance (``documents`` of the truth line, 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+Interval = tuple[float, float]
 
 DEFAULT_PATTERN_MODELS: dict[str, tuple[str, ...]] = {
     "professional_lender": ("civil.professional_lender",),
@@ -83,6 +88,8 @@ class PatternResult:
     recall: float | None
     precision: float | None
     instances: list[InstanceResult] = field(default_factory=list)
+    recall_ci: Interval | None = None  # 95% Wilson score interval
+    precision_ci: Interval | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -219,9 +226,163 @@ def evaluate(
                 recall=found / len(positives) if positives else None,
                 precision=len(true_ids) / len(ranked) if ranked else None,
                 instances=inst_results,
+                recall_ci=wilson(found, len(positives)),
+                precision_ci=wilson(len(true_ids), len(ranked)),
             )
         )
     return results
+
+
+def wilson(successes: int, trials: int, z: float = 1.959964) -> Interval | None:
+    """The Wilson score interval of a proportion (95% by default); None without trials."""
+    if trials <= 0:
+        return None
+    p = successes / trials
+    denom = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denom
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+# --- the synthetic county and its planted risk signs ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CountyInfo:
+    """What generated the county a truth file belongs to (its ``manifest.json``)."""
+
+    generator_version: str | None
+    seed: int | None
+    documents: int | None
+    frozen: bool  # the frozen evaluation county of the running generator version
+    manifest: str
+
+
+def county_info(truth_path: Path) -> CountyInfo | None:
+    """The manifest beside ``truth_path``, when it is a synthetic county's truth file."""
+    manifest = truth_path.parent / "manifest.json"
+    if not manifest.is_file():
+        return None
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("generator") != "jiandu.synth":
+        return None
+    from jiandu.synth import EVALUATION_DOCUMENTS, EVALUATION_SEED, GENERATOR_VERSION
+
+    version = data.get("generator_version")
+    seed, documents = data.get("seed"), data.get("documents")
+    frozen = (version, seed, documents) == (GENERATOR_VERSION, EVALUATION_SEED, EVALUATION_DOCUMENTS)
+    return CountyInfo(version, seed, documents, frozen, str(manifest))
+
+
+@dataclass(slots=True)
+class SignFigure:
+    """A detector against the signs planted in a synthetic county, one risk sign.
+
+    Per document: a true positive when the sign was planted and detected, a false positive
+    when detected but not planted, a miss when planted and not detected. Near misses: documents
+    holding a near-miss phrasing of the sign and not the sign, and how many of them the detector
+    flagged. Per variant (with texts): a planted fragment is found when a detected span of the
+    sign overlaps it."""
+
+    code: str
+    documents: int
+    planted: int
+    detected: int
+    tp: int
+    fp: int
+    fn: int
+    near_misses: int
+    near_flagged: int
+    recall: float | None
+    precision: float | None
+    recall_ci: Interval | None
+    precision_ci: Interval | None
+    near_flag_rate_ci: Interval | None
+    variants: dict[str, list[int]] = field(default_factory=dict)  # variant -> [found, planted]
+    near_variants: dict[str, list[int]] = field(default_factory=dict)  # variant -> [flagged, n]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def read_index(path: Path) -> list[dict[str, Any]]:
+    """The undamaged rows of a county's ``index.jsonl`` that carry a doc id."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                if not row.get("damage") and row.get("doc_id"):
+                    rows.append(row)
+    return rows
+
+
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def sign_figures(
+    rows: Iterable[Mapping[str, Any]],
+    detected: Mapping[str, Sequence[tuple[str, int, int]]],
+    codes: Sequence[str],
+    texts: Mapping[str, str] | None = None,
+) -> list[SignFigure]:
+    """Per-sign figures over the index ``rows`` whose doc id is in ``detected`` (every stored
+    document, with its detected ``(code, start, end)``, possibly none). ``texts`` (doc id ->
+    text the spans index) adds the per-variant figures."""
+    figs = {c: SignFigure(c, 0, 0, 0, 0, 0, 0, 0, 0, None, None, None, None, None) for c in codes}
+    for row in rows:
+        doc_id = row["doc_id"]
+        if doc_id not in detected:
+            continue
+        found = detected[doc_id]
+        got = {c for c, _, _ in found}
+        planted = {x["code"] for x in row.get("signs") or ()}
+        near = {x["code"] for x in row.get("sign_near_misses") or ()} - planted
+        text = texts.get(doc_id) if texts is not None else None
+        for code, f in figs.items():
+            f.documents += 1
+            f.planted += code in planted
+            f.detected += code in got
+            f.tp += code in planted and code in got
+            f.fp += code in got and code not in planted
+            f.fn += code in planted and code not in got
+            f.near_misses += code in near
+            f.near_flagged += code in near and code in got
+        if text is None:
+            continue
+        for key, entries, only in (
+            ("variants", row.get("signs"), None),
+            ("near_variants", row.get("sign_near_misses"), near),
+        ):
+            for x in entries or ():
+                code = x["code"]
+                if code not in figs or (only is not None and code not in only):
+                    continue
+                at = text.find(x["text"])
+                if at < 0:
+                    continue
+                spans = [(s, e) for c, s, e in found if c == code]
+                tally = getattr(figs[code], key).setdefault(x["variant"], [0, 0])
+                tally[0] += _overlaps(spans, at, at + len(x["text"]))
+                tally[1] += 1
+    for f in figs.values():
+        f.recall = f.tp / f.planted if f.planted else None
+        f.precision = f.tp / f.detected if f.detected else None
+        f.recall_ci = wilson(f.tp, f.planted)
+        f.precision_ci = wilson(f.tp, f.detected)
+        f.near_flag_rate_ci = wilson(f.near_flagged, f.near_misses)
+        f.variants = dict(sorted(f.variants.items(), key=lambda kv: _variant_key(kv[0])))
+        f.near_variants = dict(sorted(f.near_variants.items(), key=lambda kv: _variant_key(kv[0])))
+    return [figs[c] for c in codes]
+
+
+def _variant_key(variant: str) -> tuple[str, int]:
+    head, _, tail = variant.rpartition(".")
+    return (head, int(tail)) if tail.isdigit() else (variant, -1)
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, list[str]]:

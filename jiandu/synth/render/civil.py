@@ -308,7 +308,7 @@ def _defence(b: DocBuilder, s: CaseSpec, d: str) -> str:
     if key == "not_lender":
         return b.phrase_at("admits.near", 6, {"d": d})
     if key == "usury":
-        return f"被告{d}辩称：" + b.phrase("rate.near_defence")
+        return f"被告{d}辩称：" + b.phrase("rate.defence" if b.rng.random() < 0.5 else "rate.near_defence")
     if key == "partial_paid":
         paid = loan.iou // 10 if loan is not None else 1000
         when = date_ar(s.filing - dt.timedelta(days=b.rng.randint(30, 200)))
@@ -328,6 +328,13 @@ def bank_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     loan_date = s.extra.get("loan_date")
     assert isinstance(loan_date, dt.date)
     contract = "《个人借款合同》" if s.cause == "金融借款合同纠纷" else "《借款合同》"
+    # the contract rate is stated as written; above the private-lending cap at filing it is the
+    # sign as the text states it (whether the cap binds a licensed lender is for the model)
+    stated = f"年利率{rate:g}%"
+    if rate / 100 > _cap(s) + 1e-9:
+        b.record("rate.contract", stated, codes=(RATE,))
+    elif abs(rate / 100 - _cap(s)) < 1e-9:
+        b.record("rate.contract", stated, near=(RATE,))
     interest_owed = int(s.principal * rate / 100 * b.rng.uniform(0.2, 0.8))
     items = [
         f"判令被告{d}归还借款本金{b.amount(s.principal)}，支付截至{date_ar(s.filing)}的利息、"
@@ -340,7 +347,7 @@ def bank_pieces(b: DocBuilder, s: CaseSpec) -> Pieces:
     b.expected["claimed_principal"] = float(s.principal)
     story = (
         f"{date_ar(loan_date)}，被告{d}与原告签订{contract}，约定向原告借款{s.principal}元，"
-        f"借款期限一年，年利率{rate:g}%，逾期罚息按借款利率上浮50%计收。"
+        f"借款期限一年，{stated}，逾期罚息按借款利率上浮50%计收。"
         + (
             f"被告{b.names(guarantors)}向原告出具保证书，承诺对上述借款承担连带保证责任。"
             if guarantors

@@ -252,13 +252,25 @@ RATE_REASONING = _slot(
     ],
     codes=(RATE,),
 )
+# A defence alleging the agreed rate exceeds what the law protects: the sign, as alleged (and
+# not an admission of everything).
+RATE_DEFENCE = _slot(
+    "rate.defence",
+    [
+        "借款属实，但双方约定的利率过高，超出法律保护部分的利息应予扣除。",
+        "利息约定过高，超过了法律规定的上限，应按法律规定的标准重新计算。",
+        "借款属实，但约定的利率超出了法律保护的范围，超出部分不应支付。",
+    ],
+    codes=(RATE,),
+    near=(ADMITS,),
+)
+# "Too high", without saying it is above the legal cap: not the sign.
 RATE_NEAR_DEFENCE = _slot(
     "rate.near_defence",
     [
-        "借款属实，但双方约定的利率过高，超出法律保护部分的利息应予扣除。",
         "对借款事实予以认可，但认为利息过高，请求法院依法调低。",
         "借款是事实，但当时约定的利息过高，不同意按约定标准支付利息。",
-        "利息约定过高，应按法律规定的标准重新计算。",
+        "借款属实，但利息负担过重，请求法院酌情减少利息。",
     ],
     near=(RATE, ADMITS),
 )
@@ -293,7 +305,9 @@ ROLLOVER_FACTS = (
             "庭审中，被告称其于{date}出具的借条系以新借条抵旧借条，借条金额中包含了此前未付的利息。",
             "原借款到期后，原告要求被告将所欠利息计入本金，重新出具借条，被告照办。",
         ],
-        codes=(ROLLOVER,),
+        # interest added to the principal: the new IOU is above what was handed over (as the
+        # real labels read it)
+        codes=(ROLLOVER, IOU),
     ),
 )
 ROLLOVER_NEAR = _slot(
@@ -519,6 +533,7 @@ POOLS: dict[str, tuple[Phrasing, ...]] = {
     "iou.facts": IOU_FACTS,
     "iou.near": IOU_NEAR,
     "rate.reasoning": RATE_REASONING,
+    "rate.defence": RATE_DEFENCE,
     "rate.near_defence": RATE_NEAR_DEFENCE,
     "rate.near_rule": RATE_NEAR_RULE,
     "rollover.facts": ROLLOVER_FACTS,
