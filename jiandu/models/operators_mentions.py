@@ -13,6 +13,8 @@ kind                        wording read                                        
                                                                                     admits_all |
                                                                                     admits_partly
                                                                                     | contests
+``guarantor``               X作为担保人 / X为该借款提供担保 / 担保人：X                    guarantor
+``introducer``              经X介绍 (a named go-between of the loan)                    go-between
 ``insured_owner``           X所有的浙D12345号小型轿车                                    owner;
                                                                                     value plate
 ``repair_shop``             事故车辆由X进行修理                                          shop
@@ -45,8 +47,10 @@ __all__ = [
     "DocumentMentions",
     "Mention",
     "assignment_mentions",
+    "clean_name",
     "defence_mentions",
     "document_mentions",
+    "guarantee_mentions",
     "insurance_mentions",
 ]
 
@@ -83,7 +87,7 @@ _ADMITS_SOMETHING = re.compile(r"无异议|属实|予以认可|没有异议|认�
 # 吴炳森受让债权后再将…, 海兴信用联社以公开拍卖的方式将…, 信达公司与原告签订…).
 _LEAD = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|双方约定|约定|其后|此后|之后|后|本案中|本案|由|再|并|又|遂|现|在|"
-    r"通过|第三人|案外人|原债权人|债权人|出借人)+"
+    r"通过|第三人|案外人|原债权人|债权人|出借人|被告|原告|同时|另|该)+"
 )
 _CUT = re.compile(
     r"(?<=..)(?:又|再次|再|已|于\d|作为|受让|与原告|与被告|签订|通过|依法|以[^，。；]{0,10}?方式|"
@@ -93,7 +97,9 @@ _ORG_END = re.compile(
     r"(?:公司|银行|支行|分行|信用社|联社|办事处|中心|清算组|合作社|集团|商行|农商行|厂|店|所|部|行|社|处|局|会)$"
 )
 _PERSON = re.compile(r"^[\u4e00-\u9fff]{1,3}(?:某{1,2}\d{0,2}|[×Xx＊*]{1,3}\d{0,2}|[\u4e00-\u9fff]{1,2})$")
-_NOT_IN_PERSON = re.compile(r"[的了方式后期间内约将与和及于又再已被原告债权借款]")
+# words that make what was captured a clause, not a name (愿意, 各自, 许某同意, X公司虽辩称…)
+_VERB_IN_NAME = re.compile(r"同意|愿意|自愿|虽|辩称|没有|证明|签订|提供|认为|共同|分别|各自|费用|等$")
+_NOT_IN_PERSON = re.compile(r"[的了方式后期间内约将与和及于又再已被原告债权借款作为对此并该其]")
 
 
 def clean_name(raw: str) -> str | None:
@@ -107,6 +113,8 @@ def clean_name(raw: str) -> str | None:
         name = re.sub(r"^上级(?:行|单位)?", "", name.rsplit("的", 1)[1])
     name = _LEAD.sub("", name)
     if len(name) < 2 or name in ("被告", "原告", "被保险人", "投保人") or name.startswith("原债权"):
+        return None
+    if _VERB_IN_NAME.search(name):
         return None
     if _ORG_END.search(name) and len(name) >= 3:
         return name
@@ -219,6 +227,56 @@ def defence_mentions(text: str) -> list[Mention]:
     return out
 
 
+_GUARANTEE = r"(?:了)?(?:连带)?(?:责任)?(?:保证|担保)"
+_GUARANTOR = (
+    re.compile(r"(?P<name>" + _NAME + r")(?:自愿)?作为(?:连带)?(?:责任)?(?:保证人|担保人)"),
+    re.compile(r"(?P<name>" + _NAME + r")(?:自愿)?为[^，。；]{0,16}?提供" + _GUARANTEE),
+    re.compile(r"由(?:被告|案外人)?(?P<name>" + _NAME + r")提供" + _GUARANTEE),
+    re.compile(r"(?:担保人|保证人)[：:](?P<name>[\u4e00-\u9fff×＊*]{1,4}\d{0,2})"),
+    re.compile(r"(?:被告|案外人)(?P<name>" + _NAME + r")提供" + _GUARANTEE),
+)
+# 经宋某介绍 / 经被告业务员段某介绍: a named go-between of the loan (lender's agent or broker)
+_INTRODUCER = re.compile(r"经(?P<name>" + _NAME + r")介绍")
+_NOT_A_NAMED_PERSON = re.compile(
+    r"^(?:人|他人|别人|朋友|亲戚|熟人|同事|中间人|中介|中介人|介绍人|亲友|老乡|同学|邻居|其朋友|其亲戚)$"
+)
+_ROLE_BEFORE_NAME = re.compile(
+    r"^.*?(?:业务员|员工|工作人员|经理|职员|老板|弟弟|哥哥|姐姐|妹妹|儿子|女儿|丈夫|妻子|父亲|母亲|朋友|的|即)"
+)
+
+
+def _person_or_org(kind: str, m: re.Match[str]) -> Mention | None:
+    """A guarantor or introducer: the name after any role or kinship words before it."""
+    raw = m.group("name")
+    tail = _ROLE_BEFORE_NAME.sub("", raw)
+    tail = re.sub(r"^(?:被告|原告|案外人|第三人)", "", tail)
+    if _NOT_A_NAMED_PERSON.match(tail):
+        return None
+    name = clean_name(tail)
+    if name is None:
+        return None
+    start = m.start("name") + raw.rindex(name)
+    return Mention(kind, name, None, None, start, start + len(name))
+
+
+def guarantee_mentions(text: str) -> list[Mention]:
+    """Guarantors of the loan (作为担保人 / 为借款提供担保 / 担保人：X) and named go-betweens
+    (经X介绍) as written; a name is a person or organisation name or nothing."""
+    found: list[Mention] = []
+    if "保" in text:
+        for regex in _GUARANTOR:
+            for m in regex.finditer(text):
+                mention = _person_or_org("guarantor", m)
+                if mention is not None:
+                    found.append(mention)
+    if "介绍" in text:
+        for m in _INTRODUCER.finditer(text):
+            mention = _person_or_org("introducer", m)
+            if mention is not None:
+                found.append(mention)
+    return _first_per_name(found)
+
+
 def insurance_mentions(text: str) -> list[Mention]:
     """Insured owner, repair shop, appraiser, assignor of the claim, and no insurer assessment."""
     found: list[Mention] = []
@@ -241,12 +299,19 @@ def insurance_mentions(text: str) -> list[Mention]:
 
 
 def document_mentions(
-    text: str, *, assignment: bool = True, defence: bool = True, insurance: bool = True
+    text: str,
+    *,
+    assignment: bool = True,
+    defence: bool = True,
+    insurance: bool = True,
+    guarantee: bool = True,
 ) -> list[Mention]:
     """Every mention of the kinds asked for, in text order."""
     out: list[Mention] = []
     if assignment:
         out += assignment_mentions(text)
+    if guarantee:
+        out += guarantee_mentions(text)
     if defence:
         out += defence_mentions(text)
     if insurance:
@@ -262,24 +327,33 @@ SELECT d.doc_id, d.text,
         AS assignment,
     CASE WHEN strpos(d.text, '辩称') > 0 THEN TRUE ELSE FALSE END AS defence,
     CASE WHEN strpos(d.text, '保险') > 0 AND strpos(coalesce(c.cause, ''), '保险') > 0
-        THEN TRUE ELSE FALSE END AS insurance
+        THEN TRUE ELSE FALSE END AS insurance,
+    CASE WHEN regexp_matches(coalesce(c.cause, ''), '借|欠')
+        AND (strpos(d.text, '保证') > 0 OR strpos(d.text, '担保') > 0 OR strpos(d.text, '介绍') > 0)
+        THEN TRUE ELSE FALSE END AS guarantee
 FROM documents AS d
 JOIN cases AS c ON c.doc_id = d.doc_id
 WHERE d.text IS NOT NULL
   AND ((regexp_matches(d.text, '转让') AND regexp_matches(d.text, '债权'))
        OR (strpos(coalesce(c.cause, ''), '保险') > 0 AND regexp_matches(d.text, '保险'))
        OR (strpos(coalesce(c.case_type_code, ''), '民初') > 0
-           AND regexp_matches(coalesce(c.cause, ''), '借|欠|买卖|债') AND regexp_matches(d.text, '辩称')))
+           AND regexp_matches(coalesce(c.cause, ''), '借|欠|买卖|债') AND regexp_matches(d.text, '辩称'))
+       OR (regexp_matches(coalesce(c.cause, ''), '借|欠') AND regexp_matches(d.text, '保证|担保|介绍')))
 """
 
 
 def _mentions_of_slice(table: pa.Table) -> list[dict[str, Any]]:
     """document_mentions rows of a slice of CANDIDATES_SQL; runs in a worker."""
     rows: list[dict[str, Any]] = []
-    columns = [table.column(c).to_pylist() for c in ("doc_id", "text", "assignment", "defence", "insurance")]
-    for doc_id, text, assignment, defence, insurance in zip(*columns, strict=True):
+    names = ("doc_id", "text", "assignment", "defence", "insurance", "guarantee")
+    columns = [table.column(c).to_pylist() for c in names]
+    for doc_id, text, assignment, defence, insurance, guarantee in zip(*columns, strict=True):
         found = document_mentions(
-            text, assignment=bool(assignment), defence=bool(defence), insurance=bool(insurance)
+            text,
+            assignment=bool(assignment),
+            defence=bool(defence),
+            insurance=bool(insurance),
+            guarantee=bool(guarantee),
         )
         for idx, m in enumerate(found):
             rows.append(
@@ -302,7 +376,7 @@ class DocumentMentions:
     """document_mentions: assignors, defences and insurance-claim facts read from civil texts."""
 
     name: str = "civil_mentions"
-    version: str = "2"
+    version: str = "3"
     inputs: tuple[str, ...] = ("documents", "cases")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("document_mentions",)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 from benchmarks.bench_signs import real_texts
-from jiandu.models.operators_mentions import assignment_mentions, clean_name
+from jiandu.models.operators_mentions import assignment_mentions, clean_name, guarantee_mentions
 from tests.paths import REAL, needs_real
 
-FRAGMENT = re.compile(r"\d|年|月|日|约定|方式|通过|受让|签订|又|再|已|作为|期间|的|将|与原告")
+FRAGMENT = re.compile(r"\d{3,}|年|月|日|约定|方式|通过|受让|签订|又|再|已|作为|期间|的|将|与原告")
 
 
 @needs_real
@@ -24,6 +24,32 @@ def test_assignors_in_real_passages_are_names() -> None:
             assert not FRAGMENT.search(m.name), m.name
             assert clean_name(m.name) == m.name  # a name is a fixed point of the cleaner
     assert found >= 55  # 61 assignor mentions when measured (2026-12-03)
+
+
+@needs_real
+def test_guarantors_and_go_betweens_in_real_passages_are_names() -> None:
+    kinds: dict[str, int] = {}
+    for _corpus, _doc_id, text in real_texts(REAL):
+        for m in guarantee_mentions(text):
+            kinds[m.kind] = kinds.get(m.kind, 0) + 1
+            assert m.name is not None and text[m.span_start : m.span_end] == m.name
+            assert not FRAGMENT.search(m.name) and clean_name(m.name) == m.name, m.name
+    assert kinds.get("guarantor", 0) >= 50 and kinds.get("introducer", 0) >= 2  # 56 and 2 measured
+
+
+def test_guarantors_and_go_betweens_planted() -> None:
+    text = (
+        "2016年3月1日，被告周某向原告借款5万元，被告吴某自愿为该笔借款提供连带责任保证。"
+        "其弟弟周某2作为担保人在借条上签字。借条载明：担保人：郑某。"
+        "原告与被告经朋友介绍认识，借款系经被告公司业务员钱某介绍。被告对此一并提供担保。"
+    )
+    found = {(m.kind, m.name) for m in guarantee_mentions(text)}
+    assert found == {
+        ("guarantor", "吴某"),
+        ("guarantor", "周某2"),
+        ("guarantor", "郑某"),
+        ("introducer", "钱某"),
+    }
 
 
 def test_clause_fragments_are_not_names() -> None:
