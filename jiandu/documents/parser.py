@@ -363,11 +363,11 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     dtype = rec.doc_type
     trial_doc = full_doc and dtype in (JUDGMENT, MEDIATION) and cat != EXECUTION
     any_doc = full_doc and dtype in (JUDGMENT, RULING, MEDIATION)
-    found = find_signs(text, on=_sign_date(rec), claimed_principal=rec.claimed_principal)
+    signs = find_signs(text, on=_sign_date(rec), claimed_principal=rec.claimed_principal)
     if cat in (CIVIL, None):
-        rec.signs = found
-    first = {}
-    for sign in found:
+        rec.signs = signs
+    first: dict[str, Sign] = {}
+    for sign in signs:
         first.setdefault(sign.code, sign)
     _set_flag_from_sign(rec, "defendant_absent", first.get("defendant_absent"), trial_doc)
     _set_flag_from_sign(rec, "public_notice_service", first.get("public_notice_service"), any_doc)

@@ -520,10 +520,12 @@ def _defendant_absent(text: str) -> Iterator[Sign]:
         elif not m.group(0).startswith("缺席"):
             # the subject may sit in an earlier clause of the sentence: 三被告未答辩，未出庭
             role = _role_of_subject(text, s, m.start())
-            if role is None:
-                role = _role_of_subject(text, ss, m.start())
-                if role == "defendant" and m.start() - ss <= 60:
-                    s = ss  # quote from the subject: 被告经本院传票传唤，无正当理由拒不到庭
+            while role is None and s > ss:
+                # the subject sits in an earlier clause: quote from it (被告经本院传票传唤，无正当理由拒不到庭)
+                s = _clause(text, s - 1, s - 1)[0] if s - 1 > ss else ss
+                role = _role_of_subject(text, s, m.start())
+                if m.start() - s > 80:
+                    break
             if role != "defendant":
                 continue
         if re.search(r"的，|可以缺席|可以按撤诉|应当", text[s:e]):
