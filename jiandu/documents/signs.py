@@ -518,10 +518,10 @@ def _defendant_absent(text: str) -> Iterator[Sign]:
             if _role_of_subject(text, s, m.start()) != "defendant":
                 continue
         elif not m.group(0).startswith("缺席"):
-            # the subject may sit in an earlier clause of the sentence: 三被告未答辩，未出庭
+            # the subject may sit in an earlier clause of the sentence (三被告未答辩，未出庭): quote
+            # from that clause (被告经本院传票传唤，无正当理由拒不到庭)
             role = _role_of_subject(text, s, m.start())
             while role is None and s > ss:
-                # the subject sits in an earlier clause: quote from it (被告经本院传票传唤，无正当理由拒不到庭)
                 s = _clause(text, s - 1, s - 1)[0] if s - 1 > ss else ss
                 role = _role_of_subject(text, s, m.start())
                 if m.start() - s > 80:
