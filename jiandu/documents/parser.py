@@ -52,11 +52,14 @@ CLAIM_START_RE = re.compile(
 CLAIM_END_RE = re.compile(
     r"辩称|答辩称|未(?:作|提出|提交|进行)?答辩|放弃答辩|经审理查明|经审理|本院查明|本院认定|"
     r"本院认为|审理查明|经审查|"
-    r"(?:原告|被告|上诉人)[^。，]{0,12}?(?:拒不到庭|未到庭|未出庭|提供了|提交了|向本院提交|举证)"
+    r"(?:原告|被告|上诉人)[^。，]{0,12}?(?:拒不到庭|未到庭|未出庭|提供了|提交了|向本院提交|举证)|"
+    # a defence written without 辩称: 被告李某对原告的诉讼请求及事实理由均无异议
+    r"(?:被告|被上诉人)[^。，；]{0,12}?对(?:原告)?(?:的)?(?:诉讼请求|诉请)"
 )
 _FIRST_INSTANCE_ROLES = {"原告", "被告", "第三人", "被告人", "公诉机关", "自诉人"}
 _STRIP = " \u3000\n\r\t\ufeff。"
 _CRIM_PROC_END_RE = re.compile(r"审理终结|(?:公诉机关|检察院)指控[：:，,]|经审理查明")
+_NAMES_THE_CLAIMS = re.compile(r"对(?:原告)?(?:的)?$")
 _FACTS_RE = re.compile(r"事实(?:和|与|及)理由|事实与依据")
 _ANCHORS = [
     re.compile(r"诉讼请求[：:]?|上诉请求[：:]?"),
@@ -131,7 +134,9 @@ def _claimed(
     if not inside:
         return None
     for rx in _ANCHORS:
-        am = rx.search(text, a, b)
+        # 对诉讼请求没有异议 (a defence that names the claims) is not where the claims are
+        heads = (m for m in rx.finditer(text, a, b) if not _NAMES_THE_CLAIMS.search(text, a, m.start()))
+        am = next(heads, None)
         if not am:
             continue
         fm = _FACTS_RE.search(text, am.end(), b)
