@@ -458,6 +458,8 @@ def _debt_assignment(text: str) -> Iterator[Sign]:
             continue
         if re.search(r"的，|应当通知债务人|人民法院应当", text[s : min(len(text), e + 12)]):
             continue  # a rule of law: 债权人转让权利的，应当通知债务人
+        if re.search(r"不得|禁止|未经[^，。；]{0,12}?同意", clause):
+            continue  # a clause of the contract forbidding assignment, not an assignment
         yield Sign("debt_assignment", clause, s, e)
 
 
@@ -534,7 +536,7 @@ def _defendant_absent(text: str) -> Iterator[Sign]:
 
 
 NOTICE_RE = re.compile(
-    r"公告(?:方式)?送达|公告传唤|以公告(?:的)?方式(?:向[^。；，]{1,20}?)?送达|在[^。；，]{1,16}?公告送达"
+    r"公告(?:方式)?送达|公告传唤|(?:以|采用|采取|通过)公告(?:的)?方式(?:向[^。；，]{1,20}?)?送达|在[^。；，]{1,16}?公告送达"
     r"|公告费[^，。；、]{0,6}?元"
 )
 _NOTICE_NOT = re.compile(
@@ -571,7 +573,7 @@ _ADMIT = re.compile(
     r"|(?:同意|愿意)(?:按?原告的?)?(?:诉讼请求|诉请)"
 )
 _CONTEST = re.compile(
-    r"过高|(?<![没无])有异议|不同意|不认可|不予认可|不应|不承担|不是|并非|不属实|不符|否认|只借|仅借|只收到|仅收到"
+    r"过高|过重|减少|调低|调整|(?<![没无])有异议|不同意|不认可|不予认可|不应|不承担|不是|并非|不属实|不符|否认|只借|仅借|只收到|仅收到"
     r"|实际|已(?:经)?(?:归还|偿还|还清|还款|支付|付清)|不知情|部分"
 )
 _DEFENCE_VOICE = re.compile(r"辩称|答辩|述称|陈述|表示|认为|庭审中|当庭|承认|自认")
