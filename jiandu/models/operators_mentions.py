@@ -69,8 +69,12 @@ class Mention:
 
 _NAME = r"[^，。；：、,;:（）()《》“”\s]{2,60}?"
 _DATE = r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
+_ROLE_NOTE = r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?"  # X（转让方）与原告（受让方）
 _ASSIGN_AGREEMENT = re.compile(
-    _DATE + r"[，,]\s*(?P<name>" + _NAME + r")(?:与|和)原告[^，。；]{0,20}?签订[^，。；]{0,6}?《?债权转让"
+    _DATE + r"[，,]\s*(?:(?P<name>" + _NAME + r")" + _ROLE_NOTE + r"(?:与|和)原告"
+    r"|原告[^，。；与]{0,12}?" + _ROLE_NOTE
+    + r"(?:与|和)(?P<name2>" + _NAME + r")" + _ROLE_NOTE + r"(?=签订))"
+    r"[^，。；]{0,20}?签订[^，。；]{0,6}?《?[^》，。；]{0,8}?债权转让"
 )
 _ASSIGN_TRANSFER = re.compile(
     r"(?:" + _DATE + r"[，,]\s*)?(?P<name>" + _NAME + r")将(?:其对被告享有的|其对被告|对被告|其)?"
@@ -165,11 +169,12 @@ def _date(m: re.Match[str]) -> dt.date | None:
 def _named(
     kind: str, m: re.Match[str], *, value: str | None = None, when: dt.date | None = None
 ) -> Mention | None:
-    raw = m.group("name")
+    group = "name" if m.groupdict().get("name") else "name2"
+    raw = m.group(group)
     name = clean_name(raw)
     if name is None:
         return None
-    start = m.start("name") + raw.index(name)
+    start = m.start(group) + raw.index(name)
     return Mention(kind, name, value, when, start, start + len(name))
 
 
