@@ -69,6 +69,8 @@ def test_clause_fragments_are_not_names() -> None:
 def test_assignment_agreements_with_role_notes_or_the_plaintiff_first() -> None:
     # shapes of real passages (原告与交通银行签订《单户债权转让协议》), invented names
     first = assignment_mentions("2019年5月4日，王某（转让方）与原告（受让方）签订《债权转让合同》。")
-    second = assignment_mentions("2013年12月10日，原告与甲银行签订《单户债权转让协议》，甲银行将债权转让给原告。")
+    second = assignment_mentions(
+        "2013年12月10日，原告与甲银行签订《单户债权转让协议》，甲银行将债权转让给原告。"
+    )
     assert [(m.name, str(m.event_date)) for m in first] == [("王某", "2019-05-04")]
     assert [(m.name, str(m.event_date)) for m in second] == [("甲银行", "2013-12-10")]
