@@ -358,8 +358,9 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     if claimed is not None:
         rec.claimed_principal = claimed.value
         rec.spans["claimed_principal"] = [claimed.start, claimed.end]
+    all_rates = find_interest_rates(text)  # the record keeps those of the body; signs read all
     for i, (rate, s, e) in enumerate(
-        r for r in find_interest_rates(text) if header.end <= r[1] < main_end
+        r for r in all_rates if header.end <= r[1] < main_end
     ):
         rec.interest_rates.append(rate)
         rec.spans[f"interest_rates.{i}.text"] = [s, e]
@@ -368,7 +369,9 @@ def parse_document_strict(text: str) -> JudgmentRecord:
     dtype = rec.doc_type
     trial_doc = full_doc and dtype in (JUDGMENT, MEDIATION) and cat != EXECUTION
     any_doc = full_doc and dtype in (JUDGMENT, RULING, MEDIATION)
-    signs = find_signs(text, on=_sign_date(rec), claimed_principal=rec.claimed_principal)
+    signs = find_signs(
+        text, on=_sign_date(rec), claimed_principal=rec.claimed_principal, rates=all_rates
+    )
     if cat in (CIVIL, None):
         rec.signs = signs
     first: dict[str, Sign] = {}

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from .amounts import find_amounts
 from .interest import find_interest_rates
 from .numerals import parse_number
-from .record import Sign
+from .record import InterestRate, Sign
+
+FoundRate = tuple[InterestRate, int, int]  # a rate with its span, as find_interest_rates gives it
 
 __all__ = [
     "SIGNS",
@@ -123,12 +125,24 @@ _CLAUSE_END = "，,；;。\n！？!?"
 _SENTENCE_END = "。；;\n！？!?"
 
 
+_WINDOW = 400  # a clause or sentence longer than this is cut at this distance from the match
+_STOP_RES: dict[str, re.Pattern[str]] = {}
+
+
 def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
     """The clause (or sentence) around ``text[start:end]``: from the character after the previous
-    stop to the next stop (included when it is a full stop)."""
-    lo = max(text.rfind(c, 0, start) for c in stops) + 1
-    hi_candidates = [i for i in (text.find(c, end) for c in stops) if i >= 0]
-    hi = min(hi_candidates) if hi_candidates else len(text)
+    stop to the next stop (excluded). Searched within ``_WINDOW`` characters each way, so the cost
+    does not grow with the length of the text."""
+    floor = max(0, start - _WINDOW)
+    lo = max(text.rfind(c, floor, start) for c in stops) + 1
+    if lo == 0:
+        lo = floor
+    rx = _STOP_RES.get(stops)
+    if rx is None:
+        rx = _STOP_RES.setdefault(stops, re.compile("[" + re.escape(stops) + "]"))
+    ceiling = min(len(text), end + _WINDOW)
+    m = rx.search(text, end, ceiling)
+    hi = m.start() if m else ceiling
     while lo < hi and text[lo] in " \u3000\t\r":
         lo += 1
     return lo, hi
@@ -272,7 +286,9 @@ _IOU_ABOVE = re.compile(
 )
 
 
-def _iou_exceeds_delivery(text: str, claimed: float | None, upfront: list[Sign]) -> Iterator[Sign]:
+def _iou_exceeds_delivery(
+    text: str, claimed: float | None, upfront: list[Sign], rolled: list[Sign]
+) -> Iterator[Sign]:
     for m in _ACTUAL.finditer(text):
         s, e = _sentence(text, m.start(), m.end())
         after = find_amounts(text, m.end(), min(e, m.end() + 16))
@@ -305,14 +321,11 @@ def _iou_exceeds_delivery(text: str, claimed: float | None, upfront: list[Sign])
             if _NEGATED_BEFORE.search(text, s, m.start()) or re.search(r"不包括|未包含|不含", text[s:e]):
                 continue
             yield Sign("iou_exceeds_delivery", text[s:e], s, e)
-    for m in _ROLLOVER.finditer(text):
-        # interest written into the principal: the written debt exceeds what was delivered
-        if re.match(r"(?:利息|息)", m.group(0)):
-            s, e = _clause(text, m.start(), m.end())
-            if not _NEGATED_BEFORE.search(text, s, m.start()):
-                yield Sign("iou_exceeds_delivery", text[s:e], s, e)
-    for sign in _interest_into_iou(text):
-        if "分别" not in sign.text:  # one IOU for the principal and another for the interest
+    for sign in rolled:
+        # interest written into the principal or a new IOU: the written debt exceeds what was
+        # delivered (not a new loan repaying an old one; not one IOU for the principal and another
+        # for the interest)
+        if "息" in sign.text and "分别" not in sign.text and not _NEW_FOR_OLD.search(sign.text):
             yield Sign("iou_exceeds_delivery", sign.text, sign.start, sign.end)
     for sign in upfront:
         # 预先扣除4000元利息后，向被告账户转入96000元: the deduction with the amount paid out
@@ -349,9 +362,11 @@ def _cap(day: dt.date | None) -> float:
     return interest_cap(day).annual_rate
 
 
-def _interest_above_cap(text: str, day: dt.date | None, claimed: float | None) -> Iterator[Sign]:
+def _interest_above_cap(
+    text: str, day: dt.date | None, claimed: float | None, rates: list[FoundRate] | None
+) -> Iterator[Sign]:
     cap = _cap(day)
-    for rate, rs, re_ in find_interest_rates(text):
+    for rate, rs, re_ in find_interest_rates(text) if rates is None else rates:
         s, e = _clause(text, rs, re_)
         if rate.annual_rate <= cap + 1e-9:
             continue
@@ -398,6 +413,9 @@ _ROLLOVER = re.compile(
     r"|(?:利息|息)[^。；，]{0,8}?(?:计入|转入|并入|转为|滚入|算入|加入|转成|作为)[^。；，]{0,4}?(?:本金|借款|本息|新的借款)"
     r"|(?:收回|换回|撕毁)(?:了)?(?:原|旧|之前的|原来的|第一份|前)[^。；，]{0,4}?(?:借条|借据|欠条)"
 )
+
+
+_NEW_FOR_OLD = re.compile(r"借新还旧|贷新还旧|以贷还贷|借新贷还旧贷|平账")
 
 
 def _rollover(text: str) -> Iterator[Sign]:
@@ -579,8 +597,24 @@ _CONTEST = re.compile(
 _DEFENCE_VOICE = re.compile(r"辩称|答辩|述称|陈述|表示|认为|庭审中|当庭|承认|自认")
 
 
+# every _ADMIT match holds one of these words and lies inside the clause holding it and the one
+# before: only those are searched (the pattern's optional lead would try every position)
+_ADMIT_WORDS = re.compile(r"异议|意见|认可|确认|承认|属实|事实|确实|确系|同意|愿意")
+
+
+def _admit_matches(text: str) -> Iterator[re.Match[str]]:
+    end = -1
+    for w in _ADMIT_WORDS.finditer(text):
+        if w.start() < end:
+            continue
+        s, end = _clause(text, w.start(), w.end())
+        if s > 1:  # 答辩称，没有意见: one alternative starts in the clause before
+            s = _clause(text, s - 2, s - 2)[0]
+        yield from _ADMIT.finditer(text, s, end)
+
+
 def _defendant_admits_all(text: str) -> Iterator[Sign]:
-    for m in _ADMIT.finditer(text):
+    for m in _admit_matches(text):
         ss, se = _sentence(text, m.start(), m.end())
         head = text[ss : m.start()]
         role = _role_of_subject(text, ss, m.start())
@@ -607,7 +641,6 @@ def _defendant_admits_all(text: str) -> Iterator[Sign]:
 
 _SIMPLE: tuple[Callable[[str], Iterator[Sign]], ...] = (
     _cash_delivery,
-    _rollover,
     _debt_assignment,
     _defendant_absent,
     _public_notice_service,
@@ -620,21 +653,25 @@ def find_signs(
     *,
     on: dt.date | None = None,
     claimed_principal: float | None = None,
+    rates: list[FoundRate] | None = None,
 ) -> list[Sign]:
     """Every sign ``text`` states, ordered by position; one entry per distinct span and code.
 
     ``on`` is the date the interest cap is judged at (the filing date, else the judgment date);
     unknown, the highest cap ever in force is used, so an unknown date never makes a lawful rate
     look unlawful. ``claimed_principal`` is the written principal when the text does not repeat it
-    next to the delivered amount.
+    next to the delivered amount. ``rates`` are the interest rates of the whole text when the
+    caller has read them already (``find_interest_rates(text)``).
     """
     found: list[Sign] = []
     for detector in _SIMPLE:
         found.extend(detector(text))
     upfront = list(_upfront_interest(text))
+    rolled = list(_rollover(text))
     found.extend(upfront)
-    found.extend(_iou_exceeds_delivery(text, claimed_principal, upfront))
-    found.extend(_interest_above_cap(text, on, claimed_principal))
+    found.extend(rolled)
+    found.extend(_iou_exceeds_delivery(text, claimed_principal, upfront, rolled))
+    found.extend(_interest_above_cap(text, on, claimed_principal, rates))
     seen: set[tuple[str, int, int]] = set()
     out: list[Sign] = []
     for sign in sorted(found, key=lambda x: (x.start, x.code, x.end)):
