@@ -9,6 +9,9 @@ Layout::
       quarantine/          copies of rejected inputs, by quarantine id
       logs/                one log file per command run
       reports/             exports and generated documents
+
+Everything in a workspace is case data: folders are created 0700 and files 0600 (the process
+umask is narrowed to 077 while a workspace is in use), readable by the owner only.
 """
 
 from __future__ import annotations
@@ -23,6 +26,14 @@ from jiandu.engines.base import Engine
 
 DEFAULT_DIR = "jiandu-workspace"
 ENGINES = ("duckdb", "spark")
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+PRIVATE_UMASK = 0o077
+
+
+def owner_only() -> None:
+    """Narrow the process umask so that every file jiandu creates is readable by its owner only."""
+    os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)
 
 
 class WorkspaceError(Exception):
@@ -36,6 +47,7 @@ class Workspace:
     @classmethod
     def locate(cls, explicit: Path | None = None) -> Workspace:
         """``--workspace`` wins, then ``JIANDU_HOME``, then ``./jiandu-workspace``."""
+        owner_only()  # logs, stores and keys written from here on are private
         if explicit is not None:
             return cls(explicit.expanduser().resolve())
         env = os.environ.get("JIANDU_HOME")
@@ -65,13 +77,16 @@ class Workspace:
         if engine not in ENGINES:
             raise WorkspaceError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
         existed = self.exists()
+        owner_only()
         for folder in (self.root, self.quarantine_dir, self.logs_dir, self.reports_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+            folder.chmod(FOLDER_MODE)
         if not existed:
             config = {"engine": engine, "spark_master": spark_master}
             self.config_path.write_text(
                 yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
             )
+            self.config_path.chmod(FILE_MODE)
         return not existed
 
     def config(self) -> dict[str, object]:
@@ -89,6 +104,7 @@ class Workspace:
         from jiandu.engines import open_engine
 
         config = self.config()
+        owner_only()
         kind = engine or str(config["engine"])
         master = config.get("spark_master")
         return open_engine(kind, self.root, spark_master=str(master) if master else None)

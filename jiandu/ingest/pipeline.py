@@ -7,6 +7,7 @@ duplicate and adds nothing. Memory stays bounded: a few batches are in flight at
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import multiprocessing
 import uuid
 from collections import Counter, deque
@@ -27,10 +28,11 @@ from jiandu.ingest.sources import (
     RejectedRecord,
     read_inputs,
 )
-from jiandu.ingest.worker import ParsedDocument, process_batch
+from jiandu.ingest.worker import DOCUMENT_SECONDS, ParsedDocument, process_batch
 from jiandu.schema import canonical_tables, table
 
 Result = ParsedDocument | RejectedRecord
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -76,6 +78,7 @@ class _Store:
         self.quarantine_dir = quarantine_dir
         self.report = report
         self.schemas = canonical_tables()
+        self.budget = quarantine.Budget()
 
     def write(self, results: list[Result]) -> None:
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -111,7 +114,9 @@ class _Store:
             self.report.by_type[f"{doc.document['case_category']}/{doc.document['doc_type']}"] += 1
 
     def _write_rejections(self, rejected: list[RejectedRecord], now: dt.datetime) -> None:
-        quarantine.store(self.engine, rejected, self.quarantine_dir, self.report.run_id, now)
+        quarantine.store(
+            self.engine, rejected, self.quarantine_dir, self.report.run_id, now, self.budget
+        )
         for item in rejected:
             self.report.reasons[item.code] += 1
         self.report.quarantined += len(rejected)
@@ -128,6 +133,7 @@ def ingest_judgments(
     batch_size: int = 400,
     on_progress: Callable[[IngestReport], None] | None = None,
     run_id: str | None = None,
+    document_seconds: float | None = DOCUMENT_SECONDS,
 ) -> IngestReport:
     """Read, parse and store the judgments under ``paths``; return the run's counts."""
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -144,21 +150,40 @@ def ingest_judgments(
         if on_progress:
             on_progress(report)
 
+    def in_process(raw: list[RawRecord]) -> list[Result]:
+        return process_batch(raw, document_seconds) if raw else []
+
+    def settle(raw: list[RawRecord], future: Future[list[Result]] | None) -> list[Result]:
+        """A batch's results; when its worker failed (or died), parse it again record by record."""
+        if future is None:
+            return in_process(raw)
+        try:
+            return future.result()
+        except Exception as exc:
+            log.warning("a parsing worker failed (%s); parsing its batch record by record", exc)
+            return in_process(raw)
+
     if workers == 1:
         for raw, rejected in _batches(items, batch_size):
-            handle(raw, rejected, process_batch(raw) if raw else [])
+            handle(raw, rejected, in_process(raw))
     else:
         context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: deque[tuple[list[RawRecord], list[RejectedRecord], Future[list[Result]]]] = deque()
+            pending: deque[tuple[list[RawRecord], list[RejectedRecord], Future[list[Result]] | None]]
+            pending = deque()
             for raw, rejected in _batches(items, batch_size):
-                pending.append((raw, rejected, pool.submit(process_batch, raw)))
+                future: Future[list[Result]] | None
+                try:
+                    future = pool.submit(process_batch, raw, document_seconds)
+                except RuntimeError:  # the pool broke (a worker was killed): go on in this process
+                    future = None
+                pending.append((raw, rejected, future))
                 while len(pending) > 2 * workers:
-                    done_raw, done_rejected, future = pending.popleft()
-                    handle(done_raw, done_rejected, future.result())
+                    done_raw, done_rejected, done = pending.popleft()
+                    handle(done_raw, done_rejected, settle(done_raw, done))
             while pending:
-                done_raw, done_rejected, future = pending.popleft()
-                handle(done_raw, done_rejected, future.result())
+                done_raw, done_rejected, done = pending.popleft()
+                handle(done_raw, done_rejected, settle(done_raw, done))
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report.seconds = (finished - started).total_seconds()
     engine.append(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,37 @@ from jiandu.schema import table
 log = logging.getLogger(__name__)
 
 MAX_KEPT_BYTES = 64 * 1024 * 1024  # a larger rejected input is referenced by its source, not copied
+MAX_KEPT_PER_SOURCE = 256 * 1024 * 1024  # bytes kept per input file in one run (a hostile zip...)
+FILE_MODE = 0o600  # quarantined bytes are case data: readable by the workspace owner only
+FOLDER_MODE = 0o700
+
+
+class Budget:
+    """Caps the bytes kept in quarantine per input file in one run."""
+
+    def __init__(self, per_source: int | None = None) -> None:
+        self.per_source = MAX_KEPT_PER_SOURCE if per_source is None else per_source
+        self.kept: Counter[str] = Counter()
+
+    def allow(self, source: str, size: int) -> bool:
+        if self.kept[source] + size > self.per_source:
+            return False
+        self.kept[source] += size
+        return True
+
+
+def _write_private(target: Path, data: bytes) -> None:
+    """Write ``data`` to a new file readable by the owner only (never through a link)."""
+    for folder in (target.parent.parent, target.parent):
+        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        os.chmod(folder, FOLDER_MODE)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(target, flags, FILE_MODE)
+    except FileExistsError:
+        return  # same id, same bytes: kept already (by a concurrent run)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def quarantine_id(item: RejectedRecord) -> str:
@@ -26,22 +59,27 @@ def quarantine_id(item: RejectedRecord) -> str:
     return digest.hexdigest()[:32]
 
 
-def keep(item: RejectedRecord, folder: Path, run_id: str, now: dt.datetime) -> dict[str, Any]:
+def keep(
+    item: RejectedRecord, folder: Path, run_id: str, now: dt.datetime, budget: Budget | None = None
+) -> dict[str, Any]:
     """Write the rejected bytes under ``folder`` and return the quarantine table row."""
     qid = quarantine_id(item)
     stored: str | None = None
+    reason = item.reason
     if item.data and len(item.data) <= MAX_KEPT_BYTES:
-        target = folder / qid[:2] / f"{qid}.bin"
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data)
-        stored = str(target)
+        if budget is None or budget.allow(item.source, len(item.data)):
+            target = folder / qid[:2] / f"{qid}.bin"
+            if not target.exists():
+                _write_private(target, item.data)
+            stored = str(target)
+        else:
+            reason += " (bytes not kept: this file's quarantine volume cap is reached)"
     return {
         "quarantine_id": qid,
         "source": item.source,
         "record_ref": item.record_ref,
         "reason_code": item.code,
-        "reason": item.reason,
+        "reason": reason,
         "size_bytes": len(item.data),
         "stored_path": stored,
         "quarantined_at": now,
@@ -49,11 +87,18 @@ def keep(item: RejectedRecord, folder: Path, run_id: str, now: dt.datetime) -> d
     }
 
 
-def store(engine: Engine, items: list[RejectedRecord], folder: Path, run_id: str, now: dt.datetime) -> None:
+def store(
+    engine: Engine,
+    items: list[RejectedRecord],
+    folder: Path,
+    run_id: str,
+    now: dt.datetime,
+    budget: Budget | None = None,
+) -> None:
     """Keep the bytes of rejected records, log each reason, and add them to the quarantine table."""
     if not items:
         return
-    rows = [keep(item, folder, run_id, now) for item in items]
+    rows = [keep(item, folder, run_id, now, budget) for item in items]
     for item in items:
         log.warning(
             "quarantined %s [%s]: %s (%s)", item.source, item.record_ref or "-", item.reason, item.code

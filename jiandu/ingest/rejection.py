@@ -16,6 +16,11 @@ REASON_CODES = (
     "unreadable",
     "parse_error",
     "invalid_row",
+    "symlink",
+    "too_deep",
+    "unsafe_name",
+    "vanished",
+    "timeout",
 )
 
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from jiandu.documents import PARSER_VERSION, document_id, parse_document
+from jiandu.documents import PARSER_VERSION, document_id
+from jiandu.documents.parser import parse_document_strict
 from jiandu.documents.record import JudgmentRecord
 from jiandu.ingest.decode import decode_bytes
 from jiandu.ingest.html import html_to_text
 from jiandu.ingest.rejection import Rejection
 from jiandu.ingest.rows import Rows, record_rows
 from jiandu.ingest.sources import RawRecord, RejectedRecord
+
+DOCUMENT_SECONDS = 30.0  # time budget of one document (decode, HTML, parse); ordinary ones take ms
+
+
+class DocumentTimeout(Exception):
+    """Raised inside a document's processing when its time budget is spent."""
 
 
 @dataclass(slots=True)
@@ -52,13 +63,26 @@ def process_record(raw: RawRecord) -> ParsedDocument | RejectedRecord:
     sample = raw.data if raw.data is not None else (raw.text or "").encode("utf-8")
     try:
         text, encoding = text_of(raw)
-        record = parse_document(text)
+        # the strict parser lets a crash surface, so it is filed as a parser error, not as
+        # "not a judgment"
+        record = parse_document_strict(text)
         _check_complete(record)
     except Rejection as rejection:
         return RejectedRecord.of(raw.source, raw.record_ref, rejection, sample)
-    except Exception as exc:  # a parser bug must not stop a run; keep the input and the error
+    except DocumentTimeout as exc:
+        return RejectedRecord(raw.source, raw.record_ref, "timeout", str(exc), sample)
+    except RecursionError:
         return RejectedRecord(
-            raw.source, raw.record_ref, "parse_error", f"{type(exc).__name__}: {exc}", sample
+            raw.source,
+            raw.record_ref,
+            "parse_error",
+            "parser error: RecursionError (input nested too deeply)",
+            sample,
+        )
+    except Exception as exc:  # a parser bug must not stop a run; keep the input and the error
+        detail = str(exc)[:500]
+        return RejectedRecord(
+            raw.source, raw.record_ref, "parse_error", f"parser error: {type(exc).__name__}: {detail}", sample
         )
     doc_id = document_id(text)
     document = {
@@ -78,6 +102,47 @@ def process_record(raw: RawRecord) -> ParsedDocument | RejectedRecord:
     return ParsedDocument(doc_id, document, record_rows(record, doc_id))
 
 
-def process_batch(batch: list[RawRecord]) -> list[ParsedDocument | RejectedRecord]:
-    """Worker entry point: one pickled batch in, one list of results out."""
-    return [process_record(raw) for raw in batch]
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise `DocumentTimeout` in this thread when ``seconds`` pass (main thread, POSIX only).
+
+    Interrupts Python code and the regex engine; C code that never checks for signals (the
+    HTML parser) is bounded by the size and depth checks made before it runs instead."""
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout(f"document took longer than its time budget of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process_one(raw: RawRecord, seconds: float | None = DOCUMENT_SECONDS) -> ParsedDocument | RejectedRecord:
+    """`process_record` within a time budget; whatever happens, one result for the record."""
+    sample = raw.data if raw.data is not None else (raw.text or "").encode("utf-8")
+    try:
+        with time_budget(seconds):
+            return process_record(raw)
+    except DocumentTimeout as exc:  # the budget ran out between the record's end and the reset
+        return RejectedRecord(raw.source, raw.record_ref, "timeout", str(exc), sample)
+
+
+def process_batch(
+    batch: list[RawRecord], seconds: float | None = DOCUMENT_SECONDS
+) -> list[ParsedDocument | RejectedRecord]:
+    """Worker entry point: one pickled batch in, one list of results out (one per record)."""
+    return [process_one(raw, seconds) for raw in batch]
