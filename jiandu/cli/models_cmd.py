@@ -15,7 +15,7 @@ from jiandu.cli.context import console, err_console, state
 from jiandu.models.library import Library, bundle, dump_yaml, read_spec_file
 from jiandu.models.parameters import to_json
 from jiandu.models.regions import RegionError, check_region, load_region, parse_region
-from jiandu.models.spec import SpecError, load_yaml
+from jiandu.models.spec import ModelSpec, SpecError, load_yaml
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -168,17 +168,52 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="An export bundle or a plain spec file.")],
     replace: Annotated[bool, typer.Option(help="Overwrite an installed model with the same id.")] = False,
+    override_builtin: Annotated[
+        bool,
+        typer.Option(
+            help="Allow a spec to replace a built-in model of the same id (recorded in the audit log)."
+        ),
+    ] = False,
 ) -> None:
     """Validate a shared spec (hash, fields, SQL guard) and install it in the workspace."""
     st = state(ctx)
     st.ensure_workspace()
     lib = library(ctx)
     try:
-        spec = lib.install(file, replace=replace)
+        spec, _ = read_spec_file(file)
+        builtin = lib.replaces_builtin(spec)
+        if builtin is None or not override_builtin:
+            spec = lib.install(file, replace=replace)  # refuses a built-in's id without the flag
+        else:
+            _install_override(ctx, lib, file, spec.content_hash(), builtin, replace=replace)
     except SpecError as exc:
         err_console.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(1) from None
     console.print(f"[green]installed[/green] {spec.id} {spec.version} → {lib.specs[spec.id].path}")
+
+
+def _install_override(
+    ctx: typer.Context, lib: Library, file: Path, spec_hash: str, builtin: ModelSpec, *, replace: bool
+) -> None:
+    """Install a spec over a built-in model, with an audit event in the same transaction."""
+    from jiandu.cli.workflow_cmd import workflow
+    from jiandu.workflow import audit
+
+    with workflow(ctx, write=True) as (session, principal):
+        audit.record(
+            session,
+            actor=principal.username,
+            kind="model_builtin_overridden",
+            entity_type="model",
+            entity_id=builtin.id,
+            reason="jiandu models import --override-builtin",
+            before={"version": builtin.version, "sha256": builtin.content_hash()},
+            after={"sha256": spec_hash, "file": file.name[:200]},
+        )
+        spec = lib.install(file, replace=replace, override_builtin=True)
+        if spec.content_hash() != spec_hash:  # the file changed between the two reads
+            raise SpecError(f"{file.name[:80]}: changed while it was imported; try again")
+    err_console.print(f"[yellow]已替换内置模型 {builtin.id}（已记入审计日志）[/yellow]")
 
 
 # `jiandu models stats` lives with the workflow store (jiandu/cli/workflow_cmd.py): precision and

@@ -89,6 +89,14 @@ def run_models(
     sync: Annotated[
         bool, typer.Option(help="Upsert the clues into the workflow store afterwards (by clue id).")
     ] = True,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            min=0.001,
+            help="Seconds each model may run before it is stopped and recorded as failed "
+            "(default: JIANDU_MODEL_TIME_LIMIT or 600).",
+        ),
+    ] = None,
 ) -> None:
     """Bring derived tables up to date, run supervision models and write scored clues."""
     st = state(ctx)
@@ -110,6 +118,7 @@ def run_models(
             region=chosen,
             run_id=run_id,
             update_operators=not skip_operators,
+            time_limit=time_limit,
         )
     except (KeyError, RegionError) as exc:
         err_console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,17 @@ from jiandu.engines.dialects import Dialect, UnsupportedSQLError, normalise_resu
 from jiandu.schema.registry import TableSchema, conform_arrow
 
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")
+
+
+class QueryTimeout(RuntimeError):
+    """A query ran past its time limit and was interrupted."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"查询超过时间限制 {seconds:g} 秒，已中止 (query exceeded its time limit of {seconds:g} s "
+            "and was interrupted)"
+        )
+        self.seconds = seconds
 
 
 def quote(name: str) -> str:
@@ -53,8 +64,24 @@ class Engine(ABC):
 
     # -- hooks each engine implements -------------------------------------------------
     @abstractmethod
-    def _run_query(self, native_sql: str) -> pa.Table:
-        """Run a query already in this engine's dialect; return its rows as Arrow."""
+    def _run_query(self, native_sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        """Run a query already in this engine's dialect (``?`` bound to `params`) as Arrow."""
+
+    @abstractmethod
+    def _interrupt(self) -> None:
+        """Stop the query running now (called from another thread)."""
+
+    @abstractmethod
+    def enter_sandbox(self) -> None:
+        """From now on, queries cannot read files, fetch URLs or load extensions.
+
+        Called before untrusted (model) SQL runs. On DuckDB this is irreversible for the
+        engine's life: the engine's own later work must not need file access (export).
+        """
+
+    def _after_timeout(self) -> None:
+        """Clean up after an interrupted query (e.g. spill files); nothing by default."""
+        return None
 
     @abstractmethod
     def _run_statement(self, native_sql: str) -> None:
@@ -120,20 +147,62 @@ class Engine(ABC):
         """DuckDB-dialect SQL → this engine's SQL (raises `UnsupportedSQLError`)."""
         return self.dialect.transpile(sql)
 
-    def query(self, sql: str) -> pa.Table:
+    def query(
+        self, sql: str, params: Sequence[Any] = (), *, time_limit: float | None = None
+    ) -> pa.Table:
         """Run one SELECT written in DuckDB's dialect and return its rows as Arrow.
 
-        Results have the same Arrow types on every engine: int64 integers, float64 floats,
-        naive UTC timestamps (see ``dialects.normalise_result``).
+        ``?`` placeholders are bound to `params` by the engine (never pasted into the text).
+        With `time_limit` (seconds) the query is interrupted when it runs longer and
+        `QueryTimeout` is raised. Results have the same Arrow types on every engine: int64
+        integers, float64 floats, naive UTC timestamps (see ``dialects.normalise_result``).
         """
         native = self.transpile(sql)
         with self._lock:
-            result = self._run_query(native)
+            result = self._timed(lambda: self._run_query(native, tuple(params)), time_limit)
         return normalise_result(self.name, result)
 
-    def rows(self, sql: str) -> list[dict[str, Any]]:
+    def model_query(
+        self, sql: str, params: Sequence[Any] = (), *, time_limit: float | None = None
+    ) -> pa.Table:
+        """`query` for untrusted (model) SQL: inside the engine's sandbox, with a time limit."""
+        with self._lock:
+            self.enter_sandbox()
+            return self.query(sql, params, time_limit=time_limit)
+
+    def _timed(self, call: Callable[[], pa.Table], time_limit: float | None) -> pa.Table:
+        if time_limit is None:
+            return call()
+        if time_limit <= 0:
+            raise ValueError(f"time limit must be positive, got {time_limit}")
+        fired = threading.Event()
+        done = threading.Event()
+        guard = threading.Lock()  # never interrupt a query that has already returned
+
+        def stop() -> None:
+            with guard:
+                if not done.is_set():
+                    fired.set()
+                    self._interrupt()
+
+        timer = threading.Timer(time_limit, stop)
+        timer.daemon = True
+        timer.start()
+        try:
+            return call()
+        except Exception as exc:
+            if fired.is_set():
+                self._after_timeout()
+                raise QueryTimeout(time_limit) from exc
+            raise
+        finally:
+            with guard:
+                done.set()
+            timer.cancel()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """`query` as a list of dicts, for small results and tests."""
-        return self.query(sql).to_pylist()
+        return self.query(sql, params).to_pylist()
 
     def execute(self, sql: str) -> None:
         """Run one statement written in DuckDB's dialect.

@@ -3,14 +3,24 @@
 Concurrency: DuckDB lets one process open a database file for writing (a second process gets
 a lock error). Inside the process this engine serialises calls on its one connection with a
 lock, so threads may share it but do not run statements in parallel.
+
+Sandbox: before model SQL runs, `enter_sandbox` turns off external access (files, URLs),
+extension auto-install/auto-load and Python replacement scans, then locks the configuration.
+DuckDB settings belong to the database instance and external access cannot be turned back on,
+so the engine stays sandboxed until it is closed; its own later work (writing clues through
+registered Arrow tables) needs no file access, and `export` refuses with a clear message.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -19,7 +29,25 @@ from jiandu.engines.base import Engine, check_format, quote, temp_name
 from jiandu.engines.dialects import DIALECTS, DuckDBDialect
 from jiandu.schema.registry import TableSchema
 
+log = logging.getLogger(__name__)
+
 DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_TEMP_LIMIT = "4GB"  # cap on spill files; JIANDU_DUCKDB_TEMP_LIMIT overrides
+SANDBOX_SETTINGS = (
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET allow_community_extensions = false",
+    "SET python_enable_replacements = false",
+    "SET lock_configuration = true",  # last: nothing above can be undone by a query
+)
+
+
+def _size_setting(variable: str, default: str) -> str:
+    value = os.environ.get(variable, default)
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, flags=re.IGNORECASE):
+        raise ValueError(f"{variable}={value[:40]!r}: expected a size such as {default}")
+    return value
 
 _COPY_OPTIONS = {
     "parquet": "FORMAT parquet",
@@ -49,11 +77,14 @@ class DuckDBEngine(Engine):
             self._con.execute(setting)
         # DuckDB's buffer pool may otherwise grow to 80% of RAM while a large ingest runs;
         # past the limit it spills to disk. JIANDU_DUCKDB_MEMORY_LIMIT overrides (e.g. "8GB").
-        limit = os.environ.get("JIANDU_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
-        if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit, flags=re.IGNORECASE):
-            raise ValueError(f"JIANDU_DUCKDB_MEMORY_LIMIT={limit!r}: expected a size such as 2GB")
+        limit = _size_setting("JIANDU_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
         self._con.execute(f"SET memory_limit = '{limit}'")
+        # a hostile or runaway sort may not fill the disk with spill files
+        temp_limit = _size_setting("JIANDU_DUCKDB_TEMP_LIMIT", DEFAULT_TEMP_LIMIT)
+        self._con.execute(f"SET max_temp_directory_size = '{temp_limit}'")
         self._temps: dict[str, pa.Table] = {}  # keeps registered Arrow tables alive
+        self.sandboxed = False
+        self._query_started = 0.0
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -62,8 +93,41 @@ class DuckDBEngine(Engine):
         return self._con
 
     # -- hooks ----------------------------------------------------------------------------
-    def _run_query(self, native_sql: str) -> pa.Table:
-        return self.con.sql(native_sql).to_arrow_table()
+    def _run_query(self, native_sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        self._query_started = time.time()
+        return self.con.sql(native_sql, params=list(params) or None).to_arrow_table()
+
+    def _interrupt(self) -> None:
+        con = self._con
+        if con is not None:
+            con.interrupt()
+
+    def enter_sandbox(self) -> None:
+        with self._lock:
+            if self.sandboxed:
+                return
+            for setting in SANDBOX_SETTINGS:
+                self.con.execute(setting)
+            self.sandboxed = True
+
+    def _after_timeout(self) -> None:
+        """Remove spill files the interrupted query left behind (none that are still in use)."""
+        try:
+            setting = self.con.execute("SELECT current_setting('temp_directory')").fetchone()
+            folder = Path(str(setting[0] if setting else ""))
+            files = self.con.execute("SELECT path FROM duckdb_temporary_files()").fetchall()
+            in_use = {str(Path(r[0])) for r in files}
+        except duckdb.Error:
+            log.warning("could not list DuckDB spill files after a timeout", exc_info=True)
+            return
+        if not folder.is_dir():
+            return
+        for spill in folder.glob("duckdb_temp_*"):
+            try:
+                if str(spill) not in in_use and spill.stat().st_mtime >= self._query_started - 1:
+                    spill.unlink()
+            except OSError:
+                log.warning("could not remove spill file %s", spill, exc_info=True)
 
     def _run_statement(self, native_sql: str) -> None:
         self.con.execute(native_sql)
@@ -123,6 +187,11 @@ class DuckDBEngine(Engine):
 
     def export(self, sql: str, path: Path, fmt: str) -> int:
         options = _COPY_OPTIONS[check_format(fmt)]
+        if self.sandboxed:
+            raise RuntimeError(
+                "this DuckDB engine has run model SQL in its sandbox and cannot write files; "
+                "open a new engine to export"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         target = str(path).replace("'", "''")
         with self._lock:

@@ -23,6 +23,7 @@ import tempfile
 import threading
 import uuid
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,11 +164,13 @@ class SparkEngine(Engine):
         if self._closed:
             raise RuntimeError("the Spark engine is closed")
 
-    def _sql(self, native_sql: str) -> DataFrame:
+    def _sql(self, native_sql: str, params: Sequence[Any] = ()) -> DataFrame:
         from pyspark.errors import AnalysisException
 
         self._check_open()
         try:
+            if params:  # bound by Spark as positional ``?`` parameters, never pasted in
+                return self.spark.sql(native_sql, args=list(params))
             return self.spark.sql(native_sql)
         except AnalysisException as error:
             if "UNRESOLVED_ROUTINE" in (error.getCondition() or ""):
@@ -178,8 +181,15 @@ class SparkEngine(Engine):
             raise
 
     # -- hooks ----------------------------------------------------------------------------
-    def _run_query(self, native_sql: str) -> pa.Table:
-        return self._sql(native_sql).toArrow()
+    def _run_query(self, native_sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        return self._sql(native_sql, params).toArrow()
+
+    def _interrupt(self) -> None:
+        self.spark.sparkContext.cancelAllJobs()
+
+    def enter_sandbox(self) -> None:
+        """Model SQL sees the registered views only: a file path as a table is refused."""
+        self.spark.conf.set("spark.sql.runSQLOnFiles", "false")
 
     def _run_statement(self, native_sql: str) -> None:
         self._sql(native_sql)

@@ -17,6 +17,7 @@ the spec in full (fields, SQL guard, known tables) before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,9 +26,10 @@ from typing import Any
 import yaml
 
 from jiandu import __version__
-from jiandu.models.spec import ModelSpec, SpecError, load_yaml, parse_spec, spec_hash
+from jiandu.models.spec import ModelSpec, SpecError, clip, load_yaml, parse_spec, spec_hash
 
 EXPORT_FORMAT = "jiandu-model/1"
+BUNDLE_KEYS = frozenset({"format", "sha256", "exported_by", "spec", "imported_at"})
 
 # The built-in false-litigation family (虚假诉讼), in the order of issue 4 and docs/models.md.
 FALSE_LITIGATION_FAMILY = (
@@ -61,10 +63,23 @@ def read_spec_file(path: Path) -> tuple[ModelSpec, dict[str, Any]]:
 
 
 def unbundle(data: dict[str, Any], *, source: str) -> tuple[ModelSpec, dict[str, Any]]:
+    """The spec of an export bundle, its structure checked before its content is hashed."""
+    source = clip(source)
+    strange = sorted(str(k) for k in data if k not in BUNDLE_KEYS)
+    if strange:
+        raise SpecError(f"{source}: export bundle has unknown keys {clip(strange)}")
     raw = data.get("spec")
     if not isinstance(raw, dict):
         raise SpecError(f"{source}: export bundle has no spec mapping")
     declared = data.get("sha256")
+    if not isinstance(declared, str) or not re.fullmatch(r"[0-9a-f]{64}", declared):
+        raise SpecError(f"{source}: export bundle has no sha256 of 64 hex digits: {clip(declared)}")
+    exported_by = data.get("exported_by")
+    if exported_by is not None and not (
+        isinstance(exported_by, dict)
+        and all(isinstance(v, str | int | float) for v in exported_by.values())
+    ):
+        raise SpecError(f"{source}: export bundle's exported_by is not a flat mapping")
     actual = spec_hash(raw)
     if declared != actual:
         raise SpecError(
@@ -103,6 +118,7 @@ class Library:
         self.specs: dict[str, LoadedSpec] = {}
         self.problems: list[str] = []
         self._load(builtin_specs_dir(), "builtin")
+        self.builtin: dict[str, ModelSpec] = {k: v.spec for k, v in self.specs.items()}
         if workspace_models is not None and workspace_models.is_dir():
             self._load(workspace_models, "workspace")
 
@@ -133,11 +149,31 @@ class Library:
     def enabled(self) -> list[ModelSpec]:
         return [s for s in self.all().values() if s.enabled]
 
-    def install(self, path: Path, *, replace: bool = False) -> ModelSpec:
-        """Validate a spec or export bundle and copy it into the workspace library."""
+    def replaces_builtin(self, spec: ModelSpec) -> ModelSpec | None:
+        """The built-in model `spec` would replace with different content, if any."""
+        builtin = self.builtin.get(spec.id)
+        if builtin is None or builtin.content_hash() == spec.content_hash():
+            return None
+        return builtin
+
+    def install(
+        self, path: Path, *, replace: bool = False, override_builtin: bool = False
+    ) -> ModelSpec:
+        """Validate a spec or export bundle and copy it into the workspace library.
+
+        A spec with a built-in model's id but different content is refused unless
+        `override_builtin` is given (the caller records the override in the audit log).
+        """
         if self.workspace_models is None:
             raise SpecError("no workspace to install into")
         spec, meta = read_spec_file(path)  # hash + full validation before anything is stored
+        builtin = self.replaces_builtin(spec)
+        if builtin is not None and not override_builtin:
+            raise SpecError(
+                f"model {spec.id} is a built-in model (version {builtin.version}); importing "
+                "would replace it. 该模型为内置模型，导入将替换内置版本；如确需替换，请使用 "
+                "--override-builtin（将记入审计日志）"
+            )
         current = self.specs.get(spec.id)
         if current is not None and current.origin == "workspace" and not replace:
             if current.spec.content_hash() == spec.content_hash():

@@ -6,6 +6,11 @@ checked SQL, check the bound SQL again, run it on the engine, score each row
 gather its evidence, and write clues keyed by ``clue_id = hash(model id + subject key)``: a
 rerun replaces a clue's row and evidence instead of adding another. One row per model goes to
 ``model_runs`` with parameters, input row counts, timings and clue counts.
+
+Model SQL (and evidence SQL) runs through `Engine.model_query`: inside the engine's sandbox (no
+files, URLs or extensions) and under a per-model time limit (`DEFAULT_TIME_LIMIT`, overridden
+by ``JIANDU_MODEL_TIME_LIMIT`` or ``jiandu run --time-limit``). A model past its limit is
+interrupted and recorded as failed with the reason.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import secrets
 import time
 from collections.abc import Iterable, Sequence
@@ -22,7 +28,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from jiandu.engines.base import Engine
+from jiandu.engines.base import Engine, QueryTimeout
 from jiandu.models import template
 from jiandu.models.library import Library
 from jiandu.models.operators import OperatorReport, operators_for, update_derived
@@ -35,6 +41,36 @@ from jiandu.schema.derived import derived_table, known_tables
 
 log = logging.getLogger(__name__)
 MAX_QUOTE = 300  # characters of a document quoted as evidence
+DEFAULT_TIME_LIMIT = 600.0  # seconds one model's queries may take together
+TIME_LIMIT_ENV = "JIANDU_MODEL_TIME_LIMIT"
+
+
+def default_time_limit() -> float:
+    """The per-model time limit in seconds: ``JIANDU_MODEL_TIME_LIMIT`` or 10 minutes."""
+    text = os.environ.get(TIME_LIMIT_ENV)
+    if not text:
+        return DEFAULT_TIME_LIMIT
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ValueError(f"{TIME_LIMIT_ENV}={text[:40]!r}: expected a number of seconds") from None
+    if not seconds > 0:
+        raise ValueError(f"{TIME_LIMIT_ENV}={text[:40]!r}: the time limit must be positive")
+    return seconds
+
+
+class _Deadline:
+    """What is left of a model's time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout(self.seconds)
+        return left
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -186,9 +222,17 @@ def _document_details(
 
 
 def collect_evidence(
-    engine: Engine, spec: ModelSpec, params: dict[str, ParamValue], clues: list[Clue]
+    engine: Engine,
+    spec: ModelSpec,
+    params: dict[str, ParamValue],
+    clues: list[Clue],
+    *,
+    time_limit: float | None = None,
 ) -> None:
-    """Fill each clue's evidence: documents with quoted spans, and data rows."""
+    """Fill each clue's evidence: documents with quoted spans, and data rows.
+
+    The spec's evidence SQL runs in the engine's sandbox within `time_limit` seconds.
+    """
     by_key = {c.subject_key: c for c in clues}
     raw: dict[str, list[dict[str, Any]]] = {k: [] for k in by_key}
     ev = spec.evidence
@@ -214,7 +258,7 @@ def collect_evidence(
         check_sql(sql, [*known_tables(), EVIDENCE_SUBJECTS_TABLE], model=spec.id, what="evidence SQL")
         engine.register_temp(EVIDENCE_SUBJECTS_TABLE, _scalar_table(rows))
         try:
-            found = engine.query(sql).to_pylist()
+            found = engine.model_query(sql, time_limit=time_limit).to_pylist()
         finally:
             engine.drop_temp(EVIDENCE_SUBJECTS_TABLE)
         for r in found:
@@ -378,11 +422,17 @@ def run_model(
     *,
     run_id: str,
     region: str | None = None,
+    time_limit: float | None = None,
 ) -> ModelReport:
-    """Run one model and record it in model_runs; failures are reported, not raised."""
+    """Run one model and record it in model_runs; failures are reported, not raised.
+
+    The model's queries get `time_limit` seconds together (default `default_time_limit()`);
+    past it the query is interrupted and the run recorded as failed.
+    """
     started_at = _utcnow()
     t0 = time.perf_counter()
     report = ModelReport(spec.id, spec.version, "ok")
+    deadline = _Deadline(time_limit if time_limit is not None else default_time_limit())
     counts: dict[str, int] = {}
     try:
         missing = [t for t in spec.inputs if not engine.table_exists(t)]
@@ -393,16 +443,24 @@ def run_model(
             counts = {t: engine.count(t) for t in spec.inputs}
             sql = bind(spec.checked_sql().tree, params).sql(dialect="duckdb")
             check_sql(sql, known_tables(), model=spec.id)  # the bound SQL, once more
-            rows = engine.query(sql).to_pylist()
+            rows = engine.model_query(sql, time_limit=deadline.left()).to_pylist()
             report.candidates = len(rows)
             clues = build_clues(spec, rows, params)
-            collect_evidence(engine, spec, params, clues)
+            collect_evidence(engine, spec, params, clues, time_limit=deadline.left())
             report.new, report.updated = _write(
                 engine, spec, clues, run_id=run_id, region=region, now=started_at
             )
             report.clues = len(clues)
             for c in clues:
                 report.bands[c.band] += 1
+    except QueryTimeout:
+        limit = deadline.seconds  # the model's limit, not what was left for its last query
+        log.error("model %s stopped at its time limit of %g s", spec.id, limit)
+        report.status = "failed"
+        report.message = (
+            f"模型运行超过时间限制 {limit:g} 秒，已中止 "
+            f"(the model ran past its time limit of {limit:g} s and was interrupted)"
+        )
     except Exception as exc:  # one broken model must not stop the others; the run records why
         log.exception("model %s failed", spec.id)
         report.status = "failed"
@@ -453,13 +511,16 @@ def run(
     region: Region | None = None,
     run_id: str | None = None,
     update_operators: bool = True,
+    time_limit: float | None = None,
 ) -> RunReport:
     """Run the named models (default: every enabled model) after updating the derived tables
     they read (and the tables those are built from).
 
     Raises KeyError for an unknown model id and RegionError for region values that do not fit,
-    before anything runs.
+    before anything runs. `time_limit` is each model's limit in seconds (default
+    `default_time_limit()`).
     """
+    time_limit = time_limit if time_limit is not None else default_time_limit()
     specs = [library.get(m) for m in model_ids] if model_ids else library.enabled()
     params = {s.id: (region.parameters_for(s) if region else s.resolve()) for s in specs}
     run_id = run_id or new_run_id()
@@ -467,7 +528,14 @@ def run(
     needed = operators_for(t for spec in specs for t in spec.inputs)
     operators = update_derived(engine, run_id=run_id, operators=needed) if update_operators else []
     reports = [
-        run_model(engine, spec, params[spec.id], run_id=run_id, region=region.region if region else None)
+        run_model(
+            engine,
+            spec,
+            params[spec.id],
+            run_id=run_id,
+            region=region.region if region else None,
+            time_limit=time_limit,
+        )
         for spec in specs
     ]
     return RunReport(run_id, region.region if region else None, engine.name, operators, reports)

@@ -152,7 +152,11 @@ class ModelSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=ID_PATTERN, description="stable across versions, e.g. civil.professional_lender")
+    id: str = Field(
+        pattern=ID_PATTERN,
+        max_length=120,
+        description="stable across versions, e.g. civil.professional_lender",
+    )
     version: str = Field(pattern=SEMVER_PATTERN)
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
@@ -265,10 +269,15 @@ class ModelSpec(BaseModel):
         for name, value in (overrides or {}).items():
             if name not in self.parameters:
                 raise ParameterError(
-                    f"model {self.id}: {origin} sets unknown parameter {name!r}; "
+                    f"model {self.id}: {origin} sets unknown parameter {clip(repr(name))}; "
                     f"known: {', '.join(self.parameters) or '(none)'}"
                 )
-            values[name] = self.parameters[name].coerce(value, where=f"model {self.id}: {origin} {name}")
+            try:
+                values[name] = self.parameters[name].coerce(
+                    value, where=f"model {self.id}: {origin} {name}"
+                )
+            except ParameterError as exc:  # the message quotes the value: keep it short
+                raise ParameterError(clip(exc, 4 * CLIP)) from None
         return values
 
     def content_hash(self) -> str:
@@ -281,19 +290,34 @@ def spec_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+MAX_SPEC_BYTES = 256 * 1024  # a spec, bundle or region file; the largest built-in is ~22 KB
+MAX_YAML_DEPTH = 64  # nesting of mappings and lists
+MAX_ERROR_LINES = 40
+CLIP = 80  # characters of a value quoted in a message
+
+
+def clip(text: object, limit: int = CLIP) -> str:
+    """`text` shortened for a message: never a whole parameter default or input."""
+    value = str(text)
+    return value if len(value) <= limit else value[:limit] + f"…(+{len(value) - limit} chars)"
+
+
 def _flatten(exc: ValidationError, name: str) -> SpecError:
     lines = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "spec"
+    errors = exc.errors()
+    for err in errors[:MAX_ERROR_LINES]:
+        where = clip(".".join(str(p) for p in err["loc"]) or "spec")
         msg = str(err["msg"]).removeprefix("Value error, ")
-        lines.append(f"  {where}: {msg}")
-    return SpecError(f"model {name}: invalid spec\n" + "\n".join(lines))
+        lines.append(f"  {where}: {clip(msg, 4 * CLIP)}")
+    if len(errors) > MAX_ERROR_LINES:
+        lines.append(f"  … and {len(errors) - MAX_ERROR_LINES} more problems")
+    return SpecError(f"model {clip(name)}: invalid spec\n" + "\n".join(lines))
 
 
 def parse_spec(data: Any, *, source: str = "spec") -> ModelSpec:
     """A validated spec from parsed YAML/JSON; SpecError lists every problem."""
     if not isinstance(data, dict):
-        raise SpecError(f"{source}: a spec must be a mapping, got {type(data).__name__}")
+        raise SpecError(f"{clip(source)}: a spec must be a mapping, got {type(data).__name__}")
     name = str(data.get("id") or source)
     try:
         return ModelSpec.model_validate(data)
@@ -301,8 +325,52 @@ def parse_spec(data: Any, *, source: str = "spec") -> ModelSpec:
         raise _flatten(exc, name) from None
 
 
-def load_yaml(path: Path) -> Any:
+class _SpecLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases (no billion laughs) and with a depth limit."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in model files", mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"YAML nested deeper than {MAX_YAML_DEPTH} levels", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def parse_yaml(text: str, *, source: str = "spec") -> Any:
+    """YAML text parsed safely: size-checked first, aliases and deep nesting refused."""
+    if len(text.encode("utf-8")) > MAX_SPEC_BYTES:
+        raise SpecError(f"{clip(source)}: larger than {MAX_SPEC_BYTES // 1024} KB; not read")
+    loader = _SpecLoader(text)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path}: cannot read YAML: {exc}") from None
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{clip(source)}: cannot read YAML: {clip(exc, 4 * CLIP)}") from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: Path) -> Any:
+    """A model, bundle or region file: size-checked before it is read, then `parse_yaml`."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SPEC_BYTES + 1)
+        if len(raw) > MAX_SPEC_BYTES:
+            raise SpecError(f"{clip(path)}: larger than {MAX_SPEC_BYTES // 1024} KB; not read")
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{clip(path)}: cannot read YAML: {clip(exc, 4 * CLIP)}") from None
+    return parse_yaml(text, source=str(path))

@@ -10,6 +10,7 @@ Spark engine is read through one shared engine (opened on first use, under a loc
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,15 @@ import duckdb
 from jiandu.workspace import Workspace, WorkspaceError
 
 DUCKDB_FILE = "jiandu.duckdb"
+
+
+log = logging.getLogger(__name__)
+_READ_TABLES = ("documents", "parties", "cases", "model_runs")
+
+
+def _tables_named(sql: str) -> set[str]:
+    """The store tables a page query reads (they may not exist before the first ingest/run)."""
+    return {t for t in _READ_TABLES if f" {t} " in f" {sql} "}
 
 
 class AnalyticUnavailable(Exception):
@@ -63,11 +73,8 @@ class AnalyticReader:
             }
 
             def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-                needed = {
-                    t for t in ("documents", "parties", "cases", "model_runs") if f" {t} " in f" {sql} "
-                }
-                if not needed <= tables:
-                    return []
+                if not _tables_named(sql) <= tables:
+                    return []  # not loaded yet: nothing to show
                 cur = con.execute(sql, list(params))
                 names = [d[0] for d in cur.description or []]
                 return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -81,13 +88,13 @@ class AnalyticReader:
             if self._spark is None:
                 self._spark = Workspace(self.root).open_engine()
             engine = self._spark
-        for p in params:  # inline the (string/int) parameters: Spark SQL has no '?' binding here
-            literal = str(int(p)) if isinstance(p, int) else "'" + str(p).replace("'", "''") + "'"
-            sql = sql.replace("?", literal, 1)
+        if not all(engine.table_exists(t) for t in _tables_named(sql)):
+            return []  # not loaded yet: nothing to show
         try:
-            return list(engine.rows(sql))
-        except Exception:  # a missing table: nothing to show
-            return []
+            return list(engine.rows(sql, params))  # '?' bound by Spark, never pasted in
+        except Exception:
+            log.exception("analytic query failed on Spark")
+            raise
 
     def documents(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """doc_id → {text, title, case_number, court, parties: [...]} for the given documents."""
