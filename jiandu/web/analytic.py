@@ -37,6 +37,13 @@ class AnalyticUnavailable(Exception):
     """The analytic store cannot be read right now (missing, or held by a writer)."""
 
 
+class AnalyticQueryFailed(AnalyticUnavailable):
+    """A page's query failed; logged with its cause, shown to the user as an error notice."""
+
+    def __init__(self) -> None:
+        super().__init__("分析库查询出错，已记入日志，请联系管理员 (an analytic query failed; see the log)")
+
+
 class _Rows(Protocol):
     def __call__(self, sql: str, params: Sequence[Any] = ...) -> list[dict[str, Any]]: ...
 
@@ -75,7 +82,11 @@ class AnalyticReader:
             def rows(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
                 if not _tables_named(sql) <= tables:
                     return []  # not loaded yet: nothing to show
-                cur = con.execute(sql, list(params))
+                try:
+                    cur = con.execute(sql, list(params))
+                except duckdb.Error as exc:
+                    log.exception("analytic query failed on DuckDB")
+                    raise AnalyticQueryFailed() from exc
                 names = [d[0] for d in cur.description or []]
                 return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
@@ -92,9 +103,9 @@ class AnalyticReader:
             return []  # not loaded yet: nothing to show
         try:
             return list(engine.rows(sql, params))  # '?' bound by Spark, never pasted in
-        except Exception:
+        except Exception as exc:
             log.exception("analytic query failed on Spark")
-            raise
+            raise AnalyticQueryFailed() from exc
 
     def documents(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """doc_id → {text, title, case_number, court, parties: [...]} for the given documents."""

@@ -19,6 +19,8 @@ from jiandu.engines import Engine
 from jiandu.engines.base import QueryTimeout
 from jiandu.engines.duckdb_engine import DuckDBEngine
 from jiandu.schema.registry import table
+from jiandu.web.analytic import AnalyticQueryFailed, AnalyticReader
+from jiandu.workspace import Workspace
 
 SECRET = "secret-token-7f3a"
 LONG_QUERY = "SELECT count(*) AS n FROM range(100000000) AS a, range(100000000) AS b"
@@ -210,3 +212,60 @@ def test_spark_model_sql_cannot_read_files(tmp_path: Path, secret_files: dict[st
             engine._run_query(f"SELECT * FROM json.`{secret_files['jsonl']}`")
     finally:
         engine.close()
+
+
+# -- the web's analytic path: bound parameters, errors that surface -----------------------------
+
+
+def _analytic_workspace(root: Path, kind: str, *, broken: bool = False) -> AnalyticReader:
+    ws = Workspace(root)
+    ws.init(kind)
+    engine = ws.open_engine()
+    try:
+        if broken:  # a documents table without the text column the page reads
+            engine.execute("CREATE TABLE documents AS SELECT 'd1' AS doc_id, 'x' AS title")
+        else:
+            docs = table("documents")
+            engine.create_table(docs)
+            engine.append(
+                "documents",
+                docs.to_arrow(
+                    [
+                        {"doc_id": "d1", "title": "民事判决书", "text": "正文一"},
+                        {"doc_id": "d'2", "title": "裁定书", "text": "正文二"},
+                    ]
+                ),
+            )
+    finally:
+        engine.close()
+    return AnalyticReader(ws.root)
+
+
+def _check_analytic(root: Path, kind: str) -> None:
+    reader = _analytic_workspace(root / "ok", kind)
+    try:
+        hostile = "x') OR 1=1 OR doc_id IN ('d1"  # pasted into the SQL, this would match d1
+        assert reader.documents([hostile]) == {}
+        found = reader.documents(["d'2", "d1", "missing"])
+        assert sorted(found) == ["d'2", "d1"] and found["d'2"]["text"] == "正文二"
+        # a '?' inside a value is data (pasting values one '?' at a time broke this query)
+        assert sorted(reader.documents(["?", "d1"])) == ["d1"]
+        assert reader.model_runs("any") == []  # no model_runs table yet: nothing to show
+    finally:
+        reader.close()
+    broken = _analytic_workspace(root / "broken", kind, broken=True)
+    try:
+        with pytest.raises(AnalyticQueryFailed, match="分析库查询出错"):
+            broken.documents(["d1"])  # an error, not an empty page
+    finally:
+        broken.close()
+
+
+def test_web_analytic_binds_parameters_and_surfaces_errors_duckdb(tmp_path: Path) -> None:
+    _check_analytic(tmp_path, "duckdb")
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_web_analytic_binds_parameters_and_surfaces_errors_spark(tmp_path: Path) -> None:
+    _check_analytic(tmp_path, "spark")
