@@ -160,6 +160,10 @@ _STATEMENT_NAMES: dict[type[exp.Expr], str] = {
     exp.Into: "SELECT … INTO",
     exp.Command: "a command sqlglot cannot parse",
 }
+# Bare words DuckDB answers from the session, not from a column: refused unless qualified.
+_SESSION_WORDS = frozenset(
+    {"user", "current_user", "session_user", "current_role", "current_schema", "current_catalog"}
+)
 _PARAM_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -346,6 +350,10 @@ def _check_node(node: exp.Expr, prefix: str, parameters: set[str]) -> None:
         parameters.add(name)
     elif isinstance(node, exp.Parameter):
         raise SqlRefused(f"{prefix} session parameter {_where(node)!r}; use :name for spec parameters")
+    elif isinstance(node, exp.Column) and not node.table and node.name.lower() in _SESSION_WORDS:
+        raise SqlRefused(
+            f"{prefix} reads the session value {node.name!r}; qualify a column of that name (t.{node.name})"
+        )
     elif not isinstance(node, (exp.Table, *_ALLOWED_NODES)):
         raise SqlRefused(
             f"{prefix} uses {type(node).__name__} at {_where(node)!r}, which a model query may not use"

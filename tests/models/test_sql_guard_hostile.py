@@ -180,6 +180,9 @@ def test_names_outside_scope_are_refused(sql: str, fragment: str) -> None:
         ("SELECT now() AS s", "function now"),
         ("SELECT nextval('s') AS s", "function nextval"),
         ("SELECT main.getenv('HOME') AS s", "Dot"),
+        ("SELECT current_schema AS s", "session value 'current_schema'"),
+        ("SELECT user AS s FROM party_stats", "session value 'user'"),
+        ("SELECT current_role AS s", "session value 'current_role'"),
         ("SELECT 'HOME'.getenv() AS s", "Dot"),
         # rows without end
         ("SELECT count(*) AS n FROM range(1e15)", "table function generate_series"),
