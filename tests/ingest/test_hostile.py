@@ -382,8 +382,7 @@ def test_a_file_that_vanishes_after_listing_is_recorded(
 
 @pytest.fixture
 def restore_umask() -> Iterator[None]:
-    previous = os.umask(0o022)
-    os.umask(0o022)  # as a default system would have it, so the test shows jiandu narrows it
+    previous = os.umask(0o022)  # as a default system has it, so the test shows jiandu narrows it
     try:
         yield
     finally:
