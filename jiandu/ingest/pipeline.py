@@ -122,6 +122,24 @@ class _Store:
         self.report.quarantined += len(rejected)
 
 
+def parse_here(raw: list[RawRecord], document_seconds: float | None) -> list[Result]:
+    """Parse a batch in this process, record by record."""
+    return process_batch(raw, document_seconds) if raw else []
+
+
+def settle(
+    raw: list[RawRecord], future: Future[list[Result]] | None, document_seconds: float | None
+) -> list[Result]:
+    """A batch's results; when its worker failed (or died), parse it again record by record here."""
+    if future is None:
+        return parse_here(raw, document_seconds)
+    try:
+        return future.result()
+    except Exception as exc:
+        log.warning("a parsing worker failed (%s); parsing its batch record by record", exc)
+        return parse_here(raw, document_seconds)
+
+
 def ingest_judgments(
     engine: Engine,
     quarantine_dir: Path,
@@ -150,22 +168,9 @@ def ingest_judgments(
         if on_progress:
             on_progress(report)
 
-    def in_process(raw: list[RawRecord]) -> list[Result]:
-        return process_batch(raw, document_seconds) if raw else []
-
-    def settle(raw: list[RawRecord], future: Future[list[Result]] | None) -> list[Result]:
-        """A batch's results; when its worker failed (or died), parse it again record by record."""
-        if future is None:
-            return in_process(raw)
-        try:
-            return future.result()
-        except Exception as exc:
-            log.warning("a parsing worker failed (%s); parsing its batch record by record", exc)
-            return in_process(raw)
-
     if workers == 1:
         for raw, rejected in _batches(items, batch_size):
-            handle(raw, rejected, in_process(raw))
+            handle(raw, rejected, parse_here(raw, document_seconds))
     else:
         context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -180,10 +185,10 @@ def ingest_judgments(
                 pending.append((raw, rejected, future))
                 while len(pending) > 2 * workers:
                     done_raw, done_rejected, done = pending.popleft()
-                    handle(done_raw, done_rejected, settle(done_raw, done))
+                    handle(done_raw, done_rejected, settle(done_raw, done, document_seconds))
             while pending:
                 done_raw, done_rejected, done = pending.popleft()
-                handle(done_raw, done_rejected, settle(done_raw, done))
+                handle(done_raw, done_rejected, settle(done_raw, done, document_seconds))
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report.seconds = (finished - started).total_seconds()
     engine.append(

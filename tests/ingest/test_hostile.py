@@ -13,6 +13,8 @@ import stat
 import time
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ import pytest
 from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine, sources, worker
 from jiandu.ingest.html import check_html, nesting_depth
-from jiandu.ingest.pipeline import IngestReport, ingest_judgments
+from jiandu.ingest.pipeline import IngestReport, ingest_judgments, settle
 from jiandu.ingest.rejection import Rejection
 from jiandu.ingest.sources import Limits, RawRecord, RejectedRecord, read_inputs
 from jiandu.workspace import Workspace
@@ -169,6 +171,25 @@ def test_a_document_over_its_time_budget_is_quarantined(
     assert report.parsed == 2
     code, reason = reasons(store)["batch.jsonl line 2"]
     assert code == "timeout" and "time budget" in reason
+
+
+def test_a_batch_whose_worker_died_is_parsed_again_record_by_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_parse = worker.parse_document_strict
+
+    def crashing(text: str) -> Any:
+        if "（2018）赣0429民初2号" in text:
+            raise ValueError("parser bug")
+        return real_parse(text)
+
+    monkeypatch.setattr(worker, "parse_document_strict", crashing)
+    batch = [RawRecord("batch.jsonl", f"line {n}", "jsonl", 1, text=doc(n)) for n in (1, 2, 3)]
+    died: Future[list[Any]] = Future()
+    died.set_exception(BrokenProcessPool("a worker process terminated abruptly"))
+
+    results = settle(batch, died, 5.0)
+
+    assert [type(r).__name__ for r in results] == ["ParsedDocument", "RejectedRecord", "ParsedDocument"]
+    assert isinstance(results[1], RejectedRecord) and results[1].code == "parse_error"
 
 
 # 2. symbolic links ------------------------------------------------------------------------
