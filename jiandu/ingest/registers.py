@@ -168,6 +168,12 @@ def ingest_registers(
         source = str(path)
         table = path.name.split(".")[0]
         suffix = path.suffix.lower()
+        if path.is_symlink():  # never read through a link (it may point at a secret)
+            reject(RejectedRecord(source, "", "symlink", "symbolic link not followed", b""))
+            continue
+        if not path.is_file():
+            reject(RejectedRecord(source, "", "vanished", "no such file (or not a regular file)", b""))
+            continue
         if table not in register_rules() or suffix not in {".csv", ".parquet"}:
             reject(
                 RejectedRecord(

@@ -24,6 +24,7 @@ from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine, sources, worker
 from jiandu.ingest.html import check_html, nesting_depth
 from jiandu.ingest.pipeline import IngestReport, ingest_judgments, settle
+from jiandu.ingest.registers import ingest_registers
 from jiandu.ingest.rejection import Rejection
 from jiandu.ingest.sources import Limits, RawRecord, RejectedRecord, read_inputs
 from jiandu.workspace import Workspace
@@ -224,6 +225,21 @@ def test_symlinks_are_quarantined_and_their_targets_never_read(store: Engine, tm
     assert not any(SECRET in data for data in kept)
     texts = [r["text"] for r in store.query("SELECT text FROM documents").to_pylist()]
     assert not any("（2018）赣0429民初9号" in t for t in texts)
+
+
+def test_register_files_behind_symlinks_are_not_read(store: Engine, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "enterprises.csv").write_text("credit_code,name\n" + SECRET.decode() + ",某公司\n")
+    inputs = tmp_path / "registers"
+    inputs.mkdir()
+    (inputs / "enterprises.csv").symlink_to(outside / "enterprises.csv")
+
+    ingest_registers(store, tmp_path / "quarantine", [inputs])
+
+    assert reasons(store) == {"enterprises.csv": ("symlink", "symbolic link not followed")}
+    kept = [p.read_bytes() for p in (tmp_path / "quarantine").rglob("*") if p.is_file()]
+    assert not any(SECRET in data for data in kept)
 
 
 def test_a_fifo_does_not_hang_the_run(store: Engine, tmp_path: Path) -> None:
