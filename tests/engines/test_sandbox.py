@@ -165,6 +165,20 @@ def test_time_limit_interrupts_a_long_query(duck: DuckDBEngine) -> None:
     duck.close()
 
 
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_time_limit_cancels_the_jobs(tmp_path: Path) -> None:
+    engine = make_engine("spark", tmp_path / "workspace")
+    try:
+        t0 = time.perf_counter()
+        with pytest.raises(QueryTimeout):
+            engine.model_query(LONG_QUERY + " WHERE a.range + b.range = 7", time_limit=2.0)
+        assert time.perf_counter() - t0 < 60
+        assert engine.rows("SELECT 41 + 1 AS n") == [{"n": 42}]
+    finally:
+        engine.close()
+
+
 def test_spill_files_are_removed_after_a_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JIANDU_DUCKDB_MEMORY_LIMIT", "64MB")
     engine = make_engine("duckdb", tmp_path / "workspace")
