@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.bench_parse_ingest import ingest_read_count  # noqa: E402
 from benchmarks.memory import run_measured  # noqa: E402
 
 _TEMPLATE = """浙江省绍兴市越城区人民法院
@@ -133,22 +134,13 @@ def main() -> None:
         shutil.rmtree(workspace, ignore_errors=True)
         env = dict(os.environ, JIANDU_HOME=str(workspace), COLUMNS="200")
         seconds, peak_mb, output = run_measured([jiandu, "ingest", "judgments", str(folder)], env)
-        read = _read_count(output)
+        read = ingest_read_count(output)
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
         kept = sum(p.stat().st_size for p in (workspace / "quarantine").rglob("*") if p.is_file())
         cells = (size / 1e6, seconds, read / seconds, peak_mb, kept / 1e6)
         print(f"{name:12} " + " ".join(f"{c:>13.1f}" for c in cells))
         reasons = [line for line in output.splitlines() if "│" in line and not line.strip("│ ─").isdigit()]
         print("\n".join("    " + line for line in reasons[-8:]))
-
-
-def _read_count(output: str) -> int:
-    """Records read, from the first row of the ingest report table."""
-    for line in output.splitlines():
-        cells = [c.strip() for c in line.split("│") if c.strip()]
-        if len(cells) >= 4 and all(c.isdigit() for c in cells[:4]):
-            return int(cells[0])
-    raise RuntimeError(f"no ingest report in output:\n{output[-2000:]}")
 
 
 if __name__ == "__main__":

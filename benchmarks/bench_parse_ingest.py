@@ -157,7 +157,7 @@ def main() -> None:
     jiandu = str(Path(sys.executable).with_name("jiandu"))
     env = dict(os.environ, JIANDU_HOME=str(workspace), COLUMNS="200")
     seconds, peak_mb, output = run_measured([jiandu, "ingest", "judgments", str(ingest_input)], env)
-    read = _read_count(output)
+    read = ingest_read_count(output)
     input_mb = sum(p.stat().st_size for p in Path(ingest_input).rglob("*") if p.is_file()) / 1e6
     print(
         f"ingest, {cores} cores: {read / seconds:8.0f} records/s  {input_mb / seconds:6.1f} MB/s  "
@@ -168,7 +168,7 @@ def main() -> None:
     print("\n".join(line for line in output.splitlines() if "│" in line)[:3000])
 
 
-def _read_count(output: str) -> int:
+def ingest_read_count(output: str) -> int:
     """Records read, from the first row of the ingest report table."""
     for line in output.splitlines():
         cells = [c.strip() for c in line.split("│") if c.strip()]

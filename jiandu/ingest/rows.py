@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from jiandu.documents.record import JudgmentRecord
+from jiandu.documents.record import JudgmentRecord, Sign
 
 Rows = dict[str, list[dict[str, Any]]]
 CHILD_TABLES = (
@@ -162,18 +162,23 @@ def record_rows(record: JudgmentRecord, doc_id: str) -> Rows:
                 "span_end": end,
             }
         )
-    for i, sign in enumerate(record.signs):
-        rows["signs"].append(
-            {
-                "doc_id": doc_id,
-                "sign_idx": i,
-                "code": sign.code,
-                "text": sign.text,
-                "value": sign.value,
-                "written_amount": sign.written,
-                "delivered_amount": sign.delivered,
-                "span_start": sign.start,
-                "span_end": sign.end,
-            }
-        )
+    rows["signs"] = sign_rows(doc_id, record.signs)
     return rows
+
+
+def sign_rows(doc_id: str, signs: list[Sign]) -> list[dict[str, Any]]:
+    """Rows of the canonical table ``signs`` for one document's risk signs."""
+    return [
+        {
+            "doc_id": doc_id,
+            "sign_idx": i,
+            "code": sign.code,
+            "text": sign.text,
+            "value": sign.value,
+            "written_amount": sign.written,
+            "delivered_amount": sign.delivered,
+            "span_start": sign.start,
+            "span_end": sign.end,
+        }
+        for i, sign in enumerate(signs)
+    ]

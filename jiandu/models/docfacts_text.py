@@ -45,6 +45,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from jiandu.documents.case_number import normalise_case_number
+from jiandu.documents.flags import TERMINATED_RE
+
 __all__ = [
     "ExecutionFact",
     "Party",
@@ -452,11 +455,6 @@ _CONDITIONAL = re.compile(r"如果|如|若|可以|可向|有权|逾期不|届满
 _NOT_DEBTOR = re.compile(r"不是|并非|不属于|未被|没有被|尚未")
 _DISTRIBUTION = re.compile(r"参与分配")
 _REFUSAL = re.compile(r"拒不执行判决")
-_TERMINATED = re.compile(r"终结本次执行程序|终结本次执行")
-
-
-def _norm_number(number: str) -> str:
-    return number.replace("(", "（").replace(")", "）").replace(" ", "")
 
 
 def _date_of(m: re.Match[str]) -> dt.date | None:
@@ -551,7 +549,7 @@ def _basis(text: str) -> str | None:
         if re.search(r"依据|根据|依照|执行依据", before) or re.match(
             r"《?民事(?:判决|调解|裁定)书|判决|调解", after
         ):
-            return _norm_number(number)
+            return normalise_case_number(number)
     return None
 
 
@@ -567,7 +565,7 @@ def execution_facts(
 ) -> list[ExecutionFact]:
     """Execution cases one document states, each against one of its parties."""
     cast = Cast(parties)
-    own = _norm_number(case_number) if case_number else None
+    own = normalise_case_number(case_number) if case_number else None
     out: list[ExecutionFact] = []
     if is_execution_case and own:
         applicants = cast.side("applicant")
@@ -576,12 +574,12 @@ def execution_facts(
         distribution = None
         for s in _SENTENCE.finditer(text):
             if _DISTRIBUTION.search(s.group(0)):
-                others = [_norm_number(n.group(0)) for n in EXEC_NUMBER.finditer(s.group(0))]
+                others = [normalise_case_number(n.group(0)) for n in EXEC_NUMBER.finditer(s.group(0))]
                 others = [n for n in others if n != own]
                 if others:
                     distribution = others[0]
                     break
-        closing = "终结本次执行程序" if terminated or _TERMINATED.search(text) else None
+        closing = "终结本次执行程序" if terminated or TERMINATED_RE.search(text) else None
         for p in cast.parties:
             if p.side != "respondent" or p.span_start is None or p.span_end is None:
                 continue
@@ -607,7 +605,7 @@ def execution_facts(
         sentence = s.group(0)
         if "执行" not in sentence:
             continue
-        numbers = [n for n in EXEC_NUMBER.finditer(sentence) if _norm_number(n.group(0)) != own]
+        numbers = [n for n in EXEC_NUMBER.finditer(sentence) if normalise_case_number(n.group(0)) != own]
         statement = not numbers and (
             _APPLIED.search(sentence) or _RESP_LISTED.search(sentence) or _RESP_IS.search(sentence)
         )
@@ -630,7 +628,7 @@ def execution_facts(
         for who, listed, _start, _end in respondents:
             if numbers:
                 for n in numbers:
-                    number = _norm_number(n.group(0))
+                    number = normalise_case_number(n.group(0))
                     if stated_date is not None:
                         date, how = stated_date, "stated"
                     else:

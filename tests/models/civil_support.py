@@ -18,6 +18,7 @@ from typing import Any
 
 from jiandu.documents.signs import find_signs
 from jiandu.engines.base import Engine
+from jiandu.ingest.rows import sign_rows
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
 from jiandu.models.operators import Operator, PartyKeys, PartyStats, update_derived
@@ -222,23 +223,9 @@ class Builder:
         text += "\n"
         doc_type = "ruling" if "withdrawal" in s.flags else "judgment"
         self.document(did, text, doc_type, "civil")
-        # the record's risk signs, as ingest writes them (one definition: jiandu.documents.signs)
-        on = s.filing or dt.date(s.year, 3, 1)
-        for i, sign in enumerate(find_signs(text, on=on, claimed_principal=s.principal)):
-            self.rows["signs"].append(
-                {
-                    "doc_id": did,
-                    "sign_idx": i,
-                    "code": sign.code,
-                    "text": sign.text,
-                    "value": sign.value,
-                    "written_amount": sign.written,
-                    "delivered_amount": sign.delivered,
-                    "span_start": sign.start,
-                    "span_end": sign.end,
-                }
-            )
         filing = s.filing or dt.date(s.year, 3, 1) + dt.timedelta(days=s.seq % 200)
+        # the record's risk signs as ingest writes them, the cap judged at filing like the parser
+        self.rows["signs"] += sign_rows(did, find_signs(text, on=filing, claimed_principal=s.principal))
         self.rows["cases"].append(
             {
                 "doc_id": did,
