@@ -160,6 +160,6 @@ def export(
 
 # `jiandu clues sync` lives with the workflow store (jiandu/cli/workflow_cmd.py): it upserts the
 # clues of model runs into the workflow store by clue id, keeping their workflow state.
-from jiandu.cli.workflow_cmd import clues_sync  # noqa: E402
+from jiandu.cli.clue_sync import clues_sync  # noqa: E402
 
 app.command("sync")(clues_sync)

@@ -9,6 +9,7 @@ import typer
 
 from jiandu import __version__
 from jiandu.cli import (
+    audit_cmd,
     clues_cmd,
     entities_cmd,
     evaluate_cmd,
@@ -74,6 +75,7 @@ app.add_typer(
 )
 evaluate_cmd.register(app)
 workflow_cmd.register(app)
+audit_cmd.register(app)
 synth_cmd.register(app)
 serve_cmd.register(app)
 

@@ -127,7 +127,7 @@ def run_models(
         engine.close()
     print_run(report)
     if sync:
-        from jiandu.cli.workflow_cmd import clues_sync
+        from jiandu.cli.clue_sync import clues_sync
 
         clues_sync(ctx)
     if not report.ok:

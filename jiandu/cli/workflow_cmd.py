@@ -1,9 +1,10 @@
-"""Workflow-store commands: users, jurisdictions, audit, governance, and the store itself.
+"""Workflow-store commands: users, jurisdictions, governance, and the store itself.
 
 `jiandu users add|list|token`, `jiandu jurisdictions add|list|defaults|court`,
-`jiandu audit verify|log`, `jiandu governance groups|draft|template`,
-`jiandu workflow info|load-synthetic|bench`; `models_stats` (``jiandu models stats``) and
-`clues_sync` (``jiandu clues sync``) are registered on the model framework's groups.
+`jiandu governance groups|draft|template`,
+`jiandu workflow info|load-synthetic|bench`; `models_stats` (``jiandu models stats``) is
+registered on the model framework's group. The audit commands are in `jiandu.cli.audit_cmd`,
+`jiandu clues sync` in `jiandu.cli.clue_sync`.
 
 The command line is trusted: whoever can run it can open the workflow database, so commands act
 as an administrator over every jurisdiction (events name the actor ``cli:<login>``).
@@ -37,14 +38,11 @@ from jiandu.workflow import (
     governance_groups,
     install_defaults,
     list_clues,
-    list_events,
     list_jurisdictions,
     list_users,
     model_stats,
     suggestion_draft,
-    sync_clues,
     system_principal,
-    verify_log,
 )
 from jiandu.workflow.authz import ROLE_NAMES_ZH, Role
 from jiandu.workflow.db import StoreError, current_revision
@@ -53,7 +51,6 @@ from jiandu.workflow.template import default_template
 
 users_app = typer.Typer(no_args_is_help=True)
 jurisdictions_app = typer.Typer(no_args_is_help=True)
-audit_app = typer.Typer(no_args_is_help=True)
 governance_app = typer.Typer(no_args_is_help=True)
 workflow_app = typer.Typer(no_args_is_help=True)
 
@@ -194,57 +191,6 @@ def jurisdictions_list(ctx: typer.Context) -> None:
         return
     for j in rows:
         console.print(f"{'  ' * j.depth}{j.code}  {j.name}  [dim]{j.level}[/dim]")
-
-
-# ------------------------------------------------------------------ audit
-
-
-@audit_app.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """Check the hash chain of the event log; name the first broken link (exit 1)."""
-    with workflow(ctx, write=False) as (s, p):
-        result = verify_log(s, p)
-    if result.ok:
-        console.print(f"[green]{result.describe()}[/green]")
-        return
-    err_console.print(f"[red]{result.describe()}[/red]")
-    raise typer.Exit(1)
-
-
-@audit_app.command("log")
-def audit_log(
-    ctx: typer.Context,
-    after: Annotated[int, typer.Option(help="Only events after this seq.")] = 0,
-    limit: Annotated[int, typer.Option(help="Events to show.")] = 50,
-    clue: Annotated[str | None, typer.Option(help="Only events of this clue.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
-) -> None:
-    """Show events of the log."""
-    with workflow(ctx, write=False) as (s, p):
-        events = list_events(s, p, after_seq=after, limit=limit, entity_id=clue)
-    if as_json:
-        for e in events:
-            sys.stdout.write(e.model_dump_json() + "\n")
-        return
-    grid = Table(title=f"事件 Events: {len(events)}")
-    for heading in ("序号", "时间", "操作人", "事件", "对象", "理由", "变更"):
-        grid.add_column(heading, overflow="fold")
-    for e in events:
-        change = (
-            json.dumps({"before": e.before, "after": e.after}, ensure_ascii=False)
-            if e.before or e.after
-            else ""
-        )
-        grid.add_row(
-            str(e.seq),
-            e.at.strftime("%Y-%m-%d %H:%M:%S"),
-            e.actor,
-            e.kind,
-            f"{e.entity_type}:{e.entity_id or ''}",
-            e.reason or "",
-            change,
-        )
-    console.print(grid)
 
 
 # ------------------------------------------------------------------ governance
@@ -478,26 +424,8 @@ def models_stats(
     console.print(stats_table(rows))
 
 
-def clues_sync(ctx: typer.Context) -> None:
-    """Load the clues of model runs (analytic store) into the workflow store, by clue id."""
-    from jiandu.models.clues import load_clues
-
-    engine = state(ctx).open_engine()
-    try:
-        clues = load_clues(engine)
-    finally:
-        engine.close()
-    with workflow(ctx, write=True) as (s, p):
-        result = sync_clues(s, clues, actor=p.username)
-    console.print(
-        f"synced {len(clues)} clues: {result.new} new, {result.rescored} rescored, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
-    )
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users", help="Users of the workflow store: add, list, API tokens.")
     app.add_typer(jurisdictions_app, name="jurisdictions", help="The jurisdiction tree and court mapping.")
-    app.add_typer(audit_app, name="audit", help="The tamper-evident event log: verify, show.")
     app.add_typer(governance_app, name="governance", help="Class cases and procuratorial suggestion drafts.")
     app.add_typer(workflow_app, name="workflow", help="The workflow store: info, synthetic load, latency.")
