@@ -8,6 +8,7 @@ from datetime import date
 import cn2an
 
 __all__ = [
+    "calendar_date",
     "cn_small_int",
     "iso_date",
     "parse_amount",
@@ -51,12 +52,19 @@ def cn_small_int(s: str) -> int | None:
     return None
 
 
+def calendar_date(y: int | str, m: int | str, d: int | str) -> date | None:
+    """The date of year, month and day (ints or digit strings), or None when it is no calendar
+    date (2019年2月30日) or a part is missing."""
+    try:
+        return date(int(y), int(m), int(d))
+    except (TypeError, ValueError):
+        return None
+
+
 def iso_date(y: int, m: int, d: int) -> str | None:
     """ISO string for a valid calendar date, else None."""
-    try:
-        return date(y, m, d).isoformat()
-    except ValueError:
-        return None
+    day = calendar_date(y, m, d)
+    return day.isoformat() if day else None
 
 
 def parse_date(surface: str) -> str | None:

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 from jiandu.documents.case_number import normalise_case_number
 from jiandu.documents.flags import TERMINATED_RE
+from jiandu.documents.numerals import calendar_date
 
 __all__ = [
     "ExecutionFact",
@@ -434,7 +435,6 @@ EXEC_NUMBER = re.compile(
 )
 CASE_NUMBER = re.compile(r"[（(]\d{4}[）)][^（()）\s，。；、：:“”《》]{1,16}?第?\d+(?:-\d+)?号")
 _SENTENCE = re.compile(r"[^。；;\n]+")
-_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _FILED = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日[^。；，]{0,16}?(?:立案|申请(?:强制)?执行|受理)")
 _RESP_NAMED = re.compile(
     r"被执行人(?:为|系|是)?[：:]?(?P<r>[^，。；：、,;:（）()\s与和及的]{1,40}?)(?=[，。；、,;（(与和及的名所在]|$)"
@@ -458,10 +458,7 @@ _REFUSAL = re.compile(r"拒不执行判决")
 
 
 def _date_of(m: re.Match[str]) -> dt.date | None:
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    return calendar_date(m.group(1), m.group(2), m.group(3))
 
 
 def _known_by(number: str | None, cited_on: dt.date | None) -> tuple[dt.date | None, str | None]:

@@ -36,6 +36,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from jiandu.documents.numerals import calendar_date
 from jiandu.documents.signs import defendant_admissions
 from jiandu.engines.base import Engine
 from jiandu.models.operators import register
@@ -158,12 +159,7 @@ _CLAUSES: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
 
 
 def _date(m: re.Match[str]) -> dt.date | None:
-    if m.group("y") is None:
-        return None
-    try:
-        return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    except ValueError:
-        return None
+    return calendar_date(m.group("y"), m.group("m"), m.group("d"))
 
 
 def _named(
