@@ -24,6 +24,7 @@ from .amounts import find_amounts
 from .interest import find_interest_rates
 from .numerals import parse_number
 from .record import InterestRate, Sign
+from .spans import clause_bounds, sentence_bounds
 
 FoundRate = tuple[InterestRate, int, int]  # a rate with its span, as find_interest_rates gives it
 
@@ -121,46 +122,13 @@ SIGN_CODES: tuple[str, ...] = tuple(SIGNS)
 
 # -- clauses ---------------------------------------------------------------------------------
 
-_CLAUSE_END = "，,；;。\n！？!?"
-_SENTENCE_END = "。；;\n！？!?"
-
-
-_WINDOW = 400  # a clause or sentence longer than this is cut at this distance from the match
-_STOP_RES: dict[str, re.Pattern[str]] = {}
-
-
-def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    """The clause (or sentence) around ``text[start:end]``: from the character after the previous
-    stop to the next stop (excluded). Searched within ``_WINDOW`` characters each way, so the cost
-    does not grow with the length of the text."""
-    floor = max(0, start - _WINDOW)
-    lo = max(text.rfind(c, floor, start) for c in stops) + 1
-    if lo == 0:
-        lo = floor
-    rx = _STOP_RES.get(stops)
-    if rx is None:
-        rx = _STOP_RES.setdefault(stops, re.compile("[" + re.escape(stops) + "]"))
-    ceiling = min(len(text), end + _WINDOW)
-    m = rx.search(text, end, ceiling)
-    hi = m.start() if m else ceiling
-    while lo < hi and text[lo] in " \u3000\t\r":
-        lo += 1
-    return lo, hi
-
-
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    return _bounds(text, start, end, _CLAUSE_END)
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    return _bounds(text, start, end, _SENTENCE_END)
 
 
 def _clauses_with(text: str, word: str) -> Iterator[tuple[int, int, int]]:
     """(clause start, clause end, position of ``word``) for each occurrence of ``word``."""
     pos = text.find(word)
     while pos >= 0:
-        s, e = _clause(text, pos, pos + len(word))
+        s, e = clause_bounds(text, pos, pos + len(word))
         yield s, e, pos
         pos = text.find(word, max(e, pos + 1))
 
@@ -199,7 +167,7 @@ def _cash_delivery(text: str) -> Iterator[Sign]:
         if re.search(r"暂无现金|没有现金|无现金|现金不足", clause):
             continue
         if _IOU_FORMULA.search(text, s, pos):
-            ss, se = _sentence(text, s, e)
+            ss, se = sentence_bounds(text, s, e)
             if not re.search(r"结算|对账|换|重新", text[ss:se]):
                 written.append(Sign("cash_delivery", clause, s, e))
             continue
@@ -217,7 +185,7 @@ def _cash_delivery(text: str) -> Iterator[Sign]:
 
 def _clauses_matching(text: str, rx: re.Pattern[str]) -> Iterator[tuple[int, int, int]]:
     for m in rx.finditer(text):
-        s, e = _clause(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
         yield s, e, m.start()
 
 
@@ -237,13 +205,13 @@ def _upfront_interest(text: str) -> Iterator[Sign]:
         return
     for m in _UPFRONT.finditer(text):
         if m.group(0) == "砍头息":
-            s, e = _clause(text, m.start(), m.end())
+            s, e = clause_bounds(text, m.start(), m.end())
             if not _NEGATED_BEFORE.search(text, s, m.start()):
                 yield Sign("upfront_interest", text[s:e], s, e)
             continue
         mid = m.group("mid") or ""
-        s, e = _clause(text, m.start(), m.end())
-        ss, se = _sentence(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
+        ss, se = sentence_bounds(text, m.start(), m.end())
         sentence = text[ss:se]
         if m.group("what") in ("费用", "保证金", "息") and not m.group("when"):
             continue
@@ -290,7 +258,7 @@ def _iou_exceeds_delivery(
     text: str, claimed: float | None, upfront: list[Sign], rolled: list[Sign]
 ) -> Iterator[Sign]:
     for m in _ACTUAL.finditer(text):
-        s, e = _sentence(text, m.start(), m.end())
+        s, e = sentence_bounds(text, m.start(), m.end())
         after = find_amounts(text, m.end(), min(e, m.end() + 16))
         if not after or after[0].start - m.end() > 8:
             continue
@@ -299,13 +267,13 @@ def _iou_exceeds_delivery(
             continue  # 仅向原告支付了利息9万元: a payment back, not the delivery
         # the written amount: an IOU or claimed amount in the same sentence, the claim, or an
         # amount in the previous sentence that names the IOU
-        ps, _ = _sentence(text, max(0, s - 2), max(0, s - 1)) if s > 1 else (s, s)
+        ps, _ = sentence_bounds(text, max(0, s - 2), max(0, s - 1)) if s > 1 else (s, s)
         context = [a.value for a in find_amounts(text, ps, e) if a.start != after[0].start]
         written = max([*context, claimed or 0.0], default=0.0)
         if _NEGATED_BEFORE.search(text, max(s, m.start() - 6), m.start()):
             continue
         if written > delivered * 1.001 and delivered >= 100:
-            cs, ce = _clause(text, m.start(), after[0].end)
+            cs, ce = clause_bounds(text, m.start(), after[0].end)
             yield Sign(
                 "iou_exceeds_delivery",
                 text[cs:ce],
@@ -317,7 +285,7 @@ def _iou_exceeds_delivery(
             )
     for rx in (_IOU_INCLUDES, _IOU_ABOVE):
         for m in rx.finditer(text):
-            s, e = _clause(text, m.start(), m.end())
+            s, e = clause_bounds(text, m.start(), m.end())
             if _NEGATED_BEFORE.search(text, s, m.start()) or re.search(r"不包括|未包含|不含", text[s:e]):
                 continue
             yield Sign("iou_exceeds_delivery", text[s:e], s, e)
@@ -330,7 +298,7 @@ def _iou_exceeds_delivery(
     for sign in upfront:
         # 预先扣除4000元利息后，向被告账户转入96000元: the deduction with the amount paid out
         if sign.value is not None:
-            ss, se = _sentence(text, sign.start, sign.end)
+            ss, se = sentence_bounds(text, sign.start, sign.end)
             if len(find_amounts(text, ss, se)) >= 2:
                 yield Sign("iou_exceeds_delivery", text[sign.start : sign.end], sign.start, sign.end)
 
@@ -367,19 +335,19 @@ def _interest_above_cap(
 ) -> Iterator[Sign]:
     cap = _cap(day)
     for rate, rs, re_ in find_interest_rates(text) if rates is None else rates:
-        s, e = _clause(text, rs, re_)
+        s, e = clause_bounds(text, rs, re_)
         if rate.annual_rate <= cap + 1e-9:
             continue
         if _RATE_NOT.search(text, s, e) or _CAP_WORDS_BEFORE.search(text, s, rs):
             continue
         yield Sign("interest_above_cap", text[s:e], s, e, rate.annual_rate)
     for m in _RATE_TOO_HIGH.finditer(text):
-        s, e = _clause(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
         if _NEGATED_BEFORE.search(text, s, m.start()) or re.search(r"未超过|没有超过|不超过", text[s:e]):
             continue
         yield Sign("interest_above_cap", text[s:e], s, e)
     for m in _DAILY_RATE.finditer(text):
-        s, e = _clause(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
         if not re.search(r"违约金|滞纳金|利息|罚息|逾期|赔偿", text[s:e]) or _RATE_NOT.search(text, s, e):
             continue
         if m.group("frac"):
@@ -395,14 +363,14 @@ def _interest_above_cap(
         after = find_amounts(text, m.end(), min(len(text), m.end() + 12))
         if not after or after[0].start - m.end() > 2:
             continue
-        ss, _ = _sentence(text, m.start(), m.end())
+        ss, _ = sentence_bounds(text, m.start(), m.end())
         principals = [a.value for a in find_amounts(text, ss, m.start()) if a.value > after[0].value * 5]
         principal = max(principals, default=None) or claimed
         if not principal or principal < 1000 or after[0].value >= principal:
             continue
         annual = after[0].value * 12 / principal
         if annual > cap + 1e-9 and annual < 3.65:
-            s, e = _clause(text, m.start(), after[0].end)
+            s, e = clause_bounds(text, m.start(), after[0].end)
             yield Sign("interest_above_cap", text[s:e], s, e, round(annual, 4))
 
 
@@ -420,7 +388,7 @@ _NEW_FOR_OLD = re.compile(r"借新还旧|贷新还旧|以贷还贷|借新贷还�
 
 def _rollover(text: str) -> Iterator[Sign]:
     for m in _ROLLOVER.finditer(text):
-        s, e = _clause(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
         if _NEGATED_BEFORE.search(text, s, m.start()) or re.search(r"复利|罚息", text[s:e]):
             continue
         yield Sign("rollover", text[s:e], s, e)
@@ -445,13 +413,13 @@ def _interest_into_iou(text: str) -> Iterator[Sign]:
     if "息" not in text:
         return
     for m in _NEW_IOU.finditer(text):
-        ss, se = _sentence(text, m.start(), m.end())
+        ss, se = sentence_bounds(text, m.start(), m.end())
         sentence = text[ss:se]
         rolled = _ROLLED.search(text, ss, m.start())
         if rolled and not re.search(r"银行|复利|罚息|不包括|未包含", sentence):
             yield Sign("rollover", sentence, ss, se)
     for m in _IOU_HOLDS_INTEREST.finditer(text):
-        ss, se = _sentence(text, m.start(), m.end())
+        ss, se = sentence_bounds(text, m.start(), m.end())
         yield Sign("rollover", text[ss:se], ss, se)
 
 
@@ -470,7 +438,7 @@ def _debt_assignment(text: str) -> Iterator[Sign]:
     if "转" not in text and "受让" not in text:
         return
     for m in _ASSIGN.finditer(text):
-        s, e = _clause(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
         clause = text[s:e]
         if _ASSIGN_NOT.search(clause) or _NEGATED_BEFORE.search(text, s, m.start()):
             continue
@@ -532,8 +500,8 @@ _ABSENT_VERB = re.compile(
 
 def _defendant_absent(text: str) -> Iterator[Sign]:
     for m in _ABSENT_VERB.finditer(text):
-        s, e = _clause(text, m.start(), m.end())
-        ss, _ = _sentence(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
+        ss, _ = sentence_bounds(text, m.start(), m.end())
         if m.group(0) == "缺席" and not re.match(r"缺席(?:判决|审理|审判)", text[m.start() :]):
             if _role_of_subject(text, s, m.start()) != "defendant":
                 continue
@@ -542,7 +510,7 @@ def _defendant_absent(text: str) -> Iterator[Sign]:
             # from that clause (被告经本院传票传唤，无正当理由拒不到庭)
             role = _role_of_subject(text, s, m.start())
             while role is None and s > ss:
-                s = _clause(text, s - 1, s - 1)[0] if s - 1 > ss else ss
+                s = clause_bounds(text, s - 1, s - 1)[0] if s - 1 > ss else ss
                 role = _role_of_subject(text, s, m.start())
                 if m.start() - s > 80:
                     break
@@ -566,7 +534,7 @@ def _public_notice_service(text: str) -> Iterator[Sign]:
     if "公告" not in text:
         return
     for m in NOTICE_RE.finditer(text):
-        s, e = _clause(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
         if _NOTICE_NOT.search(text, s, e) or _NEGATED_BEFORE.search(text, s, m.start()):
             continue
         yield Sign("public_notice_service", text[s:e], s, e)
@@ -607,15 +575,15 @@ def _admit_matches(text: str) -> Iterator[re.Match[str]]:
     for w in _ADMIT_WORDS.finditer(text):
         if w.start() < end:
             continue
-        s, end = _clause(text, w.start(), w.end())
+        s, end = clause_bounds(text, w.start(), w.end())
         if s > 1:  # 答辩称，没有意见: one alternative starts in the clause before
-            s = _clause(text, s - 2, s - 2)[0]
+            s = clause_bounds(text, s - 2, s - 2)[0]
         yield from _ADMIT.finditer(text, s, end)
 
 
 def _defendant_admits_all(text: str) -> Iterator[Sign]:
     for m in _admit_matches(text):
-        ss, se = _sentence(text, m.start(), m.end())
+        ss, se = sentence_bounds(text, m.start(), m.end())
         head = text[ss : m.start()]
         role = _role_of_subject(text, ss, m.start())
         if role is None and re.search(r"辩称|答辩", head):
@@ -633,7 +601,7 @@ def _defendant_admits_all(text: str) -> Iterator[Sign]:
             continue
         if _CONTEST.search(text, m.end(), se) or _CONTEST.search(m.group(0)):
             continue
-        s, e = _clause(text, m.start(), m.end())
+        s, e = clause_bounds(text, m.start(), m.end())
         yield Sign("defendant_admits_all", text[s:e], s, e)
 
 

@@ -46,6 +46,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jiandu.documents.spans import sentence_bounds
 from jiandu.engines.base import Engine
 from jiandu.models.operators import MASKED, NORMALIZED, register
 from jiandu.models.shingles import codepoints, collapse_runs, shingle_ids, shingle_ids_of
@@ -114,23 +115,16 @@ def may_hold_loan_sign(text: str) -> bool:
     return any(w in text for w in LOAN_SIGN_WORDS)
 
 
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    """Start and end of the sentence (or clause run) around ``pos``."""
-    start = max(text.rfind(c, 0, pos) for c in "。；\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。；\n") if i >= 0]
-    return start, (min(ends) + 1 if ends else len(text))
-
-
 def document_signs(text: str) -> list[dict[str, Any]]:
     """The loan_signs rows read from text (cash_unproven, not_real_lender), with spans."""
     out: list[dict[str, Any]] = []
     unproven = next(clause_finditer(_CASH_UNPROVEN_RE, text, *_CASH_UNPROVEN_CLAUSES), None)
     if unproven:
-        s, e = _sentence(text, unproven.start())
+        s, e = sentence_bounds(text, unproven.start(), unproven.end())
         out.append({"sign": "cash_unproven", "value": None, "span_start": s, "span_end": e})
     lender = next(clause_finditer(_NOT_LENDER_RE, text, *_NOT_LENDER_CLAUSES), None)
     if lender:
-        s, e = _sentence(text, lender.start())
+        s, e = sentence_bounds(text, lender.start(), lender.end())
         out.append({"sign": "not_real_lender", "value": None, "span_start": s, "span_end": e})
     return out
 
