@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 from ..documents.record import InterestRate
-from .numerals import parse_number
+from .numerals import ARABIC_NUMBER, CN_SMALL_NUMBER, parse_number
 
 __all__ = ["INTEREST_RE", "find_interest_rates"]
 
-_NUM = r"\d+(?:\.\d+)?"
-_CN = r"[零〇一二两三四五六七八九十]+(?:点[零〇一二三四五六七八九]+)?"
+_NUM = ARABIC_NUMBER
+_CN = CN_SMALL_NUMBER
 INTEREST_RE = re.compile(
     # 日万分之二点一 / 按日万分之五 / 日利率万分之2.1
     rf"(?P<p1>日)(?:利率|利息|息)?(?:为|按)?万分之(?P<n1>{_NUM}|{_CN})"

@@ -8,6 +8,8 @@ from datetime import date
 import cn2an
 
 __all__ = [
+    "ARABIC_NUMBER",
+    "CN_SMALL_NUMBER",
     "calendar_date",
     "cn_small_int",
     "iso_date",
@@ -24,6 +26,10 @@ _DIGIT = {
 _CAPITAL = str.maketrans(
     "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟萬億两兩", "一二二三三四五六六七八九十百千万亿二二"
 )
+# number patterns rates and amounts are written with (regular-expression source, no groups):
+# 24 / 1.5, and 二 / 二点一 / 十五 in Chinese small numerals
+ARABIC_NUMBER = r"\d+(?:\.\d+)?"
+CN_SMALL_NUMBER = r"[零〇一二两三四五六七八九十]+(?:点[零〇一二三四五六七八九]+)?"
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 _WS = re.compile(r"[\s\u3000,，]+")
 

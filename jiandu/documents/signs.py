@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .amounts import find_amounts
 from .interest import find_interest_rates
-from .numerals import parse_number
+from .numerals import ARABIC_NUMBER, CN_SMALL_NUMBER, parse_number
 from .record import InterestRate, Sign
 from .spans import clause_bounds, sentence_bounds
 
@@ -315,11 +315,11 @@ _RATE_TOO_HIGH = re.compile(
     r"|利率[^。；，]{0,6}?(?:明显)?过高[^。；]{0,10}?(?:予以|依法)?调(?:整|低)"
     r"|约定的?利率[^。；，]{0,4}?过高"
 )
-_NUMBER = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十]+(?:点[零〇一二三四五六七八九]+)?"
+_NUMBER = f"{ARABIC_NUMBER}|{CN_SMALL_NUMBER}"
 # an agreed daily rate for late payment (逾期每日按千分之五支付违约金 / 每天按借款总额加收2％的违约金)
 _DAILY_RATE = re.compile(
     r"(?:每(?:逾期)?一?[日天]|按[日天]|逾期[^，。；]{0,6}?每[日天])[^。；]{0,18}?"
-    rf"(?:(?P<frac>千分之|万分之|百分之)(?P<n1>{_NUMBER})|(?P<n2>\d+(?:\.\d+)?)[ ]?(?P<unit>[‰%％]))"
+    rf"(?:(?P<frac>千分之|万分之|百分之)(?P<n1>{_NUMBER})|(?P<n2>{ARABIC_NUMBER})[ ]?(?P<unit>[‰%％]))"
 )
 _MONTHLY_INTEREST = re.compile(r"(?:每月|月)(?:支付|付|给付)?(?:利息|息)(?:为|是)?")
 
