@@ -63,7 +63,7 @@ def workspace_of(session: Session) -> Path | None:
     workspace = session.info.get(WORKSPACE_INFO)
     if workspace is not None:
         return Path(workspace)
-    url = session.get_bind().url
+    url = session.get_bind().engine.url
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return Path(url.database).resolve().parent
     return None
