@@ -1,6 +1,6 @@
 """Workflow-store commands: users, jurisdictions, governance, and the store itself.
 
-`jiandu users add|list|token`, `jiandu jurisdictions add|list|defaults|court`,
+`jiandu users add|list|token`, `jiandu jurisdictions add|list|defaults|court|resolve`,
 `jiandu governance groups|draft|template`,
 `jiandu workflow info|load-synthetic|bench`; `models_stats` (``jiandu models stats``) is
 registered on the model framework's group. The audit commands are in `jiandu.cli.audit_cmd`,
@@ -23,6 +23,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jiandu.cli.context import console, err_console, state
@@ -41,12 +42,15 @@ from jiandu.workflow import (
     list_jurisdictions,
     list_users,
     model_stats,
+    reresolve_clues,
     suggestion_draft,
     system_principal,
 )
 from jiandu.workflow.authz import ROLE_NAMES_ZH, Role
 from jiandu.workflow.db import StoreError, current_revision
+from jiandu.workflow.jurisdictions import BASIS_NAMES_ZH
 from jiandu.workflow.stats import FUNNEL_NAMES_ZH, StatsRow, funnel
+from jiandu.workflow.tables import Clue
 from jiandu.workflow.template import default_template
 
 users_app = typer.Typer(no_args_is_help=True)
@@ -173,24 +177,73 @@ def jurisdictions_court(
     console.print(f"court {code} {name} → {jurisdiction}")
 
 
+def _unresolved(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(Clue).where(Clue.jurisdiction_code.is_(None))
+    ).scalar_one()
+
+
 @jurisdictions_app.command("defaults")
 def jurisdictions_defaults(ctx: typer.Context) -> None:
-    """Install the default tree: 浙江省 → 绍兴市 → its six counties, with their courts."""
+    """Install the default tree: 浙江省 → 绍兴市 → its six counties, with their courts; clues
+    without a jurisdiction are then re-resolved."""
     with workflow(ctx, write=True) as (s, p):
         added = install_defaults(s, actor=p.username)
-    console.print(f"added {added} jurisdictions")
+        unresolved = _unresolved(s)
+    console.print(f"added {added} jurisdictions; {unresolved} clues without a jurisdiction (未定辖区)")
+
+
+@jurisdictions_app.command("resolve")
+def jurisdictions_resolve(
+    ctx: typer.Context,
+    all_clues: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Every clue, moved wherever it now resolves (default: unresolved or coarser ones)."
+        ),
+    ] = False,
+) -> None:
+    """Re-resolve clues' jurisdictions (court, parties' addresses, execution court); audited."""
+    with workflow(ctx, write=True) as (s, p):
+        r = reresolve_clues(s, p, all_clues=all_clues)
+        unresolved = _unresolved(s)
+    basis = "，".join(f"{BASIS_NAMES_ZH.get(k, k)} {n}" for k, n in sorted(r.by_basis.items()))
+    console.print(
+        f"辖区重新解析 re-resolved: {r.examined} examined, {r.changed} changed"
+        + (f"（{basis}）" if basis else "")
+        + f", {r.kept} kept (assignee elsewhere); {unresolved} clues without a jurisdiction (未定辖区)"
+    )
 
 
 @jurisdictions_app.command("list")
 def jurisdictions_list(ctx: typer.Context) -> None:
-    """The jurisdiction tree."""
+    """The jurisdiction tree, with the clues of each jurisdiction and of its subtree."""
     with workflow(ctx, write=False) as (s, p):
         rows = list_jurisdictions(s, p)
+        own: dict[str | None, int] = {
+            code: n
+            for code, n in s.execute(
+                select(Clue.jurisdiction_code, func.count()).group_by(Clue.jurisdiction_code)
+            )
+        }
     if not rows:
         console.print("暂无辖区 No jurisdictions; run `jiandu jurisdictions defaults` or `add`.")
         return
+    parent = {j.code: j.parent_code for j in rows}
+    below = dict.fromkeys(parent, 0)  # clues of each jurisdiction and everything under it
+    for code in parent:
+        up: str | None = code
+        while up in below:
+            below[up] += own.get(code, 0)
+            up = parent[up]
     for j in rows:
-        console.print(f"{'  ' * j.depth}{j.code}  {j.name}  [dim]{j.level}[/dim]")
+        counts = f"线索 {own.get(j.code, 0)}，含下级 {below.get(j.code, 0)}"
+        console.print(
+            f"{'  ' * j.depth}{j.code}  {j.name}  [dim]{j.level}[/dim]  {counts}",
+            highlight=False,
+        )
+    if p.sees_unassigned:
+        console.print(f"未定辖区 (no jurisdiction)  线索 {own.get(None, 0)}", highlight=False)
 
 
 # ------------------------------------------------------------------ governance

@@ -33,6 +33,7 @@ permission and the jurisdiction, masks its output, and appends hash-chained even
     verify_log(s, p) -> VerifyResult
     add_user / list_users / set_password / set_active (admin)
     add_jurisdiction / list_jurisdictions / add_court / add_region_alias / install_defaults
+    reresolve_clues(s, p, all_clues=False) -> ReresolveResult   # audited; also after tree changes
 
 Errors: `PermissionDenied` (403), `NotFound` (404, also outside the jurisdiction),
 `InvalidTransition` (409), `InvalidInput` (400), `AuthenticationFailed` (401).
@@ -75,6 +76,7 @@ from jiandu.workflow.jurisdictions import (
 from jiandu.workflow.lifecycle import TRANSITIONS, Outcome, RejectReason, Status
 from jiandu.workflow.log import list_events, verify_log
 from jiandu.workflow.masking import mask_text
+from jiandu.workflow.reresolve import ReresolveResult, reresolve_clues
 from jiandu.workflow.stats import StatsRow, funnel, model_stats
 from jiandu.workflow.users import (
     add_user,
@@ -107,6 +109,7 @@ __all__ = [
     "PermissionDenied",
     "Principal",
     "RejectReason",
+    "ReresolveResult",
     "Role",
     "StatsRow",
     "Status",
@@ -140,6 +143,7 @@ __all__ = [
     "principal_from_token",
     "record_changed_judgment",
     "record_outcome",
+    "reresolve_clues",
     "safe_url",
     "set_active",
     "set_password",

@@ -2,9 +2,10 @@
 
 Codes are the six-digit administrative division codes: 330000 (浙江省人民检察院, province),
 330600 (绍兴市人民检察院, city), 330602 (越城区人民检察院, county). A clue's jurisdiction is
-found, in order:
+found (`Resolver.resolution`; what each step reads: `jiandu.workflow.clue_places`), in order:
 
-1. from the courts of its evidence (the most frequent jurisdiction wins), each case by:
+1. **court**: from the courts of its evidence's trial cases (the most frequent jurisdiction
+   wins), each case by:
    a. the court code of a new-style case number (since 2016) — （2023）浙0602民初1234号 names
       court 浙0602 — through the ``courts`` table, or else directly (浙 → 33, 0602 → 330602),
       walking up the tree to the nearest jurisdiction that exists;
@@ -15,8 +16,18 @@ found, in order:
       the jurisdiction or region alias whose place name it ends with (杭州市萧山区人民法院 →
       萧山区 / 杭州市萧山区), else the one it starts with (浙江省… → 浙江省). Never the
       abbreviation;
-2. from its ``region`` (a jurisdiction code, or a name in ``region_aliases``, e.g. zhejiang);
-3. otherwise none: such clues are seen only by principals at a root of the tree.
+2. **address**: from the parties' addresses (place names of the tree in the addresses the
+   evidence writes; the household-registration division of resident ID numbers, its county or
+   city), the most frequent wins; an answer at a root of the tree (only the province) waits
+   until step 3 has found nothing;
+3. **execution court**: from execution cases (执 case numbers, courts of execution registers),
+   as in step 1;
+4. **region**: its ``region`` (a jurisdiction code, or a name in ``region_aliases``, e.g.
+   zhejiang) — a fallback;
+5. otherwise none: such clues are seen only by principals at a root of the tree.
+
+Changing the tree, a court or a region alias re-resolves the clues that have no jurisdiction or
+only a coarser one (`jiandu.workflow.reresolve`), with an audit event per changed clue.
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jiandu.documents.case_number import PROVINCE_CODES, case_number_court
+from jiandu.workflow import clue_places
 from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import Permission, Principal, require
 from jiandu.workflow.errors import InvalidInput, NotFound
@@ -38,6 +50,12 @@ from jiandu.workflow.tables import Court, Jurisdiction, RegionAlias
 
 LEVELS = ("province", "city", "county")
 LEVEL_NAMES_ZH = {"province": "省级", "city": "市级", "county": "县级"}
+BASIS_NAMES_ZH = {
+    "court": "审判法院",
+    "address": "当事人住所",
+    "execution_court": "执行法院",
+    "region": "运行地区",
+}
 
 # Province abbreviation of a new-style court code → the first two digits of its division code.
 PROVINCE_ABBREVIATIONS = PROVINCE_CODES
@@ -45,6 +63,7 @@ PROVINCE_ABBREVIATIONS = PROVINCE_CODES
 _COURT_SUFFIX = re.compile(r"(?:高级|中级)?人民法院$")
 _PROCURATORATE_SUFFIX = re.compile(r"人民检察院$")
 _UNIT_END = "省市区县州盟旗"  # an administrative unit's name ends with one of these
+_UNIT = re.compile(rf"[^{_UNIT_END}]+[{_UNIT_END}]")
 
 # Shaoxing (the synthetic county's city) and its province: enough to start an office.
 DEFAULT_JURISDICTIONS = (
@@ -68,6 +87,16 @@ DEFAULT_COURTS = (
     ("浙0683", "浙江省嵊州市人民法院", "330683"),
 )
 DEFAULT_ALIASES = (("zhejiang", "330000"), ("shaoxing", "330600"))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Where a clue belongs: jurisdiction, main court code, and the step that found it (a key of
+    `BASIS_NAMES_ZH`; None when nothing did)."""
+
+    jurisdiction: str | None
+    court: str | None
+    basis: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,26 +240,92 @@ class Resolver:
             return jurisdiction, code
         return self.for_court_name(court_name) if court_name else (None, None)
 
-    def resolve(self, clue: dict[str, Any]) -> tuple[str | None, str | None]:
-        """(jurisdiction code, main court code) of a clue in the contract form; evidence items
-        may carry the court's name (``court``) besides the case number."""
-        cases = [
-            self.for_case(e.get("case_number"), e.get("court"))
-            for e in clue.get("evidence") or []
-            if e.get("case_number") or e.get("court")
-        ]
-        courts = Counter(c for _, c in cases if c)
+    def depth(self, code: str) -> int:
+        """Levels above a jurisdiction of the tree (0 at a root)."""
+        n, seen = 0, {code}
+        while (code := self.parent.get(code) or "") and code not in seen:
+            seen.add(code)
+            n += 1
+        return n
+
+    def is_below(self, code: str, ancestor: str) -> bool:
+        """``code`` lies strictly below ``ancestor`` in the tree."""
+        seen = {code}
+        while (up := self.parent.get(code)) is not None and up not in seen:
+            if up == ancestor:
+                return True
+            seen.add(up)
+            code = up
+        return False
+
+    def for_address(self, address: str) -> str | None:
+        """The deepest jurisdiction whose place an address names at a unit boundary
+        (浙江省绍兴市越城区灵芝镇… → 越城区; 新昌县城关镇… → 新昌县); None if none or ambiguous."""
+        text = _clean(address)
+        hits: list[tuple[int, int, str]] = []
+        for place, code in self.places:
+            units = _UNIT.findall(place)
+            for key in {place, units[-1]} if units else {place}:
+                at = text.find(key)
+                if len(key) >= 2 and at >= 0 and (at == 0 or text[at - 1] in _UNIT_END):
+                    hits.append((self.depth(code), len(key), code))
+        if not hits:
+            return None
+        best = max(h[:2] for h in hits)
+        codes = {code for *score, code in hits if tuple(score) == best}
+        return codes.pop() if len(codes) == 1 else None
+
+    def for_division(self, division: str) -> str | None:
+        """The jurisdiction of a household-registration division (330683): itself or its city."""
+        for candidate in (division, division[:4] + "00"):
+            if candidate in self.parent:
+                return candidate
+        return None
+
+    def _by_cases(self, cases: list[clue_places.Case]) -> str | None:
+        found = Counter(j for j, _ in (self.for_case(n, c) for n, c in cases) if j)
+        return min(found, key=lambda j: (-found[j], j)) if found else None
+
+    def _by_places(self, clue: dict[str, Any]) -> str | None:
+        found = Counter(
+            j
+            for j in [
+                *(self.for_address(a) for a in clue_places.addresses(clue)),
+                *(self.for_division(d) for d in clue_places.id_divisions(clue)),
+            ]
+            if j
+        )
+        return min(found, key=lambda j: (-found[j], j)) if found else None
+
+    def resolution(self, clue: dict[str, Any]) -> Resolution:
+        """Where a clue in the contract form belongs, by the steps of the module docstring."""
+        courts = Counter(
+            c for _, c in (self.for_case(n, name) for n, name in clue_places.evidence_cases(clue)) if c
+        )
         main_court = min(courts, key=lambda c: (-courts[c], c)) if courts else None
-        found = Counter(j for j, _ in cases if j)
-        if found:
-            return min(found, key=lambda j: (-found[j], j)), main_court
+        found = self._by_cases(clue_places.trial_cases(clue))
+        if found is not None:
+            return Resolution(found, main_court, "court")
+        by_place = self._by_places(clue)
+        if by_place is not None and self.parent.get(by_place) is not None:
+            return Resolution(by_place, main_court, "address")
+        found = self._by_cases(clue_places.execution_cases(clue))
+        if found is not None:
+            return Resolution(found, main_court, "execution_court")
+        if by_place is not None:
+            return Resolution(by_place, main_court, "address")
         region = clue.get("region")
         if region:
             if region in self.parent:
-                return region, main_court
+                return Resolution(region, main_court, "region")
             if region in self.aliases:
-                return self.aliases[region], main_court
-        return None, main_court
+                return Resolution(self.aliases[region], main_court, "region")
+        return Resolution(None, main_court, None)
+
+    def resolve(self, clue: dict[str, Any]) -> tuple[str | None, str | None]:
+        """(jurisdiction code, main court code) of a clue in the contract form (`resolution`)."""
+        found = self.resolution(clue)
+        return found.jurisdiction, found.court
 
 
 def subtree(session: Session, code: str) -> frozenset[str]:
@@ -318,6 +413,7 @@ def add_jurisdiction(
         after={"code": code, "name": name, "level": level, "parent_code": parent_code},
     )
     flush_chain(session)
+    reresolve_after_change(session, principal.username, f"新增辖区{name}")
     return JurisdictionView(code, name, level, parent_code, 0)
 
 
@@ -338,6 +434,9 @@ def add_court(session: Session, principal: Principal, code: str, name: str, juri
         after={"name": name, "jurisdiction_code": jurisdiction_code},
     )
     flush_chain(session)
+    reresolve_after_change(
+        session, principal.username, f"法院{name}对应{_name_of(session, jurisdiction_code)}"
+    )
 
 
 def add_region_alias(session: Session, principal: Principal, alias: str, jurisdiction_code: str) -> None:
@@ -354,11 +453,29 @@ def add_region_alias(session: Session, principal: Principal, alias: str, jurisdi
         after={"jurisdiction_code": jurisdiction_code},
     )
     flush_chain(session)
+    reresolve_after_change(
+        session, principal.username, f"地区{alias}对应{_name_of(session, jurisdiction_code)}"
+    )
+
+
+def _name_of(session: Session, code: str) -> str:
+    found = session.get(Jurisdiction, code)
+    return found.name if found else code
+
+
+def reresolve_after_change(session: Session, actor: str, trigger: str) -> None:
+    """Give the clues without a jurisdiction (or with a coarser one) theirs after a change of the
+    tree, courts or aliases (`jiandu.workflow.reresolve.reresolve`; audited)."""
+    from jiandu.workflow.reresolve import reresolve  # it builds on this module's Resolver
+
+    session.flush()
+    reresolve(session, actor=actor, trigger=trigger)
 
 
 def install_defaults(session: Session, actor: str = "system") -> int:
     """Add the default tree (浙江 → 绍兴 → its six counties), courts and aliases; returns how many
-    jurisdictions were new. Existing rows are left as they are."""
+    jurisdictions were new. Existing rows are left as they are; then clues without a
+    jurisdiction (or with a coarser one) are re-resolved."""
     added = 0
     writer = chain(session)
     for code, name, level, parent in DEFAULT_JURISDICTIONS:
@@ -380,6 +497,7 @@ def install_defaults(session: Session, actor: str = "system") -> int:
         if session.get(RegionAlias, alias) is None:
             session.add(RegionAlias(alias=alias, jurisdiction_code=jurisdiction_code))
     flush_chain(session)
+    reresolve_after_change(session, actor, "安装默认辖区")
     return added
 
 

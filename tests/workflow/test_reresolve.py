@@ -1,0 +1,256 @@
+"""Clues get their jurisdiction whatever the order of set-up: syncing before the tree exists,
+then installing it, adding jurisdictions, courts or region aliases re-resolves them, each change
+an audited event; ``jiandu jurisdictions resolve [--all]`` does it on request. Resolution reads
+the trial court, then the parties' addresses, then the execution court, then the run's region."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from jiandu.cli.main import app
+from jiandu.workflow import (
+    PermissionDenied,
+    Store,
+    add_court,
+    add_jurisdiction,
+    add_region_alias,
+    add_user,
+    assign,
+    install_defaults,
+    reresolve_clues,
+    sync_clues,
+    system_principal,
+    verify_log,
+)
+from jiandu.workflow.jurisdictions import Resolver
+from jiandu.workflow.tables import Clue, Event
+from jiandu.workflow.users import principal_for_username
+from tests.workflow.conftest import KEQIAO, SHAOXING, YUECHENG, ZHEJIANG, make_clue
+
+KIND = "jurisdiction_changed"
+
+
+def _jurisdictions(store: Store) -> dict[str, str | None]:
+    with store.read() as s:
+        return {c.clue_id: c.jurisdiction_code for c in s.execute(select(Clue)).scalars()}
+
+
+def _changes(store: Store) -> list[Event]:
+    with store.read() as s:
+        return list(s.execute(select(Event).where(Event.kind == KIND).order_by(Event.seq)).scalars())
+
+
+def _verified(store: Store) -> bool:
+    with store.read() as s:
+        return verify_log(s, system_principal(s)).ok
+
+
+def _bare(
+    n: int, evidence: list[dict[str, Any]], *, key: str | None = None, region: str | None = None
+) -> dict[str, Any]:
+    """A clue whose only clues to a place are the given evidence rows (no trial case numbers)."""
+    clue = make_clue(n, region=region)
+    clue["evidence"] = evidence
+    clue["subject"] = {"type": "person", "key": key or f"name:当事人{n}", "name": f"当事人{n}"}
+    return clue
+
+
+def _row(text: str, label: str = "登记") -> dict[str, Any]:
+    return {"kind": "row", "source": "register", "doc_id": None, "case_number": None, "court": None,
+            "span": None, "text": text, "label": label}  # fmt: skip
+
+
+def test_clues_synced_before_the_tree_get_it_when_installed(store: Store) -> None:
+    clues = [make_clue(n) for n in (1, 2, 3)] + [make_clue(n, court="浙0603") for n in (4, 5)]
+    with store.write() as s:
+        sync_clues(s, clues, actor="cli:test")
+    assert set(_jurisdictions(store).values()) == {None}
+
+    with store.write() as s:
+        install_defaults(s, actor="cli:test")
+    placed = _jurisdictions(store)
+    assert placed == {
+        c["clue_id"]: YUECHENG if n <= 3 else KEQIAO for n, c in zip(range(1, 6), clues, strict=True)
+    }
+
+    events = _changes(store)
+    assert {e.entity_id for e in events} == set(placed) and len(events) == 5
+    for e in events:
+        assert e.entity_type == "clue" and e.actor == "cli:test"
+        assert e.before == {"jurisdiction_code": None, "court": e.after["court"]}
+        assert e.after["jurisdiction_code"] == placed[e.entity_id] and e.after["basis"] == "court"
+        assert e.reason is not None and e.reason.startswith("辖区重新解析：安装默认辖区")
+    assert _verified(store)
+
+    # nothing left to do: installing again, or asking for it, changes nothing and logs nothing
+    with store.write() as s:
+        install_defaults(s)
+        again = reresolve_clues(s, system_principal(s), all_clues=True)
+    assert again.changed == 0 and again.examined == 5
+    assert len(_changes(store)) == 5
+
+
+def test_a_growing_tree_moves_clues_down_it(store: Store) -> None:
+    with store.write() as s:
+        root = system_principal(s)
+        add_jurisdiction(s, root, ZHEJIANG, "浙江省人民检察院")
+        sync_clues(s, [make_clue(1), make_clue(2, court="浙0603")])
+    assert set(_jurisdictions(store).values()) == {ZHEJIANG}  # 浙0602 → 330602 → up to the province
+
+    with store.write() as s:
+        root = system_principal(s)
+        add_jurisdiction(s, root, SHAOXING, "浙江省绍兴市人民检察院", parent_code=ZHEJIANG)
+    assert set(_jurisdictions(store).values()) == {SHAOXING}
+
+    with store.write() as s:
+        root = system_principal(s)
+        add_jurisdiction(s, root, YUECHENG, "绍兴市越城区人民检察院", parent_code=SHAOXING)
+    assert sorted(_jurisdictions(store).values()) == sorted([YUECHENG, SHAOXING])
+
+    events = _changes(store)
+    assert [(e.before["jurisdiction_code"], e.after["jurisdiction_code"]) for e in events] == [
+        (ZHEJIANG, SHAOXING),
+        (ZHEJIANG, SHAOXING),
+        (SHAOXING, YUECHENG),
+    ]
+    assert events[-1].reason == "辖区重新解析：新增辖区绍兴市越城区人民检察院（依据审判法院）"
+    assert _verified(store)
+
+
+def test_a_region_alias_places_clues_without_evidence(store: Store) -> None:
+    with store.write() as s:
+        install_defaults(s)
+        sync_clues(s, [_bare(1, [], region="shaoxing-city")])
+    assert list(_jurisdictions(store).values()) == [None]
+    with store.write() as s:
+        add_region_alias(s, system_principal(s), "shaoxing-city", SHAOXING)
+    assert list(_jurisdictions(store).values()) == [SHAOXING]
+    (event,) = _changes(store)
+    assert event.after == {"jurisdiction_code": SHAOXING, "court": None, "basis": "region"}
+    assert "地区shaoxing-city对应浙江省绍兴市人民检察院" in (event.reason or "")
+
+
+def test_remapped_court_moves_clues_only_on_request_and_not_from_their_assignee(store: Store) -> None:
+    with store.write() as s:
+        install_defaults(s)
+        root = system_principal(s)
+        add_user(s, root, "yc_pro", role="prosecutor", jurisdiction_code=YUECHENG)
+        sync_clues(s, [make_clue(1), make_clue(2)])
+        assign(s, root, make_clue(2)["clue_id"], "yc_pro")
+    with store.write() as s:  # a sideways move is not automatic: 越城 would lose its clues
+        add_court(s, system_principal(s), "浙0602", "浙江省绍兴市越城区人民法院", KEQIAO)
+    assert set(_jurisdictions(store).values()) == {YUECHENG} and not _changes(store)
+
+    with store.write() as s:
+        result = reresolve_clues(s, system_principal(s), all_clues=True)
+    assert (result.changed, result.kept) == (1, 1)
+    placed = _jurisdictions(store)
+    assert placed[make_clue(1)["clue_id"]] == KEQIAO
+    assert placed[make_clue(2)["clue_id"]] == YUECHENG  # its assignee works in 越城
+    (event,) = _changes(store)
+    assert event.reason == "辖区重新解析：手动重新解析（依据审判法院）"
+    assert _verified(store)
+
+
+def test_only_administrators_re_resolve(store: Store) -> None:
+    with store.write() as s:
+        install_defaults(s)
+        add_user(s, system_principal(s), "viewer", role="viewer", jurisdiction_code=ZHEJIANG)
+    with store.write() as s, pytest.raises(PermissionDenied):
+        reresolve_clues(s, principal_for_username(s, "viewer"))
+
+
+# ------------------------------------------------------------------ the steps of resolution
+
+
+@pytest.fixture
+def resolver(store: Store) -> Resolver:
+    with store.write() as s:
+        install_defaults(s)
+    with store.read() as s:
+        return Resolver(s)
+
+
+def test_the_trial_court_comes_first(resolver: Resolver) -> None:
+    clue = make_clue(1, court="浙0603")
+    clue["evidence"].append(_row("住所地浙江省绍兴市越城区某路1号"))
+    found = resolver.resolution(clue)
+    assert (found.jurisdiction, found.court, found.basis) == (KEQIAO, "浙0603", "court")
+
+
+def test_then_the_parties_addresses(resolver: Resolver) -> None:
+    by_address = _bare(1, [_row("被执行人某某，住所地浙江省绍兴市柯桥区柯桥街道某路8号")])
+    assert resolver.resolution(by_address).jurisdiction == KEQIAO
+    assert resolver.resolution(by_address).basis == "address"
+    county_only = _bare(2, [_row("某某，男，住新昌县城关镇某村")])
+    assert resolver.resolution(county_only).jurisdiction == "330624"
+    by_id = _bare(3, [], key="330681198001011234")  # household registration: 诸暨
+    assert (resolver.resolution(by_id).jurisdiction, resolver.resolution(by_id).basis) == (
+        "330681",
+        "address",
+    )
+    elsewhere = _bare(4, [], key="412726197003152821")  # registered in Henan: not in this tree
+    assert resolver.resolution(elsewhere).jurisdiction is None
+
+
+def test_then_the_execution_court(resolver: Resolver) -> None:
+    by_number = _bare(1, [_row("被执行人某某", label="执行案件：（2019）浙0683执1615号")])
+    assert (resolver.resolution(by_number).jurisdiction, resolver.resolution(by_number).basis) == (
+        "330683",
+        "execution_court",
+    )
+    by_name = _bare(2, [_row("某某于2019年被 浙江省绍兴市上虞区人民法院 纳入失信被执行人名单")])
+    assert resolver.resolution(by_name).jurisdiction == "330604"
+    # a province-wide address is coarser than the execution court
+    both = _bare(3, [_row("住所地浙江省某地"), _row("执行案号（2019）浙0681执1号")])
+    assert resolver.resolution(both).jurisdiction == "330681"
+    # a county address comes before it
+    county = _bare(4, [_row("住所地浙江省绍兴市越城区某路1号"), _row("执行案号（2019）浙0681执1号")])
+    assert resolver.resolution(county).jurisdiction == YUECHENG
+    # execution documents among the evidence count as execution courts, after trial courts
+    mixed = make_clue(5, court="浙0602")
+    mixed["evidence"] += [dict(mixed["evidence"][0], case_number=f"（2020）浙0683执{n}号") for n in range(3)]
+    assert resolver.resolution(mixed).jurisdiction == YUECHENG
+
+
+def test_addresses_of_other_places_are_not_read_as_ours(resolver: Resolver) -> None:
+    assert resolver.for_address("浙江省绍兴市越城区灵芝街道1号") == YUECHENG
+    assert resolver.for_address("绍兴市柯桥区某路") == KEQIAO
+    assert resolver.for_address("浙江省绍兴市某路1号") == SHAOXING
+    assert resolver.for_address("江苏省南京市鼓楼区某路") is None
+    assert resolver.for_address("上虞") is None  # not a unit name: 上虞区
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_cli_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JIANDU_WORKFLOW_URL", raising=False)
+    runner = CliRunner()
+    root = tmp_path / "ws"
+    assert runner.invoke(app, ["-w", str(root), "init"]).exit_code == 0
+    store = Store.for_workspace(root)
+    try:
+        with store.write() as s:
+            sync_clues(s, [make_clue(1), make_clue(2, court="浙0603")])
+    finally:
+        store.close()
+    listed = runner.invoke(app, ["-w", str(root), "jurisdictions", "list"])
+    assert "暂无辖区" in listed.output
+
+    installed = runner.invoke(app, ["-w", str(root), "jurisdictions", "defaults"])
+    assert installed.exit_code == 0, installed.output
+    assert "0 clues without a jurisdiction" in installed.output
+    listed = runner.invoke(app, ["-w", str(root), "jurisdictions", "list"])
+    assert "330602  绍兴市越城区人民检察院  county  线索 1，含下级 1" in listed.output
+    assert "330600  浙江省绍兴市人民检察院  city  线索 0，含下级 2" in listed.output
+    assert "未定辖区 (no jurisdiction)  线索 0" in listed.output
+
+    again = runner.invoke(app, ["-w", str(root), "jurisdictions", "resolve", "--all"])
+    assert again.exit_code == 0, again.output
+    assert "2 examined, 0 changed" in again.output
