@@ -1,9 +1,18 @@
 """The default 检察建议书 template, built with python-docx and filled by docxtpl.
 
+The layout follows GB/T 9704-2012 (党政机关公文格式): A4 paper, margins top 3.7 cm, bottom 3.5 cm,
+left 2.8 cm, right 2.6 cm; body in 仿宋_GB2312 三号 (16 pt) on a fixed 28.95 pt line (22 lines
+a page), first-level headings in 黑体, the issuing office and the title in 方正小标宋简体 二号
+(22 pt); page numbers "— 1 —" at the foot. Where an office lacks 仿宋_GB2312 or 方正小标宋简体,
+the font table names 仿宋 and 宋体 as their substitutes.
+
 The template is generated in code (no binary file in the repository); `jiandu governance
 template --output FILE` writes it out so an office can restyle it and put it at
-``<workspace>/templates/suggestion.docx``, which is then used instead. Variables: see
-`jiandu.workflow.governance.draft_context`.
+``<workspace>/templates/suggestion.docx``, which is then used instead. Variables (see
+`jiandu.workflow.governance.draft_context`): office_name, doc_number, addressee, opening,
+finding, basis_intro, legal_basis (list), suggestion_intro, suggestions (list), reply, attachment,
+date_zh, items (list of n, case_number, parties), and the figures case_count, subject_count,
+year_span, model_title, court_name, case_numbers.
 """
 
 from __future__ import annotations
@@ -13,95 +22,211 @@ from functools import lru_cache
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
-BODY_FONT = "仿宋"
-TITLE_FONT = "宋体"
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+PAGE_NUMBER_FONT = "宋体"
+# substitutes named in the font table for machines without the GB/T 9704 fonts
+FONT_SUBSTITUTES = {BODY_FONT: "仿宋", TITLE_FONT: "宋体"}
+
+PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 21.0, 29.7  # A4
+MARGINS_CM = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
+SIZE_ER = 22.0  # 二号
+SIZE_SAN = 16.0  # 三号
+SIZE_SI = 14.0  # 四号
+LINE_PT = 28.95  # 22 lines on the 22.5 cm type area
+
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def _set_fonts(rpr: Any, name: str) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), name)
 
 
 def _font(run: Any, name: str, size: float, bold: bool = False) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
+    _set_fonts(run._element.get_or_add_rPr(), name)
 
 
 def _para(
     doc: Any,
     text: str,
     *,
-    size: float = 16,
-    bold: bool = False,
-    align=None,
+    size: float = SIZE_SAN,
+    align: Any = JUSTIFY,
     font: str = BODY_FONT,
-    indent: bool = False,
-):
+    indent: bool = True,
+    bold: bool = False,
+    right_indent_chars: float = 0,
+) -> Any:
     p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
+    p.alignment = align
     if indent:
         p.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(p.add_run(text), font, size, bold)
+    if right_indent_chars:
+        p.paragraph_format.right_indent = Pt(SIZE_SAN * right_indent_chars)
+    if size > SIZE_SAN:  # title lines take their own height
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if text:
+        _font(p.add_run(text), font, size, bold)
     return p
+
+
+def _page(doc: Any) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width = Cm(PAGE_WIDTH_CM)
+    section.page_height = Cm(PAGE_HEIGHT_CM)
+    section.top_margin = Cm(MARGINS_CM["top"])
+    section.bottom_margin = Cm(MARGINS_CM["bottom"])
+    section.left_margin = Cm(MARGINS_CM["left"])
+    section.right_margin = Cm(MARGINS_CM["right"])
+    section.header_distance = Cm(1.5)
+    section.footer_distance = Cm(2.5)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = CENTER
+    _font(footer.add_run("— "), PAGE_NUMBER_FONT, SIZE_SI)
+    run = footer.add_run()
+    _font(run, PAGE_NUMBER_FONT, SIZE_SI)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText" if text == " PAGE " else "w:t")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._element.append(el)
+    _font(footer.add_run(" —"), PAGE_NUMBER_FONT, SIZE_SI)
+
+
+def _normal_style(doc: Any) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(SIZE_SAN)
+    rpr = normal.element.get_or_add_rPr()
+    _set_fonts(rpr, BODY_FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    rpr.append(lang)
+    fmt = normal.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PT)
+
+
+def _font_table(doc: Any) -> None:
+    """Name a substitute for each GB/T 9704 font an office may not have installed."""
+    part = doc.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    )
+    root = part.element if hasattr(part, "element") else None
+    if root is None:
+        return
+    for name, substitute in FONT_SUBSTITUTES.items():
+        font = OxmlElement("w:font")
+        font.set(qn("w:name"), name)
+        alt = OxmlElement("w:altName")
+        alt.set(qn("w:val"), substitute)
+        charset = OxmlElement("w:charset")
+        charset.set(qn("w:val"), "86")  # GB2312
+        family = OxmlElement("w:family")
+        family.set(qn("w:val"), "modern" if name == BODY_FONT else "roman")
+        font.extend([alt, charset, family])
+        root.append(font)
+
+
+def _case_table(doc: Any) -> None:
+    table = doc.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = (Cm(1.6), Cm(7.0), Cm(7.0))
+    rows = (
+        ("序号", "案号", "相关当事人"),
+        ("{%tr for item in items %}", "", ""),
+        ("{{ item.n }}", "{{ item.case_number }}", "{{ item.parties }}"),
+        ("{%tr endfor %}", "", ""),
+    )
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text, width in zip(row.cells, texts, widths, strict=True):
+            cell.width = width
+            p = cell.paragraphs[0]
+            p.alignment = CENTER
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            if text:
+                _font(p.add_run(text), HEADING_FONT if row is table.rows[0] else BODY_FONT, SIZE_SI)
 
 
 @lru_cache(maxsize=1)
 def default_template() -> bytes:
+    """The built-in template (.docx bytes) with docxtpl variables."""
     doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.font.size = Pt(16)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    _para(doc, "{{ office_name }}", size=22, bold=True, align=center, font=TITLE_FONT)
-    _para(doc, "检察建议书", size=26, bold=True, align=center, font=TITLE_FONT)
-    _para(doc, "{{ doc_number }}", align=center)
-    _para(doc, "{{ addressee }}：")
+    _normal_style(doc)
+    _page(doc)
+    _font_table(doc)
+    # the front: issuing office, title, number, addressee
+    _para(doc, "{{ office_name }}", size=SIZE_ER, align=CENTER, font=TITLE_FONT, indent=False)
+    _para(doc, "检察建议书", size=SIZE_ER, align=CENTER, font=TITLE_FONT, indent=False)
+    _para(doc, "", indent=False)
+    _para(doc, "{{ doc_number }}", align=RIGHT, indent=False)
+    _para(doc, "", indent=False)
+    _para(doc, "{{ addressee }}：", indent=False)
+    # the body
+    _para(doc, "{{ opening }}")
+    _para(doc, "一、发现的问题", font=HEADING_FONT)
+    _para(doc, "{{ finding }}")
+    _para(doc, "二、相关规定", font=HEADING_FONT)
+    _para(doc, "{{ basis_intro }}")
+    _para(doc, "{%p for basis in legal_basis %}")
+    _para(doc, "{{ basis }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "三、检察建议", font=HEADING_FONT)
+    _para(doc, "{{ suggestion_intro }}")
+    _para(doc, "{%p for suggestion in suggestions %}")
+    _para(doc, "{{ suggestion }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{{ reply }}")
+    _para(doc, "")
+    _para(doc, "{{ attachment }}")
+    # signature: office and date, four characters from the right margin
+    _para(doc, "", indent=False)
+    _para(doc, "", indent=False)
+    _para(doc, "{{ office_name }}", align=RIGHT, indent=False, right_indent_chars=4)
+    _para(doc, "{{ date_zh }}", align=RIGHT, indent=False, right_indent_chars=4)
+    _para(doc, "", indent=False)
     _para(
         doc,
-        "本院在履行法律监督职责中，运用大数据法律监督模型“{{ model_title }}”（编号 {{ model_id }}，"
-        "版本 {{ model_versions }}）对{{ court_name }}{{ year_span }}办理的案件进行筛查。经检察官逐条核查，"
-        "确认线索{{ clue_count }}条，涉及案件{{ case_count }}件、当事人{{ subject_count }}个，"
-        "线索平均风险分{{ mean_score }}分。现将有关情况通报如下：",
-        indent=True,
+        "（本稿由系统生成，须经承办检察官审核修改、按程序审批后方可印发。）",
+        size=SIZE_SI,
     )
-    _para(doc, "一、发现的问题", bold=True, indent=True)
-    _para(doc, "{{ problem }}", indent=True)
-    _para(doc, "涉及案件如下：", indent=True)
-    table = doc.add_table(rows=4, cols=4)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("序号", "对象", "风险分", "涉及案号"), strict=True):
-        cell.text = text
-    table.rows[1].cells[0].text = "{%tr for item in items %}"
-    row = table.rows[2].cells
-    row[0].text = "{{ item.n }}"
-    row[1].text = "{{ item.subject }}"
-    row[2].text = "{{ item.score }}"
-    row[3].text = "{{ item.case_numbers }}"
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    _para(doc, "二、检察建议", bold=True, indent=True)
-    _para(doc, "（一）对上述{{ case_count }}件案件依法进行复查，对确有错误的依法予以纠正；", indent=True)
-    _para(
-        doc, "（二）加强对同类案件的审查甄别，建立类案预警与协同治理机制，防止同类问题再次发生；", indent=True
-    )
-    _para(doc, "（三）加强业务培训，统一类案裁判尺度，规范司法行为。", indent=True)
-    _para(
-        doc,
-        "根据《中华人民共和国人民检察院组织法》第二十一条和《人民检察院检察建议工作规定》的有关规定，"
-        "请你院在收到本检察建议书之日起两个月以内，将采纳检察建议的情况书面回复本院。",
-        indent=True,
-    )
-    right = WD_ALIGN_PARAGRAPH.RIGHT
-    _para(doc, "{{ office_name }}", align=right)
-    _para(doc, "{{ date_zh }}", align=right)
-    _para(doc, "（本文书为系统根据已核实线索生成的草稿，须经检察官审核修改后方可使用。）", size=10.5)
+    # the attachment on its own page (when there are cases to list)
+    _para(doc, "{%p if items %}", indent=False)
+    brk = _para(doc, "", indent=False)
+    brk.add_run().add_break(WD_BREAK.PAGE)
+    _para(doc, "附件", font=HEADING_FONT, indent=False)
+    _para(doc, "涉及案件清单", size=SIZE_ER, align=CENTER, font=TITLE_FONT, indent=False)
+    _para(doc, "", indent=False)
+    _case_table(doc)
+    _para(doc, "{%p endif %}", indent=False)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

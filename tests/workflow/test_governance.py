@@ -73,7 +73,7 @@ def test_groups_by_model_court_and_jurisdiction(confirmed: World) -> None:
 
 def test_the_draft_cites_the_cases_and_figures(confirmed: World) -> None:
     key = group_key(CIVIL, "浙0602", "330602")
-    with confirmed.store.read() as s:
+    with confirmed.store.write() as s:
         data = suggestion_draft(
             s, confirmed.p("yc_pro"), key, model_title="职业放贷人识别", today=dt.date(2024, 5, 6)
         )
@@ -83,7 +83,8 @@ def test_the_draft_cites_the_cases_and_figures(confirmed: World) -> None:
     assert (
         "检察建议书" in text and "绍兴市越城区人民检察院" in text and "浙江省绍兴市越城区人民法院：" in text
     )
-    assert "确认线索2条，涉及案件4件" in text and "2023年至2024年" in text and "职业放贷人识别" in text
+    assert "2023年至2024年，浙江省绍兴市越城区人民法院办理的4件案件存在同类问题，涉及2个当事人" in text
+    assert "“职业放贷人识别”大数据法律监督模型" in text and "涉及案件清单（共4件）" in text
     assert "二〇二四年五月六日" in text
     assert "{{" not in text and "{%" not in text
 
