@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from jiandu.cli.context import console, err_console, state
+from jiandu.cli.progress import progress
 from jiandu.engines.base import Engine
 
 app = typer.Typer(no_args_is_help=True)
@@ -35,7 +36,9 @@ def resolve_cmd(ctx: typer.Context) -> None:
         if not engine.table_exists("parties"):
             err_console.print("[red]No parties: ingest judgments first (`jiandu ingest judgments`).[/red]")
             raise typer.Exit(2)
-        report = resolve(engine)
+        with progress("主体识别") as bar:
+            bar.update(note="比对当事人提及与登记数据，聚合为主体")
+            report = resolve(engine)
     finally:
         engine.close()
     console.print(f"主体识别完成 Resolved {report.mentions:,} mentions into {report.entities:,} entities")
@@ -178,7 +181,8 @@ def evaluate(
     engine = state(ctx).open_engine()
     try:
         _need(engine)
-        scores = pairwise_scores(engine, load_truth(index))
+        with progress("主体识别评估"):
+            scores = pairwise_scores(engine, load_truth(index))
     finally:
         engine.close()
     if as_json:

@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from jiandu.cli.context import console, err_console, state
+from jiandu.cli.progress import progress
 from jiandu.documents.signs import SIGN_CODES
 from jiandu.engines.base import Engine
 from jiandu.models.clues import load_clues
@@ -218,16 +219,25 @@ def evaluate_cmd(
     engine = st.open_engine()
     figures: list[SignFigure] = []
     try:
-        # only the measured models' clues; with evidence, as masked-only subjects are matched by
-        # the documents their clue cites
-        measured = models_to_measure(items, mapping)
-        clues = load_clues(engine, model_ids=measured) if measured else []
-        if info is not None and index.is_file() and engine.table_exists("documents"):
-            detected, texts = _stored_signs(engine)
-            figures = sign_figures(read_index(index), detected, SIGN_CODES, texts)
+        with_signs = info is not None and index.is_file() and engine.table_exists("documents")
+        with progress("模型评估", total=4 if with_signs else 2) as bar:
+            # only the measured models' clues; with evidence, as masked-only subjects are matched
+            # by the documents their clue cites
+            bar.update(note="读取线索")
+            measured = models_to_measure(items, mapping)
+            clues = load_clues(engine, model_ids=measured) if measured else []
+            bar.advance()
+            if with_signs:
+                bar.update(note="读取文书与风险特征")
+                detected, texts = _stored_signs(engine)
+                bar.advance(note="比对植入的风险特征")
+                figures = sign_figures(read_index(index), detected, SIGN_CODES, texts)
+                bar.advance()
+            bar.update(note="比对真值")
+            results = evaluate(clues, items, mapping)
+            bar.advance(note="")
     finally:
         engine.close()
-    results = evaluate(clues, items, mapping)
     county = (
         None
         if info is None

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from jiandu.cli.context import console, state
+from jiandu.cli.progress import progress
 from jiandu.ingest.pipeline import IngestReport, ingest_judgments, new_run_id
 from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS
 
@@ -72,21 +72,12 @@ def judgments(
     log_path = st.start_log("ingest judgments", run_id)
     engine = st.open_engine()
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]导入裁判文书[/bold] {task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task("", total=None)
+        with progress("导入裁判文书") as bar:
 
             def show(report: IngestReport) -> None:
-                progress.update(
-                    task,
-                    description=f"read {report.read} · parsed {report.parsed} · duplicates "
-                    f"{report.duplicates} · quarantined {report.quarantined}",
+                bar.update(
+                    note=f"已读 {report.read} · 入库 {report.parsed} · 重复 {report.duplicates} · "
+                    f"隔离 {report.quarantined}"
                 )
 
             report = ingest_judgments(
@@ -99,7 +90,6 @@ def judgments(
                 on_progress=show,
                 run_id=run_id,
             )
-            progress.update(task, total=1, completed=1)
         print_report(report)
         console.print(f"Log: {log_path}")
     finally:
@@ -123,16 +113,10 @@ def registers(
     log_path = st.start_log("ingest registers", run_id)
     engine = st.open_engine()
     try:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]导入登记数据[/bold] {task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task("", total=None)
+        with progress("导入登记数据") as bar:
 
             def show(report: RegisterReport) -> None:
-                progress.update(task, description=f"rows read {sum(report.read.values())}")
+                bar.update(note=f"已读 {sum(report.read.values())} 行")
 
             report = ingest_registers(
                 engine, st.workspace.quarantine_dir, paths, on_progress=show, run_id=run_id

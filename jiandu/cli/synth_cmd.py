@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from jiandu.cli.context import console
+from jiandu.cli.progress import progress
 
 
 def synth(
@@ -20,16 +20,9 @@ def synth(
     """Generate a synthetic county: judgments, agency registers and the truth of planted patterns."""
     from jiandu.synth import generate
 
-    with Progress(
-        TextColumn("[bold]生成模拟县域数据[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        task = progress.add_task("", total=documents)
-        summary = generate(out, seed, documents, progress=lambda n: progress.update(task, completed=n))
-        progress.update(task, completed=documents)
+    with progress("生成模拟县域数据", total=documents) as bar:
+        summary = generate(out, seed, documents, progress=lambda n: bar.update(completed=n))
+        bar.update(completed=documents)
     grid = Table(title=f"模拟县域 Synthetic county {out} (seed {seed})")
     grid.add_column("what")
     grid.add_column("count", justify="right")

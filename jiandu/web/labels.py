@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from jiandu.models.spec import BAND_ZH as BAND_NAMES_ZH
 from jiandu.workflow.authz import ROLE_NAMES_ZH
 from jiandu.workflow.jurisdictions import LEVEL_NAMES_ZH
 from jiandu.workflow.lifecycle import OUTCOME_NAMES_ZH, REJECT_REASON_NAMES_ZH, STATUS_NAMES_ZH
 from jiandu.workflow.stats import FUNNEL_NAMES_ZH
 
-BAND_NAMES_ZH = {"red": "红色", "yellow": "黄色", "green": "绿色"}
 EVENT_NAMES_ZH = {
     "created": "生成线索",
     "rescored": "重新评分",
