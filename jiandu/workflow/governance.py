@@ -111,6 +111,11 @@ def _case_numbers(clue: Clue) -> list[str]:
     return sorted((n for n in found if n), key=case_sort_key)
 
 
+def _party_count(members: list[Clue]) -> int:
+    """Distinct parties the clues are about (a model whose subject is a case names none)."""
+    return len({c.subject_key for c in members if c.subject_type != "case"})
+
+
 def _groups(session: Session, principal: Principal) -> dict[str, tuple[GovernanceGroup, list[Clue]]]:
     courts = court_names(session)
     jurisdictions = names(session)
@@ -132,7 +137,7 @@ def _groups(session: Session, principal: Principal) -> dict[str, tuple[Governanc
         g.clue_ids = [c.clue_id for c in members]
         cases = sorted({n for c in members for n in _case_numbers(c)}, key=case_sort_key)
         g.case_numbers = cases
-        g.subjects = len({c.subject_key for c in members})
+        g.subjects = _party_count(members)
         g.model_versions = sorted({c.outcome_model_version or c.model_version for c in members})
         g.mean_score = round(sum(c.score for c in members) / len(members), 1)
         years = [int(m.group(1)) for n in cases if (m := _YEAR.match(n))]
@@ -230,12 +235,13 @@ class ModelText:
 def builtin_model_text(model_id: str) -> ModelText | None:
     """The built-in spec's Chinese name, supervision point and legal basis (None when unknown)."""
     try:
-        from jiandu.models.library import Library
+        from jiandu.models.library import builtin_specs_dir, read_spec_file
 
-        spec = Library().specs.get(model_id)
+        path = builtin_specs_dir() / f"{model_id}.yaml"  # built-in specs are named by their id
+        spec = read_spec_file(path)[0] if path.is_file() else None
     except Exception:  # the model library is optional here: the draft still renders
         return None
-    return model_text(spec.spec) if spec else None
+    return model_text(spec) if spec is not None and spec.id == model_id else None
 
 
 def model_text(spec: Any) -> ModelText:
@@ -327,7 +333,7 @@ def draft_context(
     case_count = len(cases)
     years = [int(m.group(1)) for c in cases if (m := _YEAR.match(c["case_number"]))]
     span = year_span_zh(min(years, default=None), max(years, default=None))
-    subjects = len({c.subject_key for c in members if c.subject_type != "case"})
+    subjects = _party_count(members)
     when = f"{span}，" if span else ""
     involving = f"，涉及{subjects}个当事人" if subjects else ""
     using = f"运用“{title}”大数据法律监督模型" if title != GENERIC_MODEL_ZH else f"运用{title}"

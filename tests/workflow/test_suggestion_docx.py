@@ -308,3 +308,25 @@ def test_an_agency_group_of_an_offices_own_model(world: World) -> None:
         and "《中华人民共和国市场主体登记管理条例》第三条" in text
     )
     assert "浙检行建〔2026〕\u3000号" in text and "浙江省人民检察院" in text
+
+
+def test_a_model_about_cases_names_no_parties(world: World) -> None:
+    clue = lender_clue(3, "（2020）浙0602民初8号", ["（2020）浙0602民初8号", "(2020)浙0602民初8号"])
+    clue.update(model_id="civil.lending_risk_signs", clue_id=f"k{3:031d}")
+    clue["subject"] = {"type": "case", "key": "case:（2020）浙0602民初8号", "name": "（2020）浙0602民初8号"}
+    with world.store.write() as s:
+        sync_clues(s, [clue])
+    confirm(world, clue["clue_id"])
+    key = group_key("civil.lending_risk_signs", COURT, "330602")
+    with world.store.write() as s:
+        data = suggestion_draft(s, world.p("yc_pro"), key, now=NOW)
+        group = next(g for g in governance_groups(s, world.p("yc_pro")) if g.key == key)
+    assert group.subjects == 0 and group.case_numbers == ["（2020）浙0602民初8号"]
+    doc = Document(io.BytesIO(data))
+    text = body_text(doc)
+    assert "2020年，浙江省绍兴市越城区人民法院办理的1件案件存在同类问题（案件清单见附件）" in text
+    assert "当事人" not in text.split("附件")[0]
+    assert [[c.text for c in r.cells] for r in doc.tables[-1].rows][1:] == [
+        ["1", "（2020）浙0602民初8号", "—"]
+    ]
+    assert "“民间借贷风险特征”大数据法律监督模型" in text
