@@ -1,6 +1,7 @@
 """Demo users for trying the web UI: one per role, with random passwords shown once.
 
-`create_demo_users(store)` installs the default jurisdiction tree if it is missing and adds the
+`create_demo_users(store)` installs the default jurisdiction tree if it is missing (which gives
+clues synced before it their jurisdiction, audited: `jiandu.workflow.reresolve`) and adds the
 users in `DEMO_USERS` that do not exist yet, each with a fresh random password. Existing users are
 left alone (their password is not shown again and not reset) unless ``reset=True``.
 """
@@ -39,7 +40,7 @@ def create_demo_users(store: Store, *, reset: bool = False) -> list[DemoLogin]:
     """Add the demo users (idempotent); passwords of new (or, with ``reset``, all) users."""
     out = []
     with store.write() as s:
-        install_defaults(s)
+        install_defaults(s, actor="demo-setup")
         root = system_principal(s, name="demo-setup")
         existing = set(s.execute(select(User.username)).scalars())
         for username, role, code, name in DEMO_USERS:
