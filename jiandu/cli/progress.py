@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     Progress,
@@ -107,11 +107,22 @@ class CountColumn(ProgressColumn):
         return Text(f"{int(task.completed)}/{int(task.total)}", style="progress.download")
 
 
+class CountedBarColumn(ProgressColumn):
+    """The bar of a counted task; a spinner-only task leaves the room to its note."""
+
+    def __init__(self, bar_width: int) -> None:
+        super().__init__()
+        self._bar = BarColumn(bar_width=bar_width)
+
+    def render(self, task: Task) -> RenderableType:
+        return self._bar.render(task) if task.fields.get("counted") else Text("")
+
+
 def _columns() -> list[ProgressColumn]:
     return [
         SpinnerColumn(),
         TextColumn("[bold]{task.description}[/bold]", table_column=Column(no_wrap=True)),
-        BarColumn(bar_width=20),
+        CountedBarColumn(bar_width=20),
         CountColumn(),
         TextColumn(
             "{task.fields[note]}",
