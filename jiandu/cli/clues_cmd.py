@@ -76,11 +76,11 @@ def clue_rows(
             "#": str(i),
             "编号": c["clue_id"][:id_width],
             "模型": model_names.get(c["model_id"], c["model_id"]),
-            "对象": c["subject"]["name"] or c["subject"]["key"],
+            "对象": c["subject"]["name"] or c["subject"]["key"] or "",
             "风险分": f"{c['score']:.1f}",
             "等级": BAND_ZH.get(c["band"], c["band"]),
             "证据": str(c["evidence_count"]),
-            "说明": c["explanation"].split("\n")[0],
+            "说明": (c["explanation"] or "").split("\n")[0],
             "_band": c["band"],
         }
         if statuses is not None:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.console import Console
 from typer.testing import CliRunner
@@ -209,3 +211,35 @@ def test_column_widths_add_up() -> None:
         widths = column_widths(COLUMNS, natural, width)
         assert sum(widths.values()) + overhead(len(widths)) <= width
         assert ("说明" in widths) == (width >= 24 + 3 * 6 + 24 + overhead(9))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    width=st.integers(min_value=60, max_value=260),
+    subjects=st.lists(
+        st.text(alphabet=st.sampled_from("张王李某有限公司（）·ABCxyz 0123浙绍兴，"), max_size=60),
+        min_size=1,
+        max_size=6,
+    ),
+    model_name=st.text(alphabet=st.sampled_from("虚假诉讼民间借贷模型ABC-"), min_size=1, max_size=40),
+)
+def test_any_texts_fit_on_one_line_each(width: int, subjects: list[str], model_name: str) -> None:
+    clues = [
+        {
+            "clue_id": f"{i:04x}{'e' * 60}",
+            "model_id": "m",
+            "subject": {"type": "party", "key": f"k{i}", "name": subject or None},
+            "score": 55.5,
+            "band": "yellow",
+            "evidence_count": 3,
+            "explanation": subject * 3,
+        }
+        for i, subject in enumerate(subjects)
+    ]
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None).print(
+        clue_table(clues, "监督线索", width=width, model_names={"m": model_name}, statuses={})
+    )
+    lines = buffer.getvalue().splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    assert len(lines) == 3 + len(clues)
