@@ -3,9 +3,16 @@ route (pages and API, export included) is fetched for such roles and searched fo
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from fastapi import FastAPI
 
+from jiandu.engines.duckdb_engine import DuckDBEngine
+from jiandu.web import create_app
+from jiandu.workspace import Workspace
 from tests.web.test_authz import client_for, fill, routes
 from tests.web.world import ADDRESS_TAIL, ID_NUMBER, PHONE, YC, YC_GROUP
 
@@ -55,3 +62,58 @@ def test_masked_judgment_text_keeps_the_spans_in_place(app: FastAPI) -> None:
         start, end = m["spans"][0]
         assert m["text"][start:end] == c["text"][start:end] == "申请撤回起诉"
         assert ID_NUMBER not in m["text"] and ID_NUMBER in c["text"]
+
+
+# Personal numbers as agencies and courts really write them (issue 12 §3), generated here and
+# appended to a cited judgment: the web must show none of them to a role without personal.read.
+OLD_ID = "330602800101123"
+LANDLINE = "057588123456"
+_FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+_CHINESE = str.maketrans("0123456789", "〇幺二三四五六七八九")
+_STYLES = {
+    "full-width": lambda d: d.translate(_FULL),
+    "chinese numerals": lambda d: d.translate(_CHINESE),
+    "zero-width": lambda d: "\u200b".join(d),
+    "line break": lambda d: d[:7] + "\n　　" + d[7:],
+    "spaced": lambda d: " ".join(d[i : i + 4] for i in range(0, len(d), 4)),
+    "hyphens": lambda d: "-".join(d[i : i + 4] for i in range(0, len(d), 4)),
+}
+
+
+def variants() -> list[tuple[str, str]]:
+    """(the digits, the number as written) for every number × writing style."""
+    numbers = (ID_NUMBER[:-1] + "X", ID_NUMBER, OLD_ID, PHONE, LANDLINE)
+    return [(n, style(n)) for n in numbers for style in _STYLES.values()]
+
+
+def recovered(text: str) -> str:
+    """What a reader gets from a text by dropping separators and reading every digit as ASCII."""
+    text = re.sub("[\\s\u200b\\-]", "", text)
+    return text.translate(str.maketrans("０１２３４５６７８９〇幺二三四五六七八九", "01234567890123456789"))
+
+
+@pytest.fixture
+def variant_app(workspace: Path) -> Iterator[FastAPI]:
+    tail = "。".join(f"联系方式{shown}" for _, shown in variants())
+    engine = Workspace(workspace).open_engine()  # publishes the web's read snapshot on close
+    try:
+        assert isinstance(engine, DuckDBEngine)
+        engine.con.execute("UPDATE documents SET text = text || ? WHERE doc_id = 'd1x1'", ["\n" + tail])
+    finally:
+        engine.close()
+    application = create_app(workspace)
+    yield application
+    application.state.jiandu.close()
+
+
+def test_numbers_as_really_written_are_masked_on_the_web(variant_app: FastAPI) -> None:
+    masked = client_for(variant_app, "yc_viewer").get(f"/api/clues/{YC[0]}/documents").json()["documents"]
+    clear = client_for(variant_app, "yc_pro").get(f"/api/clues/{YC[0]}/documents").json()["documents"]
+    m = next(d for d in masked if d["doc_id"] == "d1x1")
+    c = next(d for d in clear if d["doc_id"] == "d1x1")
+    assert len(m["text"]) == len(c["text"]) and m["spans"] == c["spans"]
+    page = client_for(variant_app, "yc_viewer").get(f"/clues/{YC[0]}").text
+    for digits, shown in variants():
+        assert shown in c["text"]  # the prosecutor sees the judgment as written
+        assert digits not in recovered(m["text"]), shown
+        assert shown not in page and digits not in recovered(page), shown
