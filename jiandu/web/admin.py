@@ -1,5 +1,6 @@
 """Administration pages (admin role): users and jurisdictions. The service layer refuses
-everyone else (403) and limits an administrator to their own jurisdiction subtree."""
+everyone else (403) and limits an administrator to their own jurisdiction subtree. Setting a
+user's password or deactivating a user ends that user's sessions (`jiandu.workflow.users`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
+from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render, session_of
 from jiandu.workflow import (
     Permission,
     PermissionDenied,
@@ -90,11 +91,19 @@ def users_active(
 
 @router.post("/users/{username}/password")
 def users_password(
-    p: PagePrincipal, state: State, username: str, password: Annotated[str, Form(max_length=256)]
+    request: Request,
+    p: PagePrincipal,
+    state: State,
+    username: str,
+    password: Annotated[str, Form(max_length=256)],
 ) -> Response:
+    """Set a user's password: every session of that user ends (but this one, if it is one's own)."""
+    session = session_of(request)
     with state.store.write() as s:
         require(p, Permission.USER_ADMIN)
-        set_password(s, p, username, password)
+        set_password(
+            s, p, username, password, keep_sid=session.sid if session else None, now=state.sessions.now()
+        )
     return RedirectResponse("/admin/users?done=password", status_code=303)
 
 

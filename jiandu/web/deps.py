@@ -23,11 +23,18 @@ def web_state(request: Request) -> WebState:
     return state
 
 
+def client_address(request: Request) -> str:
+    """The client's address (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
 def session_of(request: Request) -> SessionData | None:
+    """The request's session: signed, not expired, and (when logged in) alive in the store."""
     if hasattr(request.state, "jiandu_session"):
         cached: SessionData | None = request.state.jiandu_session
         return cached
-    data = web_state(request).sessions.read(request.cookies.get(COOKIE_NAME))
+    state = web_state(request)
+    data = state.sessions.read(request.cookies.get(COOKIE_NAME), state.store, client_address(request))
     request.state.jiandu_session = data
     return data
 

@@ -3,6 +3,8 @@ account, audit. Every page asks the service layer, which checks permission and j
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections import defaultdict
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -16,6 +18,7 @@ from jiandu.web.deps import (
     PagePrincipal,
     State,
     check_form_csrf,
+    client_address,
     render,
     session_of,
     set_session_cookie,
@@ -23,13 +26,11 @@ from jiandu.web.deps import (
 )
 from jiandu.web.labels import zh
 from jiandu.workflow import (
-    AuthenticationFailed,
     ClueFilter,
     InvalidInput,
     Permission,
     Principal,
     assign,
-    authenticate,
     create_token,
     get_clue,
     governance_groups,
@@ -54,6 +55,7 @@ from jiandu.workflow.lifecycle import (
     RejectReason,
     Status,
 )
+from jiandu.workflow.logins import attempt_login, check_own_password
 from jiandu.workflow.stats import FUNNEL, StatsRow, funnel
 
 router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
@@ -101,6 +103,12 @@ def login_page(request: Request, next: Annotated[str | None, Query(max_length=50
     return response
 
 
+def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
+    """The same words whether the user name exists or not, and whichever lock holds."""
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    return f"登录失败次数过多，已暂时锁定，请 {minutes} 分钟后再试"
+
+
 @router.post("/login")
 def login(
     request: Request,
@@ -109,17 +117,23 @@ def login(
     next: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
     state = web_state(request)
-    try:
-        with state.store.write() as s:  # write: authenticate may upgrade an old password hash
-            principal = authenticate(s, username, password)
-    except AuthenticationFailed:
-        return render(
-            request, "login.html", {"next": _safe_next(next), "error": "用户名或密码错误"}, status_code=401
-        )
+    address = client_address(request)
+    now = state.sessions.now()
     old = session_of(request)
-    if old is not None:
-        state.sessions.revoke(old.sid)
-    _, cookie = state.sessions.new(principal.username)
+    with state.store.write() as s:  # write: failures are counted, events appended, hashes upgraded
+        result = attempt_login(
+            s, username, password, address=address, now=now, policy=state.sessions.login_policy
+        )
+        if result.principal is not None:
+            _, cookie = state.sessions.open(s, result.principal, address)
+    if result.principal is None:
+        if result.locked_until is not None:
+            error, status = _locked_message(result.locked_until, now), 429
+        else:
+            error, status = "用户名或密码错误", 401
+        return render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status)
+    if old is not None:  # another login in the same browser ends the session it had
+        state.sessions.end(state.store, old, address, reason="replaced")
     response = _see_other(_safe_next(next))
     set_session_cookie(request, response, cookie)
     return response
@@ -130,7 +144,7 @@ def logout(request: Request) -> Response:
     state = web_state(request)
     session = session_of(request)
     if session is not None:
-        state.sessions.revoke(session.sid)
+        state.sessions.end(state.store, session, client_address(request))
     response = _see_other("/login")
     response.delete_cookie("jiandu_session", path="/")
     return response
@@ -498,15 +512,25 @@ def account_password(
     current: Annotated[str, Form(max_length=256)],
     new: Annotated[str, Form(max_length=256)],
 ) -> Response:
+    """Change one's own password: the current one is checked under the login lock-outs; the
+    user's other sessions end, this one stays."""
+    session = session_of(request)
+    now = state.sessions.now()
+    message, status = "密码已修改，其他会话已退出", 200
     with state.store.write() as s:
-        try:
-            authenticate(s, p.username, current)
-        except AuthenticationFailed:
-            return render(
-                request, "account.html", {"token": None, "message": "当前密码不正确"}, status_code=400
-            )
-        set_password(s, p, p.username, new)
-    return render(request, "account.html", {"token": None, "message": "密码已修改"})
+        checked = check_own_password(
+            s, p, current, address=client_address(request), now=now, policy=state.sessions.login_policy
+        )
+        if checked.principal is not None:
+            try:
+                set_password(s, p, p.username, new, keep_sid=session.sid if session else None, now=now)
+            except InvalidInput as exc:
+                message, status = str(exc), 400
+        elif checked.locked_until is not None:
+            message, status = _locked_message(checked.locked_until, now), 429
+        else:
+            message, status = "当前密码不正确", 400
+    return render(request, "account.html", {"token": None, "message": message}, status_code=status)
 
 
 @router.get("/audit")

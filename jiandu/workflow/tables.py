@@ -181,3 +181,49 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class WebSession(Base):
+    """A logged-in browser session (issue 12 §5), kept so that logout, a password change and
+    deactivation end it for every server process and across restarts.
+
+    Only the SHA-256 of the session id is stored; the id itself lives in the signed cookie.
+    ``ended_at``/``end_reason`` (logout, password_changed, deactivated, replaced) mark it dead.
+    """
+
+    __tablename__ = "web_sessions"
+
+    sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    address: Mapped[str | None] = mapped_column(String(64))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(30))
+
+
+class SessionCutoff(Base):
+    """Sessions of the user issued at or before ``not_before`` are dead (password change,
+    deactivation), including cookies the server has not seen yet."""
+
+    __tablename__ = "session_cutoffs"
+
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"), primary_key=True)
+    not_before: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginFailure(Base):
+    """A failed login, by the user name typed (existing or not) and the client address; counted
+    to lock an account or an address out for a while (kept only as long as the lock window)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )

@@ -1,7 +1,12 @@
 """Users, passwords (argon2), API tokens, and turning either into a `Principal`.
 
-Passwords are hashed with argon2id (argon2-cffi); tokens are random (``jdt_`` + 43 URL-safe
-characters, 256 bits) and only their SHA-256 is stored, so a database dump reveals neither.
+Passwords are hashed with Argon2id (argon2-cffi's recommended parameters; a login re-hashes a
+password stored with older parameters or another Argon2 variant) and must pass
+`check_password_policy`; tokens are random (``jdt_`` + 43 URL-safe characters, 256 bits) and only
+their SHA-256 is stored, so a database dump reveals neither.
+
+A password change ends the user's other browser sessions (an own change keeps the current one);
+deactivation ends all of them and revokes the user's API tokens (`jiandu.workflow.sessions`).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,13 +26,16 @@ from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import Permission, Principal, Role, parse_role, require
 from jiandu.workflow.errors import AuthenticationFailed, InvalidInput, NotFound
 from jiandu.workflow.jurisdictions import subtree
+from jiandu.workflow.sessions import end_user_sessions
 from jiandu.workflow.tables import ApiToken, Jurisdiction, User
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher(type=Type.ID)
 # verified against when the user does not exist, so timing does not reveal user names
 _DUMMY_HASH = _hasher.hash("jiandu-no-such-user")
 TOKEN_PREFIX = "jdt_"
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+MIN_DISTINCT = 5
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 
 
@@ -47,6 +55,18 @@ def _view(u: User) -> UserView:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def check_password_policy(password: str, username: str) -> None:
+    """Refuse a password that is too short or too long, too uniform, or holds the user name."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"密码至少需要 {MIN_PASSWORD} 个字符")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(f"密码不能超过 {MAX_PASSWORD} 个字符")
+    if len(set(password)) < MIN_DISTINCT:
+        raise InvalidInput(f"密码过于简单：至少需要 {MIN_DISTINCT} 个不同的字符")
+    if len(username) >= 3 and username.casefold() in password.casefold():
+        raise InvalidInput("密码不能包含用户名")
 
 
 def token_hash(token: str) -> str:
@@ -99,8 +119,8 @@ def add_user(
         raise NotFound(f"no jurisdiction {jurisdiction_code}")
     if session.execute(select(User.id).where(User.username == username)).first():
         raise InvalidInput(f"user {username!r} already exists")
-    if password is not None and len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    if password is not None:
+        check_password_policy(password, username)
     user = User(
         username=username,
         display_name=display_name,
@@ -130,27 +150,56 @@ def _managed_user(session: Session, principal: Principal, username: str) -> User
     return user
 
 
-def set_password(session: Session, principal: Principal, username: str, password: str) -> None:
-    """An administrator sets a password, or a user changes their own."""
-    if principal.username != username:
+def set_password(
+    session: Session,
+    principal: Principal,
+    username: str,
+    password: str,
+    *,
+    keep_sid: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """An administrator sets a password, or a user changes their own. Ends the user's browser
+    sessions but ``keep_sid`` (honoured only for an own change: the session making it); returns
+    how many were ended."""
+    own = principal.username == username
+    if not own:
         user = _managed_user(session, principal, username)
     else:
         user = session.execute(select(User).where(User.username == username)).scalar_one()
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters")
+    check_password_policy(password, username)
     user.password_hash = hash_password(password)
+    ended = end_user_sessions(
+        session,
+        user.id,
+        "password_changed",
+        now=now or dt.datetime.now(dt.UTC),
+        keep_sid=keep_sid if own else None,
+    )
     chain(session).append(
-        actor=principal.username, kind="password_set", entity_type="user", entity_id=username
+        actor=principal.username,
+        kind="password_set",
+        entity_type="user",
+        entity_id=username,
+        after={"sessions_ended": ended},
     )
     flush_chain(session)
+    return ended
 
 
 def set_active(
     session: Session, principal: Principal, username: str, active: bool, reason: str | None = None
 ) -> None:
+    """Activate or deactivate a user; deactivation ends every session and revokes every token
+    (reactivating brings neither back)."""
     user = _managed_user(session, principal, username)
     before = user.active
     user.active = active
+    after: dict[str, object] = {"active": active}
+    if not active:
+        now = dt.datetime.now(dt.UTC)
+        after["sessions_ended"] = end_user_sessions(session, user.id, "deactivated", now=now)
+        after["tokens_revoked"] = _revoke_tokens_of(session, user.id, now)
     chain(session).append(
         actor=principal.username,
         kind="user_activated" if active else "user_deactivated",
@@ -158,7 +207,7 @@ def set_active(
         entity_id=username,
         reason=reason,
         before={"active": before},
-        after={"active": active},
+        after=after,
     )
     flush_chain(session)
 
@@ -215,22 +264,26 @@ def revoke_tokens(session: Session, principal: Principal, username: str) -> int:
     user = _managed_user(session, principal, username) if username != principal.username else None
     if user is None:
         user = session.execute(select(User).where(User.username == username)).scalar_one()
-    now = dt.datetime.now(dt.UTC)
-    tokens = (
-        session.execute(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
-        .scalars()
-        .all()
-    )
-    for t in tokens:
-        t.revoked_at = now
+    revoked = _revoke_tokens_of(session, user.id, dt.datetime.now(dt.UTC))
     chain(session).append(
         actor=principal.username,
         kind="tokens_revoked",
         entity_type="user",
         entity_id=username,
-        after={"revoked": len(tokens)},
+        after={"revoked": revoked},
     )
     flush_chain(session)
+    return revoked
+
+
+def _revoke_tokens_of(session: Session, user_id: int, now: dt.datetime) -> int:
+    tokens = (
+        session.execute(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)))
+        .scalars()
+        .all()
+    )
+    for t in tokens:
+        t.revoked_at = now
     return len(tokens)
 
 

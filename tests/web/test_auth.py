@@ -79,10 +79,10 @@ def test_wrong_password_and_unknown_user_are_refused_alike(app: FastAPI) -> None
 def test_login_rotates_the_session_id(app: FastAPI) -> None:
     client = TestClient(app, follow_redirects=False)
     client.get("/login")
-    before = app.state.jiandu.sessions.read(client.cookies.get(COOKIE_NAME))
+    before = app.state.jiandu.sessions.decode(client.cookies.get(COOKIE_NAME))
     assert before is not None and before.username is None
     assert login(client, "yc_pro") == 303
-    after = app.state.jiandu.sessions.read(client.cookies.get(COOKIE_NAME))
+    after = app.state.jiandu.sessions.decode(client.cookies.get(COOKIE_NAME))
     assert after is not None and after.username == "yc_pro" and after.sid != before.sid
 
 
