@@ -462,19 +462,19 @@ def governance_page(request: Request, p: PagePrincipal, state: State) -> Respons
 
 
 def docx_response(data: bytes, key: str) -> Response:
-    name = "检察建议书-" + key.split("|", 1)[0] + ".docx"
+    name = getattr(data, "file_name", "检察建议书（稿）.docx")  # a SuggestionDraft names itself
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         headers={
-            "Content-Disposition": f"attachment; filename=\"suggestion.docx\"; filename*=UTF-8''{quote(name)}"
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"
         },
     )
 
 
 def draft_bytes(state: Any, p: Principal, key: str) -> bytes:
     template = state.root / "templates" / "suggestion.docx"
-    with state.store.read() as s:
+    with state.store.write() as s:  # the draft is an audit event
         return suggestion_draft(
             s,
             p,
