@@ -330,3 +330,13 @@ def test_a_model_about_cases_names_no_parties(world: World) -> None:
         ["1", "（2020）浙0602民初8号", "—"]
     ]
     assert "“民间借贷风险特征”大数据法律监督模型" in text
+
+
+def test_the_download_header_names_the_draft(lenders: World) -> None:
+    from jiandu.web.pages import docx_response
+
+    data = draft(lenders)
+    header = docx_response(data, GROUP).headers["content-disposition"]
+    assert header == data.content_disposition
+    assert unquote(header.split("filename*=UTF-8''", 1)[1]) == data.file_name
+    assert "suggestion" not in header and MODEL not in header
