@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from jiandu.cli.context import console, err_console
@@ -18,13 +19,25 @@ audit_app = typer.Typer(no_args_is_help=True)
 
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
-    """Check the hash chain of the event log; name the first broken link (exit 1)."""
+    """Check the keyed hash chain, its head and the anchors in audit-anchors.log; print the head
+    and the last anchor; name the first problem (exit 1)."""
     with workflow(ctx, write=False) as (s, p):
         result = verify_log(s, p)
+    head = (
+        f"head 链头: seq {result.head_seq} hash {result.head_hash}"
+        if result.head_seq is not None
+        else "head 链头: missing 缺失"
+    )
+    a = result.anchor
+    anchor = f"anchor 锚点: seq {a.seq} hash {a.hash} at {a.at}" if a else "anchor 锚点: none 无"
+    console.print(escape(head), highlight=False)
+    console.print(escape(anchor), highlight=False)
     if result.ok:
-        console.print(f"[green]{result.describe()}[/green]")
+        console.print(f"[green]{escape(result.describe())}[/green]")
+        console.print(f"[green]{escape(result.describe_zh())}[/green]")
         return
-    err_console.print(f"[red]{result.describe()}[/red]")
+    err_console.print(f"[red]{escape(result.describe())}[/red]")
+    err_console.print(f"[red]{escape(result.describe_zh())}[/red]")
     raise typer.Exit(1)
 
 

@@ -183,13 +183,39 @@ def import_(
         spec, _ = read_spec_file(file)
         builtin = lib.replaces_builtin(spec)
         if builtin is None or not override_builtin:
-            spec = lib.install(file, replace=replace)  # refuses a built-in's id without the flag
+            _install_logged(ctx, lib, file, spec, replace=replace)  # refuses a built-in's id
         else:
             _install_override(ctx, lib, file, spec.content_hash(), builtin, replace=replace)
     except SpecError as exc:
         err_console.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(1) from None
     console.print(f"[green]installed[/green] {spec.id} {spec.version} → {lib.specs[spec.id].path}")
+
+
+def _install_logged(ctx: typer.Context, lib: Library, file: Path, spec: ModelSpec, *, replace: bool) -> None:
+    """Install a spec, with a ``model_imported`` audit event in the same transaction."""
+    from jiandu.cli.workflow_cmd import workflow
+    from jiandu.workflow import audit
+
+    previous = lib.specs.get(spec.id)
+    with workflow(ctx, write=True) as (session, principal):
+        audit.record(
+            session,
+            actor=principal.username,
+            kind="model_imported",
+            entity_type="model",
+            entity_id=spec.id,
+            reason="jiandu models import" + (" --replace" if replace else ""),
+            before=(
+                {"version": previous.spec.version, "sha256": previous.spec.content_hash()}
+                if previous is not None
+                else None
+            ),
+            after={"version": spec.version, "sha256": spec.content_hash(), "file": file.name[:200]},
+        )
+        installed = lib.install(file, replace=replace)
+        if installed.content_hash() != spec.content_hash():  # the file changed between the two reads
+            raise SpecError(f"{file.name[:80]}: changed while it was imported; try again")
 
 
 def _install_override(

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from jiandu.web.analytic import AnalyticUnavailable
 from jiandu.web.deps import ApiPrincipal, State
-from jiandu.web.pages import docx_response, draft_bytes, visible_events
+from jiandu.web.pages import docx_response, draft_bytes
 from jiandu.workflow import (
     ClueDetail,
     ClueFilter,
@@ -187,7 +187,12 @@ class UserOut(BaseModel):
 
 class VerifyOut(BaseModel):
     ok: bool
-    description: str
+    description: str  # in Chinese
+    head_seq: int | None = None
+    head_hash: str | None = None
+    anchor_seq: int | None = None  # the newest anchor in audit-anchors.log
+    problem: str | None = None  # the kind of the first problem (altered, deleted, anchors ...)
+    problem_seq: int | None = None
 
 
 def aware(value: T) -> T:
@@ -271,8 +276,9 @@ def clues(
 
 @router.get("/clues/{clue_id}", responses=ERRORS)
 def clue(clue_id: ClueIdPath, p: ApiPrincipal, state: State) -> ClueDetail:
-    """One clue: explanation, evidence, features, events and the statuses allowed next."""
-    with state.store.read() as s:
+    """One clue: explanation, evidence, features, events and the statuses allowed next (a view of
+    personal data is logged)."""
+    with state.store.write() as s:
         return aware(get_clue(s, p, clue_id))
 
 
@@ -285,8 +291,9 @@ def clue_timeline(clue_id: ClueIdPath, p: ApiPrincipal, state: State) -> list[Ev
 
 @router.get("/clues/{clue_id}/documents", responses=ERRORS)
 def clue_documents(clue_id: ClueIdPath, p: ApiPrincipal, state: State) -> DocumentsOut:
-    """The evidence documents' texts (masked for the caller) with the cited spans."""
-    with state.store.read() as s:
+    """The evidence documents' texts (masked for the caller) with the cited spans (a view of
+    personal data is logged)."""
+    with state.store.write() as s:
         detail = get_clue(s, p, clue_id)
     doc_ids = list(dict.fromkeys(e.doc_id for e in detail.evidence if e.doc_id))
     try:
@@ -538,15 +545,23 @@ def audit_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[EventView]:
-    """Events of the hash-chained log after `after_seq` (auditor, admin)."""
+    """Events of the hash-chained log after `after_seq` (auditor, admin), of the caller's
+    jurisdiction only."""
     with state.store.read() as s:
-        events = list_events(s, p, after_seq=after_seq, limit=limit, entity_id=entity_id or None)
-        return aware(visible_events(s, p, events))
+        return aware(list_events(s, p, after_seq=after_seq, limit=limit, entity_id=entity_id or None))
 
 
 @router.get("/audit/verify", responses=ERRORS)
 def audit_verify(p: ApiPrincipal, state: State) -> VerifyOut:
-    """Verify the whole hash chain; names the first broken link."""
+    """Verify the keyed hash chain, its head and its anchors; names the first problem."""
     with state.store.read() as s:
         result = verify_log(s, p)
-    return VerifyOut(ok=result.ok, description=result.describe())
+    return VerifyOut(
+        ok=result.ok,
+        description=result.describe_zh(),
+        head_seq=result.head_seq,
+        head_hash=result.head_hash,
+        anchor_seq=result.anchor.seq if result.anchor else None,
+        problem=result.problem.kind if result.problem else None,
+        problem_seq=result.problem.seq if result.problem else None,
+    )

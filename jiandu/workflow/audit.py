@@ -1,75 +1,66 @@
-"""The hash-chained event log: appending events and verifying the chain.
+"""The keyed, hash-chained event log: appending events, anchoring the head, re-keying old chains.
 
 Each event stores ``prev_hash`` (the hash of the event before it; 64 zeros for the first) and
-``hash = sha256(canonical JSON of {seq, at, actor, kind, entity_type, entity_id, reason, before,
-after} + prev_hash)``. Canonical JSON: sorted keys, no spaces, UTF-8, times as UTC ISO 8601 with
-microseconds. `verify` walks the events in ``seq`` order and names the first broken link:
+``hash = HMAC-SHA256(key, canonical fields + prev_hash)`` (`jiandu.workflow.audit_hash`), with a
+key kept outside the database (`jiandu.workflow.audit_keys`). After every committed transaction
+that appended events, the head (``seq hash time``) is appended to the workspace's anchor file.
+`verify` (`jiandu.workflow.audit_verify`) checks the chain under the key, the head row, and every
+anchor, and names the first problem.
 
-- **deleted**: a gap in ``seq``, or an event whose ``prev_hash`` names no stored event;
-- **reordered**: an event whose ``prev_hash`` names another stored event than the one before it,
-  or whose row id is lower than the previous event's (rows swapped);
-- **altered**: an event whose content no longer hashes to its stored hash (a field was edited,
-  or the stored hash itself was replaced).
-
-The chain cannot show that the newest events were cut off (truncation of the tail) on its own;
-compare `chain_head` or an exported head hash (``jiandu audit verify`` prints it) for that.
+Workspaces from before keyed hashing (plain sha256, no key file, no anchor file) are re-keyed
+once, at their first change: the old chain is verified under sha256 first (a broken chain is
+refused, not blessed), then every hash is recomputed under a new key and an ``audit_rekeyed``
+event records the old and new head. A missing key is never replaced while anchors exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-from dataclasses import dataclass
+import logging
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
+from jiandu.workflow.audit_hash import (
+    FIELDS,
+    GENESIS,
+    canonical_json,
+    canonical_time,
+    event_hash,
+)
+from jiandu.workflow.audit_keys import (
+    AuditError,
+    AuditFiles,
+    create_key,
+    load_key,
+    locate,
+    read_anchors,
+    write_anchor,
+)
+from jiandu.workflow.audit_verify import Problem, VerifyResult, verify, walk
 from jiandu.workflow.tables import ChainHead, Event
 
-GENESIS = "0" * 64
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "GENESIS",
+    "AuditError",
+    "ChainWriter",
+    "Problem",
+    "VerifyResult",
+    "canonical_json",
+    "canonical_time",
+    "chain",
+    "event_hash",
+    "flush_chain",
+    "record",
+    "verify",
+]
+
 _WRITER_KEY = "jiandu.chain_writer"
-
-
-def canonical_time(value: dt.datetime) -> str:
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value.isoformat(timespec="microseconds") + "Z"
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-
-
-def event_hash(fields: dict[str, Any], prev_hash: str) -> str:
-    """sha256 over the canonical JSON of the event's fields followed by the previous hash."""
-    body = {
-        "seq": fields["seq"],
-        "at": canonical_time(fields["at"]),
-        "actor": fields["actor"],
-        "kind": fields["kind"],
-        "entity_type": fields["entity_type"],
-        "entity_id": fields["entity_id"],
-        "reason": fields["reason"],
-        "before": fields["before"],
-        "after": fields["after"],
-    }
-    return hashlib.sha256((canonical_json(body) + prev_hash).encode("utf-8")).hexdigest()
-
-
-def _fields(e: Event) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "at": e.at,
-        "actor": e.actor,
-        "kind": e.kind,
-        "entity_type": e.entity_type,
-        "entity_id": e.entity_id,
-        "reason": e.reason,
-        "before": e.before,
-        "after": e.after,
-    }
+_ANCHOR_KEY = "jiandu.chain_anchor"  # (anchor path, seq, hash) to write once the commit is done
+_NEW_KEY = "jiandu.chain_new_key"  # a key file created by a re-key, removed if it rolls back
 
 
 def _now() -> dt.datetime:
@@ -77,14 +68,103 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _files(session: Session) -> AuditFiles:
+    files = locate(session)
+    if files is None:
+        raise AuditError(
+            "no place for the audit key: open the store with Store.for_workspace(root) or set "
+            "JIANDU_AUDIT_KEY_FILE（无法确定审计密钥位置）"
+        )
+    return files
+
+
+def _key_for_append(session: Session, head: ChainHead, files: AuditFiles) -> bytes:
+    """The key to extend the chain with: the workspace's, a new one for an empty chain, or a
+    re-key of a chain from before keyed hashing."""
+    key = load_key(files.key_path)
+    if key is not None:
+        return key
+    if head.seq == 0:
+        return create_key(files.key_path)[0]
+    if read_anchors(files.anchor_path):
+        raise AuditError(
+            f"the audit key {files.key_path} is missing but the chain was keyed "
+            f"({files.anchor_path.name} has anchors): restore the key file before any change"
+            "（审计密钥缺失，请恢复密钥文件）"
+        )
+    return _rekey(session, head, files)
+
+
+def _rekey(session: Session, head: ChainHead, files: AuditFiles) -> bytes:
+    """Verify an unkeyed (sha256) chain, then re-hash it under a new key, as an audited event."""
+    old = walk(session, None)
+    if old.problem is not None or old.count != head.seq or old.last_hash != head.hash:
+        reason = (
+            old.problem.message
+            if old.problem
+            else f"the head says seq {head.seq}, the log ends at {old.count}"
+        )
+        raise AuditError(
+            f"the event chain predates keyed hashing and cannot be re-keyed because it is broken: {reason}; "
+            "nothing was changed（旧审计链已损坏，无法改用密钥）"
+        )
+    key, created = create_key(files.key_path)
+    if created:
+        session.info[_NEW_KEY] = files.key_path
+    prev, last_seq = GENESIS, 0
+    columns = [Event.id, *(getattr(Event, name) for name in FIELDS)]
+    while True:  # pages by seq: read a page, then rewrite it (no open cursor while updating)
+        page = session.execute(
+            select(*columns).where(Event.seq > last_seq).order_by(Event.seq).limit(2000)
+        ).all()
+        if not page:
+            break
+        batch = []
+        for row in page:
+            e = row._mapping
+            new = event_hash(dict(e), prev, key)
+            batch.append({"id": e["id"], "prev_hash": prev, "hash": new})
+            prev, last_seq = new, e["seq"]
+        session.execute(update(Event), batch)
+    old_head = head.hash
+    head.hash = prev
+    session.flush()
+    log.warning("re-keyed the audit chain (%d events) under %s", head.seq, files.key_path)
+    session.info["jiandu.chain_rekeyed"] = {
+        "scheme": "sha256",
+        "head_seq": head.seq,
+        "head_hash": old_head,
+    }
+    return key
+
+
 class ChainWriter:
     """Appends events to the chain inside one transaction; the head row is locked on first use."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
+        head = session.execute(
+            select(ChainHead).where(ChainHead.id == 1).with_for_update()
+        ).scalar_one_or_none()
+        if head is None:
+            raise AuditError(
+                "the chain head row is missing: the event log was tampered with（审计链链头缺失）"
+            )
         self.head = head
+        self.files = _files(session)
         self.pending: list[dict[str, Any]] = []
+        self.key = _key_for_append(session, head, self.files)
+        rekeyed = session.info.pop("jiandu.chain_rekeyed", None)
+        if rekeyed is not None:
+            self.append(
+                actor="system",
+                kind="audit_rekeyed",
+                entity_type="store",
+                entity_id=None,
+                reason="审计链改用密钥（HMAC-SHA256）；旧链已先行校验完整",
+                before=rekeyed,
+                after={"scheme": "hmac-sha256", "head_seq": head.seq, "head_hash": head.hash},
+            )
 
     def append(
         self,
@@ -110,7 +190,7 @@ class ChainWriter:
             "after": after,
         }
         fields["prev_hash"] = self.head.hash
-        fields["hash"] = event_hash(fields, self.head.hash)
+        fields["hash"] = event_hash(fields, self.head.hash, self.key)
         self.head.seq = fields["seq"]
         self.head.hash = fields["hash"]
         self.pending.append(fields)
@@ -122,6 +202,7 @@ class ChainWriter:
         if self.pending:
             self.session.execute(insert(Event), self.pending)
             self.pending = []
+            self.session.info[_ANCHOR_KEY] = (self.files.anchor_path, self.head.seq, self.head.hash)
         self.session.flush()
 
 
@@ -151,6 +232,30 @@ def _flush_pending_events(session: Session) -> None:
         writer.flush()
 
 
+@event.listens_for(Session, "after_commit")
+def _anchor_head(session: Session) -> None:
+    """Once events are committed, append the head to the anchor file."""
+    session.info.pop(_NEW_KEY, None)
+    pending = session.info.pop(_ANCHOR_KEY, None)
+    if pending is None:
+        return
+    path, seq, head_hash = pending
+    try:
+        write_anchor(path, seq, head_hash, canonical_time(_now()))
+    except OSError as exc:  # the events are committed; a missing anchor shows up in verify
+        log.error("could not anchor the audit chain head (seq %s) in %s: %s", seq, path, exc)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_anchor(session: Session) -> None:
+    """Nothing was committed: no anchor, and a key made by a re-key that rolled back goes."""
+    session.info.pop(_ANCHOR_KEY, None)
+    session.info.pop("jiandu.chain_rekeyed", None)
+    new_key = session.info.pop(_NEW_KEY, None)
+    if new_key is not None:
+        new_key.unlink(missing_ok=True)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_writer(session: Session, transaction: Any) -> None:
     """A writer holds the head lock of one transaction only."""
@@ -165,137 +270,3 @@ def record(session: Session, **kwargs: Any) -> dict[str, Any]:
     writer.flush()
     session.info.pop(_WRITER_KEY, None)
     return fields
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    kind: str  # altered | deleted | reordered
-    seq: int | None
-    event_id: int | None
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    ok: bool
-    events: int
-    head_seq: int
-    head_hash: str
-    problem: Problem | None = None
-
-    def describe(self) -> str:
-        if self.problem is None:
-            return f"chain intact: {self.events} events, head seq {self.head_seq}, hash {self.head_hash}"
-        return f"chain broken ({self.problem.kind}): {self.problem.message}"
-
-
-_VERIFY_COLUMNS = (
-    Event.id,
-    Event.seq,
-    Event.at,
-    Event.actor,
-    Event.kind,
-    Event.entity_type,
-    Event.entity_id,
-    Event.reason,
-    Event.before,
-    Event.after,
-    Event.prev_hash,
-    Event.hash,
-)
-
-
-def verify(session: Session, batch: int = 5000) -> VerifyResult:
-    """Walk the whole chain in seq order; report the first broken link."""
-    hashes: dict[str, tuple[int, int]] = {
-        h: (seq, eid) for h, seq, eid in session.execute(select(Event.hash, Event.seq, Event.id))
-    }
-    head = session.execute(select(ChainHead.seq, ChainHead.hash).where(ChainHead.id == 1)).one()
-    expected_seq = 1
-    prev_hash = GENESIS
-    prev_id = 0
-    prev_seq: int | None = None
-    count = 0
-
-    def broken(kind: str, seq: int | None, eid: int | None, message: str) -> VerifyResult:
-        return VerifyResult(False, count, head.seq, head.hash, Problem(kind, seq, eid, message))
-
-    stream = session.execute(
-        select(*_VERIFY_COLUMNS).order_by(Event.seq, Event.id).execution_options(yield_per=batch)
-    )
-    pending_rehash: tuple[int, int, str] | None = None  # previous event whose content did not match
-    for row in stream:
-        e = row._mapping
-        seq, eid = e["seq"], e["id"]
-        where = f"event seq {seq} (id {eid})"
-        if seq != expected_seq:
-            if seq > expected_seq:
-                missing = (
-                    f"seq {expected_seq}" if seq == expected_seq + 1 else f"seq {expected_seq}–{seq - 1}"
-                )
-                return broken("deleted", seq, eid, f"{missing} missing before {where}: events were deleted")
-            return broken("reordered", seq, eid, f"{where} repeats a seq number (expected {expected_seq})")
-        if e["prev_hash"] != prev_hash:
-            if pending_rehash is not None and e["prev_hash"] == pending_rehash[2]:
-                pseq, pid, _ = pending_rehash
-                return broken(
-                    "altered",
-                    pseq,
-                    pid,
-                    f"the stored hash of event seq {pseq} (id {pid}) was changed "
-                    f"(the next event links to its original hash)",
-                )
-            if e["prev_hash"] in hashes:
-                oseq, oid = hashes[e["prev_hash"]]
-                return broken(
-                    "reordered",
-                    seq,
-                    eid,
-                    f"{where} links to event seq {oseq} (id {oid}), not to seq {prev_seq}: "
-                    "events were reordered",
-                )
-            return broken(
-                "altered",
-                prev_seq,
-                prev_id,
-                f"{where} links to a hash no stored event has: event seq {prev_seq} (id {prev_id}) was "
-                f"rewritten with a recomputed hash, or {where}'s link was edited",
-            )
-        if pending_rehash is not None:
-            pseq, pid, _ = pending_rehash
-            return broken(
-                "altered",
-                pseq,
-                pid,
-                f"event seq {pseq} (id {pid}) was altered: its content does not match its hash",
-            )
-        if eid < prev_id:
-            return broken(
-                "reordered",
-                seq,
-                eid,
-                f"{where} is stored before the event it follows (id {prev_id}): rows swapped",
-            )
-        actual = event_hash(dict(e), e["prev_hash"])
-        if actual != e["hash"]:
-            pending_rehash = (seq, eid, actual)  # decide with the next event: content or hash edited
-        count += 1
-        prev_hash, prev_id, prev_seq = e["hash"], eid, seq
-        expected_seq += 1
-    if pending_rehash is not None:
-        pseq, pid, actual = pending_rehash
-        return broken(
-            "altered",
-            pseq,
-            pid,
-            f"event seq {pseq} (id {pid}) was altered: its content does not match its hash",
-        )
-    if head.seq != count or (count and head.hash != prev_hash):
-        return broken(
-            "deleted",
-            head.seq,
-            None,
-            f"the chain head says seq {head.seq} but the log ends at seq {count}: "
-            "the newest events were removed (or the head was edited)",
-        )
-    return VerifyResult(True, count, head.seq, head.hash)

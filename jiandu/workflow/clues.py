@@ -38,6 +38,7 @@ from jiandu.workflow.lifecycle import (
     transition_error,
 )
 from jiandu.workflow.masking import mask_value, masker
+from jiandu.workflow.reresolve import EVENT_KIND as JURISDICTION_CHANGED
 from jiandu.workflow.tables import Clue, Event, Jurisdiction, User
 from jiandu.workflow.views import ClueDetail, ClueSummary, EventView, EvidenceItem, Page, Subject, SyncResult
 
@@ -45,6 +46,7 @@ BANDS = ("red", "yellow", "green")
 REQUIRED = ("clue_id", "model_id", "model_version", "score", "band")
 SYNC_BATCH = 1000
 MAX_PAGE = 500
+VIEWED = "personal_data_viewed"  # an access, not a change: in the audit log, not the clue's timeline
 
 
 def _now() -> dt.datetime:
@@ -143,6 +145,17 @@ def sync_clues(session: Session, clues: Iterable[dict[str, Any]], *, actor: str 
             if current == content:
                 result.unchanged += 1
                 continue
+            if row.status == Status.NEW.value and row.jurisdiction_code != jurisdiction:
+                writer.append(  # re-resolved into another procuratorate's queue
+                    actor=actor,
+                    kind=JURISDICTION_CHANGED,
+                    entity_type="clue",
+                    entity_id=clue_id,
+                    reason="同步线索时重新解析辖区",
+                    before={"jurisdiction_code": row.jurisdiction_code, "court": row.court},
+                    after={"jurisdiction_code": jurisdiction, "court": court},
+                    at=now,
+                )
             if abs(row.score - content["score"]) > 1e-9 or row.band != content["band"]:
                 writer.append(
                     actor=actor,
@@ -282,7 +295,9 @@ def _event_view(e: Event, principal: Principal) -> EventView:
 def _events(session: Session, clue_id: str) -> list[Event]:
     return list(
         session.execute(
-            select(Event).where(Event.entity_type == "clue", Event.entity_id == clue_id).order_by(Event.seq)
+            select(Event)
+            .where(Event.entity_type == "clue", Event.entity_id == clue_id, Event.kind != VIEWED)
+            .order_by(Event.seq)
         ).scalars()
     )
 
@@ -404,9 +419,18 @@ def count_clues(session: Session, principal: Principal, filters: ClueFilter | No
 
 
 def get_clue(session: Session, principal: Principal, clue_id: str) -> ClueDetail:
-    """One clue with evidence and its event timeline."""
+    """One clue with evidence and its event timeline.
+
+    Shown unmasked (a principal with ``personal.read``), the view is itself an event: who saw
+    whose personal data, when. Run in `Store.write()` then."""
     require(principal, Permission.CLUE_READ)
-    return _detail(session, _clue(session, principal, clue_id), principal)
+    if not principal.sees_personal_data:
+        return _detail(session, _clue(session, principal, clue_id), principal)
+    writer = chain(session)  # lock the chain head first: every writer takes the locks in one order
+    clue = _clue(session, principal, clue_id)
+    writer.append(actor=principal.username, kind=VIEWED, entity_type="clue", entity_id=clue.clue_id)
+    flush_chain(session)
+    return _detail(session, clue, principal)
 
 
 def clue_events(session: Session, principal: Principal, clue_id: str) -> list[EventView]:

@@ -30,6 +30,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from jiandu.workflow.audit_keys import WORKSPACE_INFO
+
 ENV_URL = "JIANDU_WORKFLOW_URL"
 SQLITE_NAME = "workflow.sqlite"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -121,21 +123,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 class Store:
     """The workflow database: an engine, its migrations and session factories."""
 
-    def __init__(self, url: str, *, migrate: bool = True, **engine_kwargs: Any) -> None:
+    def __init__(
+        self, url: str, *, migrate: bool = True, workspace: Path | None = None, **engine_kwargs: Any
+    ) -> None:
         self.url = url
+        self.workspace = workspace  # where the audit key and anchors live (jiandu.workflow.audit_keys)
         self.engine = make_engine(url, **engine_kwargs)
         self.dialect = self.engine.dialect.name
         write_bind = (
             self.engine.execution_options(jiandu_write=True) if self.dialect == "sqlite" else self.engine
         )
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(write_bind, expire_on_commit=False)
+        info = {WORKSPACE_INFO: workspace} if workspace is not None else {}
+        self._read = sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._write = sessionmaker(write_bind, expire_on_commit=False, info=info)
         if migrate:
             self.upgrade()
 
     @classmethod
     def for_workspace(cls, workspace_root: Path, **kwargs: Any) -> Store:
-        return cls(workflow_url(workspace_root), **kwargs)
+        return cls(workflow_url(workspace_root), workspace=workspace_root, **kwargs)
 
     def __repr__(self) -> str:
         return f"Store({safe_url(self.url)})"

@@ -1,15 +1,40 @@
-"""Reading and verifying the event log (auditors and admins: permission audit.read)."""
+"""Reading and verifying the event log (auditors and admins: permission audit.read).
+
+An auditor sees the events of their jurisdiction only: a clue's events by the clue's
+jurisdiction, a user's events by that user's jurisdiction, any other event (an export, a model
+import, a jurisdiction added) by its actor's jurisdiction; events of actors who are no user
+(``system``, ``cli:<login>``) only at a root of the jurisdiction tree.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from jiandu.workflow.audit import VerifyResult, verify
 from jiandu.workflow.authz import Permission, Principal, require
-from jiandu.workflow.clues import _event_view
-from jiandu.workflow.tables import Event
+from jiandu.workflow.clues import _event_view, scope_filter
+from jiandu.workflow.tables import Clue, Event, Jurisdiction, User
 from jiandu.workflow.views import EventView
+
+
+def event_scope(session: Session, principal: Principal) -> ColumnElement[bool]:
+    """The SQL condition that limits events to the principal's jurisdictions."""
+    total = session.execute(select(func.count()).select_from(Jurisdiction)).scalar_one()
+    if principal.sees_unassigned and len(principal.scope) >= total:
+        return true()
+    users_in_scope = select(User.username).where(User.jurisdiction_code.in_(sorted(principal.scope)))
+    by_actor: ColumnElement[bool] = Event.actor.in_(users_in_scope)
+    if principal.sees_unassigned:  # at a root: also what no user did (system, command line)
+        by_actor = or_(by_actor, Event.actor.not_in(select(User.username)))
+    return or_(
+        and_(
+            Event.entity_type == "clue",
+            Event.entity_id.in_(select(Clue.clue_id).where(scope_filter(session, principal))),
+        ),
+        and_(Event.entity_type == "user", Event.entity_id.in_(users_in_scope)),
+        and_(Event.entity_type.not_in(("clue", "user")), by_actor),
+    )
 
 
 def list_events(
@@ -22,9 +47,10 @@ def list_events(
     entity_id: str | None = None,
     actor: str | None = None,
 ) -> list[EventView]:
-    """Events in seq order after ``after_seq`` (page with the last seq you got), masked."""
+    """Events of the principal's jurisdiction in seq order after ``after_seq`` (page with the
+    last seq you got), masked."""
     require(principal, Permission.AUDIT_READ)
-    query = select(Event).where(Event.seq > after_seq)
+    query = select(Event).where(Event.seq > after_seq, event_scope(session, principal))
     if entity_type:
         query = query.where(Event.entity_type == entity_type)
     if entity_id:
@@ -36,6 +62,6 @@ def list_events(
 
 
 def verify_log(session: Session, principal: Principal) -> VerifyResult:
-    """Verify the whole hash chain; names the first broken link."""
+    """Verify the whole chain, its head and anchors; names the first problem (never raises)."""
     require(principal, Permission.AUDIT_READ)
     return verify(session)

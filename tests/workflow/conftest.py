@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from jiandu.workflow import Principal, Store, install_defaults, sync_clues, system_principal
+from jiandu.workflow.audit_keys import ANCHOR_FILE, KEY_FILE
 from jiandu.workflow.tables import User
 from jiandu.workflow.users import add_user, principal_for
 
@@ -118,9 +119,9 @@ def sqlite_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[s
 
 
 @pytest.fixture
-def store(workflow_db_url: str) -> Iterator[Store]:
-    """An empty, migrated store."""
-    s = Store(workflow_db_url)
+def store(workflow_db_url: str, tmp_path: Path) -> Iterator[Store]:
+    """An empty, migrated store (its audit key and anchors in tmp_path)."""
+    s = Store(workflow_db_url, workspace=tmp_path)
     try:
         yield s
     finally:
@@ -128,14 +129,17 @@ def store(workflow_db_url: str) -> Iterator[Store]:
 
 
 @pytest.fixture
-def world(workflow_db_url: str, request: pytest.FixtureRequest) -> Iterator[World]:
+def world(workflow_db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     """Default tree, one user per role/place, clues 1–3 in 越城 (浙0602) and 4–5 in 柯桥 (浙0603)."""
     if workflow_db_url.startswith("sqlite:///"):
         template, principals = request.getfixturevalue("sqlite_world")
-        shutil.copyfile(template, workflow_db_url.removeprefix("sqlite:///"))
-        store = Store(workflow_db_url)
+        target = Path(workflow_db_url.removeprefix("sqlite:///"))
+        shutil.copyfile(template, target)
+        for name in (KEY_FILE, ANCHOR_FILE):  # the audit key and anchors go with the database
+            shutil.copyfile(template.parent / name, target.parent / name)
+        store = Store(workflow_db_url, workspace=target.parent)
     else:
-        store = Store(workflow_db_url)
+        store = Store(workflow_db_url, workspace=tmp_path)
         principals = build_world(store)
     try:
         yield World(store, principals)

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 
 from jiandu.workflow import PermissionDenied, assign, list_events, transition, verify_log
 from jiandu.workflow.audit import GENESIS, event_hash
+from jiandu.workflow.audit_keys import KEY_FILE, load_key
 from jiandu.workflow.tables import Event
 from tests.workflow.conftest import World
 
@@ -47,7 +48,9 @@ def test_an_intact_chain_verifies(busy: World) -> None:
             k: getattr(first, k)
             for k in ("seq", "at", "actor", "kind", "entity_type", "entity_id", "reason", "before", "after")
         }
-        assert event_hash(fields, GENESIS) == first.hash
+        key = load_key(busy.store.workspace / KEY_FILE)  # type: ignore[operator]
+        assert key is not None and event_hash(fields, GENESIS, key) == first.hash
+        assert event_hash(fields, GENESIS) != first.hash  # keyed: plain sha256 does not match
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ def test_concurrent_writers_keep_the_chain_intact(world: World) -> None:
         before = s.execute(select(func.count()).select_from(Event)).scalar_one()
     errors: list[BaseException] = []
     refused: list[str] = []
-    store = Store(world.store.url)  # its own connection pool, as another process would have
+    store = Store(world.store.url, workspace=world.store.workspace)  # its own pool, as another process
 
     def syncer(offset: int) -> None:
         try:
