@@ -14,6 +14,7 @@ Read from the clue's evidence (``case_number``, ``court``, ``text``, ``label``) 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -51,6 +52,7 @@ def _case_numbers(text: str) -> list[CaseNumber]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_execution(case_number: str | None) -> bool:
     found = find_case_number(case_number) if case_number else None
     return found is not None and type_code_category(found.type_code) == "execution"

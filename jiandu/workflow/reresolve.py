@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import Permission, Principal, require
@@ -32,6 +32,18 @@ from jiandu.workflow.tables import Clue, User
 
 BATCH = 1000
 EVENT_KIND = "jurisdiction_changed"
+_COLUMNS = (
+    Clue.clue_id,
+    Clue.evidence,
+    Clue.region,
+    Clue.subject_type,
+    Clue.subject_key,
+    Clue.subject_name,
+    Clue.jurisdiction_code,
+    Clue.court,
+    Clue.assignee,
+    Clue.updated_at,
+)
 
 
 @dataclass(slots=True)
@@ -80,7 +92,9 @@ def reresolve(
     now = dt.datetime.now(dt.UTC)
     for start in range(0, len(ids), BATCH):
         rows = list(
-            session.execute(select(Clue).where(Clue.clue_id.in_(ids[start : start + BATCH]))).scalars()
+            session.execute(
+                select(Clue).options(load_only(*_COLUMNS)).where(Clue.clue_id.in_(ids[start : start + BATCH]))
+            ).scalars()
         )
         for clue in rows:
             result.examined += 1
