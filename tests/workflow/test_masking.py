@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jiandu.privacy.rules import RULES, NumberRule
 from jiandu.workflow.authz import PERMISSIONS, Permission, Role
 from jiandu.workflow.masking import mask_addresses, mask_id_numbers, mask_phone_numbers, mask_text, mask_value
 
@@ -112,6 +113,12 @@ def test_mask_value_keeps_identifiers() -> None:
         "text": "电话138****5678",
         "span": [1, 2],
     }
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
+def test_each_rule_masks_its_documented_example(rule: NumberRule) -> None:
+    assert mask_text(rule.example) == rule.masked_example
+    assert len(rule.masked_example) == len(rule.example)
 
 
 def test_policy_who_sees_personal_data() -> None:

@@ -231,6 +231,22 @@ def test_sql_on_duckdb_masks_exactly_as_python(
     assert sql_masks(duck, texts) == [None if t is None else mask_text(t) for t in texts]
 
 
+def test_sql_through_a_jiandu_engine_even_in_the_model_sandbox() -> None:
+    from jiandu.engines.duckdb_engine import DuckDBEngine
+    from jiandu.privacy.sql import register
+
+    text = "身份证号３３０６０２１９８００１０１１２３Ｘ，手机幺三八一二三四五六七八"
+    engine = DuckDBEngine()
+    try:
+        engine.enter_sandbox()
+        register(engine)
+        rows = engine.rows(f"SELECT {mask_sql('s')} AS m FROM (SELECT ? AS s)", [text])
+    finally:
+        engine.close()
+    assert rows == [{"m": mask_text(text)}]
+    assert rows[0]["m"] == "身份证号３３０６０２********１２３Ｘ，手机幺三八****五六七八"
+
+
 def test_masker_and_mask_value_use_the_one_definition() -> None:
     text = "电话１３８ １２３４ ５６７８，身份证330602 19800101 123X"
     assert masker(False)(text) == mask_text(text) != text
