@@ -22,6 +22,7 @@ from jiandu.workflow.governance import (
     ModelText,
     SuggestionDraft,
     beijing_day,
+    builtin_model_text,
     doc_number_zh,
     file_name_zh,
     governance_groups,
@@ -253,6 +254,8 @@ def test_chinese_forms() -> None:
     assert beijing_day(dt.datetime(2026, 12, 2, 16, 0)) == dt.date(2026, 12, 3)  # naive is UTC
     assert doc_number_zh("新昌县人民检察院", "civil", 2026) == "新检民建〔2026〕\u3000号"
     assert doc_number_zh("浙江省人民检察院", None, 2025) == "浙检建〔2025〕\u3000号"
+    assert builtin_model_text("civil.serial_suit") is not None
+    assert builtin_model_text("../specs/civil.serial_suit") is None and builtin_model_text("no.such") is None
 
 
 def agency_clue(n: int) -> dict[str, Any]:
