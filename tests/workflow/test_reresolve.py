@@ -165,6 +165,51 @@ def test_only_administrators_re_resolve(store: Store) -> None:
         reresolve_clues(s, principal_for_username(s, "viewer"))
 
 
+def _varied() -> list[dict[str, Any]]:
+    """Clues placed by each step of resolution, and one placed by none."""
+    return [
+        make_clue(1),
+        make_clue(2, court="浙0683"),
+        _bare(3, [_row("住所地浙江省绍兴市柯桥区某路8号")]),
+        _bare(4, [], key="330624198001011234"),
+        _bare(5, [_row("被执行人某某", label="执行案件：（2019）浙0681执1号")]),
+        _bare(6, [_row("住所地浙江省某地")]),
+        _bare(7, [], region="zhejiang"),
+        _bare(8, [_row("某某借款十万元")]),
+    ]
+
+
+def test_the_order_of_set_up_does_not_matter(workflow_db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "first").mkdir()
+    tree_first = Store(f"sqlite:///{tmp_path / 'first' / 'workflow.sqlite'}", workspace=tmp_path / "first")
+    clues_first = Store(workflow_db_url, workspace=tmp_path)
+    try:
+        with tree_first.write() as s:
+            install_defaults(s)
+            sync_clues(s, _varied())
+        with clues_first.write() as s:
+            sync_clues(s, _varied())
+        with clues_first.write() as s:
+            install_defaults(s)
+        expected = _jurisdictions(tree_first)
+        assert list(expected.values()) == [
+            YUECHENG,
+            "330683",
+            KEQIAO,
+            "330624",
+            "330681",
+            ZHEJIANG,
+            ZHEJIANG,
+            None,
+        ]
+        assert _jurisdictions(clues_first) == expected
+        assert len(_changes(clues_first)) == 7 and not _changes(tree_first)
+        assert _verified(clues_first)
+    finally:
+        tree_first.close()
+        clues_first.close()
+
+
 # ------------------------------------------------------------------ the steps of resolution
 
 
