@@ -5,6 +5,7 @@ Layout::
     WORKSPACE/
       workspace.yaml       engine choice and settings
       jiandu.duckdb        analytic store (DuckDB engine)
+      snapshots/           read-only copies of jiandu.duckdb the web reads (CURRENT names one)
       spark-warehouse/     analytic store (Spark engine)
       quarantine/          copies of rejected inputs, by quarantine id
       logs/                one log file per command run
@@ -38,6 +39,10 @@ def owner_only() -> None:
 
 class WorkspaceError(Exception):
     """The workspace is missing or its configuration is invalid."""
+
+
+class WorkspaceBusy(WorkspaceError):
+    """The analytic store stayed held by another process longer than JIANDU_LOCK_WAIT."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +105,26 @@ class Workspace:
         return data
 
     def open_engine(self, engine: str | None = None) -> Engine:
-        """Open the analytic store with the configured engine (or the one given)."""
+        """Open the analytic store with the configured engine (or the one given).
+
+        A DuckDB store held by another process is waited for (JIANDU_LOCK_WAIT), then refused
+        with `WorkspaceBusy`; closed normally after a change, it publishes the web's read
+        snapshot (`jiandu.engines.snapshot`).
+        """
         from jiandu.engines import open_engine
+        from jiandu.engines.duckdb_engine import DuckDBEngine
+        from jiandu.locks import StoreBusy
 
         config = self.config()
         owner_only()
         kind = engine or str(config["engine"])
         master = config.get("spark_master")
-        return open_engine(kind, self.root, spark_master=str(master) if master else None)
+        try:
+            opened = open_engine(kind, self.root, spark_master=str(master) if master else None)
+        except StoreBusy as exc:
+            raise WorkspaceBusy(str(exc)) from None
+        except ValueError as exc:  # a setting such as JIANDU_LOCK_WAIT is malformed
+            raise WorkspaceError(str(exc)) from None
+        if isinstance(opened, DuckDBEngine):
+            opened.publish_snapshots = True
+        return opened

@@ -1,26 +1,75 @@
-"""`jiandu clues sync` (also the end of `jiandu run`): model-run clues into the workflow store."""
+"""`jiandu clues sync` (also the end of `jiandu run`): model-run clues into the workflow store.
+
+All or nothing: every clue and every event of a sync go into the workflow store in one
+transaction (`Store.write`). If anything fails — a malformed clue, the store locked by another
+writer for longer than JIANDU_LOCK_WAIT, a lost database connection — the transaction is rolled
+back, the store stays as it was, and the command says so in Chinese and English (the full
+traceback goes to the workspace log), exiting with status 1.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import typer
+from sqlalchemy.exc import OperationalError
 
-from jiandu.cli.context import console, state
-from jiandu.cli.workflow_cmd import workflow
+from jiandu.cli.context import console, err_console, state
+from jiandu.cli.workflow_cmd import cli_principal, open_store
 from jiandu.workflow import sync_clues
+from jiandu.workflow.errors import WorkflowError
+from jiandu.workflow.views import SyncResult
+
+log = logging.getLogger(__name__)
 
 
-def clues_sync(ctx: typer.Context) -> None:
-    """Load the clues of model runs (analytic store) into the workflow store, by clue id."""
+def load_run_clues(ctx: typer.Context) -> list[dict[str, Any]]:
+    """Every clue of the analytic store in the contract form (the store is opened and closed)."""
     from jiandu.models.clues import load_clues
 
     engine = state(ctx).open_engine()
     try:
-        clues = load_clues(engine)
+        return load_clues(engine)
     finally:
         engine.close()
-    with workflow(ctx, write=True) as (s, p):
-        result = sync_clues(s, clues, actor=p.username)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OperationalError) and "locked" in str(exc).lower():
+        return (
+            "工作流库正被另一写入占用，等待超时 (the workflow store stayed locked by another writer; "
+            "set JIANDU_LOCK_WAIT to wait longer)"
+        )
+    if isinstance(exc, WorkflowError):
+        return str(exc)
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+
+
+def sync_into_store(ctx: typer.Context, clues: list[dict[str, Any]]) -> SyncResult:
+    """Upsert the clues in one transaction of the workflow store; on failure roll back and exit 1."""
+    store = open_store(ctx)
+    try:
+        with store.write() as session:  # one transaction: commits at the end or rolls back
+            result = sync_clues(session, clues, actor=cli_principal(session).username)
+    except Exception as exc:  # every failure: the transaction was rolled back, nothing was kept
+        log.info("clue sync failed and was rolled back", exc_info=True)  # to the log file, not the screen
+        err_console.print(
+            f"[red]线索同步失败，已全部回滚，工作流库未改动：{_reason(exc)}\n"
+            f"clue sync failed and was rolled back; the workflow store is unchanged "
+            f"({len(clues)} clues not synced). Fix the cause and run `jiandu clues sync`.[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
     console.print(
         f"synced {len(clues)} clues: {result.new} new, {result.rescored} rescored, {result.updated} updated, "
         f"{result.unchanged} unchanged"
     )
+    return result
+
+
+def clues_sync(ctx: typer.Context) -> None:
+    """Load the clues of model runs (analytic store) into the workflow store, by clue id."""
+    sync_into_store(ctx, load_run_clues(ctx))

@@ -1,4 +1,10 @@
-"""`jiandu run [MODEL...] [--region R]`: update derived tables, run models, write clues."""
+"""`jiandu run [MODEL...] [--region R]`: update derived tables, run models, write clues.
+
+While `jiandu serve` is up: the web reads published snapshots, never the live store, so a run
+never finds the store held by the web; a run that finds it held by another writer waits up to
+JIANDU_LOCK_WAIT seconds. Closing the store after the run publishes the new snapshot, and the
+clue sync that follows is one transaction of the workflow store (`jiandu.cli.clue_sync`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from rich.table import Table
 
 from jiandu.cli.context import console, err_console, state
 from jiandu.cli.models_cmd import library, regions_dir
+from jiandu.models.clues import load_clues
 from jiandu.models.regions import RegionError, load_region
 from jiandu.models.runner import RunReport, new_run_id, run
 
@@ -109,6 +116,7 @@ def run_models(
         raise typer.Exit(2) from None
     run_id = new_run_id()
     st.start_log("run", run_id)
+    # waits (JIANDU_LOCK_WAIT) while another process writes the store, then stops with a clear message
     engine = st.open_engine()
     try:
         report = run(
@@ -120,16 +128,17 @@ def run_models(
             update_operators=not skip_operators,
             time_limit=time_limit,
         )
+        clues = load_clues(engine) if sync else []
     except (KeyError, RegionError) as exc:
         err_console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
         raise typer.Exit(2) from None
     finally:
-        engine.close()
+        engine.close()  # a finished run publishes the web's read snapshot here
     print_run(report)
     if sync:
-        from jiandu.cli.clue_sync import clues_sync
+        from jiandu.cli.clue_sync import sync_into_store
 
-        clues_sync(ctx)
+        sync_into_store(ctx, clues)  # after the snapshot: the web has the documents new clues cite
     if not report.ok:
         raise typer.Exit(1)
 

@@ -13,6 +13,7 @@ import typer
 
 from jiandu.cli.context import console, err_console, state
 from jiandu.workflow.authz import ROLE_NAMES_ZH, Role
+from jiandu.workspace import Workspace, WorkspaceError
 
 
 def serve(
@@ -40,6 +41,7 @@ def serve(
 
     st = state(ctx)
     st.ensure_workspace()
+    publish_if_stale(st.workspace)
     app = create_app(st.workspace.root, WebConfig(secure_cookies=secure_cookies))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
@@ -65,6 +67,39 @@ def serve(
         forwarded_allow_ips="127.0.0.1" if proxy_headers else None,
         server_header=False,
     )
+
+
+def publish_if_stale(workspace: Workspace) -> None:
+    """Publish the web's read snapshot when the live store changed since the last one.
+
+    Writers publish when they finish; this covers a store written before snapshots existed or
+    by a tool that does not publish. A store held by a writer right now is left alone: that
+    writer publishes when it finishes.
+    """
+    from jiandu.engines import DUCKDB_FILE, snapshot
+    from jiandu.engines.duckdb_engine import DuckDBEngine
+    from jiandu.locks import StoreBusy
+
+    try:
+        if workspace.config().get("engine", "duckdb") != "duckdb":
+            return
+    except WorkspaceError:
+        return
+    live = workspace.root / DUCKDB_FILE
+    published = snapshot.current(live)
+    if not live.is_file() or (published and published.matches(live) and published.path.is_file()):
+        return
+    try:
+        engine = DuckDBEngine(live, publish_snapshots=True, lock_wait=0)
+    except StoreBusy as exc:
+        err_console.print(
+            f"[yellow]分析库正被 {exc.holder} 写入，网页将在其结束后显示新数据 "
+            f"(the analytic store is being written by {exc.holder}; pages show its data once it finishes)"
+            "[/yellow]",
+            soft_wrap=True,
+        )
+        return
+    engine.close()  # publishes
 
 
 def users_demo(

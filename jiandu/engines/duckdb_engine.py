@@ -1,8 +1,15 @@
 """The default engine: an embedded DuckDB database file in the workspace.
 
-Concurrency: DuckDB lets one process open a database file for writing (a second process gets
-a lock error). Inside the process this engine serialises calls on its one connection with a
-lock, so threads may share it but do not run statements in parallel.
+Concurrency: DuckDB lets one process open a database file for writing, or several processes
+open it read-only, never both. Opening a file another process holds waits up to
+``JIANDU_LOCK_WAIT`` seconds (`jiandu.locks`) and then raises `StoreBusy` naming the holder.
+Inside the process this engine serialises calls on its one connection with a lock, so threads
+may share it but do not run statements in parallel.
+
+Read snapshots: an engine opened on a workspace (``publish_snapshots``) publishes a read-only
+copy of the file when it is closed normally after the file changed (`jiandu.engines.snapshot`);
+the web server reads only those copies, so it never holds the lock a run needs. An engine
+closed while an exception propagates publishes nothing: readers keep the last finished state.
 
 Sandbox: before model SQL runs, `enter_sandbox` turns off external access (files, URLs),
 extension auto-install/auto-load and Python replacement scans, then locks the configuration.
@@ -16,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -25,8 +33,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from jiandu.engines import snapshot
 from jiandu.engines.base import Engine, check_format, quote, temp_name
 from jiandu.engines.dialects import DIALECTS, DuckDBDialect
+from jiandu.locks import StoreBusy, describe_process, holder_pid, lock_wait_seconds
 from jiandu.schema.registry import TableSchema
 
 log = logging.getLogger(__name__)
@@ -61,18 +71,19 @@ class DuckDBEngine(Engine):
 
     name = "duckdb"
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(
+        self, path: Path | None = None, *, publish_snapshots: bool = False, lock_wait: float | None = None
+    ) -> None:
         super().__init__()
         self.dialect = DIALECTS["duckdb"]
         self.path = path
+        self.publish_snapshots = publish_snapshots and path is not None
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         # an in-memory store spills to the system temp folder, never into the working directory
         spill = str(Path(tempfile.gettempdir()) / "jiandu-duckdb")
         config: dict[str, str | bool | int | float | list[str]] = {} if path else {"temp_directory": spill}
-        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-            str(path) if path is not None else ":memory:", config=config
-        )
+        self._con: duckdb.DuckDBPyConnection | None = _connect(path, config, lock_wait)
         for setting in DuckDBDialect.SETTINGS:
             self._con.execute(setting)
         # DuckDB's buffer pool may otherwise grow to 80% of RAM while a large ingest runs;
@@ -201,9 +212,66 @@ class DuckDBEngine(Engine):
             ).fetchone()
         return int(result[0]) if result else 0
 
+    def publish_snapshot(self) -> snapshot.Snapshot | None:
+        """Checkpoint the file and publish a read snapshot unless the current one is up to date."""
+        if self.path is None:
+            return None
+        with self._lock:
+            self.con.execute("CHECKPOINT")
+            wal = self.path.with_name(self.path.name + ".wal")
+            if wal.is_file() and wal.stat().st_size > 0:
+                raise RuntimeError(f"{wal} is not empty after CHECKPOINT")
+            published = snapshot.current(self.path)
+            if published is not None and published.matches(self.path) and published.path.is_file():
+                return published
+            return snapshot.publish(self.path)
+
     def close(self) -> None:
         with self._lock:
-            if self._con is not None:
+            if self._con is None:
+                return
+            try:
+                if self.publish_snapshots and sys.exc_info()[1] is None:
+                    self.publish_snapshot()
+            except (OSError, RuntimeError, duckdb.Error) as exc:
+                # the data is safe in the store; readers keep the previous snapshot
+                log.error("read snapshot not published: %s", exc)
+                sys.stderr.write(
+                    f"读取快照未发布，网页仍显示上次的数据 (read snapshot not published: {exc})\n"
+                )
+            finally:
                 self._con.close()
                 self._con = None
                 self._temps.clear()
+
+
+_LOCKED = "could not set lock on file"
+
+
+def _connect(
+    path: Path | None, config: dict[str, str | bool | int | float | list[str]], lock_wait: float | None
+) -> duckdb.DuckDBPyConnection:
+    """Open the database; wait (``lock_wait``, else JIANDU_LOCK_WAIT) while another process holds it."""
+    if path is None:
+        return duckdb.connect(":memory:", config=config)
+    limit = lock_wait_seconds() if lock_wait is None else lock_wait  # a malformed setting fails now
+    started = time.monotonic()
+    attempt = 0
+    while True:
+        try:
+            return duckdb.connect(str(path), config=config)
+        except duckdb.IOException as exc:
+            if _LOCKED not in str(exc).lower():
+                raise
+            holder = describe_process(holder_pid(str(exc)))
+            waited = time.monotonic() - started
+            if waited >= limit:
+                raise StoreBusy(f"分析库 {path} ", f"analytic store {path}", holder, waited) from None
+            if attempt == 0 and limit > 0:
+                log.warning("analytic store %s held by %s; waiting up to %.0f s", path, holder, limit)
+                sys.stderr.write(
+                    f"分析库正被 {holder} 占用，最多等待 {limit:.0f} 秒… "
+                    f"(the analytic store is held by {holder}; waiting up to {limit:.0f} s)\n"
+                )
+            time.sleep(min(0.05 * 2**attempt, 1.0, max(limit - waited, 0.01)))
+            attempt += 1

@@ -1,10 +1,13 @@
 """Reading the analytic store for pages: judgment texts, parties, model runs.
 
-The web server only reads. DuckDB lets one process hold a database file for writing, and a
-read-only connection held open would also keep `jiandu run` out, so each read opens the file
-read-only, runs its queries and closes it again (a few milliseconds). If a writer holds the file
-at that moment the page says so instead of failing (`AnalyticUnavailable`). A workspace on the
-Spark engine is read through one shared engine (opened on first use, under a lock).
+The web server only reads, and never the live file: DuckDB lets one process write a database
+file or several read it, never both, so even a short read-only connection to ``jiandu.duckdb``
+would make `jiandu run` fail. Writers publish a read snapshot when they finish
+(`jiandu.engines.snapshot`); each read here opens the current snapshot read-only, runs its
+queries and closes it (a few milliseconds). A snapshot removed between reading the pointer and
+opening it (a run published a newer one) is retried with the new pointer. Pages therefore show
+the last finished run, never half a run, and never keep a run waiting. A workspace on the Spark
+engine is read through one shared engine (opened on first use, under a lock).
 """
 
 from __future__ import annotations
@@ -19,12 +22,22 @@ from typing import Any, Protocol
 
 import duckdb
 
+from jiandu.engines import snapshot
 from jiandu.workspace import Workspace, WorkspaceError
 
 DUCKDB_FILE = "jiandu.duckdb"
 
 
 log = logging.getLogger(__name__)
+UPDATING = "分析库正在更新，暂无可读的版本，请稍后刷新"
+NOT_BUILT = "分析库尚未建立（未导入文书）"
+_OPEN_TRIES = 5
+# a snapshot is jiandu's own file and the web's SQL is its own; still, it reads nothing else
+_READ_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 _READ_TABLES = ("documents", "parties", "cases", "model_runs")
 
 
@@ -67,13 +80,7 @@ class AnalyticReader:
         if self._kind() == "spark":
             yield self._spark_rows
             return
-        path = self.root / DUCKDB_FILE
-        if not path.is_file():
-            raise AnalyticUnavailable("分析库尚未建立（未导入文书）")
-        try:
-            con = duckdb.connect(str(path), read_only=True)
-        except duckdb.Error as exc:
-            raise AnalyticUnavailable("分析库正被其他进程写入，请稍后再试") from exc
+        con = self._snapshot_connection()
         try:
             tables = {
                 r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
@@ -93,6 +100,23 @@ class AnalyticReader:
             yield rows
         finally:
             con.close()
+
+    def _snapshot_connection(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the published snapshot (see the module docstring)."""
+        live = self.root / DUCKDB_FILE
+        for _ in range(_OPEN_TRIES):
+            published = snapshot.current(live)
+            if published is None:
+                raise AnalyticUnavailable(UPDATING if live.is_file() else NOT_BUILT)
+            try:
+                return duckdb.connect(str(published.path), read_only=True, config=_READ_CONFIG)
+            except duckdb.Error as exc:
+                if published.path.is_file():
+                    log.exception("cannot open the read snapshot %s", published.path)
+                    raise AnalyticUnavailable(UPDATING) from exc
+                # replaced by a newer snapshot since the pointer was read: read it again
+        log.warning("read snapshot of %s kept vanishing; giving up for this request", live)
+        raise AnalyticUnavailable(UPDATING)
 
     def _spark_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._lock:

@@ -12,6 +12,8 @@ Sessions: `Store.read()` for reads and `Store.write()` for changes. Both commit 
 roll back on error. On SQLite a write session starts with ``BEGIN IMMEDIATE`` so that two
 writers never interleave (the event chain needs one writer at a time) while readers keep going
 (WAL journal); on PostgreSQL writers serialise on the ``chain_head`` row (SELECT … FOR UPDATE).
+A SQLite writer that finds another one (a web request, `jiandu clues sync`) waits for it up to
+``JIANDU_LOCK_WAIT`` seconds (busy timeout, default 30) before "database is locked".
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from jiandu.locks import lock_wait_seconds
 from jiandu.workflow.audit_keys import WORKSPACE_INFO
 
 ENV_URL = "JIANDU_WORKFLOW_URL"
@@ -63,12 +66,17 @@ def workflow_url(workspace_root: Path) -> str:
 
 
 def _sqlite_hooks(engine: Engine) -> Engine:
+    try:
+        busy_ms = int(lock_wait_seconds() * 1000)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
