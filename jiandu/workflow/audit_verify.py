@@ -133,16 +133,22 @@ def _rows(session: Session, batch: int) -> Iterator[dict[str, Any]]:
         yield dict(row._mapping)
 
 
-def _next_row(session: Session, seq: int | None, eid: int | None) -> tuple[Any, Any]:
-    """(seq, id) of the row after the last one read, to name a row that cannot be read."""
-    query = select(Event.seq, Event.id).order_by(Event.seq, Event.id).limit(1)
+def _bad_row(session: Session, seq: int | None, eid: int | None, limit: int) -> tuple[Any, Any, str]:
+    """(seq, id, error) of the first row after the last one read that cannot be loaded: the rows
+    after it are read one by one (only when a batch failed)."""
+    query = select(Event.seq, Event.id).order_by(Event.seq, Event.id).limit(limit + 1)
     if seq is not None and eid is not None:
         query = query.where(or_(Event.seq > seq, and_(Event.seq == seq, Event.id > eid)))
     try:
-        found = session.execute(query).first()
-    except Exception:
-        return "?", "?"
-    return (found[0], found[1]) if found else ("?", "?")
+        candidates = session.execute(query).all()
+        for cseq, cid in candidates:
+            try:
+                session.execute(select(*_COLUMNS).where(Event.id == cid)).one()
+            except Exception as exc:
+                return cseq, cid, f"{type(exc).__name__}: {str(exc)[:200]}"
+    except Exception as exc:
+        return "?", "?", f"{type(exc).__name__}: {str(exc)[:200]}"
+    return "?", "?", "a batch of rows failed to load"
 
 
 def walk(
@@ -168,9 +174,8 @@ def walk(
             e = next(rows)
         except StopIteration:
             break
-        except Exception as exc:  # a value the column type cannot load (e.g. a garbled time)
-            seq, eid = _next_row(session, prev_seq, prev_id)
-            w.problem = _unreadable(seq, eid, f"{type(exc).__name__}: {str(exc)[:200]}")
+        except Exception:  # a value the column type cannot load (e.g. a garbled time)
+            w.problem = _unreadable(*_bad_row(session, prev_seq, prev_id, batch))
             return w
         seq, eid = e["seq"], e["id"]
         where = _where(seq, eid)
@@ -448,16 +453,18 @@ def _check_anchors(files: AuditFiles | None, anchors: list[Anchor] | None, w: _W
             "it was emptied",
             f"锚点文件 {ANCHOR_FILE} 为空，而日志有 {w.count} 条事件：锚点文件被清空",
         )
+    newest = _newest(anchors)
+    if newest is not None and newest.seq > w.last_seq:
+        a = newest
+        return Problem(
+            "truncated",
+            a.seq,
+            None,
+            f"{ANCHOR_FILE} line {a.line} anchors seq {a.seq} (at {a.at}) but the log ends at seq "
+            f"{w.last_seq}: the newest events were cut off",
+            f"锚点文件第 {a.line} 行记录链头序号 {a.seq}，但日志止于序号 {w.last_seq}：最新的事件被截断",
+        )
     for a in anchors:
-        if a.seq > w.last_seq:
-            return Problem(
-                "truncated",
-                a.seq,
-                None,
-                f"{ANCHOR_FILE} line {a.line} anchors seq {a.seq} (at {a.at}) but the log ends at seq "
-                f"{w.last_seq}: the newest events were cut off",
-                f"锚点文件第 {a.line} 行记录链头序号 {a.seq}，但日志止于序号 {w.last_seq}：最新的事件被截断",
-            )
         if a.seq and w.at_seq.get(a.seq) != a.hash:
             return Problem(
                 "rewritten",

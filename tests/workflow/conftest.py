@@ -136,7 +136,7 @@ def world(workflow_db_url: str, request: pytest.FixtureRequest, tmp_path: Path) 
         target = Path(workflow_db_url.removeprefix("sqlite:///"))
         shutil.copyfile(template, target)
         for name in (KEY_FILE, ANCHOR_FILE):  # the audit key and anchors go with the database
-            shutil.copyfile(template.parent / name, target.parent / name)
+            shutil.copy2(template.parent / name, target.parent / name)
         store = Store(workflow_db_url, workspace=target.parent)
     else:
         store = Store(workflow_db_url, workspace=tmp_path)
