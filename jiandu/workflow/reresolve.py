@@ -52,7 +52,7 @@ class ReresolveResult:
 
     examined: int = 0
     changed: int = 0
-    kept: int = 0  # the assignee's jurisdiction would not cover the new one
+    kept: int = 0  # the assignee's jurisdiction (or the caller's scope) would not cover the new one
     unresolved: int = 0  # still without a jurisdiction
     by_basis: Counter[str] = field(default_factory=Counter)
 
