@@ -17,6 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlglot import exp
 
 ParamType = Literal["integer", "number", "string", "boolean", "date", "string_list"]
+PARAM_TYPE_NAMES_ZH: dict[str, str] = {
+    "integer": "整数",
+    "number": "数值",
+    "string": "文本",
+    "boolean": "是/否",
+    "date": "日期",
+    "string_list": "文本列表",
+}
 ParamValue = int | float | str | bool | dt.date | list[str]
 MAX_STRING = 500
 MAX_LIST = 200

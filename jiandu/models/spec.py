@@ -25,18 +25,31 @@ from jiandu.schema.derived import known_tables
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$"
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
-SUBJECT_TYPES = (
-    "person",
-    "organization",
-    "party",
-    "court",
-    "judge",
-    "agent",
-    "law_firm",
-    "case",
-    "place",
-    "other",
-)
+SUBJECT_TYPE_NAMES_ZH = {
+    "person": "自然人",
+    "organization": "单位",
+    "party": "当事人",
+    "court": "法院",
+    "judge": "审判人员",
+    "agent": "诉讼代理人",
+    "law_firm": "律师事务所",
+    "case": "案件",
+    "place": "地点",
+    "other": "其他",
+}
+SUBJECT_TYPES = tuple(SUBJECT_TYPE_NAMES_ZH)
+# what pages call a spec's domain (an unknown domain is shown as 其他领域)
+DOMAIN_NAMES_ZH = {
+    "civil": "民事",
+    "criminal": "刑事",
+    "administrative": "行政",
+    "execution": "执行",
+    "insurance": "保险",
+    "public_interest": "公益诉讼",
+    "social_security": "社会保障",
+    "tax": "税务",
+    "geo": "时空轨迹",
+}
 # Columns evidence SQL must return; it may read the temporary table `clue_subjects(subject_key)`.
 EVIDENCE_COLUMNS = ("subject_key", "source", "doc_id", "span_start", "span_end")
 EVIDENCE_SUBJECTS_TABLE = "clue_subjects"

@@ -33,6 +33,7 @@ class TableSchema:
     description: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    title_zh: str = ""  # what pages call the table (证据来源：当事人), required in the YAML
 
     @property
     def column_names(self) -> list[str]:
@@ -92,7 +93,10 @@ def _load(text: str) -> dict[str, TableSchema]:
         missing = set(key) - {c.name for c in columns}
         if missing:
             raise ValueError(f"table {name}: key columns {sorted(missing)} are not declared")
-        tables[name] = TableSchema(name, spec.get("description", ""), key, columns)
+        title_zh = spec.get("title_zh")
+        if not title_zh:
+            raise ValueError(f"table {name}: title_zh (its Chinese name) is missing")
+        tables[name] = TableSchema(name, spec.get("description", ""), key, columns, str(title_zh))
     return tables
 
 

@@ -9,6 +9,7 @@ and turns service errors into HTTP statuses (`STATUS_OF`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jiandu import __version__
 from jiandu.web.analytic import AnalyticReader
+from jiandu.web.display import Display
 from jiandu.web.labels import zh
 from jiandu.web.security import DEFAULT_MAX_AGE, Sessions, load_or_create_secret
 from jiandu.workflow import (
@@ -52,6 +54,7 @@ STATUS_OF: dict[type[WorkflowError], int] = {
     InvalidInput: 400,
     AuthenticationFailed: 401,
 }
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 MESSAGES_ZH = {
     400: "请求有误",
     401: "需要登录",
@@ -117,6 +120,8 @@ class WebState:
         self.templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
         self.templates.env.globals.update(zh=zh, version=__version__)
         self.templates.env.filters["local"] = local_time
+        self.display = Display(self)
+        self.display.install(self.templates.env)
         self._lock = threading.Lock()
         self._library: Any = None
         self._library_at = 0.0
@@ -246,24 +251,24 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, exc: CsrfRejected) -> Response:
-        message = "CSRF 校验失败：请刷新页面后重试 (missing or invalid CSRF token)"
         if _is_api(request):
-            return JSONResponse({"detail": message}, status_code=403)
-        return error_page(request, 403, message)
+            return JSONResponse({"detail": "missing or invalid CSRF token (X-CSRF-Token)"}, status_code=403)
+        return error_page(request, 403, "表单已过期或来源不明，未予受理：请刷新页面后重试。")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         detail = exc.detail if isinstance(exc.detail, str) else ""
+        if not _CJK.search(detail):  # Starlette's own phrases ("Not Found") say nothing the title does not
+            detail = ""
         return error_page(request, exc.status_code, detail)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": _jsonable_errors(exc)}, status_code=422)
-        fields = "、".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
-        return error_page(request, 400, f"参数有误：{fields}")
+        return error_page(request, 400, f"有 {len(exc.errors())} 项填写的内容不符合要求，请检查后重试。")
 
 
 def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -1,0 +1,221 @@
+"""How pages name things: codes, ids and numbers turned into the Chinese a prosecutor reads.
+
+Every page draws names through these template globals, so a model is always its Chinese name, a
+jurisdiction its region name, a table its Chinese title, a user his display name, an amount
+``30,000元``. Ids (clue, run, model id, subject key) stay out of the visible text; templates
+put them in a ``<details class="tech">技术信息</details>`` fold for data engineers.
+
+Names come from their one definition: model names from the specs, table titles from the schema
+YAML (`title_zh`), subject types and domains from `jiandu.models.spec`, parameter types from
+`jiandu.models.parameters`, statuses and bands from `jiandu.web.labels`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from jinja2 import Environment
+from sqlalchemy import select
+
+from jiandu.models.parameters import PARAM_TYPE_NAMES_ZH
+from jiandu.models.spec import DOMAIN_NAMES_ZH, SUBJECT_TYPE_NAMES_ZH
+from jiandu.schema.derived import known_tables
+from jiandu.web.labels import zh
+from jiandu.workflow import Store
+from jiandu.workflow.jurisdictions import names as jurisdiction_names
+from jiandu.workflow.tables import User
+
+UNRESOLVED_REGION = "未定辖区"
+RUN_STATUS_ZH = {"ok": "成功", "failed": "失败", "skipped": "跳过"}
+_CACHE_SECONDS = 5.0  # names change rarely; a page may lag a new jurisdiction by this much
+# event fields a timeline shows, and how each value is named
+_SHOWN_FIELDS = (
+    "status",
+    "assignee",
+    "outcome",
+    "reject_reason",
+    "merged_into",
+    "score",
+    "band",
+    "changed_judgment",
+    "jurisdiction_code",
+)
+
+
+class _State(Protocol):
+    store: Store
+
+    def model_title(self, model_id: str) -> str | None: ...
+
+    def library(self) -> Any: ...
+
+
+class Display:
+    """Name lookups for one web app; store-backed names are cached for a few seconds."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+        self._lock = threading.Lock()
+        self._regions: dict[str, str] = {}
+        self._users: dict[str, str] = {}
+        self._loaded_at = -_CACHE_SECONDS
+
+    def _refresh(self) -> None:
+        with self._lock:
+            if time.monotonic() - self._loaded_at < _CACHE_SECONDS:
+                return
+            with self._state.store.read() as s:
+                self._regions = dict(jurisdiction_names(s))
+                self._users = {
+                    u: (d or u) for u, d in s.execute(select(User.username, User.display_name)).all()
+                }
+            self._loaded_at = time.monotonic()
+
+    def forget(self) -> None:
+        """Drop the cached names (after a jurisdiction or user was added)."""
+        with self._lock:
+            self._loaded_at = -_CACHE_SECONDS
+
+    def model_name(self, model_id: str | None) -> str:
+        if not model_id:
+            return ""
+        return self._state.model_title(model_id) or "未登记的模型"
+
+    def region(self, code: str | None) -> str:
+        if not code:
+            return UNRESOLVED_REGION
+        self._refresh()
+        return self._regions.get(code, "未登记的辖区")
+
+    def person(self, username: str | None) -> str:
+        """A user by display name (the login name when none is set)."""
+        if not username:
+            return ""
+        self._refresh()
+        return self._users.get(username, username)
+
+    def actor(self, actor: str | None) -> str:
+        """Who did something: a user, the command line, or the system."""
+        if not actor:
+            return ""
+        if actor.startswith("cli:"):
+            return "命令行操作"
+        if actor in ("system", "demo-setup"):
+            return "系统"
+        return self.person(actor)
+
+    def changes(self, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> list[str]:
+        """An event's changes as ``字段：前 → 后`` lines, values named, unknown fields left out."""
+        before = before if isinstance(before, Mapping) else {}
+        after = after if isinstance(after, Mapping) else {}
+        lines = []
+        for key in _SHOWN_FIELDS:
+            if key not in after and key not in before:
+                continue
+            old, new = self.value(key, before.get(key)), self.value(key, after.get(key))
+            name = zh("field", key)
+            lines.append(f"{name}：{old} → {new}" if key in before else f"{name}：{new}")
+        return lines
+
+    def value(self, key: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        shown: Callable[[Any], str] = {
+            "status": lambda v: zh("status", v),
+            "outcome": lambda v: zh("outcome", v),
+            "reject_reason": lambda v: zh("reject", v),
+            "band": lambda v: zh("band", v),
+            "assignee": self.person,
+            "jurisdiction_code": self.region,
+            "score": lambda v: f"{float(v):.1f}",
+            "merged_into": lambda v: "另一线索",
+            "changed_judgment": lambda v: "是" if v else "否",
+        }.get(key, str)
+        return shown(value)
+
+    def install(self, env: Environment) -> None:
+        env.globals.update(
+            model_name=self.model_name,
+            region=self.region,
+            person=self.person,
+            actor=self.actor,
+            changes=self.changes,
+            source_name=source_name,
+            subject_kind=subject_kind,
+            feature_rows=self.feature_rows,
+            param_type=param_type,
+            domain_name=domain_name,
+            run_status=run_status,
+        )
+        env.filters["amount"] = amount
+        env.filters["num"] = number
+
+    def feature_rows(self, model_id: str, features: Mapping[str, Any] | None) -> list[dict[str, str]]:
+        """A clue's score features: what each measures (from the spec), its value and weight."""
+        described: dict[str, str] = {}
+        try:
+            loaded = self._state.library().specs.get(model_id)
+        except Exception:  # a broken spec folder must not break the page
+            loaded = None
+        if loaded is not None:
+            described = {k: f.description_zh for k, f in loaded.spec.features.items()}
+        rows = []
+        for key, item in (features or {}).items():
+            if isinstance(item, Mapping):
+                value, weight = item.get("value"), item.get("weight")
+            else:
+                value, weight = item, None
+            rows.append(
+                {
+                    "name": described.get(key, "评分特征"),
+                    "value": number(value, 2),
+                    "weight": number(weight, 1) if weight is not None else "—",
+                }
+            )
+        return rows
+
+
+def source_name(table: str | None) -> str:
+    """The Chinese title of the table an evidence item comes from."""
+    if not table:
+        return ""
+    found = known_tables().get(table)
+    return found.title_zh if found else "其他数据"
+
+
+def subject_kind(kind: str | None) -> str:
+    return SUBJECT_TYPE_NAMES_ZH.get(kind or "", "对象")
+
+
+def param_type(kind: str | None) -> str:
+    return PARAM_TYPE_NAMES_ZH.get(kind or "", "其他")
+
+
+def domain_name(domain: str | None) -> str:
+    return DOMAIN_NAMES_ZH.get(domain or "", "其他领域")
+
+
+def run_status(status: str | None) -> str:
+    return RUN_STATUS_ZH.get(status or "", "未知")
+
+
+def number(value: Any, digits: int = 0) -> str:
+    """A number with thousands separators and at most ``digits`` decimals (trailing zeros cut)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    text = f"{x:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def amount(value: Any) -> str:
+    """Yuan as prosecutors write them: ``30,000元``, ``3,000.5元``."""
+    return "—" if value is None or value == "" else number(value, 2) + "元"
