@@ -157,6 +157,24 @@ def test_remapped_court_moves_clues_only_on_request_and_not_from_their_assignee(
     assert _verified(store)
 
 
+def test_an_administrator_below_the_root_re_resolves_within_its_scope(store: Store) -> None:
+    with store.write() as s:
+        install_defaults(s)
+        root = system_principal(s)
+        add_jurisdiction(s, root, "330100", "浙江省杭州市人民检察院", parent_code=ZHEJIANG)
+        root = system_principal(s)  # its scope now has 330100
+        add_user(s, root, "sx_admin", role="admin", jurisdiction_code=SHAOXING)
+        sync_clues(s, [make_clue(1), make_clue(2, court="浙0603")])
+        add_court(s, root, "浙0602", "浙江省绍兴市越城区人民法院", KEQIAO)  # within 绍兴
+        add_court(s, root, "浙0603", "浙江省绍兴市柯桥区人民法院", "330100")  # out of 绍兴
+    with store.write() as s:
+        result = reresolve_clues(s, principal_for_username(s, "sx_admin"), all_clues=True)
+    assert (result.examined, result.changed, result.kept) == (2, 1, 1)
+    assert list(_jurisdictions(store).values()) == [KEQIAO, KEQIAO]
+    (event,) = _changes(store)
+    assert event.actor == "sx_admin" and event.entity_id == make_clue(1)["clue_id"]
+
+
 def test_only_administrators_re_resolve(store: Store) -> None:
     with store.write() as s:
         install_defaults(s)
