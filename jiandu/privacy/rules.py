@@ -4,12 +4,13 @@ Everything that masks ID numbers and phone numbers (the Python masker in `jiandu
 the SQL function ``jiandu_mask_text`` of `jiandu.privacy.sql` on DuckDB and Spark, and through
 them the web, the API and governance drafts) reads these tables; nothing else defines a mask.
 
-A *number* is a run of digit characters as people really write them: ASCII or full-width digits,
-Chinese numerals read digit by digit (一三八…, 幺 for 1, 〇/零 for 0), with separators between the
-digits (spaces, hyphens and dashes, a line break with the next line's indent; an area code in
-brackets before it) and any number of invisible characters (zero-width spaces and joiners, word
-joiner, BOM, soft hyphen). An ID number may end in x/X/ｘ/Ｘ. Each digit is one character, so a
-mask replaces exactly the digits it hides with ``*`` and keeps the length of the text.
+A *number* is a run of digit characters as people really write them: ASCII, full-width or any
+other Unicode decimal digits, Chinese numerals read digit by digit (一三八…, 幺 for 1, 〇/零 for
+0), with separators between the digits (spaces, hyphens and dashes, a line break with the next
+line's indent; an area code in brackets before it) and any number of invisible characters
+(zero-width spaces and joiners, word joiner, BOM, soft hyphen). An ID number may end in
+x/X/ｘ/Ｘ. Each digit is one character, so a mask replaces exactly the digits it hides with
+``*`` and keeps the length of the text.
 
 The run's digits, read as ASCII, are matched against `RULES` in order; each rule says which
 digits it hides (group ``hide``) and which stay (``head``, ``tail``).
@@ -18,14 +19,15 @@ digits it hides (group ``hide``) and which stay (``head``, ``tail``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 MASK = "*"
 
-# Digit characters and their values: ASCII, full-width, and Chinese numerals read digit by digit.
+# Digit characters and their values: every Unicode decimal digit (ASCII, full-width ０-９,
+# mathematical 𝟏𝟑𝟖, other scripts; all lie below U+20000), and Chinese numerals read digit by digit.
 DIGIT_VALUES: dict[str, str] = {
-    **{str(d): str(d) for d in range(10)},
-    **{chr(0xFF10 + d): str(d) for d in range(10)},
+    **{chr(c): str(unicodedata.decimal(chr(c))) for c in range(0x20000) if chr(c).isdecimal()},
     **dict(zip("〇零一二三四五六七八九", "00123456789", strict=True)),
     "幺": "1",
 }
@@ -111,7 +113,7 @@ MIN_DIGITS = min(r.min_digits for r in RULES)
 
 _DIGIT_CLASS = "[" + "".join(re.escape(c) for c in DIGIT_VALUES) + "]"
 _GAP = f"[{INVISIBLE}]*(?:[{re.escape(SEPARATORS)}][{INVISIBLE}]*){{0,{MAX_GAP}}}"
-_ZERO = "[0０〇零]"
+_ZERO = "[" + "".join(re.escape(c) for c, v in DIGIT_VALUES.items() if v == "0") + "]"
 # An area code in brackets before the number: (010), （0575）.
 _AREA = f"[(（][{INVISIBLE}]*{_ZERO}(?:[{INVISIBLE}]*{_DIGIT_CLASS}){{2,3}}[{INVISIBLE}]*[)）]{_GAP}"
 # One number: digits with gaps between them, and an optional check character X at its end.

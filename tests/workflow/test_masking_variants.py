@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 import duckdb
@@ -27,6 +28,8 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
 CHINESE = {str(d): "零一二三四五六七八九"[d] for d in range(10)}
 CHINESE_ALT = {"0": "〇", "1": "幺"}
+# other Unicode decimal digits: mathematical bold 𝟎-𝟗, Arabic-Indic ٠-٩
+OTHER_DIGITS = [{str(d): chr(base + d) for d in range(10)} for base in (0x1D7CE, 0x0660)]
 GAPS = ["", "", "", " ", "-", "－", "—", " - ", "\n", "\r\n", "\n　　", "　"]
 _DIGIT_OF = {
     **{v: k for k, v in FULL_WIDTH.items()},
@@ -41,9 +44,15 @@ _CONTEXT_CHARS = "原告被告身份证手机电话联系方式：:，。住浙�
 CONTEXT = st.text(alphabet=st.sampled_from(_CONTEXT_CHARS), max_size=12)
 
 
+def _ascii(c: str) -> str:
+    if c in _DIGIT_OF:
+        return _DIGIT_OF[c]
+    return str(unicodedata.decimal(c)) if c.isdecimal() else c
+
+
 def normalise(text: str) -> str:
     """What an attacker reads out of masked text: separators gone, every digit as ASCII."""
-    return "".join(_DIGIT_OF.get(c, c) for c in _STRIP.sub("", text)).upper().replace("Ｘ", "X")
+    return "".join(_ascii(c) for c in _STRIP.sub("", text)).upper().replace("Ｘ", "X")
 
 
 def longest_digit_run(text: str) -> int:
@@ -76,7 +85,8 @@ LANDLINES = st.builds(
 @st.composite
 def written(draw: st.DrawFn, digits: str) -> str:
     """``digits`` as someone might write them: per-digit script, separators, zero-width insertions."""
-    script = draw(st.sampled_from(["ascii", "full", "chinese", "mixed"]))
+    script = draw(st.sampled_from(["ascii", "full", "chinese", "mixed", "other"]))
+    other = draw(st.sampled_from(OTHER_DIGITS))
     out: list[str] = []
     for i, d in enumerate(digits):
         if i:
@@ -90,6 +100,8 @@ def written(draw: st.DrawFn, digits: str) -> str:
             out.append(draw(st.sampled_from("xXＸｘ")))
         elif kind == "full":
             out.append(FULL_WIDTH[d])
+        elif kind == "other":
+            out.append(other[d])
         elif kind == "chinese":
             out.append(CHINESE_ALT[d] if d in CHINESE_ALT and draw(st.booleans()) else CHINESE[d])
         else:
