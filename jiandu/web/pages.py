@@ -131,7 +131,10 @@ def login(
             error, status = _locked_message(result.locked_until, now), 429
         else:
             error, status = "用户名或密码错误", 401
-        return render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status)
+        page = render(request, "login.html", {"next": _safe_next(next), "error": error}, status_code=status)
+        if result.locked_until is not None:
+            page.headers["Retry-After"] = str(max(1, math.ceil((result.locked_until - now).total_seconds())))
+        return page
     if old is not None:  # another login in the same browser ends the session it had
         state.sessions.end(state.store, old, address, reason="replaced")
     response = _see_other(_safe_next(next))

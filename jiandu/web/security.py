@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jiandu.workflow.authz import Principal
@@ -158,8 +159,12 @@ class Sessions:
             return data
         if verdict is Verdict.DEAD:
             return None
-        with store.write() as s:
-            alive = confirm_session(s, data.sid, data.username, address=address, **args)
+        try:
+            with store.write() as s:
+                alive = confirm_session(s, data.sid, data.username, address=address, **args)
+        except IntegrityError:  # another request registered the same session at that moment
+            with store.read() as s:
+                alive = check_session(s, data.sid, data.username, **args) is not Verdict.DEAD
         return data if alive else None
 
     def end(self, store: Store, data: SessionData, address: str, reason: str = "logout") -> None:

@@ -82,22 +82,28 @@ def check_session(
     """Whether the session ``sid`` of ``username`` (issued at ``issued_at``) is alive at ``now``."""
     if not dt.timedelta(seconds=-60) <= now - issued_at <= dt.timedelta(seconds=lifetime):
         return Verdict.DEAD
-    user = _active_user(s, username)
-    if user is None:
+    columns = (WebSession.user_id, WebSession.ended_at, WebSession.created_at, WebSession.last_seen_at)
+    found = s.execute(  # one query: the active user and, if registered, the session
+        select(User.id, *columns)
+        .select_from(User)
+        .outerjoin(WebSession, WebSession.sid_hash == sid_digest(sid))
+        .where(User.username == username, User.active.is_(True))
+    ).first()
+    if found is None:
         return Verdict.DEAD
-    row = s.get(WebSession, sid_digest(sid))
-    if row is None:
+    user_id, owner, ended_at, created_at, last_seen_at = found
+    if owner is None:  # not registered yet
         if now - issued_at > dt.timedelta(seconds=idle):
             return Verdict.DEAD
-        cutoff = s.get(SessionCutoff, user.id)
+        cutoff = s.get(SessionCutoff, user_id)
         if cutoff is not None and issued_at <= utc(cutoff.not_before):
             return Verdict.DEAD
         return Verdict.STALE
-    if row.user_id != user.id or row.ended_at is not None:
+    if owner != user_id or ended_at is not None:
         return Verdict.DEAD
-    if now - utc(row.created_at) > dt.timedelta(seconds=lifetime):
+    if now - utc(created_at) > dt.timedelta(seconds=lifetime):
         return Verdict.DEAD
-    unused = now - utc(row.last_seen_at)
+    unused = now - utc(last_seen_at)
     if unused > dt.timedelta(seconds=idle):
         return Verdict.DEAD
     return Verdict.STALE if unused > dt.timedelta(seconds=TOUCH_EVERY) else Verdict.ALIVE

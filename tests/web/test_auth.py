@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import stat
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from jiandu.web.security import COOKIE_NAME, SECRET_FILE
 from jiandu.workflow import create_token, set_active, system_principal
+from jiandu.workflow.tables import User, WebSession
 from jiandu.workflow.users import principal_for_username
 from tests.web.conftest import CSRF, Login, csrf_of, login
 from tests.web.world import YC
@@ -200,3 +203,44 @@ def test_security_headers(client_as: Login) -> None:
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_user_added_on_the_admin_page_gets_an_argon2id_hash(client_as: Login, app: FastAPI) -> None:
+    admin = client_as("admin")
+    data = {
+        "csrf_token": csrf_of(admin),
+        "username": "new_pro",
+        "role": "prosecutor",
+        "jurisdiction_code": "330602",
+        "password": "a fresh passphrase",
+    }
+    assert admin.post("/admin/users", data=data).status_code == 303
+    with app.state.jiandu.store.read() as s:
+        stored = s.execute(select(User.password_hash).where(User.username == "new_pro")).scalar_one()
+    assert stored is not None and stored.startswith("$argon2id$") and "fresh" not in stored
+    short = admin.post("/admin/users", data=data | {"username": "new_pro2", "password": "too short"})
+    assert short.status_code == 400 and "密码至少需要 10 个字符" in short.text
+
+
+def test_a_locked_login_answers_429_with_retry_after(app: FastAPI) -> None:
+    client = TestClient(app, follow_redirects=False)
+    for _ in range(4):
+        _refused_login(client, "yc_pro", "not the password")
+    token = CSRF.search(client.get("/login").text)
+    assert token
+    data = {"username": "yc_pro", "password": "still not it", "csrf_token": token.group(1)}
+    response = client.post("/login", data=data)
+    assert response.status_code == 429
+    assert 0 < int(response.headers["retry-after"]) <= 15 * 60
+    assert '<p class="error" role="alert">登录失败次数过多，已暂时锁定，请 15 分钟后再试</p>' in response.text
+    assert COOKIE_NAME not in response.cookies  # no session for a refused login
+
+
+def test_the_store_keeps_only_a_hash_of_the_session_id(app: FastAPI) -> None:
+    client = TestClient(app, follow_redirects=False)
+    assert login(client, "yc_pro") == 303
+    data = app.state.jiandu.sessions.decode(client.cookies.get(COOKIE_NAME))
+    assert data is not None
+    with app.state.jiandu.store.read() as s:
+        stored = s.execute(select(WebSession.sid_hash)).scalars().all()
+    assert stored == [hashlib.sha256(data.sid.encode()).hexdigest()]

@@ -71,3 +71,23 @@ def test_an_unreachable_database_is_reported_without_the_password() -> None:
     with pytest.raises(StoreError) as err:
         Store("postgresql+psycopg://jiandu:s3cret@127.0.0.1:1/jiandu?connect_timeout=2")
     assert "s3cret" not in str(err.value) and "***" in str(err.value)
+
+
+def test_0002_adds_and_removes_the_session_tables(workflow_db_url: str) -> None:
+    from alembic import command
+
+    from jiandu.workflow.db import alembic_config, upgrade
+
+    session_tables = {"web_sessions", "session_cutoffs", "login_failures"}
+    store = Store(workflow_db_url, migrate=False)
+    try:
+        upgrade(store.engine, "0001")
+        assert not session_tables & set(inspect(store.engine).get_table_names())
+        upgrade(store.engine, "0002")
+        assert session_tables <= set(inspect(store.engine).get_table_names())
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0001")
+        assert not session_tables & set(inspect(store.engine).get_table_names())
+        assert current_revision(store.engine) == "0001"
+    finally:
+        store.close()
