@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from jiandu.workflow.authz import Principal
@@ -165,6 +165,9 @@ class Sessions:
         except IntegrityError:  # another request registered the same session at that moment
             with store.read() as s:
                 alive = check_session(s, data.sid, data.username, **args) is not Verdict.DEAD
+        except OperationalError as exc:  # the store is busy (a long clue sync): alive as just read
+            log.warning("session use not recorded, the workflow store is busy: %s", type(exc).__name__)
+            alive = True
         return data if alive else None
 
     def end(self, store: Store, data: SessionData, address: str, reason: str = "logout") -> None:

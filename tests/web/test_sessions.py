@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from jiandu.web import create_app
 from jiandu.web.security import COOKIE_NAME
@@ -367,3 +369,20 @@ def test_the_password_policy_is_told_in_chinese(client_as: Callable[[str], TestC
         )
         assert response.status_code == 400 and words in response.text, new
     assert _post_login(_client(client.app), "yc_viewer", PASSWORD)[0] == 303  # unchanged
+
+
+def test_a_busy_store_does_not_log_anyone_out(
+    app: FastAPI, later: Callable[[float], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A nightly clue sync holds the store's write lock: recording a session's use may fail, the
+    session (alive as just read) goes on."""
+    client = _logged_in(app, "yc_pro")
+    later(5 * 60)  # the last use is due to be recorded
+
+    @contextmanager
+    def busy() -> Iterator[None]:
+        raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
+        yield
+
+    monkeypatch.setattr(app.state.jiandu.store, "write", busy)
+    assert client.get("/api/me").status_code == 200
