@@ -21,9 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy import Row, or_, select, update
+from sqlalchemy.orm import Session
 
 from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import Permission, Principal, require
@@ -42,7 +43,6 @@ _COLUMNS = (
     Clue.jurisdiction_code,
     Clue.court,
     Clue.assignee,
-    Clue.updated_at,
 )
 
 
@@ -57,7 +57,7 @@ class ReresolveResult:
     by_basis: Counter[str] = field(default_factory=Counter)
 
 
-def _clue_dict(c: Clue) -> dict[str, object]:
+def _clue_dict(c: Row[Any]) -> dict[str, object]:
     return {
         "evidence": c.evidence or [],
         "region": c.region,
@@ -91,11 +91,8 @@ def reresolve(
     homes = {u: j for u, j in session.execute(select(User.username, User.jurisdiction_code))}
     now = dt.datetime.now(dt.UTC)
     for start in range(0, len(ids), BATCH):
-        rows = list(
-            session.execute(
-                select(Clue).options(load_only(*_COLUMNS)).where(Clue.clue_id.in_(ids[start : start + BATCH]))
-            ).scalars()
-        )
+        rows = session.execute(select(*_COLUMNS).where(Clue.clue_id.in_(ids[start : start + BATCH]))).all()
+        changes = []
         for clue in rows:
             result.examined += 1
             found = resolver.resolution(_clue_dict(clue))
@@ -121,12 +118,13 @@ def reresolve(
                 after={"jurisdiction_code": new, "court": found.court, "basis": found.basis},
                 at=now,
             )
-            clue.jurisdiction_code, clue.court, clue.updated_at = new, found.court, now
+            changes.append(
+                {"clue_id": clue.clue_id, "jurisdiction_code": new, "court": found.court, "updated_at": now}
+            )
             result.changed += 1
             result.by_basis[found.basis or ""] += 1
-        session.flush()
-        for clue in rows:  # keep the identity map small on large stores
-            session.expunge(clue)
+        if changes:  # by primary key, in one statement per batch
+            session.execute(update(Clue), changes)
     flush_chain(session)
     return result
 
