@@ -16,6 +16,8 @@ from jiandu.privacy.rules import (
     is_date_list,
 )
 
+_SEPARATOR_RUN = re.compile(f"[{re.escape(SEPARATORS)}]+")
+
 
 def _value(ch: str) -> str:
     return "X" if ch in CHECK_X else DIGIT_VALUES[ch]
@@ -28,7 +30,7 @@ def hidden_offsets(number: str, rules: frozenset[str] | None = None) -> list[int
     if len(slots) < MIN_DIGITS:
         return []
     digits = "".join(_value(number[i]) for i in slots)
-    groups = [g for g in re.split(f"[{re.escape(SEPARATORS)}]+", number) if g]
+    groups = [g for g in _SEPARATOR_RUN.split(number) if g]
     if is_date_list(["".join(_value(c) for c in g if c in DIGIT_VALUES) for g in groups]):
         return []
     hidden: set[int] = set()
