@@ -13,6 +13,7 @@ from rich.table import Table
 from jiandu.cli.context import console, err_console
 from jiandu.cli.workflow_cmd import workflow
 from jiandu.workflow import list_events, verify_log
+from jiandu.workflow.audit import restart_anchors
 
 audit_app = typer.Typer(no_args_is_help=True)
 
@@ -39,6 +40,22 @@ def audit_verify(ctx: typer.Context) -> None:
     err_console.print(f"[red]{escape(result.describe())}[/red]")
     err_console.print(f"[red]{escape(result.describe_zh())}[/red]")
     raise typer.Exit(1)
+
+
+@audit_app.command("reanchor")
+def audit_reanchor(
+    ctx: typer.Context,
+    reason: Annotated[str, typer.Option(help="Why the anchor file was lost (recorded in the log).")],
+) -> None:
+    """Start a new audit-anchors.log at the current head after the old one was lost or garbled
+    (the old file is kept aside); only when the chain itself verifies; an audited event."""
+    with workflow(ctx, write=True) as (s, p):
+        result = restart_anchors(s, actor=p.username, reason=reason)
+    if result.problem is not None and result.problem.kind != "anchors":
+        err_console.print(f"[red]{escape(result.describe())}[/red]")
+        err_console.print(f"[red]{escape(result.describe_zh())}[/red]")
+        raise typer.Exit(1)
+    console.print("anchors restarted at the current head; 已在当前链头重新建立锚点（已记入审计日志）")
 
 
 @audit_app.command("log")

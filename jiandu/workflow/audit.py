@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, insert, select, update
@@ -55,6 +56,7 @@ __all__ = [
     "event_hash",
     "flush_chain",
     "record",
+    "restart_anchors",
     "verify",
 ]
 
@@ -138,6 +140,55 @@ def _rekey(session: Session, head: ChainHead, files: AuditFiles) -> bytes:
     return key
 
 
+def _has_anchors(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+
+
+def _check_anchored(head: ChainHead, files: AuditFiles, *, starting: bool) -> None:
+    """Refuse to extend a chain whose anchor file was deleted or emptied (the next anchor would
+    hide a cut-off tail); a new (or just re-keyed) chain starts its file with ``0 GENESIS``."""
+    if _has_anchors(files.anchor_path):
+        return
+    if head.seq == 0 or starting:
+        write_anchor(files.anchor_path, 0, GENESIS, canonical_time(_now()))
+        return
+    raise AuditError(
+        f"the anchor file {files.anchor_path} is missing or empty although the chain has {head.seq} "
+        "events: restore it, or check the chain and restart the anchors with `jiandu audit reanchor`"
+        "（锚点文件缺失，审计链暂停写入）"
+    )
+
+
+def restart_anchors(session: Session, *, actor: str, reason: str) -> VerifyResult:
+    """Start a new anchor file at the current head after the anchor file was lost, as an event.
+
+    Only when the chain itself verifies (its key, links and head); the lost anchors cannot be
+    checked any more, which the ``anchors_restarted`` event records with the reason."""
+    files = _files(session)
+    result = verify(session)
+    if result.problem is not None and result.problem.kind != "anchors":
+        return result
+    head = session.execute(select(ChainHead).where(ChainHead.id == 1).with_for_update()).scalar_one()
+    now = canonical_time(_now())
+    if files.anchor_path.exists():  # garbled or emptied: kept aside as evidence, never overwritten
+        files.anchor_path.rename(files.anchor_path.with_name(f"{files.anchor_path.name}.{now}.old"))
+    write_anchor(files.anchor_path, head.seq, head.hash, now)
+    record(
+        session,
+        actor=actor,
+        kind="anchors_restarted",
+        entity_type="store",
+        entity_id=None,
+        reason=reason,
+        before={"problem": result.problem.message if result.problem else None},
+        after={"head_seq": head.seq, "head_hash": head.hash},
+    )
+    return result
+
+
 class ChainWriter:
     """Appends events to the chain inside one transaction; the head row is locked on first use."""
 
@@ -155,6 +206,7 @@ class ChainWriter:
         self.pending: list[dict[str, Any]] = []
         self.key = _key_for_append(session, head, self.files)
         rekeyed = session.info.pop("jiandu.chain_rekeyed", None)
+        _check_anchored(head, self.files, starting=rekeyed is not None)
         if rekeyed is not None:
             self.append(
                 actor="system",

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 
 from jiandu.workflow import Store, assign, transition, verify_log
-from jiandu.workflow.audit import GENESIS, AuditError, VerifyResult, event_hash
+from jiandu.workflow.audit import GENESIS, AuditError, VerifyResult, event_hash, restart_anchors
 from jiandu.workflow.audit_hash import FIELDS
 from jiandu.workflow.audit_keys import ANCHOR_FILE, KEY_FILE, read_anchors
 from jiandu.workflow.tables import ChainHead, Event
@@ -389,3 +389,45 @@ def test_audit_verify_prints_the_head_and_names_each_attack(
     headless = runner.invoke(app, ["-w", str(ws), "audit", "verify"])
     assert headless.exit_code == 1 and isinstance(headless.exception, SystemExit)
     assert "head 链头: missing" in headless.output and "head row is missing" in headless.output
+
+
+# ---------------------------------------------------------------- a lost anchor file
+
+
+def test_a_deleted_anchor_file_stops_writes_until_the_anchors_are_restarted(busy: World) -> None:
+    path = workspace(busy) / ANCHOR_FILE
+    path.unlink()
+    with pytest.raises(AuditError, match=r"anchor file .* is missing"), busy.store.write() as s:
+        assign(s, busy.p("admin"), C2, "yc_pro")  # the next anchor would hide a cut-off tail
+    assert not path.exists()
+    with busy.store.write() as s:
+        found = restart_anchors(s, actor="cli:root", reason="锚点文件被误删，已核查")
+    assert found.problem is not None and found.problem.kind == "anchors"
+    with busy.store.write() as s:
+        assign(s, busy.p("admin"), C2, "yc_pro")
+    result = verify(busy)
+    assert result.ok, result.describe()
+    with busy.store.read() as s:
+        restarted = s.execute(select(Event).where(Event.kind == "anchors_restarted")).scalar_one()
+    assert restarted.actor == "cli:root" and restarted.reason == "锚点文件被误删，已核查"
+
+
+def test_a_garbled_anchor_file_is_kept_aside_when_the_anchors_restart(busy: World) -> None:
+    path = workspace(busy) / ANCHOR_FILE
+    path.write_bytes(path.read_bytes() + b"garbage\n")
+    with busy.store.write() as s:
+        restart_anchors(s, actor="cli:root", reason="锚点文件损坏")
+    assert verify(busy).ok
+    kept = list(workspace(busy).glob(f"{ANCHOR_FILE}.*.old"))
+    assert len(kept) == 1 and kept[0].read_bytes().endswith(b"garbage\n")
+
+
+def test_the_anchors_do_not_restart_over_a_broken_chain(busy: World) -> None:
+    path = workspace(busy) / ANCHOR_FILE
+    path.unlink()
+    with busy.store.write() as s:
+        s.execute(update(Event).where(Event.seq == 3).values(actor="mallory"))
+    with busy.store.write() as s:
+        result = restart_anchors(s, actor="cli:root", reason="试图掩盖")
+    assert result.problem is not None and (result.problem.kind, result.problem.seq) == ("altered", 3)
+    assert not path.exists()
