@@ -37,13 +37,19 @@ from sqlalchemy.orm import Session
 from jiandu.workflow.authz import Principal
 from jiandu.workflow.db import Store
 from jiandu.workflow.logins import LoginPolicy, logout, start_session
-from jiandu.workflow.sessions import DEFAULT_IDLE, Verdict, check_session, confirm_session
+from jiandu.workflow.sessions import (
+    DEFAULT_IDLE,
+    DEFAULT_LIFETIME,
+    Verdict,
+    check_session,
+    confirm_session,
+)
 
 SECRET_FILE = "web-secret.key"
 COOKIE_NAME = "jiandu_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-DEFAULT_MAX_AGE = 12 * 3600  # absolute lifetime of a session
+DEFAULT_MAX_AGE = DEFAULT_LIFETIME  # absolute lifetime of a session (12 h)
 
 log = logging.getLogger(__name__)
 

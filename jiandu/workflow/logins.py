@@ -8,7 +8,8 @@ lock nor its message tells an attacker which names exist. While locked, the pass
 even checked (a right password is refused too). A successful login clears the name's failures
 (not the address's).
 
-Audit events (``entity_type`` user, ``entity_id`` the user name as typed): ``login``, ``logout``,
+Audit events (``entity_type`` user; ``actor`` and ``entity_id`` the user name as typed, ``after``
+the client address): ``login``, ``logout``,
 ``login_failed`` (each counted failure), ``login_locked`` (when a failure starts a lock; its
 ``after`` says whether the account or the address and until when). Attempts refused while
 locked are not counted or logged one by one (that would let an attacker grow the log without
@@ -35,8 +36,6 @@ from jiandu.workflow.sessions import (
 )
 from jiandu.workflow.tables import LoginFailure, User
 from jiandu.workflow.users import authenticate
-
-ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +111,7 @@ def record_failure(
     s.flush()
     log = chain(s)
     log.append(
-        actor=ANONYMOUS if kind == "login_failed" else _name(username),
+        actor=_name(username),  # as typed: who tried to log in, like an sshd log line
         kind=kind,
         entity_type="user",
         entity_id=_name(username),

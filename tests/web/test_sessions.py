@@ -386,3 +386,15 @@ def test_a_busy_store_does_not_log_anyone_out(
 
     monkeypatch.setattr(app.state.jiandu.store, "write", busy)
     assert client.get("/api/me").status_code == 200
+
+
+def test_the_audit_page_names_the_login_events_in_chinese(
+    app: FastAPI, thirty_passwords: list[str], client_as: Callable[[str], TestClient]
+) -> None:
+    for guess in thirty_passwords[:5]:
+        _post_login(_client(app, ATTACKER), "yc_pro", guess)
+    client = _logged_in(app, "yc_viewer")
+    client.post("/logout", data={"csrf_token": csrf_of(client)})
+    page = client_as("zj_auditor").get("/audit").text
+    for words in ("登录失败", "登录锁定", "退出登录"):
+        assert f"<td>{words}</td>" in page, words
