@@ -356,7 +356,7 @@ def test_a_second_login_in_the_same_browser_ends_the_first_session(app: FastAPI)
     assert _refused(_replay(app, first))
 
 
-def test_the_password_policy_is_told_in_chinese(client_as: Callable[[str], TestClient]) -> None:
+def test_the_password_policy_is_told_in_chinese(app: FastAPI, client_as: Callable[[str], TestClient]) -> None:
     client = client_as("yc_viewer")
     token = csrf_of(client)
     for new, words in (
@@ -368,7 +368,7 @@ def test_the_password_policy_is_told_in_chinese(client_as: Callable[[str], TestC
             "/account/password", data={"csrf_token": token, "current": PASSWORD, "new": new}
         )
         assert response.status_code == 400 and words in response.text, new
-    assert _post_login(_client(client.app), "yc_viewer", PASSWORD)[0] == 303  # unchanged
+    assert _post_login(_client(app), "yc_viewer", PASSWORD)[0] == 303  # unchanged
 
 
 def test_a_busy_store_does_not_log_anyone_out(
