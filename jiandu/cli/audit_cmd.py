@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +14,7 @@ from rich.table import Table
 from jiandu.cli.context import console, err_console
 from jiandu.cli.workflow_cmd import workflow
 from jiandu.workflow import list_events, verify_log
-from jiandu.workflow.audit import restart_anchors
+from jiandu.workflow.audit import record, restart_anchors
 
 audit_app = typer.Typer(no_args_is_help=True)
 
@@ -92,6 +93,35 @@ def audit_log(
             change,
         )
     console.print(grid)
+
+
+def log_cli_export(
+    ctx: typer.Context,
+    *,
+    fmt: str,
+    clues: int,
+    models: list[str] | None,
+    band: str | None,
+    output: Path | None,
+) -> None:
+    """Record `jiandu clues export` (clues read straight from the analytic store, unmasked) as an
+    ``exported`` event before anything is written."""
+    with workflow(ctx, write=True) as (s, p):
+        record(
+            s,
+            actor=p.username,
+            kind="exported",
+            entity_type="store",
+            entity_id=None,
+            reason="jiandu clues export",
+            after={
+                "source": "analytic",
+                "format": fmt,
+                "clues": clues,
+                "filters": {k: v for k, v in (("models", models), ("band", band)) if v},
+                "output": output.name[:200] if output is not None else "stdout",
+            },
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from jiandu.cli.audit_cmd import log_cli_export
 from jiandu.cli.context import console, err_console, state
 from jiandu.cli.progress import progress
 from jiandu.models.clues import find_clue as lookup
@@ -331,6 +332,7 @@ def export(
     with progress("导出线索", quiet=output is None and console.is_terminal) as bar:
         bar.update(note="读取线索与证据")
         clues = _load(ctx, model_ids=model, band=band)
+        log_cli_export(ctx, fmt=fmt, clues=len(clues), models=model, band=band, output=output)
         bar.update(total=len(clues), completed=0, note="")
         if fmt == "table":
             table = clue_table(

@@ -342,3 +342,32 @@ def test_paging_stays_within_the_jurisdiction(counties: World) -> None:
             paged += [e.seq for e in page]
             after = page[-1].seq
     assert paged == whole and len(whole) > 3
+
+
+def test_a_command_line_export_is_an_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from jiandu.cli import clues_cmd
+    from jiandu.cli.main import app
+    from jiandu.workflow import Store
+
+    monkeypatch.delenv("JIANDU_WORKFLOW_URL", raising=False)
+    monkeypatch.setattr(clues_cmd, "_load", lambda ctx, **kwargs: [make_clue(1), make_clue(2)])
+    ws, out = tmp_path / "ws", tmp_path / "out" / "clues.jsonl"
+    result = CliRunner().invoke(app, ["-w", str(ws), "clues", "export", "-o", str(out), "--band", "red"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").count("\n") == 2
+    store = Store.for_workspace(ws)
+    try:
+        with store.read() as s:
+            (event,) = [e for e in list_events(s, system_principal(s)) if e.kind == "exported"]
+    finally:
+        store.close()
+    assert event.actor.startswith("cli:") and event.reason == "jiandu clues export"
+    assert event.after == {
+        "source": "analytic",
+        "format": "jsonl",
+        "clues": 2,
+        "filters": {"band": "red"},
+        "output": "clues.jsonl",
+    }
