@@ -12,7 +12,10 @@ while the next run writes the live file.
 Old snapshots are removed by the next publish, unless a reader still holds one (DuckDB takes a
 shared file lock on a file it opens read-only; the publisher probes for it). A reader that
 read the old pointer just before its file was removed finds the file gone and reads the
-pointer again (`jiandu.web.analytic`).
+pointer again (`open_current`).
+
+Every reader opens snapshots through `open_current`, with one configuration (`READ_CONFIG`):
+DuckDB refuses a second connection to a file already open in the process with another one.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 log = logging.getLogger(__name__)
 
 SNAPSHOT_DIR = "snapshots"
@@ -34,6 +39,13 @@ POINTER = "CURRENT"
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 _NAME = re.compile(r"\d{8}T\d{12}-[0-9a-f]{8}\.duckdb")
+_OPEN_TRIES = 5
+# readers run jiandu's own SQL on jiandu's own file; still, they may read nothing else
+READ_CONFIG: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False}
+
+
+class SnapshotVanished(Exception):
+    """The snapshot named by the pointer kept being replaced before it could be opened."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +90,25 @@ def current(live: Path) -> Snapshot | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("ignoring an unreadable snapshot pointer %s: %s", pointer, exc)
         return None
+
+
+def open_current(live: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection to the current snapshot of ``live``; None when none is published.
+
+    A snapshot deleted between reading the pointer and opening it (a newer one was published)
+    is retried with the pointer read again; `SnapshotVanished` when that keeps happening. A
+    snapshot that exists but cannot be opened raises DuckDB's error.
+    """
+    for _ in range(_OPEN_TRIES):
+        published = current(live)
+        if published is None:
+            return None
+        try:
+            return duckdb.connect(str(published.path), read_only=True, config=READ_CONFIG)
+        except duckdb.Error:
+            if published.path.is_file():
+                raise
+    raise SnapshotVanished(f"the read snapshot of {live} kept vanishing")
 
 
 def publish(live: Path) -> Snapshot:

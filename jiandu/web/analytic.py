@@ -4,8 +4,8 @@ The web server only reads, and never the live file: DuckDB lets one process writ
 file or several read it, never both, so even a short read-only connection to ``jiandu.duckdb``
 would make `jiandu run` fail. Writers publish a read snapshot when they finish
 (`jiandu.engines.snapshot`); each read here opens the current snapshot read-only, runs its
-queries and closes it (a few milliseconds). A snapshot removed between reading the pointer and
-opening it (a run published a newer one) is retried with the new pointer. Pages therefore show
+queries and closes it (a few milliseconds; `jiandu.engines.snapshot.open_current`, which also
+retries a snapshot replaced between reading the pointer and opening it). Pages therefore show
 the last finished run, never half a run, and never keep a run waiting. A workspace on the Spark
 engine is read through one shared engine (opened on first use, under a lock).
 """
@@ -31,13 +31,6 @@ DUCKDB_FILE = "jiandu.duckdb"
 log = logging.getLogger(__name__)
 UPDATING = "分析库正在更新，暂无可读的版本，请稍后刷新"
 NOT_BUILT = "分析库尚未建立（未导入文书）"
-_OPEN_TRIES = 5
-# a snapshot is jiandu's own file and the web's SQL is its own; still, it reads nothing else
-_READ_CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
 _READ_TABLES = ("documents", "parties", "cases", "model_runs")
 
 
@@ -104,19 +97,17 @@ class AnalyticReader:
     def _snapshot_connection(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection to the published snapshot (see the module docstring)."""
         live = self.root / DUCKDB_FILE
-        for _ in range(_OPEN_TRIES):
-            published = snapshot.current(live)
-            if published is None:
-                raise AnalyticUnavailable(UPDATING if live.is_file() else NOT_BUILT)
-            try:
-                return duckdb.connect(str(published.path), read_only=True, config=_READ_CONFIG)
-            except duckdb.Error as exc:
-                if published.path.is_file():
-                    log.exception("cannot open the read snapshot %s", published.path)
-                    raise AnalyticUnavailable(UPDATING) from exc
-                # replaced by a newer snapshot since the pointer was read: read it again
-        log.warning("read snapshot of %s kept vanishing; giving up for this request", live)
-        raise AnalyticUnavailable(UPDATING)
+        try:
+            con = snapshot.open_current(live)
+        except snapshot.SnapshotVanished as exc:
+            log.warning("%s; giving up for this request", exc)
+            raise AnalyticUnavailable(UPDATING) from exc
+        except duckdb.Error as exc:
+            log.exception("cannot open the read snapshot of %s", live)
+            raise AnalyticUnavailable(UPDATING) from exc
+        if con is None:
+            raise AnalyticUnavailable(UPDATING if live.is_file() else NOT_BUILT)
+        return con
 
     def _spark_rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._lock:

@@ -263,3 +263,26 @@ def test_web_reads_the_snapshot_and_says_when_there_is_none(tmp_path: Path, hold
     pointer.write_text('{"file": "../jiandu.duckdb"}', encoding="utf-8")  # never outside snapshots/
     with pytest.raises(AnalyticUnavailable, match=UPDATING):
         reader.documents(["d1"])
+
+
+def test_readers_in_one_process_share_a_snapshot(tmp_path: Path) -> None:
+    """DuckDB refuses a second connection to an open file with another configuration: every
+    reader goes through `open_current`, so the web's readers never refuse each other."""
+    ws = Workspace(tmp_path / "ws")
+    ws.init("duckdb")
+    engine = ws.open_engine()
+    try:
+        engine.execute("CREATE TABLE documents AS SELECT 'd1' AS doc_id, '标题' AS title, '正文' AS text")
+    finally:
+        engine.close()
+    live = ws.root / DUCKDB_FILE
+    first = snapshot.open_current(live)
+    assert first is not None
+    try:
+        second = snapshot.open_current(live)
+        assert second is not None
+        second.close()
+        assert AnalyticReader(ws.root).documents(["d1"])["d1"]["title"] == "标题"
+    finally:
+        first.close()
+

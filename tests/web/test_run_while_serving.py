@@ -155,7 +155,7 @@ def load_pages(client: httpx.Client, loads: Loads, started: float) -> None:
             loads.seen.append((time.monotonic() - started, "/api/clues", clues.status_code, False))
             for path in paths:
                 response = client.get(path)
-                notice = "正在更新" in response.text
+                notice = "正在更新" in response.text or "不在分析库中" in response.text
                 loads.seen.append((time.monotonic() - started, path, response.status_code, notice))
                 if response.status_code != 200:
                     loads.errors.append(f"{path}: {response.status_code} {response.text[:300]}")
@@ -197,6 +197,9 @@ def test_run_twice_while_serving_and_loading_pages(served: str, county_workspace
         loader.join(timeout=60)
     assert not loads.errors, loads.errors[:5]
     assert all(status == 200 for _, _, status, _ in loads.seen)
+    # a snapshot was published before the server started: no page ever had to say "updating",
+    # and no evidence document was missing from what the web read
+    assert not [path for _, path, _, notice in loads.seen if notice]
     for begin, end in windows:  # pages were really loaded while each run held the store
         during = [path for at, path, _, _ in loads.seen if begin <= at <= end]
         assert len(during) >= 3, (begin, end, len(loads.seen))
