@@ -31,6 +31,12 @@ EVENT_NAMES_ZH = {
     "jurisdiction_added": "新增辖区",
     "court_mapped": "法院对应",
     "region_mapped": "地区别名",
+    "jurisdiction_changed": "辖区变更",
+    "personal_data_viewed": "查看个人信息",
+    "model_imported": "导入模型",
+    "model_builtin_overridden": "替换内置模型",
+    "audit_rekeyed": "审计链改用密钥",
+    "anchors_restarted": "重建审计锚点",
 }
 ENTITY_NAMES_ZH = {
     "clue": "线索",
@@ -39,6 +45,7 @@ ENTITY_NAMES_ZH = {
     "court": "法院",
     "store": "库",
     "region": "地区",
+    "model": "模型",
 }
 FIELD_NAMES_ZH = {
     "status": "状态",
