@@ -286,3 +286,30 @@ def test_readers_in_one_process_share_a_snapshot(tmp_path: Path) -> None:
     finally:
         first.close()
 
+
+def test_serve_publishes_a_store_written_without_snapshots(
+    tmp_path: Path, holders: list[Holder], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`jiandu serve` on a store from before snapshots: it publishes one, unless a writer holds
+    the store right now (then it does not wait: that writer publishes when it finishes)."""
+    from jiandu.cli.serve_cmd import publish_if_stale
+
+    ws = Workspace(tmp_path / "ws")
+    ws.init("duckdb")
+    live = ws.root / DUCKDB_FILE
+    con = duckdb.connect(str(live))  # written by a tool that does not publish
+    con.execute("CREATE TABLE documents AS SELECT 'd1' AS doc_id, '标题' AS title, '正文' AS text")
+    con.close()
+    holders.append(Holder(live, "rw"))
+    begin = time.monotonic()
+    publish_if_stale(ws)
+    assert time.monotonic() - begin < 10 and snapshot.current(live) is None
+    assert f"PID {holders[0].proc.pid}" in " ".join(capsys.readouterr().err.split())
+    holders[0].close()
+    publish_if_stale(ws)
+    published = snapshot.current(live)
+    assert published is not None and published.matches(live)
+    assert AnalyticReader(ws.root).documents(["d1"])["d1"]["text"] == "正文"
+    publish_if_stale(ws)  # up to date: nothing copied again
+    assert snapshot.current(live) == published
+
