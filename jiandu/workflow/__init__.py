@@ -14,7 +14,7 @@ permission and the jurisdiction, masks its output, and appends hash-chained even
 
     list_clues(s, p, ClueFilter(...), limit=50, cursor=None) -> Page
     count_clues(s, p, ClueFilter(...)) -> int
-    get_clue(s, p, clue_id) -> ClueDetail
+    get_clue(s, p, clue_id) -> ClueDetail       # shown unmasked: a logged view (Store.write())
     clue_events(s, p, clue_id) -> list[EventView]
     masker_for(p) -> Callable[[str], str]       # mask other text shown to p (judgments)
     export_clues(s, p, ClueFilter(...)) -> Iterator[dict]
@@ -29,8 +29,8 @@ permission and the jurisdiction, masks its output, and appends hash-chained even
     governance_groups(s, p, min_clues=1) -> list[GovernanceGroup]
     suggestion_draft(s, p, group_key, model_title=None, ...) -> bytes (.docx)
 
-    list_events(s, p, after_seq=0, limit=100, ...) -> list[EventView]
-    verify_log(s, p) -> VerifyResult
+    list_events(s, p, after_seq=0, limit=100, ...) -> list[EventView]   # the auditor's jurisdiction
+    verify_log(s, p) -> VerifyResult   # keyed chain, head, anchors (jiandu.workflow.audit); never raises
     add_user / list_users / set_password / set_active (admin)
     add_jurisdiction / list_jurisdictions / add_court / add_region_alias / install_defaults
     reresolve_clues(s, p, all_clues=False) -> ReresolveResult   # audited; also after tree changes
