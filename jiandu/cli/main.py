@@ -18,6 +18,7 @@ from jiandu.cli import (
     parse_cmd,
     quarantine_cmd,
     run_cmd,
+    search_cmd,
     serve_cmd,
     synth_cmd,
     workflow_cmd,
@@ -77,6 +78,7 @@ evaluate_cmd.register(app)
 workflow_cmd.register(app)
 audit_cmd.register(app)
 synth_cmd.register(app)
+search_cmd.register(app)
 serve_cmd.register(app)
 
 if __name__ == "__main__":

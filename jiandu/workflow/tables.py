@@ -227,3 +227,28 @@ class LoginFailure(Base):
         Index("ix_login_failures_username_at", "username", "at"),
         Index("ix_login_failures_address_at", "address", "at"),
     )
+
+
+class SearchEntry(Base):
+    """One row of the search index (issue 13 §3): a clue, person, organisation or case.
+
+    Rebuilt from the clues and the analytic store by `jiandu.workflow.search.rebuild_search_index`.
+    ``body`` is the searchable text with ID and phone numbers masked, ``personal`` the unmasked
+    identifiers (searched only for roles with personal.read). The full-text index over both is
+    SQLite FTS5 (``search_fts``, trigram tokenizer) or PostgreSQL pg_trgm GIN indexes, made by
+    migration 0004_search and not declared here (`jiandu.workflow.search.SEARCH_INDEX_OBJECTS`).
+    """
+
+    __tablename__ = "search_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # clue | person | organization | case
+    title: Mapped[str] = mapped_column(String(400))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    personal: Mapped[str] = mapped_column(Text, default="")
+    jurisdiction_code: Mapped[str | None] = mapped_column(String(12))
+    target: Mapped[str] = mapped_column(String(400))
+    rank: Mapped[float] = mapped_column(Float, default=0.0)
+
+    __table_args__ = (Index("ix_search_entries_kind_jurisdiction", "kind", "jurisdiction_code", "rank"),)

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, select
 from jiandu.workflow import Store, safe_url
 from jiandu.workflow.audit import GENESIS
 from jiandu.workflow.db import current_revision, head_revision, workflow_url
+from jiandu.workflow.search import include_name
 from jiandu.workflow.tables import Base, ChainHead
 
 
@@ -33,7 +34,8 @@ def test_upgrade_from_empty_matches_the_models(workflow_db_url: str) -> None:
         } <= tables
         with store.engine.connect() as conn:
             diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+                MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name}),
+                Base.metadata,
             )
         assert diff == []
         with store.read() as s:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from jiandu.workflow.search import include_name
 from jiandu.workflow.tables import Base
 
 config = context.config
@@ -20,6 +21,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=include_name,  # the full-text index objects of 0004_search are not models
 )
 with context.begin_transaction():
     context.run_migrations()

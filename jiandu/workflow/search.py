@@ -1,0 +1,516 @@
+"""Search across people, companies, case numbers and clues (issue 13 §3).
+
+The index is the table ``search_entries`` of the workflow store (one row per clue, per resolved
+person or organisation and jurisdiction, per case), rebuilt as a whole by `rebuild_search_index`
+from the clues and the analytic store (`jiandu search reindex`; also after a clue sync). Its
+full-text index is the database's own, made by migration 0004_search:
+
+- SQLite: FTS5 table ``search_fts`` with the ``trigram`` tokenizer (external content
+  ``search_entries``): a term of three or more characters is a MATCH; shorter terms (two-character
+  names such as 王五) are a ``LIKE`` on the same table.
+- PostgreSQL: ``pg_trgm`` GIN indexes on ``body`` and ``personal``; every term is a ``LIKE``.
+
+Text is folded the same way when indexed and when searched (`fold`: NFKC, brackets of any width
+as full-width （）, no spaces, lower case), so ``(2023)浙0602民初1号`` finds ``（2023）浙0602民初1号``.
+
+Who sees what: a user gets only rows of its jurisdiction and below (rows without a jurisdiction
+only at a root of the tree, as for clues). ``body`` holds the text with ID and phone numbers
+masked; the unmasked identifiers are in ``personal``, searched only for roles with personal.read;
+titles and summaries are masked for the others when shown (`masker_for`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from jiandu.workflow.authz import Permission as P
+from jiandu.workflow.authz import Principal, require
+from jiandu.workflow.clues import masker_for
+from jiandu.workflow.db import Store
+from jiandu.workflow.jurisdictions import Resolver
+from jiandu.workflow.masking import mask_text
+from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry
+
+log = logging.getLogger(__name__)
+
+KINDS = ("person", "organization", "case", "clue")
+KIND_NAMES_ZH = {"person": "人员", "organization": "单位", "case": "案件", "clue": "线索"}
+# full-text objects of migration 0004_search that are not SQLAlchemy models
+SEARCH_INDEX_OBJECTS = frozenset(
+    {
+        "search_fts",
+        "search_fts_data",
+        "search_fts_idx",
+        "search_fts_docsize",
+        "search_fts_config",
+        "ix_search_entries_body_trgm",
+        "ix_search_entries_personal_trgm",
+    }
+)
+MAX_TERMS = 5
+MAX_TERM_CHARS = 60
+_BRACKETS = str.maketrans(
+    {"(": "（", ")": "）", "〔": "（", "〕": "）", "[": "（", "]": "）", "【": "（", "】": "）"}
+)
+_SPACE = re.compile(r"\s+")
+_BATCH = 5000
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic ``include_name`` hook: the full-text index objects are the migration's, not models."""
+    return name not in SEARCH_INDEX_OBJECTS
+
+
+def fold(value: str | None) -> str:
+    """Text as indexed and searched: NFKC, brackets as full-width （）, no spaces, lower case."""
+    if not value:
+        return ""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", value).translate(_BRACKETS)).lower()
+
+
+class RowSource(Protocol):
+    """Read access to the analytic store (an `Engine`, or a read snapshot)."""
+
+    def rows(self, sql: str, params: Sequence[Any] = ...) -> list[dict[str, Any]]: ...
+
+    def table_exists(self, name: str) -> bool: ...
+
+
+# ---------------------------------------------------------------- reading the analytic store
+
+
+class _SnapshotRows:
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self._tables = {
+            r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+
+    def table_exists(self, name: str) -> bool:
+        return name in self._tables
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql, list(params))
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+@contextmanager
+def analytic_source(workspace_root: Path) -> Iterator[RowSource | None]:
+    """The analytic store of a workspace, read-only: the published read snapshot on DuckDB (so a
+    running writer is never disturbed), the engine on Spark; None before anything was built."""
+    import duckdb
+
+    from jiandu.engines import snapshot
+    from jiandu.workspace import Workspace, WorkspaceError
+
+    try:
+        kind = str(Workspace(workspace_root).config().get("engine") or "duckdb")
+    except WorkspaceError:
+        kind = "duckdb"
+    if kind == "spark":
+        engine = Workspace(workspace_root).open_engine()
+        try:
+            yield engine
+        finally:
+            engine.close()
+        return
+    con = None
+    for _ in range(5):  # a newer snapshot may replace the one just named: read the pointer again
+        published = snapshot.current(workspace_root / "jiandu.duckdb")
+        if published is None:
+            break
+        try:
+            con = duckdb.connect(
+                str(published.path), read_only=True, config={"enable_external_access": False}
+            )
+            break
+        except duckdb.Error:
+            if published.path.is_file():
+                raise
+    if con is None:
+        yield None
+        return
+    try:
+        yield _SnapshotRows(con)
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- which jurisdictions
+
+
+def entity_jurisdictions(
+    source: RowSource, resolver: Resolver, entity_ids: Sequence[str] | None = None
+) -> dict[str, set[str | None]]:
+    """entity id → the jurisdictions of the courts of its cases (party mentions: the case
+    number's court code, else the court's name) and of its register rows (the court's name).
+    An entity none of whose courts maps to the tree gets {None}."""
+    where, params = "", list(entity_ids or [])
+    if entity_ids is not None:
+        if not entity_ids:
+            return {}
+        where = f" WHERE pe.entity_id IN ({', '.join('?' for _ in params)})"
+    found: dict[str, set[str | None]] = defaultdict(set)
+    if source.table_exists("party_entities") and source.table_exists("cases"):
+        for r in source.rows(
+            "SELECT DISTINCT pe.entity_id, c.case_number, c.court FROM party_entities pe "
+            f"JOIN cases c ON c.doc_id = pe.doc_id{where}",
+            params,
+        ):
+            code = resolver.for_case(r["case_number"], r["court"])[0]
+            if code is not None:
+                found[r["entity_id"]].add(code)
+    if source.table_exists("entity_mentions"):
+        mention_where = where.replace("pe.entity_id", "entity_id")
+        glue = " AND" if mention_where else " WHERE"
+        for r in source.rows(
+            f"SELECT DISTINCT entity_id, court FROM entity_mentions{mention_where}{glue} "
+            "source <> 'parties' AND court IS NOT NULL",
+            params,
+        ):
+            code = resolver.for_court_name(r["court"])[0]
+            if code is not None:
+                found[r["entity_id"]].add(code)
+    return found
+
+
+# ---------------------------------------------------------------- building the index
+
+
+@dataclass
+class RebuildResult:
+    clues: int = 0
+    people: int = 0
+    organizations: int = 0
+    cases: int = 0
+    analytic: bool = False  # the analytic store was read
+
+    @property
+    def rows(self) -> int:
+        return self.clues + self.people + self.organizations + self.cases
+
+
+def _entry(
+    kind: str,
+    title: str,
+    summary: str,
+    searchable: Iterable[str | None],
+    personal: Iterable[str | None],
+    jurisdiction: str | None,
+    target: str,
+    rank: float,
+) -> dict[str, Any]:
+    plain = " ".join(s for s in searchable if s)
+    masked = mask_text(plain)
+    secrets = " ".join(s for s in personal if s)
+    return {
+        "kind": kind,
+        "title": (title or "")[:400],
+        "summary": summary or "",
+        "body": fold(masked),
+        # unmasked text only where masking changed something, plus the identifiers
+        "personal": fold((plain if masked != plain else "") + secrets),
+        "jurisdiction_code": jurisdiction,
+        "target": target[:400],
+        "rank": float(rank or 0.0),
+    }
+
+
+def _clue_entries(session: Session) -> Iterator[dict[str, Any]]:
+    rows = session.execute(
+        select(
+            Clue.clue_id,
+            Clue.subject_name,
+            Clue.subject_key,
+            Clue.explanation,
+            Clue.evidence,
+            Clue.jurisdiction_code,
+            Clue.score,
+        )
+    )
+    for r in rows:
+        numbers = list(dict.fromkeys(e.get("case_number") for e in r.evidence or [] if isinstance(e, dict)))
+        headline = (r.explanation or "").split("\n", 1)[0][:300]
+        key = r.subject_key or ""
+        yield _entry(
+            "clue",
+            r.subject_name or "线索对象",
+            headline,
+            [r.subject_name, headline, *[n for n in numbers if n]],
+            [key.split(":", 1)[1] if ":" in key else key],
+            r.jurisdiction_code,
+            f"/clues/{r.clue_id}",
+            r.score,
+        )
+
+
+def _entity_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, Any]]:
+    if not source.table_exists("entities"):
+        return
+    places = entity_jurisdictions(source, resolver)
+    names: dict[str, set[str]] = defaultdict(set)
+    if source.table_exists("entity_mentions"):
+        for r in source.rows(
+            "SELECT DISTINCT entity_id, normalized_name FROM entity_mentions "
+            "WHERE normalized_name IS NOT NULL"
+        ):
+            if len(names[r["entity_id"]]) < 20:
+                names[r["entity_id"]].add(r["normalized_name"])
+    for r in source.rows("SELECT entity_id, kind, name, id_key, documents FROM entities"):
+        kind = "organization" if r["kind"] == "organization" else "person"
+        docs = int(r["documents"] or 0)
+        summary = f"{'单位' if kind == 'organization' else '自然人'}，涉及文书 {docs} 份"
+        for code in places.get(r["entity_id"]) or {None}:
+            yield _entry(
+                kind,
+                r["name"] or "",
+                summary,
+                [r["name"], *sorted(names.get(r["entity_id"], ()))],
+                [r["id_key"]],
+                code,
+                f"/profiles/{kind}/{r['entity_id']}",
+                docs,
+            )
+
+
+def _case_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, Any]]:
+    if not source.table_exists("cases"):
+        return
+    parties: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if source.table_exists("parties"):
+        join = source.table_exists("party_entities")
+        sql = (
+            "SELECT p.doc_id, p.party_idx, p.name, p.kind, p.role"
+            + (
+                ", pe.entity_id FROM parties p LEFT JOIN party_entities pe "
+                "ON pe.doc_id = p.doc_id AND pe.party_idx = p.party_idx"
+                if join
+                else " FROM parties p"
+            )
+            + " ORDER BY p.doc_id, p.party_idx"
+        )
+        for r in source.rows(sql):
+            parties[r["doc_id"]].append(r)
+    by_number: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in source.rows(
+        "SELECT doc_id, case_number, court, cause, case_year FROM cases WHERE case_number IS NOT NULL"
+    ):
+        by_number[fold(r["case_number"])].append(r)
+    for cases in by_number.values():
+        first = cases[0]
+        people = [p for c in cases for p in parties.get(c["doc_id"], [])]
+        shown = list(dict.fromkeys(f"{p['role'] or '当事人'}{p['name']}" for p in people if p.get("name")))
+        linked = next((p for p in people if p.get("entity_id")), None)
+        target = (
+            "/profiles/"
+            + ("organization" if linked["kind"] == "organization" else "person")
+            + f"/{linked['entity_id']}"
+            if linked
+            else ""
+        )
+        summary = "，".join(x for x in [first["court"], first["cause"], "、".join(shown[:6])] if x)
+        yield _entry(
+            "case",
+            first["case_number"],
+            summary,
+            [first["case_number"], first["court"], first["cause"], *[p.get("name") for p in people]],
+            [],
+            resolver.for_case(first["case_number"], first["court"])[0],
+            target,
+            first["case_year"] or 0,
+        )
+
+
+def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildResult:
+    """Replace the whole index with rows for the store's clues and, when ``analytic`` is given,
+    the analytic store's entities and cases; one transaction (readers see the old index until it
+    commits). Call it after a clue sync or a run."""
+    result = RebuildResult(analytic=analytic is not None)
+    with store.write() as s:
+        resolver = Resolver(s)
+        s.execute(delete(SearchEntry))
+        sources: list[Iterator[dict[str, Any]]] = [_clue_entries(s)]
+        if analytic is not None:
+            sources += [_entity_entries(analytic, resolver), _case_entries(analytic, resolver)]
+        batch: list[dict[str, Any]] = []
+        for source in sources:
+            for row in source:
+                batch.append(row)
+                if row["kind"] == "clue":
+                    result.clues += 1
+                elif row["kind"] == "person":
+                    result.people += 1
+                elif row["kind"] == "organization":
+                    result.organizations += 1
+                else:
+                    result.cases += 1
+                if len(batch) >= _BATCH:
+                    s.execute(insert(SearchEntry), batch)
+                    batch = []
+        if batch:
+            s.execute(insert(SearchEntry), batch)
+        if store.dialect == "sqlite":
+            s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+    log.info("search index rebuilt: %s rows", result.rows)
+    return result
+
+
+def entity_visible(session: Session, principal: Principal, source: RowSource, entity_id: str) -> bool:
+    """The entity has a jurisdiction the principal sees (one without any: only at a root)."""
+    places = entity_jurisdictions(source, Resolver(session), [entity_id]).get(entity_id) or {None}
+    return any(principal.can_see(code) for code in places)
+
+
+def entity_clues(session: Session, principal: Principal, keys: Sequence[str], limit: int = 200) -> list[Any]:
+    """Clues in the principal's jurisdictions whose subject is one of the entity's keys (its
+    entity id, ID number or credit code, fact keys), highest score first, masked."""
+    from jiandu.workflow.clues import _SUMMARY_COLUMNS, _summary, scope_filter
+
+    require(principal, P.CLUE_READ)
+    wanted = sorted({k for key in keys if key for k in (key, f"id:{key}")})
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(*_SUMMARY_COLUMNS)
+        .where(Clue.subject_key.in_(wanted), scope_filter(session, principal))
+        .order_by(Clue.score.desc(), Clue.clue_id)
+        .limit(limit)
+    )
+    return [_summary(r, principal) for r in rows]
+
+
+# ---------------------------------------------------------------- searching
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    kind: str
+    title: str
+    summary: str
+    jurisdiction_code: str | None
+    target: str
+
+
+@dataclass
+class SearchResults:
+    query: str
+    groups: dict[str, list[SearchHit]] = field(default_factory=dict)
+    more: set[str] = field(default_factory=set)  # kinds with more hits than shown
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in self.groups.values())
+
+
+def terms_of(query: str) -> list[str]:
+    """The folded terms of a query (split on spaces; at most 5, each at most 60 characters)."""
+    raw = unicodedata.normalize("NFKC", query or "").split()
+    return [t for t in (fold(x)[:MAX_TERM_CHARS] for x in raw[:MAX_TERMS]) if t]
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _scope_sql(session: Session, principal: Principal, params: dict[str, Any]) -> str:
+    total = session.execute(select(Jurisdiction.code)).scalars().all()
+    if principal.sees_unassigned and principal.scope >= set(total):
+        return "1 = 1"
+    parts = []
+    if principal.scope:
+        names = []
+        for i, code in enumerate(sorted(principal.scope)):
+            params[f"j{i}"] = code
+            names.append(f":j{i}")
+        parts.append(f"e.jurisdiction_code IN ({', '.join(names)})")
+    if principal.sees_unassigned:
+        parts.append("e.jurisdiction_code IS NULL")
+    return "(" + " OR ".join(parts) + ")" if parts else "1 = 0"
+
+
+def search(
+    session: Session, principal: Principal, query: str, *, per_kind: int = 20, kinds: Sequence[str] = KINDS
+) -> SearchResults:
+    """Hits for ``query`` in the principal's jurisdictions, grouped by kind, best first, masked."""
+    require(principal, P.CLUE_READ)
+    terms = terms_of(query)
+    results = SearchResults(query=query, groups={k: [] for k in kinds})
+    if not terms:
+        return results
+    personal = principal.sees_personal_data
+    params: dict[str, Any] = {"limit": per_kind + 1}
+    conditions = [_scope_sql(session, principal, params)]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    long_terms = [t for t in terms if len(t) >= 3] if sqlite else []
+    if long_terms:
+        column = "{body personal}" if personal else "body"
+        params["match"] = " AND ".join(f"{column} : {_fts_phrase(t)}" for t in long_terms)
+        conditions.append("e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :match)")
+    for i, t in enumerate(t for t in terms if t not in long_terms):
+        params[f"t{i}"] = _like(t)
+        like = f"e.body LIKE :t{i} ESCAPE '\\'"
+        if personal:
+            like = f"({like} OR e.personal LIKE :t{i} ESCAPE '\\')"
+        conditions.append(like)
+    kind_names = []
+    for i, k in enumerate(kinds):
+        params[f"k{i}"] = k
+        kind_names.append(f":k{i}")
+    sql = (
+        "SELECT kind, title, summary, jurisdiction_code, target FROM ("
+        "SELECT e.kind, e.title, e.summary, e.jurisdiction_code, e.target, "
+        "ROW_NUMBER() OVER (PARTITION BY e.kind ORDER BY e.rank DESC, e.id) AS n "
+        f"FROM search_entries e WHERE e.kind IN ({', '.join(kind_names)}) AND "
+        + " AND ".join(conditions)
+        + ") ranked WHERE n <= :limit ORDER BY kind, n"
+    )
+    mask: Callable[[str], str] = masker_for(principal)
+    seen: set[tuple[str, str]] = set()
+    for r in session.execute(text(sql), params):
+        group = results.groups[r.kind]
+        if len(group) >= per_kind:
+            results.more.add(r.kind)
+            continue
+        if r.target and (r.kind, r.target) in seen:  # an entity in two visible jurisdictions
+            continue
+        seen.add((r.kind, r.target))
+        group.append(
+            SearchHit(r.kind, mask(r.title or ""), mask(r.summary or ""), r.jurisdiction_code, r.target)
+        )
+    return results
+
+
+__all__ = [
+    "KINDS",
+    "KIND_NAMES_ZH",
+    "SEARCH_INDEX_OBJECTS",
+    "RebuildResult",
+    "RowSource",
+    "SearchHit",
+    "SearchResults",
+    "analytic_source",
+    "entity_clues",
+    "entity_jurisdictions",
+    "entity_visible",
+    "fold",
+    "include_name",
+    "rebuild_search_index",
+    "search",
+    "terms_of",
+]
