@@ -273,5 +273,5 @@ def _connect(
                     f"分析库正被 {holder} 占用，最多等待 {limit:.0f} 秒… "
                     f"(the analytic store is held by {holder}; waiting up to {limit:.0f} s)\n"
                 )
-            time.sleep(min(0.05 * 2**attempt, 1.0, max(limit - waited, 0.01)))
+            time.sleep(min(0.05 * 2 ** min(attempt, 5), 1.0, max(limit - waited, 0.01)))
             attempt += 1
