@@ -57,7 +57,7 @@ def test_planted_positives_become_evidenced_clues(engine: Engine) -> None:
     assert (clues[HENGTONG]["score"], clues[HENGTONG]["band"]) == (18.75, "green")
     assert "作为原告提起民间借贷诉讼14件" in wang["explanation"]
     assert "撤诉10件（71%）" in wang["explanation"] and "风险分 63.8（红色）" in wang["explanation"]
-    assert wang["model_version"] == "1.0.0" and wang["run_id"] == "run-1" and wang["region"] is None
+    assert wang["model_version"] == "1.0.1" and wang["run_id"] == "run-1" and wang["region"] is None
 
     # Evidence: every document of the 14 suits (the spaced 王 大成 too), each span quoted exactly.
     evidence = wang["evidence"]
@@ -111,6 +111,7 @@ def test_incremental_load_adds_only_new_clues(engine: Engine) -> None:
     assert engine.count("clues") == 3
     assert all(after[k]["clue_id"] == before[k]["clue_id"] for k in before)
     assert "诉讼15件" in after[WANG]["explanation"]  # one more suit, one more withdrawal
+    assert "于2019年在" in after[WANG]["explanation"]  # a one-year window is one year, not 2019年至2019年
     assert len(after[WANG]["evidence"]) == len(before[WANG]["evidence"]) + 2
     assert engine.count("clue_evidence") == sum(len(c["evidence"]) for c in after.values())
 

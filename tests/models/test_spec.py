@@ -27,7 +27,7 @@ def test_builtin_library_loads_cleanly() -> None:
     lib = Library()
     assert lib.problems == []
     spec = lib.get(EXAMPLE)
-    assert spec.enabled and spec.version == "1.0.0"
+    assert spec.enabled and spec.version == "1.0.1"
     assert set(spec.features) == {"suit_count", "withdrawal_share", "default_share", "public_notice_share"}
     assert len(spec.content_hash()) == 64
 
