@@ -282,7 +282,7 @@ def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> FastAPI:
     """The FastAPI application serving the workspace at ``workspace_root``."""
-    from jiandu.web import admin, api, pages, search_pages
+    from jiandu.web import admin, api, exports, pages, search_pages
 
     root = Path(workspace_root).expanduser().resolve()
     state = WebState(root, config or WebConfig())
@@ -311,6 +311,7 @@ def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> F
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
+    app.include_router(exports.router)
     app.include_router(admin.router)
     app.include_router(api.router)
     app.include_router(search_pages.router)
