@@ -5,10 +5,14 @@ the trial court, then the parties' addresses, then the execution court, then the
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -27,7 +31,7 @@ from jiandu.workflow import (
     system_principal,
     verify_log,
 )
-from jiandu.workflow.jurisdictions import Resolver
+from jiandu.workflow.jurisdictions import DEFAULT_JURISDICTIONS, Resolver
 from jiandu.workflow.tables import Clue, Event
 from jiandu.workflow.users import principal_for_username
 from tests.workflow.conftest import KEQIAO, SHAOXING, YUECHENG, ZHEJIANG, make_clue
@@ -226,6 +230,73 @@ def test_the_order_of_set_up_does_not_matter(workflow_db_url: str, tmp_path: Pat
     finally:
         tree_first.close()
         clues_first.close()
+
+
+COUNTIES = {code: name for code, name, level, _ in DEFAULT_JURISDICTIONS if level == "county"}
+
+
+def _one_signal_clues() -> list[dict[str, Any]]:
+    """Clues with one sign of place each, so that each lands deeper as the tree grows."""
+    out = [make_clue(10 + i, court="浙" + code[2:]) for i, code in enumerate(COUNTIES)]
+    out += [_bare(20, [_row("住所地浙江省绍兴市上虞区某路1号")]), _bare(21, [], key="330683198001011234")]
+    out += [_bare(22, [_row("被执行人某某", label="执行案件：（2020）浙0624执9号")])]
+    out += [_bare(23, [], region="shaoxing"), _bare(24, [], region="zhejiang"), _bare(25, [])]
+    return out
+
+
+@functools.cache
+def _direct() -> tuple[tuple[str, str | None], ...]:
+    """Where `_one_signal_clues` land with the tree installed first."""
+    with tempfile.TemporaryDirectory() as d:
+        store = Store(f"sqlite:///{d}/workflow.sqlite", workspace=Path(d))
+        try:
+            with store.write() as s:
+                install_defaults(s)
+                sync_clues(s, _one_signal_clues())
+            return tuple(_jurisdictions(store).items())
+        finally:
+            store.close()
+
+
+def test_one_signal_clues_land_in_every_kind_of_place() -> None:
+    landed = [j for _, j in _direct()]
+    assert landed == [*COUNTIES, "330604", "330683", "330624", SHAOXING, ZHEJIANG, None]
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    st.permutations(["sync-a", "sync-b", "alias-zhejiang", "alias-shaoxing", ZHEJIANG, SHAOXING, *COUNTIES])
+)
+def test_any_order_of_set_up_ends_where_the_direct_one_does(order: list[str]) -> None:
+    clues = _one_signal_clues()
+    needs = {SHAOXING: ZHEJIANG, "alias-zhejiang": ZHEJIANG, "alias-shaoxing": SHAOXING}
+    needs |= dict.fromkeys(COUNTIES, SHAOXING)
+    with tempfile.TemporaryDirectory() as d:
+        store = Store(f"sqlite:///{d}/workflow.sqlite", workspace=Path(d))
+        try:
+            done: set[str] = set()
+            waiting = list(order)
+            while waiting:  # in the order drawn, each step once what it hangs on is there
+                step = next(x for x in waiting if needs.get(x) in done | {None})
+                waiting.remove(step)
+                done.add(step)
+                with store.write() as s:
+                    root = system_principal(s)
+                    if step.startswith("sync"):
+                        half = len(clues) // 2
+                        sync_clues(s, clues[:half] if step == "sync-a" else clues[half:])
+                    elif step.startswith("alias"):
+                        add_region_alias(s, root, step.removeprefix("alias-"), needs[step])
+                    elif step == ZHEJIANG:
+                        add_jurisdiction(s, root, step, "浙江省人民检察院")
+                    elif step == SHAOXING:
+                        add_jurisdiction(s, root, step, "浙江省绍兴市人民检察院", parent_code=ZHEJIANG)
+                    else:
+                        add_jurisdiction(s, root, step, COUNTIES[step], parent_code=SHAOXING)
+            assert _jurisdictions(store) == dict(_direct())
+            assert _verified(store)
+        finally:
+            store.close()
 
 
 # ------------------------------------------------------------------ the steps of resolution
