@@ -286,7 +286,7 @@ def test_the_statistics_export_matches_the_store(app: FastAPI, client_as: Login)
 def test_formula_like_text_is_written_as_text(app: FastAPI, client_as: Login) -> None:
     with app.state.jiandu.store.write() as s:
         s.execute(update(Clue).where(Clue.clue_id == YC[2]).values(subject_name=HOSTILE))
-        s.execute(update(Clue).where(Clue.clue_id == YC[1]).values(explanation=HOSTILE_HEADLINE))
+        s.execute(update(Clue).where(Clue.clue_id == YC[1]).values(explanation=HOSTILE_HEADLINE + "\x01\x1b"))
     client = client_as("yc_pro")
     for url, params in (
         ("/exports/queue.xlsx", None),
@@ -309,6 +309,14 @@ def test_formula_like_text_is_written_as_text(app: FastAPI, client_as: Login) ->
         for cell in hostile:
             assert cell.data_type == "s" and cell.quotePrefix, (url, cell.coordinate, cell.value)
         assert any(c.value == HOSTILE for c in hostile), url  # shown as it was written
+
+
+def test_a_queue_beyond_a_sheet_is_cut_and_says_so(client_as: Login, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("jiandu.workflow.xlsx.MAX_ROWS", 2)
+    book = workbook(client_as("yc_pro").get("/exports/queue.xlsx"))
+    assert [r["线索编号"] for r in rows(book, "线索队列")] == YC[:2]
+    about = {r["项目"]: r["内容"] for r in rows(book, "说明")}
+    assert about["行数"] == 2 and "仅导出分值最高的2条" in about["注意"]
 
 
 def test_every_export_is_an_audit_event(app: FastAPI, client_as: Login, workspace: Path) -> None:
