@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 from sqlalchemy import select, update
 
-from jiandu.web.display import source_name
+from jiandu.web.display import source_name, subject_kind
+from jiandu.web.labels import zh
 from jiandu.workflow import ClueFilter, Store, count_clues, model_stats, sync_clues
 from jiandu.workflow.governance import governance_groups
 from jiandu.workflow.stats import funnel
@@ -123,13 +124,13 @@ def test_the_queue_export_has_every_page_in_chinese(
         assert len(found) == count_clues(s, p, ClueFilter()) == 3
         stored = {c.clue_id: c for c in s.execute(select(Clue)).scalars()}
     assert [r["线索编号"] for r in found] == YC  # highest score first
-    assert {r["等级"] for r in found} == {"红色"}
-    assert [r["状态"] for r in found] == ["新线索", "新线索", "已立案"]
-    assert found[2]["核查结论"] == "属实"
+    assert {r["等级"] for r in found} == {zh("band", "red")} == {"红色"}
+    assert [r["状态"] for r in found] == [zh("status", s) for s in ("new", "new", "case_filed")]
+    assert found[2]["核查结论"] == zh("outcome", "confirmed")
     assert {r["模型"] for r in found} == {model_title(app)}
     assert {r["辖区"] for r in found} == {app.state.jiandu.display.region("330602")}
     assert all("越城" in r["辖区"] for r in found)
-    assert {r["对象类型"] for r in found} == {"自然人"}
+    assert {r["对象类型"] for r in found} == {subject_kind("person")}
     for r in found:  # Beijing time, to the second
         utc = stored[r["线索编号"]].updated_at.replace(microsecond=0)
         assert r["更新时间"] == utc + dt.timedelta(hours=8)
@@ -146,7 +147,7 @@ def test_the_queue_export_keeps_the_pages_filters(client_as: Login) -> None:
     assert [r["线索编号"] for r in found] == [YC[0]]
     response = client.get("/exports/queue.xlsx", params={"band": "red", "status": "case_filed"})
     about = {r["项目"]: r["内容"] for r in rows(workbook(response), "说明")}
-    assert about["筛选条件"] == "等级：红色；状态：已立案"
+    assert about["筛选条件"] == f"等级：{zh('band', 'red')}；状态：{zh('status', 'case_filed')}"
     assert "红色" in file_name(response)
     assert client.get("/exports/queue.xlsx", params={"min_score": "x"}).status_code == 400
     # the link on the queue page carries the filters
@@ -218,7 +219,7 @@ def test_a_clue_export_has_its_facts_and_every_evidence_item(app: FastAPI, clien
     assert book.sheetnames == ["线索", "证据", "评分特征", "办理经过", "说明"]
     facts = {r["项目"]: r["内容"] for r in rows(book, "线索")}
     assert facts["线索对象"] == "原告甲1"
-    assert facts["等级"] == "红色" and facts["状态"] == "新线索"
+    assert facts["等级"] == zh("band", "red") and facts["状态"] == zh("status", "new")
     assert facts["模型"] == model_title(app)
     assert ID_NUMBER in facts["说明"]
     evidence = rows(book, "证据")
@@ -270,7 +271,7 @@ def test_the_statistics_export_matches_the_store(app: FastAPI, client_as: Login)
         stats = model_stats(s, principal_for_username(s, "sx_pro"), by_jurisdiction=True)
     total = funnel(stats)
     assert [r["数量"] for r in rows(book, "漏斗")] == list(total.values())
-    assert [r["环节"] for r in rows(book, "漏斗")] == ["线索", "已核查", "立案", "检察建议", "改判"]
+    assert [r["环节"] for r in rows(book, "漏斗")] == [zh("funnel", k) for k in total]
     (model,) = rows(book, "按模型")
     assert model["模型"] == model_title(app) and model["线索"] == total["clues"] == 5
     assert model["精准率"] == 1.0 and model["转化率"] == pytest.approx(2 / 5)
