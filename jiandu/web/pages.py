@@ -120,12 +120,9 @@ def login(
     address = client_address(request)
     now = state.sessions.now()
     old = session_of(request)
-    with state.store.write() as s:  # write: failures are counted, events appended, hashes upgraded
-        result = attempt_login(
-            s, username, password, address=address, now=now, policy=state.sessions.login_policy
-        )
-        if result.principal is not None:
-            _, cookie = state.sessions.open(s, result.principal, address)
+    result = attempt_login(
+        state.store, username, password, address=address, now=now, policy=state.sessions.login_policy
+    )
     if result.principal is None:
         if result.locked_until is not None:
             error, status = _locked_message(result.locked_until, now), 429
@@ -135,6 +132,8 @@ def login(
         if result.locked_until is not None:
             page.headers["Retry-After"] = str(max(1, math.ceil((result.locked_until - now).total_seconds())))
         return page
+    with state.store.write() as s:
+        _, cookie = state.sessions.open(s, result.principal, address)
     if old is not None:  # another login in the same browser ends the session it had
         state.sessions.end(state.store, old, address, reason="replaced")
     response = _see_other(_safe_next(next))
@@ -520,19 +519,19 @@ def account_password(
     session = session_of(request)
     now = state.sessions.now()
     message, status = "密码已修改，其他会话已退出", 200
-    with state.store.write() as s:
-        checked = check_own_password(
-            s, p, current, address=client_address(request), now=now, policy=state.sessions.login_policy
-        )
-        if checked.principal is not None:
-            try:
+    checked = check_own_password(
+        state.store, p, current, address=client_address(request), now=now, policy=state.sessions.login_policy
+    )
+    if checked.principal is not None:
+        try:
+            with state.store.write() as s:
                 set_password(s, p, p.username, new, keep_sid=session.sid if session else None, now=now)
-            except InvalidInput as exc:
-                message, status = str(exc), 400
-        elif checked.locked_until is not None:
-            message, status = _locked_message(checked.locked_until, now), 429
-        else:
-            message, status = "当前密码不正确", 400
+        except InvalidInput as exc:
+            message, status = str(exc), 400
+    elif checked.locked_until is not None:
+        message, status = _locked_message(checked.locked_until, now), 429
+    else:
+        message, status = "当前密码不正确", 400
     return render(request, "account.html", {"token": None, "message": message}, status_code=status)
 
 

@@ -19,6 +19,7 @@ bound); the ``login_locked`` event covers them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -26,7 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import Principal
-from jiandu.workflow.errors import AuthenticationFailed
+from jiandu.workflow.db import Store
 from jiandu.workflow.sessions import (
     DEFAULT_LIFETIME,
     end_session,
@@ -35,7 +36,7 @@ from jiandu.workflow.sessions import (
     utc,
 )
 from jiandu.workflow.tables import LoginFailure, User
-from jiandu.workflow.users import authenticate
+from jiandu.workflow.users import confirm_login, stored_hash, verify_password
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +132,40 @@ def record_failure(
     return lock
 
 
+def _check(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    address: str,
+    now: dt.datetime,
+    policy: LoginPolicy,
+    failure_kind: str,
+    on_success: Callable[[Session, Principal], None] | None = None,
+) -> LoginResult:
+    """Locks, then the password, then counting: Argon2 runs between two short transactions, so
+    checking a password never holds the store's write lock (on SQLite, every writer's)."""
+    with store.read() as s:
+        lock = locked_until(s, username, address, now=now, policy=policy)
+        stored = None if lock else stored_hash(s, username)
+    if lock is not None:
+        return LoginResult(None, lock[0])
+    matched = verify_password(stored, password)
+    with store.write() as s:
+        lock = locked_until(s, username, address, now=now, policy=policy)
+        if lock is not None:  # concurrent failures locked it meanwhile: even a match is refused
+            return LoginResult(None, lock[0])
+        principal = confirm_login(s, username, password, stored) if matched and stored else None
+        if principal is None:
+            lock = record_failure(s, username, address, now=now, policy=policy, kind=failure_kind)
+            return LoginResult(None, lock[0] if lock else None)
+        if on_success is not None:
+            on_success(s, principal)
+        return LoginResult(principal)
+
+
 def attempt_login(
-    s: Session,
+    store: Store,
     username: str,
     password: str,
     *,
@@ -140,30 +173,34 @@ def attempt_login(
     now: dt.datetime,
     policy: LoginPolicy = LoginPolicy(),
 ) -> LoginResult:
-    """Check a login against the locks and the password; count, audit and lock. Never raises
-    for a refused login, so the caller commits the failure and its events."""
-    lock = locked_until(s, username, address, now=now, policy=policy)
-    if lock is not None:
-        return LoginResult(None, lock[0])
-    try:
-        principal = authenticate(s, username, password)
-    except AuthenticationFailed:
-        lock = record_failure(s, username, address, now=now, policy=policy)
-        return LoginResult(None, lock[0] if lock else None)
-    s.execute(delete(LoginFailure).where(LoginFailure.username == _name(username)))
-    chain(s).append(
-        actor=principal.username,
-        kind="login",
-        entity_type="user",
-        entity_id=principal.username,
-        after={"address": address[:64]},
+    """Check a login against the locks and the password; count, audit and lock. A refused login
+    is a result, not an exception: its failure and events are committed."""
+
+    def logged_in(s: Session, principal: Principal) -> None:
+        s.execute(delete(LoginFailure).where(LoginFailure.username == _name(username)))
+        chain(s).append(
+            actor=principal.username,
+            kind="login",
+            entity_type="user",
+            entity_id=principal.username,
+            after={"address": address[:64]},
+        )
+        flush_chain(s)
+
+    return _check(
+        store,
+        username,
+        password,
+        address=address,
+        now=now,
+        policy=policy,
+        failure_kind="login_failed",
+        on_success=logged_in,
     )
-    flush_chain(s)
-    return LoginResult(principal)
 
 
 def check_own_password(
-    s: Session,
+    store: Store,
     principal: Principal,
     password: str,
     *,
@@ -173,17 +210,15 @@ def check_own_password(
 ) -> LoginResult:
     """Re-check a logged-in user's current password (before a password change), under the same
     locks and counts as a login, so a stolen session cannot guess the password without limit."""
-    lock = locked_until(s, principal.username, address, now=now, policy=policy)
-    if lock is not None:
-        return LoginResult(None, lock[0])
-    try:
-        checked = authenticate(s, principal.username, password)
-    except AuthenticationFailed:
-        lock = record_failure(
-            s, principal.username, address, now=now, policy=policy, kind="password_check_failed"
-        )
-        return LoginResult(None, lock[0] if lock else None)
-    return LoginResult(checked)
+    return _check(
+        store,
+        principal.username,
+        password,
+        address=address,
+        now=now,
+        policy=policy,
+        failure_kind="password_check_failed",
+    )
 
 
 def start_session(

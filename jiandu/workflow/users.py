@@ -219,19 +219,41 @@ def list_users(session: Session, principal: Principal) -> list[UserView]:
     return [_view(u) for u in users if principal.can_see(u.jurisdiction_code)]
 
 
-def authenticate(session: Session, username: str, password: str) -> Principal:
-    """The principal for a user name and password; `AuthenticationFailed` otherwise."""
-    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+def stored_hash(session: Session, username: str) -> str | None:
+    """The password hash of a user (None: no such user, or no password)."""
+    found = session.execute(select(User.password_hash).where(User.username == username)).scalar_one_or_none()
+    return found or None
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """Whether ``password`` matches ``stored`` (a dummy hash is checked when there is none, so
+    the time taken does not tell whether the user exists). Needs no database transaction."""
     try:
-        _hasher.verify(stored, password)
+        return bool(_hasher.verify(stored or _DUMMY_HASH, password)) and stored is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        raise AuthenticationFailed("wrong user name or password") from None
-    if user is None or not user.password_hash or not user.active:
-        raise AuthenticationFailed("wrong user name or password")
-    if _hasher.check_needs_rehash(user.password_hash):
+        return False
+
+
+def confirm_login(session: Session, username: str, password: str, verified: str) -> Principal | None:
+    """After `verify_password` matched hash ``verified``: the principal, if the user is still
+    active with that same hash; re-hashes it when its parameters are outdated."""
+    user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.active or user.password_hash != verified:
+        return None
+    if _hasher.check_needs_rehash(verified):
         user.password_hash = hash_password(password)
     return principal_for(session, user)
+
+
+def authenticate(session: Session, username: str, password: str) -> Principal:
+    """The principal for a user name and password; `AuthenticationFailed` otherwise."""
+    stored = stored_hash(session, username)
+    if not verify_password(stored, password) or stored is None:
+        raise AuthenticationFailed("wrong user name or password")
+    principal = confirm_login(session, username, password, stored)
+    if principal is None:  # inactive
+        raise AuthenticationFailed("wrong user name or password")
+    return principal
 
 
 def create_token(

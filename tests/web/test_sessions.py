@@ -12,6 +12,7 @@ fixture, the defence is the assertion.
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -398,3 +399,33 @@ def test_the_audit_page_names_the_login_events_in_chinese(
     page = client_as("zj_auditor").get("/audit").text
     for words in ("登录失败", "登录锁定", "退出登录"):
         assert f"<td>{words}</td>" in page, words
+
+
+def test_checking_a_password_never_holds_the_write_lock(
+    app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Argon2 takes a while: while it runs, other writers (a clue action, a sync) must get in."""
+    from jiandu.workflow import logins
+
+    database = app.state.jiandu.store.engine.url.database
+    if app.state.jiandu.store.engine.url.get_backend_name() != "sqlite" or not database:
+        pytest.skip("probes SQLite's write lock")
+    real = logins.verify_password
+    free: list[bool] = []
+
+    def probe(stored: str | None, password: str) -> bool:
+        con = sqlite3.connect(database, timeout=0)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            con.rollback()
+            free.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            free.append(False)
+        finally:
+            con.close()
+        return real(stored, password)
+
+    monkeypatch.setattr(logins, "verify_password", probe)
+    assert _post_login(_client(app), "yc_pro", PASSWORD)[0] == 303
+    assert _post_login(_client(app), "yc_pro", "not the password")[0] == 401
+    assert free == [True, True]
