@@ -5,6 +5,7 @@ which never raises — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -13,7 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from jiandu.workflow import Store, assign, transition, verify_log
 from jiandu.workflow.audit import GENESIS, AuditError, VerifyResult, event_hash, restart_anchors
@@ -431,3 +435,79 @@ def test_the_anchors_do_not_restart_over_a_broken_chain(busy: World) -> None:
         result = restart_anchors(s, actor="cli:root", reason="试图掩盖")
     assert result.problem is not None and (result.problem.kind, result.problem.seq) == ("altered", 3)
     assert not path.exists()
+
+
+# ---------------------------------------------------------------- any single edit, any value
+
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "kind",
+    "entity_type",
+    "entity_id",
+    "reason",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
+_VALUES = st.one_of(
+    st.none(),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.binary(max_size=20),
+    st.sampled_from(["{}", "[]", "null", '{"status": "closed"}', "2026-01-01 00:00:00", "0" * 64]),
+)
+
+
+def _same(column: str, before: object, after: object) -> bool:
+    """Whether an edit left the event's meaning as it was (JSON ``null`` and SQL NULL are one)."""
+    if after == before and type(after) is type(before):
+        return True
+    if column in ("before", "after"):
+
+        def load(v: object) -> object:
+            return None if v is None else json.loads(v) if isinstance(v, str) else v
+
+        try:
+            return load(before) == load(after)
+        except ValueError:
+            return False
+    return False
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seq=st.integers(min_value=1, max_value=20), column=st.sampled_from(_COLUMNS), value=_VALUES)
+def test_any_edit_of_any_cell_is_named_and_never_raises(
+    sqlite_world: tuple[Path, dict],
+    tmp_path_factory: pytest.TempPathFactory,
+    seq: int,
+    column: str,
+    value: object,
+) -> None:
+    template, principals = sqlite_world
+    folder = tmp_path_factory.mktemp("edit")
+    shutil.copyfile(template, folder / "workflow.sqlite")
+    for name in (KEY_FILE, ANCHOR_FILE):
+        shutil.copy2(template.parent / name, folder / name)
+    store = Store(f"sqlite:///{folder / 'workflow.sqlite'}", workspace=folder)
+    try:
+        try:
+            with store.write() as s:
+                eid, before = s.execute(
+                    text(f'SELECT id, "{column}" FROM events WHERE seq = :s'), {"s": seq}
+                ).one()
+                s.execute(text(f'UPDATE events SET "{column}" = :v WHERE id = :i'), {"v": value, "i": eid})
+                after = s.execute(
+                    text(f'SELECT "{column}" FROM events WHERE id = :i'), {"i": eid}
+                ).scalar_one()
+        except IntegrityError:
+            assume(False)  # the database itself refuses this edit (NOT NULL, UNIQUE seq)
+        result = verify(World(store, principals))
+    finally:
+        store.close()
+    assume(not _same(column, before, after))  # an edit that changed something
+    assert not result.ok and result.problem is not None, (column, value, result.describe())
+    assert result.problem.kind in ("altered", "deleted", "reordered", "unreadable", "truncated", "rewritten")
