@@ -3,8 +3,9 @@
 Published judgments mask natural persons in several ways: 张某, 张某某, 李某1 (numbered when
 two parties would share a mask), 张3, 王××, 张** and 张XX. A masked name keeps only the
 surname, so it says nothing about who the person is; entity resolution links such a mention
-only on other evidence (see ``rules.py``). Organisations are never masked: an organisation
-name containing 某 (某某公司 in a template) is not treated as masked.
+only on other evidence (see ``rules.py``). Whether a name is masked is decided by
+`jiandu.documents.masked_names` (the one definition the engines' SQL uses too): a masked
+organisation (浙江某某科技有限公司) is masked as well, so two of them are never merged by name.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from jiandu.documents.masked_names import is_masked_name, looks_like_organization
 
 # Two-character surnames (复姓) common enough to matter; a full name starting with one of them
 # has that surname. Single-character surnames are the default.
@@ -27,10 +30,7 @@ COMPOUND_SURNAMES = frozenset(
 # Characters that stand for hidden characters of a name.
 MASK_CHARS = "某×╳ⅹ*＊○〇Xx"
 _MASK_TAIL = re.compile(r"^(?P<surname>[^\d某×╳ⅹ*＊○〇Xx]{1,2}?)(?P<mask>[某×╳ⅹ*＊○〇Xx\d]+)$")
-_DIGIT = re.compile(r"\d")
 _SPACES = re.compile(r"[\s\u3000]+")
-_ORG_HINTS = ("公司", "银行", "分行", "支行", "合作社", "事务所", "中心", "委员会", "厂", "局",
-              "集团", "协会", "学校", "医院", "商行", "店", "部", "社", "所", "院", "会")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +52,6 @@ def normalize_name(name: str) -> str:
     return text.replace("(", "（").replace(")", "）")
 
 
-def looks_like_organization(normalized: str) -> bool:
-    """A name that reads as an organisation (used when the parser gave no kind)."""
-    return len(normalized) > 5 or normalized.endswith(_ORG_HINTS)
-
-
 @lru_cache(maxsize=500_000)
 def name_info(name: str, kind: str | None = None) -> NameInfo:
     """Normalise a party name and read its masking and surname.
@@ -65,18 +60,18 @@ def name_info(name: str, kind: str | None = None) -> NameInfo:
     """
     normalized = normalize_name(name)
     is_org = kind == "organization" or (kind is None and looks_like_organization(normalized))
-    if is_org or not normalized:
+    if not normalized:
         return NameInfo(normalized, False, None)
+    masked = is_masked_name(normalized, "organization" if is_org else "person")
+    if is_org:
+        return NameInfo(normalized, masked, None)
+    if not masked:
+        return NameInfo(normalized, False, surname_of(normalized))
     match = _MASK_TAIL.match(normalized)
-    if match is not None:
-        surname = match.group("surname")
-        # 张某 / 欧阳某 / 李某1 / 张3 / 王×× / 张XX: the surname is what precedes the mask; a
-        # one-character prefix that starts a compound surname still counts as the surname.
-        return NameInfo(normalized, True, surname)
-    if "某" in normalized or _DIGIT.search(normalized):
-        # masks in the middle (张某明) or digits anywhere: masked, surname is the first character
-        return NameInfo(normalized, True, normalized[0])
-    return NameInfo(normalized, False, surname_of(normalized))
+    # 张某 / 欧阳某 / 李某1 / 张3 / 王×× / 张XX: the surname is what precedes the mask; a
+    # one-character prefix that starts a compound surname still counts as the surname. A mask in
+    # the middle (张某明) or a digit elsewhere: the surname is the first character.
+    return NameInfo(normalized, True, match.group("surname") if match else normalized[0])
 
 
 def surname_of(full_name: str) -> str:

@@ -390,10 +390,6 @@ _STREET = re.compile(r"[0-9０-９一二三四五六七八九十百]+(?:号|室|
 _SAME = ("同上", "住址同上", "住同上", "同原告", "同被告")
 
 
-def _masked(name: str) -> bool:
-    return bool(re.search(r"某|×|＊|\*|[xXｘＸ]{2}|○|[0-9０-９]", name))
-
-
 def address_relations(text: str, parties: Sequence[Party]) -> list[RelationFact]:
     """Two persons of one document with the same surname and the same street address (住址同上
     means the address of the party above): a weak relation (0.5)."""

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from jiandu.documents.masked_names import masked_name_sql
 from jiandu.engines.base import Engine
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
@@ -62,10 +63,7 @@ class Operator(Protocol):
 
 # A masked person name (张某, 张某某, 李某1, 王××, 张3) says nothing about who it is: each such
 # mention gets its own key so that different 张某 are never counted as one plaintiff.
-MASKED = (
-    "regexp_matches(p.name, '某|×|＊|[*]|[xXｘＸ]{2}|○') OR (coalesce(p.kind, '') <> "
-    "'organization' AND regexp_matches(p.name, '[0-9０-９]'))"
-)
+MASKED = masked_name_sql("p.name", "p.kind")
 NORMALIZED = "replace(replace(replace(replace(trim(p.name), ' ', ''), '　', ''), '(', '（'), ')', '）')"
 
 
@@ -74,7 +72,7 @@ class PartyKeys:
     """party_mentions: each party mention with the key that groups mentions of one party."""
 
     name: str = "party_keys"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("parties",)
     optional_inputs: tuple[str, ...] = (ENTITY_TABLE,)
     outputs: tuple[str, ...] = ("party_mentions",)

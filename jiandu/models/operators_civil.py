@@ -46,9 +46,10 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from jiandu.documents.masked_names import masked_name_sql
 from jiandu.documents.spans import sentence_bounds
 from jiandu.engines.base import Engine
-from jiandu.models.operators import MASKED, NORMALIZED, register
+from jiandu.models.operators import NORMALIZED, register
 from jiandu.models.shingles import codepoints, collapse_runs, shingle_ids, shingle_ids_of
 from jiandu.models.store import rebuild_table
 from jiandu.models.textpool import map_slices, warm
@@ -549,7 +550,7 @@ class _Shingled:
 # -- linked plaintiffs -------------------------------------------------------------------------
 
 _SIDES = "('plaintiff', 'applicant')"
-_MASKED_M = MASKED.replace("p.", "m.")
+_MASKED_M = masked_name_sql("m.name", "m.kind")
 _NORM_H = NORMALIZED.replace("p.name", "h.name")
 _NORM_C = NORMALIZED.replace("p.name", "co.name")
 
@@ -626,7 +627,7 @@ class PartyLinks:
     """party_links: each plaintiff key with the key of the linked group it counts with."""
 
     name: str = "party_links"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("party_mentions", "parties")
     optional_inputs: tuple[str, ...] = ("household", "companies")
     outputs: tuple[str, ...] = ("party_links",)

@@ -191,7 +191,7 @@ class PartyRegisterKeys:
     """party_register_keys: each party mention's ID number or credit code in the registers."""
 
     name: str = "party_register_keys"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("parties",)
     optional_inputs: tuple[str, ...] = REGISTER_TABLES
     outputs: tuple[str, ...] = ("party_register_keys",)

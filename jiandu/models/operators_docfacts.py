@@ -46,6 +46,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from jiandu.documents.masked_names import masked_name_sql
 from jiandu.engines.base import Engine
 from jiandu.models.docfacts_text import (
     Party,
@@ -308,7 +309,6 @@ class PartyFactKeys:
 # -- execution cases: registers and documents ----------------------------------------------------
 
 _DOC_KEY = "regexp_matches(coalesce({k}, ''), '^(pk_|pm_|ok_|om_|name:|masked:)')"
-_MASKED_NAME = "regexp_matches({n}, '某|×|＊|[*]|[xXｘＸ]{{2}}|○|[0-9０-９]')"
 
 _DOCUMENT_ROWS = """
 d AS (
@@ -376,7 +376,7 @@ matches AS (  -- a document case the register holds: same case (or executed judg
        OR ({_DOC_KEY.format(k="dd.respondent_key")}
            AND substr(r.respondent_name, 1, 1) = substr(dd.respondent_written, 1, 1)
            AND (r.respondent_name = dd.respondent_written
-                OR {_MASKED_NAME.format(n="dd.respondent_written")}))
+                OR {masked_name_sql("dd.respondent_written")}))
 ),
 best AS (SELECT * FROM matches WHERE rn = 1),
 confirmed AS (  -- per register row, the document case that states it (the first)
@@ -429,7 +429,7 @@ class ExecutionCasesAll:
     """execution_cases_all: the execution register and the execution cases documents state."""
 
     name: str = "execution_cases_all"
-    version: str = "1"
+    version: str = "2"
     inputs: tuple[str, ...] = ("document_executions", "party_fact_keys", "parties", "cases")
     optional_inputs: tuple[str, ...] = ("execution_cases",)
     outputs: tuple[str, ...] = ("execution_cases_all",)

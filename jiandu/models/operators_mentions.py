@@ -36,6 +36,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from jiandu.documents.masked_names import is_masked_name
 from jiandu.documents.numerals import calendar_date
 from jiandu.documents.signs import defendant_admissions
 from jiandu.engines.base import Engine
@@ -363,6 +364,7 @@ def _mentions_of_slice(table: pa.Table) -> list[dict[str, Any]]:
                     "mention_idx": idx,
                     "kind": m.kind,
                     "name": m.name,
+                    "name_masked": is_masked_name(m.name) if m.name else None,
                     "value": m.value,
                     "event_date": m.event_date,
                     "span_start": m.span_start,
@@ -377,7 +379,7 @@ class DocumentMentions:
     """document_mentions: assignors, defences and insurance-claim facts read from civil texts."""
 
     name: str = "civil_mentions"
-    version: str = "3"
+    version: str = "4"
     inputs: tuple[str, ...] = ("documents", "cases")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("document_mentions",)

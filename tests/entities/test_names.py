@@ -29,10 +29,12 @@ def test_full_names(name: str, surname: str) -> None:
     assert info.surname == surname
 
 
-def test_organisations_are_never_masked() -> None:
-    assert not is_masked("某某公司", "organization")
-    assert not is_masked("绍兴某某贸易有限公司", None)  # reads as an organisation
+def test_masked_organisations_are_masked_but_their_digits_are_not_masks() -> None:
+    # two courts' 绍兴某某贸易有限公司 may be two companies: never merged by name
+    assert is_masked("某某公司", "organization")
+    assert is_masked("绍兴某某贸易有限公司", None)  # reads as an organisation
     assert name_info("某某公司", "organization").surname is None
+    assert not is_masked("绍兴市第3建筑工程有限公司", None)
     assert is_masked("某某", "person")
 
 
