@@ -42,6 +42,7 @@ _SHOWN_FIELDS = (
     "band",
     "changed_judgment",
     "jurisdiction_code",
+    "court",
 )
 
 

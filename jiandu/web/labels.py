@@ -58,6 +58,8 @@ FIELD_NAMES_ZH = {
     "model_version": "模型版本",
     "run_id": "运行",
     "changed_judgment": "改判",
+    "jurisdiction_code": "辖区",
+    "court": "法院",
 }
 
 
