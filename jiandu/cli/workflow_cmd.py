@@ -305,7 +305,7 @@ def governance_draft(
         candidate = state(ctx).workspace.root / "templates" / "suggestion.docx"
         chosen = candidate if candidate.is_file() else None
     title = _model_title(ctx, group.split("|", 1)[0])
-    with workflow(ctx, write=False) as (s, p):
+    with workflow(ctx, write=True) as (s, p):
         data = suggestion_draft(s, p, group, model_title=title, template=chosen)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(data)
