@@ -14,6 +14,7 @@ PostgreSQL store), else the folder of a SQLite database file; with neither, the 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -30,6 +31,7 @@ ENV_KEY_FILE = "JIANDU_AUDIT_KEY_FILE"
 WORKSPACE_INFO = "jiandu.workspace"
 _ANCHOR_LINE = re.compile(r"(\d{1,18}) ([0-9a-f]{64}) (\S{1,64})")
 _KEY_TEXT = re.compile(r"[0-9a-f]{64}")
+log = logging.getLogger(__name__)
 
 
 class AuditError(WorkflowError):
@@ -92,6 +94,9 @@ def load_key(path: Path) -> bytes | None:
         raise AuditError(f"the audit key {path} cannot be read: {exc}") from None
     if not _KEY_TEXT.fullmatch(text):
         raise AuditError(f"the audit key {path} is not 64 hex digits (256 bits)")
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        log.warning("the audit key %s is readable by others (mode %o); run chmod 600 on it", path, mode)
     return bytes.fromhex(text)
 
 

@@ -511,3 +511,10 @@ def test_any_edit_of_any_cell_is_named_and_never_raises(
     assume(not _same(column, before, after))  # an edit that changed something
     assert not result.ok and result.problem is not None, (column, value, result.describe())
     assert result.problem.kind in ("altered", "deleted", "reordered", "unreadable", "truncated", "rewritten")
+
+
+def test_a_key_readable_by_others_is_reported(busy: World, caplog: pytest.LogCaptureFixture) -> None:
+    (workspace(busy) / KEY_FILE).chmod(0o644)
+    with caplog.at_level("WARNING", logger="jiandu.workflow.audit_keys"):
+        assert verify(busy).ok
+    assert "readable by others (mode 644)" in caplog.text
