@@ -311,6 +311,9 @@ def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> F
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
+    from jiandu.web import related_pages  # 关联线索 and 类案 (issue 13 §5)
+
+    related_pages.install(app, state)
     app.include_router(exports.router)
     app.include_router(admin.router)
     app.include_router(api.router)

@@ -1,0 +1,157 @@
+"""关联线索 and 类案 (issue 13 §5): the related-clues section of a clue page, the full list of one
+relation, the classes page and each class's clues (`jiandu.workflow.related`).
+
+The clue page's route is not here: `install` puts a ``related_clues(principal, clue)`` template
+global into the app's Jinja environment, which ``related.html`` (included by ``clue.html``) calls,
+so the section is server-rendered with the page and needs no JavaScript. The analytic store
+(documents, agents, entities) is read from its published snapshot; when it cannot be read the
+section still shows the relations the workflow store knows (same subject, same court).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
+from jiandu.workflow import Principal, Store
+from jiandu.workflow.errors import NotFound
+from jiandu.workflow.lifecycle import Status
+from jiandu.workflow.related import (
+    CLASS_KINDS,
+    CLASS_NAMES_ZH,
+    MAX_LIST,
+    REASON_NAMES_ZH,
+    REASONS,
+    RelatedGroup,
+    class_members,
+    clue_classes,
+    related_clues,
+)
+from jiandu.workflow.search import RowSource, analytic_source
+
+log = logging.getLogger(__name__)
+router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
+MIN_CLASS = 3
+
+
+def _related_global(store: Store, root: Path) -> Callable[[Principal, Any], list[RelatedGroup]]:
+    def related(principal: Principal, clue: Any) -> list[RelatedGroup]:
+        source: RowSource | None
+        try:
+            with analytic_source(root) as source, store.read() as s:
+                return related_clues(s, principal, clue.clue_id, source)
+        except NotFound:
+            return []
+        except Exception:
+            log.warning("related clues: the analytic store cannot be read", exc_info=True)
+        with store.read() as s:
+            return related_clues(s, principal, clue.clue_id, None)
+
+    return related
+
+
+def install(app: FastAPI, state: Any) -> None:
+    """Register the routes and the ``related_clues`` template global (called by `create_app`)."""
+    app.include_router(router)
+    state.templates.env.globals["related_clues"] = _related_global(state.store, state.root)
+
+
+@router.get("/clues/{clue_id}/related/{reason}")
+def related_list(request: Request, clue_id: str, reason: str, p: PagePrincipal, state: State) -> Response:
+    if reason not in REASONS or len(clue_id) > 64:
+        raise NotFound(f"no relation {reason}")
+    try:
+        with analytic_source(state.root) as source, state.store.read() as s:
+            groups = related_clues(s, p, clue_id, source, only=reason, per_reason=MAX_LIST)
+    except NotFound:
+        raise
+    except Exception:
+        log.warning("related clues: the analytic store cannot be read", exc_info=True)
+        with state.store.read() as s:
+            groups = related_clues(s, p, clue_id, None, only=reason, per_reason=MAX_LIST)
+    group = groups[0] if groups else RelatedGroup(reason, REASON_NAMES_ZH[reason], [], 0)
+    return render(
+        request,
+        "classes.html",
+        {
+            "mode": "related",
+            "title": f"关联线索：{group.name_zh}",
+            "back": f"/clues/{clue_id}",
+            "members": [r.clue for r in group.items],
+            "shared": {r.clue.clue_id: r.shared for r in group.items},
+            "total": group.total,
+            "at_least": group.at_least,
+            "tech": {"线索编号": clue_id, "关联类型": reason},
+        },
+    )
+
+
+@router.get("/classes")
+def classes_page(
+    request: Request,
+    p: PagePrincipal,
+    state: State,
+    min_size: Annotated[int, Query(ge=2, le=1000)] = MIN_CLASS,
+) -> Response:
+    try:
+        with analytic_source(state.root) as source, state.store.read() as s:
+            classes = clue_classes(s, p, source, min_size=min_size)
+    except Exception:
+        log.warning("classes: the analytic store cannot be read", exc_info=True)
+        with state.store.read() as s:
+            classes = clue_classes(s, p, None, min_size=min_size)
+    return render(
+        request,
+        "classes.html",
+        {
+            "mode": "classes",
+            "title": "类案视图",
+            "classes": [(k, CLASS_NAMES_ZH[k], classes.get(k, [])) for k in CLASS_KINDS],
+            "statuses": [s.value for s in Status],
+            "min_size": min_size,
+        },
+    )
+
+
+@router.get("/classes/{kind}")
+def class_page(
+    request: Request,
+    kind: str,
+    p: PagePrincipal,
+    state: State,
+    key: Annotated[str, Query(min_length=1, max_length=400)],
+) -> Response:
+    if kind not in CLASS_KINDS:
+        raise NotFound(f"no class kind {kind}")
+    if kind == "model":
+        return RedirectResponse("/clues?" + urlencode({"model": key}), status_code=303)
+    try:
+        with analytic_source(state.root) as source, state.store.read() as s:
+            members, total = class_members(s, p, kind, key, source)
+    except NotFound:
+        raise
+    except Exception:
+        log.warning("classes: the analytic store cannot be read", exc_info=True)
+        with state.store.read() as s:
+            members, total = class_members(s, p, kind, key, None)
+    return render(
+        request,
+        "classes.html",
+        {
+            "mode": "members",
+            "title": f"类案线索（{CLASS_NAMES_ZH[kind]}）",
+            "back": "/classes",
+            "members": members,
+            "shared": {},
+            "total": total,
+            "at_least": False,
+            "tech": {"类别": kind, "键": key},
+        },
+    )
