@@ -15,6 +15,7 @@ from rich.table import Table
 
 from jiandu.cli.context import console, err_console, state
 from jiandu.cli.models_cmd import library, regions_dir
+from jiandu.cli.progress import progress
 from jiandu.models.clues import load_clues
 from jiandu.models.regions import RegionError, load_region
 from jiandu.models.runner import RunReport, new_run_id, run
@@ -119,15 +120,19 @@ def run_models(
     # waits (JIANDU_LOCK_WAIT) while another process writes the store, then stops with a clear message
     engine = st.open_engine()
     try:
-        report = run(
-            engine,
-            lib,
-            models or None,
-            region=chosen,
-            run_id=run_id,
-            update_operators=not skip_operators,
-            time_limit=time_limit,
-        )
+        total = len(models) if models else len(lib.enabled())
+        with progress("运行监督模型", total=total) as bar:
+            report = run(
+                engine,
+                lib,
+                models or None,
+                region=chosen,
+                run_id=run_id,
+                update_operators=not skip_operators,
+                time_limit=time_limit,
+                on_stage=lambda stage: bar.update(note=stage),
+                on_model=lambda _: bar.advance(),
+            )
         clues = load_clues(engine) if sync else []
     except (KeyError, RegionError) as exc:
         err_console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")

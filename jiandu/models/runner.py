@@ -22,7 +22,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -512,9 +512,12 @@ def run(
     run_id: str | None = None,
     update_operators: bool = True,
     time_limit: float | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    on_model: Callable[[ModelReport], None] | None = None,
 ) -> RunReport:
     """Run the named models (default: every enabled model) after updating the derived tables
-    they read (and the tables those are built from).
+    they read (and the tables those are built from). ``on_stage`` hears each stage's Chinese
+    name before it starts, ``on_model`` each model's report when it is done (for progress).
 
     Raises KeyError for an unknown model id and RegionError for region values that do not fit,
     before anything runs. `time_limit` is each model's limit in seconds (default
@@ -526,9 +529,14 @@ def run(
     run_id = run_id or new_run_id()
     engine.ensure_tables([derived_table(t) for t in ("clues", "clue_evidence", "model_runs")])
     needed = operators_for(t for spec in specs for t in spec.inputs)
+    if update_operators and on_stage:
+        on_stage("更新派生表")
     operators = update_derived(engine, run_id=run_id, operators=needed) if update_operators else []
-    reports = [
-        run_model(
+    reports = []
+    for spec in specs:
+        if on_stage:
+            on_stage(f"运行 {spec.name_zh}")
+        report = run_model(
             engine,
             spec,
             params[spec.id],
@@ -536,6 +544,7 @@ def run(
             region=region.region if region else None,
             time_limit=time_limit,
         )
-        for spec in specs
-    ]
+        reports.append(report)
+        if on_model:
+            on_model(report)
     return RunReport(run_id, region.region if region else None, engine.name, operators, reports)
