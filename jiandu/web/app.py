@@ -282,7 +282,7 @@ def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> FastAPI:
     """The FastAPI application serving the workspace at ``workspace_root``."""
-    from jiandu.web import admin, api, exports, pages, search_pages
+    from jiandu.web import admin, api, exports, pages, search_pages, statistics
 
     root = Path(workspace_root).expanduser().resolve()
     state = WebState(root, config or WebConfig())
@@ -318,4 +318,5 @@ def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> F
     app.include_router(admin.router)
     app.include_router(api.router)
     app.include_router(search_pages.router)
+    app.include_router(statistics.router)
     return app
