@@ -217,17 +217,16 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
+def error_page(request: Request, status: int, message: str, detail: str = "") -> Response:
+    """The error page: a Chinese title for the status, the Chinese message, and ``detail`` (an
+    English message from the service layer) in the 技术信息 fold."""
     state: WebState = request.app.state.jiandu
     from jiandu.web.deps import render_context
 
+    title = MESSAGES_ZH.get(status, "出错了")
+    context = {"status": status, "title": title, "message": message, "detail": detail}
     return state.templates.TemplateResponse(
-        request,
-        "error.html",
-        render_context(
-            request, {"status": status, "title": MESSAGES_ZH.get(status, "出错了"), "message": message}
-        ),
-        status_code=status,
+        request, "error.html", render_context(request, context), status_code=status
     )
 
 
@@ -240,7 +239,9 @@ def _install_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": str(exc)}, status_code=status, headers=headers)
         if status == 401:
             return RedirectResponse("/login", status_code=303)
-        return error_page(request, status, str(exc))
+        message = str(exc)
+        shown = exc.zh or (message if _CJK.search(message) else "")
+        return error_page(request, status, shown, detail="" if shown == message else message)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:

@@ -132,5 +132,6 @@ def require(principal: Principal, permission: Permission) -> None:
     """Raise `PermissionDenied` unless the principal's role has the permission."""
     if not principal.can(permission):
         raise PermissionDenied(
-            f"role {principal.role.value} ({ROLE_NAMES_ZH[principal.role]}) may not {permission.value}"
+            f"role {principal.role.value} ({ROLE_NAMES_ZH[principal.role]}) may not {permission.value}",
+            zh=f"您的角色（{ROLE_NAMES_ZH[principal.role]}）无权进行此操作",
         )

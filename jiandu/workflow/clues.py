@@ -31,6 +31,7 @@ from jiandu.workflow.lifecycle import (
     DECIDED,
     OUTCOME_FROM,
     REASSIGNABLE,
+    STATUS_NAMES_ZH,
     Outcome,
     RejectReason,
     Status,
@@ -214,7 +215,7 @@ def scope_filter(session: Session, principal: Principal) -> ColumnElement[bool]:
 
 def _visible(principal: Principal, clue: Clue | None, clue_id: str) -> Clue:
     if clue is None or not principal.can_see(clue.jurisdiction_code):
-        raise NotFound(f"no clue {clue_id}")
+        raise NotFound(f"no clue {clue_id}", zh="未找到该线索（或不在您的辖区内）")
     return clue
 
 
@@ -358,6 +359,13 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         return float(score), clue_id
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("invalid page cursor") from None
+
+
+def _status_zh(status: object) -> str:
+    try:
+        return STATUS_NAMES_ZH[Status(str(status))]
+    except ValueError:
+        return str(status)
 
 
 def _conditions(session: Session, principal: Principal, f: ClueFilter) -> list[ColumnElement[bool]]:
@@ -505,7 +513,8 @@ def _workable(session: Session, principal: Principal, clue_id: str) -> Clue:
     clue = _clue(session, principal, clue_id, for_update=True)
     if clue.assignee and clue.assignee != principal.username and principal.role != Role.ADMIN:
         raise PermissionDenied(
-            f"clue {clue_id} is assigned to {clue.assignee}; only they or an admin may work it"
+            f"clue {clue_id} is assigned to {clue.assignee}; only they or an admin may work it",
+            zh="此线索已分派给其他承办人，只有承办人本人或管理员可以办理",
         )
     return clue
 
@@ -536,7 +545,8 @@ def assign(
     clue = _clue(session, principal, clue_id, for_update=True)
     if clue.status not in (Status.NEW, *REASSIGNABLE):
         raise InvalidTransition(
-            f"a clue in status {clue.status} cannot be assigned; only new, assigned or verifying clues can"
+            f"a clue in status {clue.status} cannot be assigned; only new, assigned or verifying clues can",
+            zh=f"线索处于“{_status_zh(clue.status)}”状态，不能分派；只有新线索、已分派和核查中的线索可以分派",
         )
     if (
         clue.assignee
@@ -545,19 +555,29 @@ def assign(
         and clue.status != Status.NEW
     ):
         raise PermissionDenied(
-            f"clue {clue_id} is assigned to {clue.assignee}; only they or an admin may reassign it"
+            f"clue {clue_id} is assigned to {clue.assignee}; only they or an admin may reassign it",
+            zh="此线索已分派给其他承办人，只有承办人本人或管理员可以改派",
         )
     user = session.execute(select(User).where(User.username == assignee)).scalar_one_or_none()
     if user is None or not user.active or not principal.can_see(user.jurisdiction_code):
-        raise NotFound(f"no active user {assignee!r}")
+        raise NotFound(f"no active user {assignee!r}", zh=f"没有登录名为“{assignee}”的在职用户")
     if Role(user.role) not in ASSIGNABLE_ROLES:
-        raise InvalidInput(f"{assignee} is a {user.role}; clues go to a prosecutor or an admin")
+        raise InvalidInput(
+            f"{assignee} is a {user.role}; clues go to a prosecutor or an admin",
+            zh="线索只能分派给检察官或管理员",
+        )
     if clue.jurisdiction_code is not None and clue.jurisdiction_code not in subtree(
         session, user.jurisdiction_code
     ):
-        raise InvalidInput(f"{assignee} works in {user.jurisdiction_code}, outside this clue's jurisdiction")
+        raise InvalidInput(
+            f"{assignee} works in {user.jurisdiction_code}, outside this clue's jurisdiction",
+            zh="该用户所在辖区不包含此线索的辖区",
+        )
     if clue.assignee == assignee:
-        raise InvalidTransition(f"clue {clue_id} is already assigned to {assignee}")
+        raise InvalidTransition(
+            f"clue {clue_id} is already assigned to {assignee}",
+            zh="此线索已分派给该承办人",
+        )
     before = _snapshot(clue)
     clue.assignee = assignee
     if clue.status == Status.NEW:
@@ -588,12 +608,18 @@ def transition(
         raise InvalidInput("use assign() to assign a clue (it needs an assignee)")
     problem = transition_error(clue.status, to)
     if problem:
-        raise InvalidTransition(problem)
+        raise InvalidTransition(
+            problem,
+            zh=f"线索处于“{_status_zh(clue.status)}”状态，不能变更为“{_status_zh(to)}”",
+        )
     target = Status(to)
     if target != Status.REJECTED and reject_reason:
-        raise InvalidInput("a reject reason goes only with status rejected")
+        raise InvalidInput(
+            "a reject reason goes only with status rejected",
+            zh="只有不予立案时才填写不予立案理由",
+        )
     if target != Status.MERGED and merged_into:
-        raise InvalidInput("merged_into goes only with status merged")
+        raise InvalidInput("merged_into goes only with status merged", zh="只有并案时才填写并入的线索")
     before = _snapshot(clue)
     now = _now()
     if target == Status.REJECTED:
@@ -601,20 +627,25 @@ def transition(
             code = RejectReason(reject_reason or "")
         except ValueError:
             raise InvalidInput(
-                f"rejecting needs a reason code: {', '.join(r.value for r in RejectReason)}"
+                f"rejecting needs a reason code: {', '.join(r.value for r in RejectReason)}",
+                zh="不予立案须选择理由",
             ) from None
         if code == RejectReason.OTHER and not (reason and reason.strip()):
-            raise InvalidInput("reason code 'other' needs a written reason")
+            raise InvalidInput(
+                "reason code 'other' needs a written reason",
+                zh="理由为“其他”时须写明具体理由",
+            )
         clue.reject_reason = code.value
     if target == Status.MERGED:
         if not merged_into:
-            raise InvalidInput("merging needs the clue to merge into")
+            raise InvalidInput("merging needs the clue to merge into", zh="并案须指明并入哪条线索")
         if merged_into == clue_id:
-            raise InvalidInput("a clue cannot be merged into itself")
+            raise InvalidInput("a clue cannot be merged into itself", zh="线索不能并入其自身")
         into = _clue(session, principal, merged_into)
         if into.status == Status.MERGED:
             raise InvalidInput(
-                f"clue {merged_into} is itself merged into {into.merged_into}; merge into that one"
+                f"clue {merged_into} is itself merged into {into.merged_into}; merge into that one",
+                zh="所选线索已并入另一线索，请并入那一条",
             )
         clue.merged_into = merged_into
     if target == Status.NEW:
@@ -639,14 +670,19 @@ def record_outcome(
         value = Outcome(outcome)
     except ValueError:
         raise InvalidInput(
-            f"unknown outcome {outcome!r}; use one of {', '.join(o.value for o in Outcome)}"
+            f"unknown outcome {outcome!r}; use one of {', '.join(o.value for o in Outcome)}",
+            zh="请选择有效的核查结论",
         ) from None
     if clue.status not in OUTCOME_FROM:
         raise InvalidTransition(
-            f"an outcome is recorded once verification has started (status is {clue.status})"
+            f"an outcome is recorded once verification has started (status is {clue.status})",
+            zh="开始核查后才能记录核查结论",
         )
     if clue.outcome == value:
-        raise InvalidTransition(f"clue {clue_id} already has outcome {value.value}")
+        raise InvalidTransition(
+            f"clue {clue_id} already has outcome {value.value}",
+            zh="此线索已记录该核查结论",
+        )
     before = _snapshot(clue)
     clue.outcome = value.value
     clue.outcome_model_version = clue.model_version
@@ -661,10 +697,14 @@ def record_changed_judgment(
     clue = _workable(session, principal, clue_id)
     if clue.status not in CHANGED_JUDGMENT_FROM:
         raise InvalidTransition(
-            f"a changed judgment follows a filed case or an issued suggestion (status is {clue.status})"
+            f"a changed judgment follows a filed case or an issued suggestion (status is {clue.status})",
+            zh="立案或制发检察建议后才能记录改判",
         )
     if clue.changed_judgment_at is not None:
-        raise InvalidTransition(f"clue {clue_id} already has a changed judgment recorded")
+        raise InvalidTransition(
+            f"clue {clue_id} already has a changed judgment recorded",
+            zh="此线索已记录改判",
+        )
     before = _snapshot(clue) | {"changed_judgment": False}
     clue.changed_judgment_at = _now()
     chain(session).append(

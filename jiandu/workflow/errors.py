@@ -4,7 +4,14 @@ from __future__ import annotations
 
 
 class WorkflowError(Exception):
-    """Base class: a request the workflow store refuses, with a message fit for the user."""
+    """Base class: a request the workflow store refuses. ``str(error)`` is the message for the
+    command line and the API; ``zh`` (when given) is what a page shows the prosecutor. A page
+    without ``zh`` shows the message only when it is Chinese, else a Chinese sentence for the
+    kind of error, with the message in its 技术信息 fold."""
+
+    def __init__(self, message: str, *, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
 
 
 class PermissionDenied(WorkflowError):

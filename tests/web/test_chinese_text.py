@@ -149,3 +149,17 @@ def test_the_crawl_sees_what_it_must_flag() -> None:
     assert "red" in found and "None" in found and "model_id" in found
     assert any(f.startswith("{'") for f in found) and "claimed" in found
     assert "civil" not in found and "ABC" not in found
+
+
+def test_refusals_of_the_service_layer_are_explained_in_chinese(named_users: Path, client_as: Login) -> None:
+    viewer = client_as("yc_viewer")
+    response = viewer.get("/admin/users")
+    assert response.status_code == 403
+    found, _ = problems_in(response.text)
+    assert not found, found
+    assert "您的角色（查看者）无权进行此操作" in response.text
+    missing = client_as("yc_pro").get("/clues/" + "f" * 32)
+    assert missing.status_code == 404
+    found, _ = problems_in(missing.text)
+    assert not found, found
+    assert "未找到该线索" in missing.text
