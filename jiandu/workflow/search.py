@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from jiandu.workflow.authz import Permission as P
@@ -65,6 +65,7 @@ _BRACKETS = str.maketrans(
 )
 _SPACE = re.compile(r"\s+")
 _BATCH = 5000
+_INSERT = insert(Table(SearchEntry.__tablename__, SearchEntry.metadata))  # Core executemany, not ORM
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -357,10 +358,10 @@ def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildRes
                 else:
                     result.cases += 1
                 if len(batch) >= _BATCH:
-                    s.execute(insert(SearchEntry), batch)
+                    s.connection().execute(_INSERT, batch)
                     batch = []
         if batch:
-            s.execute(insert(SearchEntry), batch)
+            s.connection().execute(_INSERT, batch)
         if store.dialect == "sqlite":
             s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
     log.info("search index rebuilt: %s rows", result.rows)
@@ -463,22 +464,33 @@ def search(
         params["match"] = " AND ".join(f"{column} : {_fts_phrase(t)}" for t in long_terms)
         conditions.append("e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :match)")
     for i, t in enumerate(t for t in terms if t not in long_terms):
-        params[f"t{i}"] = _like(t)
-        like = f"e.body LIKE :t{i} ESCAPE '\\'"
-        if personal:
-            like = f"({like} OR e.personal LIKE :t{i} ESCAPE '\\')"
-        conditions.append(like)
-    kind_names = []
-    for i, k in enumerate(kinds):
-        params[f"k{i}"] = k
-        kind_names.append(f":k{i}")
+        if len(t) < 3:
+            # no trigram to look up: LIKE '%t%' as a plain substring test over the table (text and
+            # terms are folded alike); 3x faster than LIKE on SQLite, and on PostgreSQL it keeps
+            # the planner from a full scan of the GIN index
+            params[f"t{i}"] = t
+            find = "instr" if sqlite else "strpos"
+            body, secret = f"{find}(e.body, :t{i}) > 0", f"{find}(e.personal, :t{i}) > 0"
+        else:  # PostgreSQL: pg_trgm's GIN indexes serve LIKE
+            params[f"t{i}"] = _like(t)
+            body, secret = f"e.body LIKE :t{i} ESCAPE '\\'", f"e.personal LIKE :t{i} ESCAPE '\\'"
+        conditions.append(f"({body} OR {secret})" if personal else body)
+    if set(kinds) != set(KINDS):
+        names = []
+        for i, k in enumerate(kinds):
+            params[f"k{i}"] = k
+            names.append(f":k{i}")
+        conditions.append(f"e.kind IN ({', '.join(names)})")
+    # the hits first (MATERIALIZED): ranking them in the window directly lets SQLite walk the
+    # kind index in order and look every row up, 3-4 times slower on a 100k-row index
     sql = (
-        "SELECT kind, title, summary, jurisdiction_code, target FROM ("
-        "SELECT e.kind, e.title, e.summary, e.jurisdiction_code, e.target, "
-        "ROW_NUMBER() OVER (PARTITION BY e.kind ORDER BY e.rank DESC, e.id) AS n "
-        f"FROM search_entries e WHERE e.kind IN ({', '.join(kind_names)}) AND "
+        "WITH hits AS MATERIALIZED (SELECT e.id, e.kind, e.title, e.summary, e.jurisdiction_code, e.target, "
+        "e.rank FROM search_entries e WHERE "
         + " AND ".join(conditions)
-        + ") ranked WHERE n <= :limit ORDER BY kind, n"
+        + ") SELECT kind, title, summary, jurisdiction_code, target FROM ("
+        "SELECT kind, title, summary, jurisdiction_code, target, "
+        "ROW_NUMBER() OVER (PARTITION BY kind ORDER BY rank DESC, id) AS n FROM hits"
+        ") ranked WHERE n <= :limit ORDER BY kind, n"
     )
     mask: Callable[[str], str] = masker_for(principal)
     seen: set[tuple[str, str]] = set()
