@@ -46,6 +46,9 @@ _SHOWN_FIELDS = (
 )
 
 
+_ID_FIELDS = frozenset({"run_id"})  # ids an investigator reads in the 技术信息 fold
+
+
 class _State(Protocol):
     store: Store
 
@@ -121,6 +124,24 @@ class Display:
             lines.append(f"{name}：{old} → {new}" if key in before else f"{name}：{new}")
         return lines
 
+    def details(
+        self, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+    ) -> tuple[list[str], dict[str, Any]]:
+        """An audit event's before/after for an investigator: every field with a Chinese name as a
+        ``字段：前 → 后`` line; the fields without one, unchanged, for the 技术信息 fold."""
+        before = before if isinstance(before, Mapping) else {}
+        after = after if isinstance(after, Mapping) else {}
+        lines, rest = [], {}
+        for key in dict.fromkeys([*before, *after]):
+            name = zh("field", key)
+            if name == key or key in _ID_FIELDS:
+                rest[key] = {"before": before.get(key), "after": after.get(key)}
+                continue
+            new = self.value(key, after.get(key)) if key in after else "（删除）"
+            old = self.value(key, before[key]) if key in before else None
+            lines.append(f"{name}：{old} → {new}" if old is not None else f"{name}：{new}")
+        return lines, rest
+
     def value(self, key: str, value: Any) -> str:
         if value is None or value == "":
             return "—"
@@ -134,6 +155,12 @@ class Display:
             "score": lambda v: f"{float(v):.1f}",
             "merged_into": lambda v: "另一线索",
             "changed_judgment": lambda v: "是" if v else "否",
+            "active": lambda v: "是" if v else "否",
+            "revoked": lambda v: "是" if v else "否",
+            "role": lambda v: zh("role", v),
+            "level": lambda v: zh("level", v),
+            "parent_code": self.region,
+            "until": lambda v: str(v).replace("T", " ")[:19],
         }.get(key, str)
         return shown(value)
 
@@ -144,6 +171,7 @@ class Display:
             person=self.person,
             actor=self.actor,
             changes=self.changes,
+            details=self.details,
             source_name=source_name,
             subject_kind=subject_kind,
             feature_rows=self.feature_rows,

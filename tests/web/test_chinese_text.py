@@ -163,3 +163,14 @@ def test_refusals_of_the_service_layer_are_explained_in_chinese(named_users: Pat
     found, _ = problems_in(missing.text)
     assert not found, found
     assert "未找到该线索" in missing.text
+
+
+def test_the_audit_log_reads_in_chinese(named_users: Path, client_as: Login) -> None:
+    client_as("yc_pro").get("/clues/c0000000000000000000000000000001")  # a view of personal data
+    auditor = client_as("zj_auditor")
+    for url in ("/audit", "/audit?verify=1"):
+        response = auditor.get(url)
+        assert response.status_code == 200
+        found, _ = problems_in(response.text)
+        assert not found, f"{url}: {sorted(set(found))}"
+    assert "查看个人信息" in auditor.get("/audit").text
