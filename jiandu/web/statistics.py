@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+import time
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -24,7 +26,7 @@ from markupsafe import Markup
 from jiandu.web import render as draw
 from jiandu.web.app import STATIC_DIR, WebState
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
-from jiandu.workflow import InvalidInput, list_jurisdictions
+from jiandu.workflow import InvalidInput, Principal, list_jurisdictions
 from jiandu.workflow.jurisdictions import JurisdictionView
 from jiandu.workflow.trends import (
     MAX_RANGE_DAYS,
@@ -42,6 +44,31 @@ router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=Fa
 COUNTY_BOUNDARIES = STATIC_DIR / "vendor" / "zhejiang-counties.json"
 UNITS_ZH = {"": "自动（三个月内按周）", "week": "按周", "month": "按月"}
 _OFFICE = "人民检察院"
+# Computed statistics are kept this long per (scope, range, filters): a chief prosecutor's
+# statistics may lag the queue by a minute, and a 100k-clue workspace takes several table
+# scans to count (docs/benchmarks.md). 0 turns the cache off.
+CACHE_SECONDS = 60.0
+_CACHE_SIZE = 64
+_cache: dict[tuple[Any, ...], tuple[float, Statistics]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_statistics(state: WebState, p: Principal, query: StatsQuery) -> Statistics:
+    """`jiandu.workflow.trends.statistics`, remembered for `CACHE_SECONDS` per workspace,
+    jurisdiction scope and query (never shared between different scopes)."""
+    key = (str(state.root), p.role.value, p.scope, p.sees_unassigned, query)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    with state.store.read() as s:
+        result = statistics(s, p, query)
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = (now, result)
+    return result
 
 
 @lru_cache(maxsize=1)
@@ -151,9 +178,9 @@ def statistics_page(
         raise InvalidInput("统计粒度只能按周或按月")
     with state.store.read() as s:
         jurisdictions = list_jurisdictions(s, p)
-        if query.jurisdiction and query.jurisdiction not in {j.code for j in jurisdictions}:
-            raise InvalidInput("所选辖区不在您的辖区范围内")
-        result = statistics(s, p, query)
+    if query.jurisdiction and query.jurisdiction not in {j.code for j in jurisdictions}:
+        raise InvalidInput("所选辖区不在您的辖区范围内")
+    result = cached_statistics(state, p, query)
     county_map = _county_map(result, jurisdictions, query.jurisdiction)
     params = {
         "start": query.start.isoformat(),
