@@ -337,6 +337,7 @@ CLASS_KINDS = ("model", "court", "party", "agent")
 CLASS_NAMES_ZH = {"model": "按模型", "court": "按法院", "party": "按当事人", "agent": "按律师事务所"}
 MIN_CLASS = 3
 MAX_CLASSES = 50
+MAX_FIRMS = 200  # firms read from the analytic store for the law-firm classes
 
 
 @dataclass(slots=True)
@@ -468,30 +469,41 @@ def _firm_members(source: RowSource, firms: Sequence[str] | None = None) -> dict
     return out
 
 
+def _largest_firms(source: RowSource, min_size: int) -> dict[str, list[str]]:
+    """The law firms in the evidence of the most clues (at most `MAX_FIRMS`), with their clues."""
+    top = source.rows(
+        "SELECT a.law_firm, count(DISTINCT e.clue_id) AS n FROM agents AS a "
+        "JOIN clue_evidence AS e ON e.doc_id = a.doc_id WHERE a.law_firm IS NOT NULL AND a.law_firm <> '' "
+        "GROUP BY a.law_firm HAVING count(DISTINCT e.clue_id) >= ? "
+        f"ORDER BY n DESC, a.law_firm LIMIT {MAX_FIRMS}",
+        [min_size],
+    )
+    firms = [r["law_firm"] for r in top]
+    return _firm_members(source, firms) if firms else {}
+
+
 def _agent_classes(
     session: Session, principal: Principal, source: RowSource | None, min_size: int
 ) -> list[ClueClass]:
+    """Law-firm classes among the firms of the most clues overall, counted within the scope."""
     if not _has(source, "agents", "clue_evidence"):
         return []
     assert source is not None
-    members = {f: ids for f, ids in _firm_members(source).items() if len(ids) >= min_size}
+    members = _largest_firms(source, min_size)
     scope = scope_filter(session, principal)
+    visible: dict[str, Any] = {}
+    for chunk in _chunks(sorted({c for ids in members.values() for c in ids})):
+        for r in session.execute(
+            select(Clue.clue_id, Clue.status, Clue.outcome, Clue.created_at).where(
+                and_(scope, Clue.clue_id.in_(chunk))
+            )
+        ):
+            visible[r.clue_id] = r
     classes = []
     for firm, ids in members.items():
         c = ClueClass("agent", firm, firm)
-        for chunk in _chunks(ids):
-            for r in session.execute(
-                select(
-                    Clue.status,
-                    func.count().label("n"),
-                    func.min(Clue.created_at).label("first"),
-                    func.max(Clue.created_at).label("last"),
-                    _positive_sum().label("confirmed"),
-                )
-                .where(and_(scope, Clue.clue_id.in_(chunk)))
-                .group_by(Clue.status)
-            ):
-                _add_counts(c, r.status, r.n, r.first, r.last, r.confirmed)
+        for r in (visible[i] for i in ids if i in visible):
+            _add_counts(c, r.status, 1, r.created_at, r.created_at, r.outcome in POSITIVE_OUTCOMES)
         if c.total >= min_size:
             classes.append(c)
     return sorted(classes, key=lambda c: (-c.total, c.key))[:MAX_CLASSES]
