@@ -98,3 +98,11 @@ def test_county_names_match_the_boundaries() -> None:
     assert map_name("绍兴市越城区人民检察院", names) == "越城区"
     assert map_name("新昌县人民检察院", names) == "新昌县"
     assert map_name("某某县人民检察院", names) is None
+
+
+def test_cached_results_are_never_shared_between_scopes(client_as: Login) -> None:
+    county, other, city = client_as("yc_pro"), client_as("kq_pro"), client_as("sx_pro")
+    for _ in range(2):  # the second round is answered from the cache
+        assert totals(chart_data(county.get("/statistics").text))["发现线索"] == 3
+        assert totals(chart_data(other.get("/statistics").text))["发现线索"] == 2
+        assert totals(chart_data(city.get("/statistics").text))["发现线索"] == 5
