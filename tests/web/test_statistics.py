@@ -4,10 +4,12 @@ jurisdiction; its chart data block parses and its numbers agree with the tables.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from pathlib import Path
 
+from jiandu.web.app import STATIC_DIR
 from jiandu.web.statistics import boundary_names, map_name
 from jiandu.workflow.trends import beijing_today
 from tests.web.conftest import Login
@@ -106,3 +108,13 @@ def test_cached_results_are_never_shared_between_scopes(client_as: Login) -> Non
         assert totals(chart_data(county.get("/statistics").text))["发现线索"] == 3
         assert totals(chart_data(other.get("/statistics").text))["发现线索"] == 2
         assert totals(chart_data(city.get("/statistics").text))["发现线索"] == 5
+
+
+def test_vendored_files_match_their_record() -> None:
+    """What scripts/vendor_charts.py wrote is what is served (no hand edits, nothing missing)."""
+    vendor = STATIC_DIR / "vendor"
+    record = json.loads((vendor / "VERSIONS.json").read_text(encoding="utf-8"))
+    assert record["packages"]["echarts"]["version"] == "6.1.0"
+    assert {"echarts.min.js", "zhejiang-counties.json", "LICENSE-echarts.txt"} <= set(record["sha256"])
+    for name, digest in record["sha256"].items():
+        assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
