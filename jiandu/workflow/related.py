@@ -248,10 +248,10 @@ def _same_party(
 def _summaries(session: Session, principal: Principal, ids: Sequence[str]) -> dict[str, Any]:
     """Summary rows of the visible clues among ``ids``."""
     out: dict[str, Any] = {}
-    scope = scope_filter(session, principal)
-    for chunk in _chunks(sorted(ids)):
-        for row in session.execute(select(*_SUMMARY_COLUMNS).where(and_(Clue.clue_id.in_(chunk), scope))):
-            out[row.clue_id] = row
+    for chunk in _chunks(sorted(ids)):  # by primary key; the jurisdiction is checked here
+        for row in session.execute(select(*_SUMMARY_COLUMNS).where(Clue.clue_id.in_(chunk))):
+            if principal.can_see(row.jurisdiction_code):
+                out[row.clue_id] = row
     return out
 
 
@@ -337,7 +337,7 @@ CLASS_KINDS = ("model", "court", "party", "agent")
 CLASS_NAMES_ZH = {"model": "按模型", "court": "按法院", "party": "按当事人", "agent": "按律师事务所"}
 MIN_CLASS = 3
 MAX_CLASSES = 50
-MAX_FIRMS = 200  # firms read from the analytic store for the law-firm classes
+MAX_FIRMS = 50  # firms read from the analytic store for the law-firm classes
 
 
 @dataclass(slots=True)
@@ -490,15 +490,15 @@ def _agent_classes(
         return []
     assert source is not None
     members = _largest_firms(source, min_size)
-    scope = scope_filter(session, principal)
     visible: dict[str, Any] = {}
     for chunk in _chunks(sorted({c for ids in members.values() for c in ids})):
         for r in session.execute(
-            select(Clue.clue_id, Clue.status, Clue.outcome, Clue.created_at).where(
-                and_(scope, Clue.clue_id.in_(chunk))
+            select(Clue.clue_id, Clue.status, Clue.outcome, Clue.created_at, Clue.jurisdiction_code).where(
+                Clue.clue_id.in_(chunk)
             )
         ):
-            visible[r.clue_id] = r
+            if principal.can_see(r.jurisdiction_code):
+                visible[r.clue_id] = r
     classes = []
     for firm, ids in members.items():
         c = ClueClass("agent", firm, firm)
