@@ -22,6 +22,7 @@ from jiandu.workflow.search import RowSource
 _NUMBER_YEAR = re.compile(r"\s*[（(〔\[]\s*((?:19|20)\d\d)\s*[）)〕\]]")
 MAX_DOCUMENTS = 1000
 GRAPH_DOCUMENTS = 24
+REASONS_PER_MENTION = 3  # a mention of a big entity may be linked to hundreds of others
 METHOD_NAMES_ZH = {
     "judgement": "人工判定",
     "exact_id": "证件号码相同",
@@ -135,6 +136,12 @@ def _agreed(detail: str | None) -> list[str]:
     return [text for _, text in sorted(out, reverse=True)]
 
 
+def _strongest(reasons: list[LinkReason]) -> list[LinkReason]:
+    """The links of one mention, strongest first, at most `REASONS_PER_MENTION`."""
+    ranked = sorted(reasons, key=lambda r: (-(r.probability or 0.0), -(r.match_weight or 0.0)))
+    return ranked[:REASONS_PER_MENTION]
+
+
 def _describe(mention: dict[str, Any] | None, cases: dict[str, str]) -> str:
     if mention is None:
         return "另一出现记录"
@@ -220,8 +227,13 @@ def load_profile(source: RowSource, entity_id: str, mask: Callable[[str], str]) 
                         method=METHOD_NAMES_ZH.get(r["method"] or "", "其他方式"),
                         probability=r["probability"],
                         match_weight=r["match_weight"],
-                        agreed=[m(a) for a in _agreed(r["detail"])],
-                        explanation=m(r["explanation"] or ""),
+                        # comparison labels and weights are jiandu's own words, never personal
+                        # data (a mask would read 住址区县相同 as an address); a reviewer's
+                        # judgement carries the reviewer's reason: masked
+                        agreed=_agreed(r["detail"]),
+                        explanation=m(r["explanation"] or "")
+                        if r["method"] == "judgement"
+                        else (r["explanation"] or ""),
                     )
                 )
 
@@ -237,14 +249,14 @@ def load_profile(source: RowSource, entity_id: str, mask: Callable[[str], str]) 
                 year=_year(d),
                 court=m(d.get("court") or ""),
                 cause=m(d.get("cause") or ""),
-                reasons=by_mention.get(mention_id, []),
+                reasons=_strongest(by_mention.get(mention_id, [])),
             )
         )
     register_reasons = [
         reason
         for mention_id, row in mentions.items()
         if row.get("source") != "parties"
-        for reason in by_mention.get(mention_id, [])
+        for reason in _strongest(by_mention.get(mention_id, []))
     ]
 
     # roles over the years
