@@ -11,7 +11,9 @@ section still shows the relations the workflow store knows (same subject, same c
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -20,7 +22,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
-from jiandu.workflow import Principal, Store
+from jiandu.workflow import Permission, Principal, Store
 from jiandu.workflow.errors import NotFound
 from jiandu.workflow.lifecycle import Status
 from jiandu.workflow.related import (
@@ -29,6 +31,7 @@ from jiandu.workflow.related import (
     MAX_LIST,
     REASON_NAMES_ZH,
     REASONS,
+    ClueClass,
     RelatedGroup,
     class_members,
     clue_classes,
@@ -39,6 +42,7 @@ from jiandu.workflow.search import RowSource, analytic_source
 log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
 MIN_CLASS = 3
+CLASSES_SECONDS = 60.0
 
 
 def _related_global(store: Store, root: Path) -> Callable[[Principal, Any], list[RelatedGroup]]:
@@ -57,9 +61,30 @@ def _related_global(store: Store, root: Path) -> Callable[[Principal, Any], list
     return related
 
 
+class _ClassCache:
+    """The classes of each scope for `CLASSES_SECONDS` (grouping 100k clues takes a second or
+    more); the page says they may lag by that much."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[Hashable, tuple[float, dict[str, list[ClueClass]]]] = {}
+
+    def get(self, key: Hashable) -> dict[str, list[ClueClass]] | None:
+        with self._lock:
+            hit = self._found.get(key)
+        return hit[1] if hit and time.monotonic() - hit[0] < CLASSES_SECONDS else None
+
+    def put(self, key: Hashable, classes: dict[str, list[ClueClass]]) -> None:
+        with self._lock:
+            if len(self._found) >= 256:
+                self._found.clear()
+            self._found[key] = (time.monotonic(), classes)
+
+
 def install(app: FastAPI, state: Any) -> None:
     """Register the routes and the ``related_clues`` template global (called by `create_app`)."""
     app.include_router(router)
+    app.state.jiandu_classes = _ClassCache()
     state.templates.env.globals["related_clues"] = _related_global(state.store, state.root)
 
 
@@ -100,13 +125,18 @@ def classes_page(
     state: State,
     min_size: Annotated[int, Query(ge=2, le=1000)] = MIN_CLASS,
 ) -> Response:
-    try:
-        with analytic_source(state.root) as source, state.store.read() as s:
-            classes = clue_classes(s, p, source, min_size=min_size)
-    except Exception:
-        log.warning("classes: the analytic store cannot be read", exc_info=True)
-        with state.store.read() as s:
-            classes = clue_classes(s, p, None, min_size=min_size)
+    cache: _ClassCache = request.app.state.jiandu_classes
+    key = (p.scope, p.sees_unassigned, p.sees_personal_data, p.can(Permission.GOVERNANCE_READ), min_size)
+    classes = cache.get(key)
+    if classes is None:
+        try:
+            with analytic_source(state.root) as source, state.store.read() as s:
+                classes = clue_classes(s, p, source, min_size=min_size)
+        except Exception:
+            log.warning("classes: the analytic store cannot be read", exc_info=True)
+            with state.store.read() as s:
+                classes = clue_classes(s, p, None, min_size=min_size)
+        cache.put(key, classes)
     return render(
         request,
         "classes.html",
@@ -116,6 +146,7 @@ def classes_page(
             "classes": [(k, CLASS_NAMES_ZH[k], classes.get(k, [])) for k in CLASS_KINDS],
             "statuses": [s.value for s in Status],
             "min_size": min_size,
+            "cache_minutes": int(CLASSES_SECONDS // 60),
         },
     )
 
