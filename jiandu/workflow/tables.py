@@ -149,6 +149,9 @@ class Clue(Base):
         Index("ix_clues_band_score", "band", "score", "clue_id"),
         Index("ix_clues_jurisdiction_score", "jurisdiction_code", "score", "clue_id"),
         Index("ix_clues_assignee_score", "assignee", "score", "clue_id"),
+        # related clues (jiandu.workflow.related): the same subject, the same court
+        Index("ix_clues_subject_jurisdiction", "subject_key", "jurisdiction_code"),
+        Index("ix_clues_court_related", "court", "jurisdiction_code", "score", "clue_id"),
     )
 
 
