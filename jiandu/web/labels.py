@@ -37,6 +37,7 @@ EVENT_NAMES_ZH = {
     "model_builtin_overridden": "替换内置模型",
     "audit_rekeyed": "审计链改用密钥",
     "anchors_restarted": "重建审计锚点",
+    "entity_judged": "主体判定",
 }
 ENTITY_NAMES_ZH = {
     "clue": "线索",
@@ -46,6 +47,7 @@ ENTITY_NAMES_ZH = {
     "store": "库",
     "region": "地区",
     "model": "模型",
+    "entity": "主体",
 }
 FIELD_NAMES_ZH = {
     "status": "状态",

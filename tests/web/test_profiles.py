@@ -101,6 +101,8 @@ def test_not_the_same_person_writes_a_judgement_and_an_event(client_as: Login, w
     assert event.after == {"mention_a": "P:d1x1:0", "mention_b": "P:d1x2:0", "judgement": "not_same"}
     assert "出生日期不同" in (event.reason or "")
     assert "已记录“不是同一人”" in client.get(response.headers["location"]).text
+    audit = client_as("zj_auditor").get("/audit").text  # named in Chinese in the audit log
+    assert "主体判定" in audit and "不是同一人：出生日期不同" in audit and "entity_judged" not in audit
 
 
 def test_not_the_same_person_is_refused_without_reason_right_or_a_link_of_this_entity(
