@@ -88,8 +88,8 @@ def profile_not_same(
     entity_id: str,
     p: PagePrincipal,
     state: State,
-    mention_a: Annotated[str, Form(max_length=300)],
-    mention_b: Annotated[str, Form(max_length=300)],
+    mention_a: Annotated[str, Form(max_length=300)] = "",  # optional here: the role is checked first
+    mention_b: Annotated[str, Form(max_length=300)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """不是同一人: a not_same judgement on one applied link of this entity, and an audit event."""
@@ -97,6 +97,8 @@ def profile_not_same(
     from jiandu.workspace import Workspace, WorkspaceError
 
     require(p, Permission.CLUE_WORK)
+    if not mention_a or not mention_b:
+        raise InvalidInput("未指明要否定的匹配关联")
     reason = reason.strip()
     if not reason:
         raise InvalidInput("请写明为何不是同一人")

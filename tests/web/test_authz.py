@@ -76,7 +76,14 @@ def routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
 
 
 def fill(route: APIRoute, clue: str, *, username: str = "kq_pro") -> tuple[str, dict[str, Any]]:
-    values = {"clue_id": clue, "model_id": MODEL, "username": username}
+    values = {
+        "clue_id": clue,
+        "model_id": MODEL,
+        "username": username,
+        "reason": "party",  # /clues/{clue_id}/related/{reason}
+        "kind": "person",  # /profiles/{kind}/{entity_id}: the clue's id is no entity of this county
+        "entity_id": clue,
+    }
     path = route.path
     for param in route.dependant.path_params:
         path = path.replace("{" + param.name + "}", values[param.name])
