@@ -104,12 +104,12 @@ class Workspace:
             )
         return data
 
-    def open_engine(self, engine: str | None = None) -> Engine:
+    def open_engine(self, engine: str | None = None, *, lock_wait: float | None = None) -> Engine:
         """Open the analytic store with the configured engine (or the one given).
 
-        A DuckDB store held by another process is waited for (JIANDU_LOCK_WAIT), then refused
-        with `WorkspaceBusy`; closed normally after a change, it publishes the web's read
-        snapshot (`jiandu.engines.snapshot`).
+        A DuckDB store held by another process is waited for (``lock_wait`` seconds, default
+        JIANDU_LOCK_WAIT), then refused with `WorkspaceBusy`; closed normally after a change, it
+        publishes the web's read snapshot (`jiandu.engines.snapshot`).
         """
         from jiandu.engines import open_engine
         from jiandu.engines.duckdb_engine import DuckDBEngine
@@ -120,7 +120,9 @@ class Workspace:
         kind = engine or str(config["engine"])
         master = config.get("spark_master")
         try:
-            opened = open_engine(kind, self.root, spark_master=str(master) if master else None)
+            opened = open_engine(
+                kind, self.root, spark_master=str(master) if master else None, lock_wait=lock_wait
+            )
         except StoreBusy as exc:
             raise WorkspaceBusy(str(exc)) from None
         except ValueError as exc:  # a setting such as JIANDU_LOCK_WAIT is malformed

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from jiandu.cli.context import console, err_console, state
 from jiandu.cli.workflow_cmd import cli_principal, open_store
-from jiandu.workflow import sync_clues
+from jiandu.workflow import Store, sync_clues
 from jiandu.workflow.errors import WorkflowError
 from jiandu.workflow.views import SyncResult
 
@@ -61,6 +61,8 @@ def sync_into_store(ctx: typer.Context, clues: list[dict[str, Any]]) -> SyncResu
             soft_wrap=True,
         )
         raise typer.Exit(1) from None
+    else:
+        _rebuild_search(ctx, store)  # never raises: the sync stands whatever happens to search
     finally:
         store.close()
     console.print(
@@ -68,6 +70,18 @@ def sync_into_store(ctx: typer.Context, clues: list[dict[str, Any]]) -> SyncResu
         f"{result.unchanged} unchanged"
     )
     return result
+
+
+def _rebuild_search(ctx: typer.Context, store: Store) -> None:
+    """Bring the web's search index up to date after a sync; a failure here keeps the sync."""
+    from jiandu.workflow.search import analytic_source, rebuild_search_index
+
+    try:
+        with analytic_source(state(ctx).workspace.root) as source:
+            rebuild_search_index(store, source)
+    except Exception:  # the clues are synced; search lags until `jiandu search reindex`
+        log.warning("search index not rebuilt after the clue sync", exc_info=True)
+        err_console.print("[yellow]检索索引未更新（线索已同步），请运行 jiandu search reindex[/yellow]")
 
 
 def clues_sync(ctx: typer.Context) -> None:

@@ -17,7 +17,9 @@ SPARK_WAREHOUSE = "spark-warehouse"
 __all__ = ["ENGINE_KINDS", "Engine", "UnsupportedSQLError", "open_engine"]
 
 
-def open_engine(kind: str, workspace_dir: Path, spark_master: str | None = None) -> Engine:
+def open_engine(
+    kind: str, workspace_dir: Path, spark_master: str | None = None, *, lock_wait: float | None = None
+) -> Engine:
     """Open the workspace's analytic store.
 
     ``duckdb`` → ``<workspace>/jiandu.duckdb``; ``spark`` → ``<workspace>/spark-warehouse/``
@@ -27,7 +29,7 @@ def open_engine(kind: str, workspace_dir: Path, spark_master: str | None = None)
     if kind == "duckdb":
         from jiandu.engines.duckdb_engine import DuckDBEngine
 
-        return DuckDBEngine(workspace_dir / DUCKDB_FILE)
+        return DuckDBEngine(workspace_dir / DUCKDB_FILE, lock_wait=lock_wait)
     if kind == "spark":
         from jiandu.engines.spark_engine import SparkEngine
 

@@ -54,6 +54,9 @@ def _load(state: State, p: Principal, kind: str, entity_id: str) -> Profile:
     return profile
 
 
+JUDGEMENT_LOCK_WAIT = 2.0  # seconds a 不是同一人 judgement waits for the analytic store
+
+
 @router.get("/profiles/{kind}/{entity_id}")
 def profile_page(request: Request, kind: str, entity_id: str, p: PagePrincipal, state: State) -> Response:
     try:
@@ -112,9 +115,12 @@ def profile_not_same(
         raise InvalidInput("只能否定本画像中的一条匹配关联")
     with state.store.write() as s:  # the event commits only when the judgement was stored
         try:
-            engine = Workspace(state.root).open_engine()
-        except WorkspaceError as exc:
-            raise InvalidInput(f"分析库暂时无法写入，请稍后再试（{exc}）") from None
+            # a page never waits out a nightly run: a store held by a writer is refused at once
+            engine = Workspace(state.root).open_engine(lock_wait=JUDGEMENT_LOCK_WAIT)
+        except WorkspaceError:
+            raise InvalidInput(
+                "分析库正在由模型运行或导入任务写入，判定暂未保存；请在任务结束后再提交。"
+            ) from None
         try:
             row = record_judgement(engine, a, b, "not_same", user=p.username, reason=reason)
         finally:

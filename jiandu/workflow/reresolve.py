@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import Permission, Principal, require
 from jiandu.workflow.jurisdictions import BASIS_NAMES_ZH, Resolver
-from jiandu.workflow.tables import Clue, User
+from jiandu.workflow.tables import Clue, SearchEntry, User, clue_target
 
 BATCH = 1000
 EVENT_KIND = "jurisdiction_changed"
@@ -125,8 +125,23 @@ def reresolve(
             result.by_basis[found.basis or ""] += 1
         if changes:  # by primary key, in one statement per batch
             session.execute(update(Clue), changes)
+            _move_search_entries(session, changes)
     flush_chain(session)
     return result
+
+
+def _move_search_entries(session: Session, changes: list[dict[str, Any]]) -> None:
+    """The search index follows each clue to its new jurisdiction (one statement per
+    jurisdiction of the batch), so a county user finds the clues just placed there."""
+    by_code: dict[str, list[str]] = {}
+    for c in changes:
+        by_code.setdefault(str(c["jurisdiction_code"]), []).append(clue_target(str(c["clue_id"])))
+    for code, targets in by_code.items():
+        session.execute(
+            update(SearchEntry)
+            .where(SearchEntry.kind == "clue", SearchEntry.target.in_(targets))
+            .values(jurisdiction_code=code)
+        )
 
 
 def reresolve_clues(session: Session, principal: Principal, *, all_clues: bool = False) -> ReresolveResult:

@@ -40,7 +40,7 @@ from jiandu.workflow.clues import masker_for
 from jiandu.workflow.db import Store
 from jiandu.workflow.jurisdictions import Resolver
 from jiandu.workflow.masking import mask_text
-from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry
+from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry, clue_target
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,6 @@ class _SnapshotRows:
 def analytic_source(workspace_root: Path) -> Iterator[RowSource | None]:
     """The analytic store of a workspace, read-only: the published read snapshot on DuckDB (so a
     running writer is never disturbed), the engine on Spark; None before anything was built."""
-    import duckdb
-
     from jiandu.engines import snapshot
     from jiandu.workspace import Workspace, WorkspaceError
 
@@ -127,19 +125,7 @@ def analytic_source(workspace_root: Path) -> Iterator[RowSource | None]:
         finally:
             engine.close()
         return
-    con = None
-    for _ in range(5):  # a newer snapshot may replace the one just named: read the pointer again
-        published = snapshot.current(workspace_root / "jiandu.duckdb")
-        if published is None:
-            break
-        try:
-            con = duckdb.connect(
-                str(published.path), read_only=True, config={"enable_external_access": False}
-            )
-            break
-        except duckdb.Error:
-            if published.path.is_file():
-                raise
+    con = snapshot.open_current(workspace_root / "jiandu.duckdb")  # the one way readers open it
     if con is None:
         yield None
         return
@@ -252,7 +238,7 @@ def _clue_entries(session: Session) -> Iterator[dict[str, Any]]:
             [r.subject_name, headline, *[n for n in numbers if n]],
             [key.split(":", 1)[1] if ":" in key else key],
             r.jurisdiction_code,
-            f"/clues/{r.clue_id}",
+            clue_target(r.clue_id),
             r.score,
         )
 

@@ -255,3 +255,8 @@ class SearchEntry(Base):
     rank: Mapped[float] = mapped_column(Float, default=0.0)
 
     __table_args__ = (Index("ix_search_entries_kind_jurisdiction", "kind", "jurisdiction_code", "rank"),)
+
+
+def clue_target(clue_id: str) -> str:
+    """Where a clue's search entry leads (its ``target``): the clue page."""
+    return f"/clues/{clue_id}"

@@ -169,3 +169,15 @@ def test_scripts_demo_installs_the_tree_before_the_run() -> None:
     lines = [line.strip() for line in SCRIPT.read_text(encoding="utf-8").splitlines()]
     assert lines.index('"$jiandu" jurisdictions defaults') < lines.index('"$jiandu" run')
     assert lines.index('"$jiandu" run') < lines.index('"$jiandu" users demo')
+
+
+def test_search_finds_the_county_clues_the_run_indexed(web: FastAPI, demo: Demo) -> None:
+    """`jiandu run` rebuilt the search index at its clue sync; `users demo` then placed the clues,
+    and the index followed them: the county prosecutor finds a county clue by its subject."""
+    client = _logged_in(web, demo, "demo_prosecutor")
+    named = [c for c in _queue(client) if len(str(c["subject"]["name"] or "")) >= 3]  # type: ignore[index]
+    assert named, "no county clue with a searchable name"
+    clue = named[0]
+    page = client.get("/search", params={"q": clue["subject"]["name"]})  # type: ignore[index]
+    assert page.status_code == 200
+    assert f'/clues/{clue["clue_id"]}' in page.text

@@ -32,7 +32,8 @@ from jiandu.workflow import (
     verify_log,
 )
 from jiandu.workflow.jurisdictions import DEFAULT_JURISDICTIONS, Resolver
-from jiandu.workflow.tables import Clue, Event
+from jiandu.workflow.search import rebuild_search_index, search
+from jiandu.workflow.tables import Clue, Event, SearchEntry, clue_target
 from jiandu.workflow.users import principal_for_username
 from tests.workflow.conftest import KEQIAO, SHAOXING, YUECHENG, ZHEJIANG, make_clue
 
@@ -97,6 +98,27 @@ def test_clues_synced_before_the_tree_get_it_when_installed(store: Store) -> Non
         again = reresolve_clues(s, system_principal(s), all_clues=True)
     assert again.changed == 0 and again.examined == 5
     assert len(_changes(store)) == 5
+
+
+def test_search_finds_clues_where_they_were_placed(store: Store) -> None:
+    """The search index, built when the clues had no jurisdiction, follows them when the tree
+    arrives: a county prosecutor finds the county's clue without a reindex."""
+    with store.write() as s:
+        sync_clues(s, [make_clue(1), make_clue(4, court="浙0603")], actor="cli:test")
+    rebuild_search_index(store, None)
+    with store.write() as s:
+        install_defaults(s, actor="cli:test")
+        add_user(s, system_principal(s), "yc", role="prosecutor", jurisdiction_code=YUECHENG)
+    with store.read() as s:
+        rows = select(SearchEntry.target, SearchEntry.jurisdiction_code).where(SearchEntry.kind == "clue")
+        places = {target: code for target, code in s.execute(rows)}
+        yc = principal_for_username(s, "yc")
+    placed = _jurisdictions(store)
+    assert places == {clue_target(c): j for c, j in placed.items()}
+    assert set(places.values()) == {YUECHENG, KEQIAO}
+    with store.read() as s:
+        hits = search(s, yc, make_clue(1)["subject"]["name"])
+    assert [h.target for h in hits.groups.get("clue", [])] == [clue_target(make_clue(1)["clue_id"])]
 
 
 def test_a_growing_tree_moves_clues_down_it(store: Store) -> None:
