@@ -1,0 +1,100 @@
+"""Screenshots of the main pages for the README, taken in Debian's Chromium through Playwright.
+
+Usage (after ``scripts/demo``): ``.venv/bin/python scripts/screenshots.py [WORKSPACE] [--user U]``
+writes ``docs/screenshots/*.png``. The pages are served by uvicorn on 127.0.0.1 from the
+workspace (default ``$JIANDU_HOME`` or ``./jiandu-workspace``) and seen as one user (default
+the demo county prosecutor), logged in with a session the app issues itself (no password).
+Chinese text needs a CJK font on the machine (Debian: ``apt-get install fonts-wqy-zenhei``);
+without one Chromium draws boxes, and the script stops and says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# (file name, path or None for "the first clue of the queue", what it shows)
+PAGES: list[tuple[str, str | None]] = [
+    ("queue", "/clues"),
+    ("clue", None),
+    ("statistics", "/statistics"),
+    ("dashboard", "/dashboard"),
+    ("classes", "/classes"),
+    ("models", "/models"),
+    ("governance", "/governance"),
+    ("search", "/search?q=%E5%80%9F%E6%AC%BE"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("workspace", nargs="?", default=os.environ.get("JIANDU_HOME", "jiandu-workspace"))
+    parser.add_argument("--user", default="demo_prosecutor")
+    args = parser.parse_args()
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+    if not fonts.strip():
+        raise SystemExit("no Chinese font found (fc-list :lang=zh): apt-get install fonts-wqy-zenhei")
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from jiandu.web import create_app
+    from jiandu.web.security import COOKIE_NAME
+
+    app = create_app(Path(args.workspace))
+    _, cookie = app.state.jiandu.sessions.new(args.user)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+            context.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": base}])
+            page = context.new_page()
+            for name, path in PAGES:
+                if path is None:
+                    page.goto(base + "/clues")
+                    link = page.locator("a.clue-link").first
+                    href = link.get_attribute("href") if link.count() else None
+                    if not href:
+                        print(f"skipped {name}: the queue is empty")
+                        continue
+                    path = href
+                response = page.goto(base + path)
+                if response is None or response.status != 200:
+                    print(f"skipped {name}: {path} answered {response.status if response else 'nothing'}")
+                    continue
+                page.wait_for_load_state("networkidle")
+                target = OUT / f"{re.sub(r'[^a-z_]', '', name)}.png"
+                page.screenshot(path=str(target), full_page=False)
+                print(f"wrote {target}")
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
