@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -225,54 +226,88 @@ def queue(
 # ---------------------------------------------------------------- one clue
 
 
-def _evidence_documents(
-    state: Any, p: Principal, clue: Any
-) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
-    """The evidence documents with masked, highlighted text; a notice; the graph's documents."""
-    doc_ids = [e.doc_id for e in clue.evidence if e.doc_id]
-    if not doc_ids:
-        return [], None, []
+DOCS_PER_PAGE = 20  # evidence documents shown in full on one page of a clue
+
+
+@dataclass
+class EvidenceView:
+    """What a clue page shows of its evidence: one page of documents (masked, highlighted), a
+    link for every evidence item (to its mark, on whichever page its document is), honest counts."""
+
+    documents: list[dict[str, Any]]
+    graph_documents: list[dict[str, Any]]
+    links: list[str | None]  # per evidence item: where its span is shown, None for a data row
+    page: int
+    pages: int
+    total_documents: int
+    notice: str | None
+
+
+def _evidence_view(state: Any, p: Principal, clue: Any, page: int) -> EvidenceView:
+    doc_ids = list(dict.fromkeys(e.doc_id for e in clue.evidence if e.doc_id))
+    pages = max(1, -(-len(doc_ids) // DOCS_PER_PAGE))
+    page = min(max(1, page), pages)
+    shown = doc_ids[(page - 1) * DOCS_PER_PAGE : page * DOCS_PER_PAGE]
+    page_of = {d: i // DOCS_PER_PAGE + 1 for i, d in enumerate(doc_ids)}
+    links: list[str | None] = []
+    for i, e in enumerate(clue.evidence):
+        if not e.doc_id:
+            links.append(None)
+            continue
+        anchor = f"#ev-{i}" if e.span and len(e.span) == 2 else f"#doc-{e.doc_id}"
+        links.append(anchor if page_of[e.doc_id] == page else f"?docs={page_of[e.doc_id]}{anchor}")
+    view = EvidenceView([], [], links, page, pages, len(doc_ids), None)
+    if not shown:
+        return view
     try:
-        found = state.analytic.documents(doc_ids)
+        held = state.analytic.present(doc_ids)
+        found = state.analytic.documents(shown)
     except AnalyticUnavailable as exc:
-        return [], str(exc), []
+        view.notice = str(exc)
+        return view
+    for i, e in enumerate(clue.evidence):
+        if e.doc_id and e.doc_id not in held:
+            view.links[i] = None  # nothing to land on: its document is not in the store
     mask = masker_for(p)
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for i, e in enumerate(clue.evidence):
-        if e.doc_id and e.span and len(e.span) == 2:
+        if e.doc_id in found and e.span and len(e.span) == 2:
             spans[e.doc_id].append((int(e.span[0]), int(e.span[1]), f"ev-{i}"))
-    docs = []
-    for doc_id in dict.fromkeys(doc_ids):
+    for doc_id in shown:
         d = found.get(doc_id)
         if d is None or d.get("text") is None:
             continue
-        text = mask(d["text"])
-        docs.append(
+        view.documents.append(
             {
                 "doc_id": doc_id,
                 "title": d.get("title"),
                 "case_number": d.get("case_number")
                 or next((e.case_number for e in clue.evidence if e.doc_id == doc_id), None),
                 "court": d.get("court"),
-                "html": draw.highlight(text, spans.get(doc_id, [])),
+                "html": draw.highlight(mask(d["text"]), spans.get(doc_id, [])),
                 "marks": len(spans.get(doc_id, [])),
             }
         )
-    missing = len(set(doc_ids) - set(found))
-    notice = f"{missing} 份证据文书不在分析库中" if missing else None
-    graph_docs = [
+    missing = len(doc_ids) - len(held & set(doc_ids))
+    if missing:
+        view.notice = (
+            f"共 {missing} 份证据文书在分析库中未找到（可能尚未导入或已被清理），相应证据只显示引文"
+        )
+    view.graph_documents = [
         {"doc_id": k, "case_number": v.get("case_number"), "parties": v.get("parties", [])}
         for k, v in found.items()
     ]
-    return docs, notice, graph_docs
+    return view
 
 
 @router.get("/clues/{clue_id}")
-def clue_page(request: Request, clue_id: str, p: PagePrincipal, state: State) -> Response:
+def clue_page(
+    request: Request, clue_id: str, p: PagePrincipal, state: State, docs: Annotated[int, Query(ge=1)] = 1
+) -> Response:
     with state.store.write() as s:  # write: a view of personal data is an audit event
         clue = get_clue(s, p, clue_id)
-    docs, notice, graph_docs = _evidence_documents(state, p, clue)
-    graph = draw.network_svg(clue.subject.name or clue.subject.key, graph_docs, masker_for(p))
+    evidence = _evidence_view(state, p, clue, docs)
+    graph = draw.network_svg(clue.subject.name or clue.subject.key, evidence.graph_documents, masker_for(p))
     can_work = p.can(Permission.CLUE_WORK)
     nexts = [t for t in clue.allowed_next if t != Status.ASSIGNED.value]
     return render(
@@ -281,8 +316,9 @@ def clue_page(request: Request, clue_id: str, p: PagePrincipal, state: State) ->
         {
             "clue": clue,
             "title": state.model_title(clue.model_id),
-            "documents": docs,
-            "doc_notice": notice,
+            "documents": evidence.documents,
+            "doc_notice": evidence.notice,
+            "evidence": evidence,
             "graph": graph,
             "can_work": can_work,
             "can_assign": can_work and clue.status in (Status.NEW, *REASSIGNABLE),
