@@ -32,6 +32,7 @@ from jiandu.workflow import (
     Permission,
     Principal,
     assign,
+    assignable_users,
     create_token,
     get_clue,
     governance_groups,
@@ -304,11 +305,14 @@ def _evidence_view(state: Any, p: Principal, clue: Any, page: int) -> EvidenceVi
 def clue_page(
     request: Request, clue_id: str, p: PagePrincipal, state: State, docs: Annotated[int, Query(ge=1)] = 1
 ) -> Response:
+    can_work = p.can(Permission.CLUE_WORK)
+    can_assign = False
     with state.store.write() as s:  # write: a view of personal data is an audit event
         clue = get_clue(s, p, clue_id)
+        can_assign = can_work and clue.status in (Status.NEW, *REASSIGNABLE)
+        colleagues = assignable_users(s, p, clue_id) if can_assign else []
     evidence = _evidence_view(state, p, clue, docs)
     graph = draw.network_svg(clue.subject.name or clue.subject.key, evidence.graph_documents, masker_for(p))
-    can_work = p.can(Permission.CLUE_WORK)
     nexts = [t for t in clue.allowed_next if t != Status.ASSIGNED.value]
     return render(
         request,
@@ -321,7 +325,8 @@ def clue_page(
             "evidence": evidence,
             "graph": graph,
             "can_work": can_work,
-            "can_assign": can_work and clue.status in (Status.NEW, *REASSIGNABLE),
+            "can_assign": can_assign,
+            "colleagues": colleagues,
             "transitions": nexts if can_work else [],
             "can_outcome": can_work and clue.status in OUTCOME_FROM,
             "can_changed_judgment": can_work

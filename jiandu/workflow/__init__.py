@@ -44,6 +44,7 @@ from jiandu.workflow.authz import PERMISSIONS, Permission, Principal, Role
 from jiandu.workflow.clues import (
     ClueFilter,
     assign,
+    assignable_users,
     clue_events,
     count_clues,
     export_clues,
@@ -123,6 +124,7 @@ __all__ = [
     "add_region_alias",
     "add_user",
     "assign",
+    "assignable_users",
     "authenticate",
     "clue_events",
     "count_clues",

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Session
 
 from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.authz import ASSIGNABLE_ROLES, Permission, Principal, Role, require
-from jiandu.workflow.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from jiandu.workflow.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    WorkflowError,
+)
 from jiandu.workflow.jurisdictions import Resolver, subtree
 from jiandu.workflow.lifecycle import (
     CHANGED_JUDGMENT_FROM,
@@ -537,6 +543,38 @@ def _log(
     flush_chain(session)
 
 
+def _assignee_problem(
+    session: Session, principal: Principal, clue: Clue, user: User | None, name: str
+) -> WorkflowError | None:
+    """Why ``user`` may not take ``clue`` (None: they may): the one rule `assign` enforces and
+    `assignable_users` offers."""
+    if user is None or not user.active or not principal.can_see(user.jurisdiction_code):
+        return NotFound(f"no active user {name!r}", zh=f"没有登录名为“{name}”的在职用户")
+    if Role(user.role) not in ASSIGNABLE_ROLES:
+        return InvalidInput(
+            f"{name} is a {user.role}; clues go to a prosecutor or an admin",
+            zh="线索只能分派给检察官或管理员",
+        )
+    if clue.jurisdiction_code is not None and clue.jurisdiction_code not in subtree(
+        session, user.jurisdiction_code
+    ):
+        return InvalidInput(
+            f"{name} works in {user.jurisdiction_code}, outside this clue's jurisdiction",
+            zh="该用户所在辖区不包含此线索的辖区",
+        )
+    return None
+
+
+def assignable_users(session: Session, principal: Principal, clue_id: str) -> list[tuple[str, str]]:
+    """The colleagues a clue may be assigned to, as (login name, display name), by name: active
+    prosecutors and administrators the principal sees whose jurisdiction covers the clue's."""
+    require(principal, Permission.CLUE_WORK)
+    clue = _clue(session, principal, clue_id)
+    users = session.execute(select(User).where(User.active.is_(True))).scalars()
+    fit = [u for u in users if _assignee_problem(session, principal, clue, u, u.username) is None]
+    return sorted(((u.username, u.display_name or u.username) for u in fit), key=lambda x: (x[1], x[0]))
+
+
 def assign(
     session: Session, principal: Principal, clue_id: str, assignee: str, *, reason: str | None = None
 ) -> ClueDetail:
@@ -559,20 +597,9 @@ def assign(
             zh="此线索已分派给其他承办人，只有承办人本人或管理员可以改派",
         )
     user = session.execute(select(User).where(User.username == assignee)).scalar_one_or_none()
-    if user is None or not user.active or not principal.can_see(user.jurisdiction_code):
-        raise NotFound(f"no active user {assignee!r}", zh=f"没有登录名为“{assignee}”的在职用户")
-    if Role(user.role) not in ASSIGNABLE_ROLES:
-        raise InvalidInput(
-            f"{assignee} is a {user.role}; clues go to a prosecutor or an admin",
-            zh="线索只能分派给检察官或管理员",
-        )
-    if clue.jurisdiction_code is not None and clue.jurisdiction_code not in subtree(
-        session, user.jurisdiction_code
-    ):
-        raise InvalidInput(
-            f"{assignee} works in {user.jurisdiction_code}, outside this clue's jurisdiction",
-            zh="该用户所在辖区不包含此线索的辖区",
-        )
+    problem = _assignee_problem(session, principal, clue, user, assignee)
+    if problem is not None:
+        raise problem
     if clue.assignee == assignee:
         raise InvalidTransition(
             f"clue {clue_id} is already assigned to {assignee}",
