@@ -51,6 +51,7 @@ from jiandu.workflow import (
 from jiandu.workflow.clues import BANDS
 from jiandu.workflow.lifecycle import (
     CHANGED_JUDGMENT_FROM,
+    DECIDED,
     OUTCOME_FROM,
     REASSIGNABLE,
     Outcome,
@@ -326,6 +327,7 @@ def clue_page(
             "graph": graph,
             "can_work": can_work,
             "can_assign": can_assign,
+            "irreversible": sorted(d.value for d in DECIDED),
             "colleagues": colleagues,
             "transitions": nexts if can_work else [],
             "can_outcome": can_work and clue.status in OUTCOME_FROM,

@@ -125,6 +125,17 @@ def test_prosecutor_works_a_clue_in_the_browser(server: str, page: object, tmp_p
     expect(page.locator("#clue-outcome")).to_have_text("属实")
     expect(page.locator("ol.timeline")).to_contain_text("记录核查结论")
 
+    # filing a case cannot be undone: the page asks first; declining keeps the clue as it was
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.select_option("#form-transition select[name=to]", "case_filed")
+    page.click("#form-transition button[type=submit]")
+    expect(page.locator("#clue-status")).to_contain_text("核查中")
+    assert asked == ["确认将此线索变更为“已立案”？此操作不可撤销。"]
+    page.once("dialog", lambda d: d.accept())
+    page.click("#form-transition button[type=submit]")
+    expect(page.locator("#clue-status")).to_contain_text("已立案")
+
     # download the suggestion draft of the county's class cases
     page.click("nav >> text=类案治理")
     expect(page.locator("h1")).to_have_text("类案治理")

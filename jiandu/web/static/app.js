@@ -25,6 +25,13 @@
       history.back();
     }
   });
+  // Irreversible steps ask first: a form's data-confirm, or that of the chosen <option>.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var option = form.querySelector ? form.querySelector("select option:checked[data-confirm]") : null;
+    var message = form.getAttribute("data-confirm") || (option ? option.getAttribute("data-confirm") : null);
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
   // Show only the fields a chosen transition needs.
   document.addEventListener("DOMContentLoaded", function () {
     if (location.hash.indexOf("#ev-") === 0) { showMark(location.hash.slice(1)); }
