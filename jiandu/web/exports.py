@@ -24,7 +24,8 @@ from jiandu.web.app import WebState, local_time
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
 from jiandu.web.display import number, source_name, subject_kind
 from jiandu.web.labels import zh
-from jiandu.workflow import ClueFilter, InvalidInput, Principal, get_clue, masker_for
+from jiandu.web.queue_query import QueueQuery
+from jiandu.workflow import Principal, get_clue, masker_for
 from jiandu.workflow.governance import content_disposition
 from jiandu.workflow.jurisdictions import court_names
 from jiandu.workflow.views import ClueDetail
@@ -78,24 +79,6 @@ class PageNames:
         return self._display.changes(before, after)
 
 
-def _none(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
-
-
-def _float(value: str | None) -> float | None:
-    """The queue page's minimum score (the same words when it is not a finite number)."""
-    if not _none(value):
-        return None
-    try:
-        number = float(str(value))
-    except ValueError:
-        raise InvalidInput(f"最低分值应为数字：{value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise InvalidInput("最低分值应为有限数字")
-    return number
-
-
 def _download(state: WebState, p: Principal, export: Export) -> StreamingResponse:
     """Record the export, then stream the file (the audit event comes first: no event, no file)."""
     try:
@@ -141,22 +124,10 @@ def _documents(state: WebState, clue: ClueDetail) -> tuple[dict[str, dict[str, A
 def queue_xlsx(
     p: PagePrincipal,
     state: State,
-    model: Annotated[str | None, Query(max_length=200)] = None,
-    band: Annotated[str | None, Query(max_length=20)] = None,
-    status: Annotated[str | None, Query(max_length=40)] = None,
-    jurisdiction: Annotated[str | None, Query(max_length=12)] = None,
-    assignee: Annotated[str | None, Query(max_length=64)] = None,
-    min_score: Annotated[str | None, Query(max_length=20)] = None,
+    query: Annotated[QueueQuery, Depends()],
 ) -> Response:
     """The queue as on /clues with the same filters, every page."""
-    filters = ClueFilter(
-        model_id=_none(model),
-        band=_none(band),
-        status=_none(status),
-        jurisdiction_code=_none(jurisdiction),
-        assignee=p.username if _none(assignee) == "me" else _none(assignee),
-        min_score=_float(min_score),
-    )
+    filters = query.clue_filter(p)
     with state.store.read() as s:  # a long read; the audit event is a short write after it
         export = queue_workbook(s, p, filters, PageNames(state))
     return _download(state, p, export)

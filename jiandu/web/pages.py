@@ -26,8 +26,8 @@ from jiandu.web.deps import (
     web_state,
 )
 from jiandu.web.labels import zh
+from jiandu.web.queue_query import QueueQuery
 from jiandu.workflow import (
-    ClueFilter,
     InvalidInput,
     Permission,
     Principal,
@@ -158,54 +158,19 @@ def logout(request: Request) -> Response:
 # ---------------------------------------------------------------- the queue
 
 
-def _float(value: str | None) -> float | None:
-    if not _none(value):
-        return None
-    try:
-        number = float(str(value))
-    except ValueError:
-        raise InvalidInput(f"最低分值应为数字：{value!r}") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise InvalidInput("最低分值应为有限数字")
-    return number
-
-
 @router.get("/clues")
 def queue(
     request: Request,
     p: PagePrincipal,
     state: State,
-    model: Annotated[str | None, Query(max_length=200)] = None,
-    band: Annotated[str | None, Query(max_length=20)] = None,
-    status: Annotated[str | None, Query(max_length=40)] = None,
-    jurisdiction: Annotated[str | None, Query(max_length=12)] = None,
-    assignee: Annotated[str | None, Query(max_length=64)] = None,
-    min_score: Annotated[str | None, Query(max_length=20)] = None,
+    query: Annotated[QueueQuery, Depends()],
     cursor: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Response:
-    filters = ClueFilter(
-        model_id=_none(model),
-        band=_none(band),
-        status=_none(status),
-        jurisdiction_code=_none(jurisdiction),
-        assignee=p.username if _none(assignee) == "me" else _none(assignee),
-        min_score=_float(min_score),
-    )
+    filters = query.clue_filter(p)
     with state.store.read() as s:
         page = list_clues(s, p, filters, limit=state.config.page_size, cursor=_none(cursor))
         jurisdictions = list_jurisdictions(s, p)
-    params = {
-        k: v
-        for k, v in {
-            "model": model,
-            "band": band,
-            "status": status,
-            "jurisdiction": jurisdiction,
-            "assignee": assignee,
-            "min_score": min_score,
-        }.items()
-        if _none(v)
-    }
+    params = query.params()
     next_url = "/clues?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
     return render(
         request,
