@@ -59,7 +59,7 @@ from jiandu.workflow.lifecycle import (
     Status,
 )
 from jiandu.workflow.logins import attempt_login, check_own_password
-from jiandu.workflow.stats import FUNNEL, StatsRow, funnel
+from jiandu.workflow.stats import FUNNEL, StatsRow, conversion, funnel, precision
 
 router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
 
@@ -376,12 +376,11 @@ def _precision_by_model(rows: list[StatsRow]) -> dict[str, dict[str, Any]]:
     out = {}
     for model_id, items in grouped.items():
         total = funnel(items)
-        judged = sum(r.judged for r in items)
-        positive = sum(r.confirmed + r.valuable for r in items)
+        outcomes = [sum(getattr(r, k) for r in items) for k in ("confirmed", "valuable", "false_positive")]
         out[model_id] = total | {
-            "judged": judged,
-            "precision": positive / judged if judged else None,
-            "conversion": total["cases"] / total["clues"] if total["clues"] else None,
+            "judged": sum(outcomes),
+            "precision": precision(*outcomes),
+            "conversion": conversion(total["cases"], total["clues"]),
         }
     return out
 

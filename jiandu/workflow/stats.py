@@ -30,6 +30,17 @@ FUNNEL_NAMES_ZH = {
 }
 
 
+def precision(confirmed: int, valuable: int, false_positive: int) -> float | None:
+    """(属实 + 有价值) / clues with an outcome; None before any outcome."""
+    judged = confirmed + valuable + false_positive
+    return (confirmed + valuable) / judged if judged else None
+
+
+def conversion(cases: int, clues: int) -> float | None:
+    """Cases filed / clues; None without clues."""
+    return cases / clues if clues else None
+
+
 @dataclass(frozen=True, slots=True)
 class StatsRow:
     model_id: str
@@ -51,11 +62,11 @@ class StatsRow:
 
     @property
     def precision(self) -> float | None:
-        return (self.confirmed + self.valuable) / self.judged if self.judged else None
+        return precision(self.confirmed, self.valuable, self.false_positive)
 
     @property
     def conversion(self) -> float | None:
-        return self.cases / self.clues if self.clues else None
+        return conversion(self.cases, self.clues)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self) | {"precision": self.precision, "conversion": self.conversion}

@@ -33,6 +33,7 @@ from jiandu.workflow.clues import scope_filter
 from jiandu.workflow.errors import InvalidInput, NotFound
 from jiandu.workflow.jurisdictions import subtree
 from jiandu.workflow.lifecycle import Status
+from jiandu.workflow.stats import conversion, precision
 from jiandu.workflow.tables import Clue, Event
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -126,11 +127,11 @@ class Breakdown:
 
     @property
     def precision(self) -> float | None:
-        return (self.confirmed + self.valuable) / self.judged if self.judged else None
+        return precision(self.confirmed, self.valuable, self.false_positive)
 
     @property
     def conversion(self) -> float | None:
-        return self.cases / self.clues if self.clues else None
+        return conversion(self.cases, self.clues)
 
 
 @dataclass(frozen=True, slots=True)
