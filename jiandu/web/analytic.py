@@ -42,6 +42,40 @@ def _tables_named(sql: str) -> set[str]:
 DOCUMENT_CHUNK = 100  # documents per query (bound parameters per statement stay small)
 
 
+def _chunks(doc_ids: Sequence[str]) -> Iterator[tuple[list[str], str]]:
+    """The distinct non-empty ids in chunks of ``DOCUMENT_CHUNK``, each with its ``?, ?`` marks."""
+    ids = list(dict.fromkeys(d for d in doc_ids if d))
+    for start in range(0, len(ids), DOCUMENT_CHUNK):
+        chunk = ids[start : start + DOCUMENT_CHUNK]
+        yield chunk, ", ".join("?" for _ in chunk)
+
+
+def _present(rows: _Rows, doc_ids: Sequence[str]) -> set[str]:
+    """Which of ``doc_ids`` the store holds (ids only: cheap for hundreds)."""
+    held: set[str] = set()
+    for chunk, marks in _chunks(doc_ids):
+        held |= {r["doc_id"] for r in rows(f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})", chunk)}
+    return held
+
+
+def _documents(rows: _Rows, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
+    for chunk, marks in _chunks(doc_ids):
+        for r in rows(f"SELECT doc_id, title, text FROM documents WHERE doc_id IN ({marks})", chunk):
+            docs[r["doc_id"]] = dict(r, parties=[])
+        for r in rows(f"SELECT doc_id, case_number, court FROM cases WHERE doc_id IN ({marks})", chunk):
+            if r["doc_id"] in docs:
+                docs[r["doc_id"]].update(case_number=r["case_number"], court=r["court"])
+        parties = (
+            "SELECT doc_id, party_idx, role, side, name, kind FROM parties "
+            f"WHERE doc_id IN ({marks}) ORDER BY doc_id, party_idx"
+        )
+        for r in rows(parties, chunk):
+            if r["doc_id"] in docs:
+                docs[r["doc_id"]]["parties"].append(r)
+    return docs
+
+
 class AnalyticUnavailable(Exception):
     """The analytic store cannot be read right now (missing, or held by a writer)."""
 
@@ -125,45 +159,18 @@ class AnalyticReader:
             log.exception("analytic query failed on Spark")
             raise AnalyticQueryFailed() from exc
 
-    def present(self, doc_ids: Sequence[str]) -> set[str]:
-        """Which of ``doc_ids`` the analytic store holds (ids only: cheap for hundreds)."""
-        ids = list(dict.fromkeys(d for d in doc_ids if d))
-        held: set[str] = set()
-        if not ids:
-            return held
-        with self._open() as rows:
-            for start in range(0, len(ids), DOCUMENT_CHUNK):
-                chunk = ids[start : start + DOCUMENT_CHUNK]
-                marks = ", ".join("?" for _ in chunk)
-                sql = f"SELECT doc_id FROM documents WHERE doc_id IN ({marks})"
-                held |= {r["doc_id"] for r in rows(sql, chunk)}
-        return held
-
     def documents(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """doc_id → {text, title, case_number, court, parties: [...]} for every given document
         (asked for in chunks of ``DOCUMENT_CHUNK``; none is left out)."""
-        ids = list(dict.fromkeys(d for d in doc_ids if d))
-        docs: dict[str, dict[str, Any]] = {}
-        if not ids:
-            return docs
         with self._open() as rows:
-            for start in range(0, len(ids), DOCUMENT_CHUNK):
-                chunk = ids[start : start + DOCUMENT_CHUNK]
-                marks = ", ".join("?" for _ in chunk)
-                for r in rows(f"SELECT doc_id, title, text FROM documents WHERE doc_id IN ({marks})", chunk):
-                    docs[r["doc_id"]] = dict(r, parties=[])
-                cases = f"SELECT doc_id, case_number, court FROM cases WHERE doc_id IN ({marks})"
-                for r in rows(cases, chunk):
-                    if r["doc_id"] in docs:
-                        docs[r["doc_id"]].update(case_number=r["case_number"], court=r["court"])
-                parties = (
-                    "SELECT doc_id, party_idx, role, side, name, kind FROM parties "
-                    f"WHERE doc_id IN ({marks}) ORDER BY doc_id, party_idx"
-                )
-                for r in rows(parties, chunk):
-                    if r["doc_id"] in docs:
-                        docs[r["doc_id"]]["parties"].append(r)
-        return docs
+            return _documents(rows, doc_ids)
+
+    def cited_documents(
+        self, shown: Sequence[str], cited: Sequence[str]
+    ) -> tuple[dict[str, dict[str, Any]], set[str]]:
+        """`documents` of ``shown`` and which of ``cited`` the store holds, on one connection."""
+        with self._open() as rows:
+            return _documents(rows, shown), _present(rows, cited)
 
     def model_runs(self, model_id: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         where, params = ("WHERE model_id = ? ", [model_id]) if model_id else ("", [])

@@ -227,8 +227,7 @@ def _evidence_view(state: Any, p: Principal, clue: Any, page: int) -> EvidenceVi
     if not shown:
         return view
     try:
-        held = state.analytic.present(doc_ids)
-        found = state.analytic.documents(shown)
+        found, held = state.analytic.cited_documents(shown, doc_ids)
     except AnalyticUnavailable as exc:
         view.notice = str(exc)
         return view
