@@ -169,6 +169,15 @@ def walk(
         w.problem = Problem(kind, seq, eid, message, message_zh)
         return w
 
+    def altered(seq: int, eid: int) -> _Walk:
+        return stop(
+            "altered",
+            seq,
+            eid,
+            f"event seq {seq} (id {eid}) was altered: its content does not match its hash",
+            f"事件 序号 {seq}（id {eid}）被篡改：内容与哈希不符",
+        )
+
     while True:
         try:
             e = next(rows)
@@ -261,13 +270,7 @@ def walk(
                     "with, or the whole chain was re-hashed",
                     "事件与审计密钥不符：密钥文件不是本审计链所用的密钥，或整条链被重新计算",
                 )
-            return stop(
-                "altered",
-                pseq,
-                pid,
-                f"event seq {pseq} (id {pid}) was altered: its content does not match its hash",
-                f"事件 序号 {pseq}（id {pid}）被篡改：内容与哈希不符",
-            )
+            return altered(pseq, pid)
         if actual != e["hash"]:
             if key is not None and event_hash(e, e["prev_hash"], None) == e["hash"]:
                 return stop(
@@ -286,13 +289,7 @@ def walk(
         expected_seq += 1
     if pending is not None:
         pseq, pid, _ = pending
-        return stop(
-            "altered",
-            pseq,
-            pid,
-            f"event seq {pseq} (id {pid}) was altered: its content does not match its hash",
-            f"事件 序号 {pseq}（id {pid}）被篡改：内容与哈希不符",
-        )
+        return altered(pseq, pid)
     w.last_hash, w.last_seq = prev_hash, prev_seq or 0
     return w
 
