@@ -182,64 +182,47 @@ def import_(
     try:
         spec, _ = read_spec_file(file)
         builtin = lib.replaces_builtin(spec)
-        if builtin is None or not override_builtin:
-            _install_logged(ctx, lib, file, spec, replace=replace)  # refuses a built-in's id
-        else:
-            _install_override(ctx, lib, file, spec.content_hash(), builtin, replace=replace)
+        chosen = builtin if override_builtin else None  # without the flag the library refuses it
+        _install_audited(ctx, lib, file, spec, replace=replace, builtin=chosen)
     except SpecError as exc:
         err_console.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(1) from None
     console.print(f"[green]installed[/green] {spec.id} {spec.version} → {lib.specs[spec.id].path}")
 
 
-def _install_logged(ctx: typer.Context, lib: Library, file: Path, spec: ModelSpec, *, replace: bool) -> None:
-    """Install a spec, with a ``model_imported`` audit event in the same transaction."""
+def _install_audited(
+    ctx: typer.Context, lib: Library, file: Path, spec: ModelSpec, *, replace: bool, builtin: ModelSpec | None
+) -> None:
+    """Install a spec with its audit event in the same transaction: ``model_imported``, or
+    ``model_builtin_overridden`` when ``builtin`` (the built-in model it replaces) is given; a
+    spec that claims a built-in's id without ``builtin`` is refused by the library."""
     from jiandu.cli.workflow_cmd import workflow
     from jiandu.workflow import audit
 
-    previous = lib.specs.get(spec.id)
+    previous = builtin or (lib.specs[spec.id].spec if spec.id in lib.specs else None)
+    before = {"version": previous.version, "sha256": previous.content_hash()} if previous else None
+    after = {"version": spec.version, "sha256": spec.content_hash(), "file": file.name[:200]}
+    if builtin is not None:
+        kind, reason = "model_builtin_overridden", "jiandu models import --override-builtin"
+        del after["version"]
+    else:
+        kind, reason = "model_imported", "jiandu models import" + (" --replace" if replace else "")
     with workflow(ctx, write=True) as (session, principal):
         audit.record(
             session,
             actor=principal.username,
-            kind="model_imported",
+            kind=kind,
             entity_type="model",
             entity_id=spec.id,
-            reason="jiandu models import" + (" --replace" if replace else ""),
-            before=(
-                {"version": previous.spec.version, "sha256": previous.spec.content_hash()}
-                if previous is not None
-                else None
-            ),
-            after={"version": spec.version, "sha256": spec.content_hash(), "file": file.name[:200]},
+            reason=reason,
+            before=before,
+            after=after,
         )
-        installed = lib.install(file, replace=replace)
+        installed = lib.install(file, replace=replace, override_builtin=builtin is not None)
         if installed.content_hash() != spec.content_hash():  # the file changed between the two reads
             raise SpecError(f"{file.name[:80]}: changed while it was imported; try again")
-
-
-def _install_override(
-    ctx: typer.Context, lib: Library, file: Path, spec_hash: str, builtin: ModelSpec, *, replace: bool
-) -> None:
-    """Install a spec over a built-in model, with an audit event in the same transaction."""
-    from jiandu.cli.workflow_cmd import workflow
-    from jiandu.workflow import audit
-
-    with workflow(ctx, write=True) as (session, principal):
-        audit.record(
-            session,
-            actor=principal.username,
-            kind="model_builtin_overridden",
-            entity_type="model",
-            entity_id=builtin.id,
-            reason="jiandu models import --override-builtin",
-            before={"version": builtin.version, "sha256": builtin.content_hash()},
-            after={"sha256": spec_hash, "file": file.name[:200]},
-        )
-        spec = lib.install(file, replace=replace, override_builtin=True)
-        if spec.content_hash() != spec_hash:  # the file changed between the two reads
-            raise SpecError(f"{file.name[:80]}: changed while it was imported; try again")
-    err_console.print(f"[yellow]已替换内置模型 {builtin.id}（已记入审计日志）[/yellow]")
+    if builtin is not None:
+        err_console.print(f"[yellow]已替换内置模型 {builtin.id}（已记入审计日志）[/yellow]")
 
 
 # `jiandu models stats` lives with the workflow store (jiandu/cli/workflow_cmd.py): precision and
