@@ -1,54 +1,38 @@
-"""Load agency registers (CSV or Parquet) into the register tables of `registers.yaml`.
+"""Load agency registers through their declared sources (`jiandu.sources`).
 
-A file is matched to a table by its name (``execution_cases.csv``, ``household.parquet``).
-Every row is validated against the declaration: required columns, types, ID numbers and credit
-codes. A bad row goes to quarantine with file, row number and reason; the rest of the file
-loads. Loading is idempotent on each table's key.
+Each file is matched to a declared source by its file-name patterns and format (or the source
+is named with ``source_id``); when several match, the first whose required columns the header
+has wins (a workspace's own sources before the built-in ones). The source maps the export's
+columns onto the register table; every row is validated (types, code lists, keys: ID numbers
+incl. 15-digit and masked forms, credit codes) and carries its provenance (source id, file,
+row number, load id). A bad row goes to quarantine with file, row number, column and reason;
+the rest of the file loads. Loading is idempotent on each table's key.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import json
+import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
-import pyarrow.parquet as pq
-import yaml
+import pyarrow as pa
 
 from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine
-from jiandu.ingest.identifiers import identifier_problem
 from jiandu.ingest.pipeline import new_run_id
 from jiandu.ingest.sources import RejectedRecord, expand_paths
 from jiandu.schema import canonical_tables
+from jiandu.schema.registry import TableSchema
+from jiandu.sources.mapping import MissingColumns, apply, plan
+from jiandu.sources.model import PROVENANCE_COLUMNS, register_tables
+from jiandu.sources.readers import FileProblem, file_format, header_of, open_export
+from jiandu.sources.registry import Catalogue, LoadedSource, catalogue
 
-BATCH_ROWS = 50_000
-_TRUE = {"true", "1", "yes", "y", "t", "是"}
-_FALSE = {"false", "0", "no", "n", "f", "否"}
-
-
-@dataclass(frozen=True, slots=True)
-class RegisterRules:
-    table: str
-    required: tuple[str, ...]
-    id_columns: tuple[str, ...]
-
-
-@cache
-def register_rules() -> dict[str, RegisterRules]:
-    """Validation rules of every register table, from registers.yaml."""
-    raw = yaml.safe_load(resources.files("jiandu.schema").joinpath("registers.yaml").read_text("utf-8"))
-    return {
-        name: RegisterRules(name, tuple(spec.get("required", [])), tuple(spec.get("id_columns", [])))
-        for name, spec in raw.items()
-    }
+STORE_ROWS = 200_000  # rows per insert into the store
 
 
 @dataclass(slots=True)
@@ -59,86 +43,50 @@ class RegisterReport:
     duplicates: Counter[str] = field(default_factory=Counter)
     quarantined: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
+    files: list[dict[str, object]] = field(default_factory=list)  # per file: source, table, counts
+    seconds: float = 0.0
 
 
-class RowError(ValueError):
-    """One value of a row is invalid."""
+def _wanted(source: LoadedSource) -> set[str]:
+    return {h for m in source.source.columns.values() for h in m.from_}
 
 
-def _convert(value: Any, kind: str, column: str) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if kind == "VARCHAR":
-        return str(value).strip()
-    text = str(value).strip()
-    try:
-        if kind in {"INTEGER", "BIGINT"}:
-            return int(float(text)) if "." in text else int(text)
-        if kind == "DOUBLE":
-            return float(text.replace(",", ""))
-        if kind == "DATE":
-            return value if isinstance(value, dt.date) else dt.date.fromisoformat(text[:10])
-        if kind == "TIMESTAMP":
-            return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(text)
-        if kind == "BOOLEAN":
-            if isinstance(value, bool):
-                return value
-            if text.lower() in _TRUE:
-                return True
-            if text.lower() in _FALSE:
-                return False
-    except ValueError:
-        pass
-    raise RowError(f"column {column}: {text!r} is not a valid {kind.lower()}")
+def choose_source(path: Path, fmt: str, sources: Catalogue) -> LoadedSource | str:
+    """The source for ``path``, or why none fits."""
+    candidates = sources.for_file(path.name, fmt)
+    if not candidates:
+        return (
+            f"no declared source reads {path.name!r} as {fmt} (see `jiandu sources list`; "
+            "declare one with `jiandu sources add`)"
+        )
+    if len(candidates) == 1:
+        return candidates[0]
+    problems = []
+    for candidate in candidates:
+        header = header_of(path, fmt, candidate.source.files, _wanted(candidate))
+        if not header:
+            return candidate  # formats whose header is read on opening: the first match
+        try:
+            plan(candidate.source, header)
+            return candidate
+        except MissingColumns as exc:
+            problems.append(f"{candidate.source.id}: {exc}")
+    return "no matching source fits the header: " + "; ".join(problems)
 
 
-def validate_row(row: dict[str, Any], table: str) -> dict[str, Any]:
-    """Typed row for ``table``; raises `RowError` naming the column and the problem."""
-    schema = canonical_tables()[table]
-    rules = register_rules()[table]
-    typed = {c.name: _convert(row.get(c.name), c.type, c.name) for c in schema.columns}
-    missing = [name for name in rules.required if typed.get(name) in (None, "")]
-    if missing:
-        raise RowError(f"required column(s) empty: {', '.join(missing)}")
-    for name in rules.id_columns:
-        value = typed.get(name)
-        if value:
-            problem = identifier_problem(value)
-            if problem:
-                raise RowError(f"column {name}: {value}: {problem}")
-            typed[name] = value.upper()
-    return typed
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], bytes]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    for number, row in enumerate(reader, start=2):  # row 1 is the header
-        if None in row:
-            row.pop(None)
-            row["__extra__"] = "1"
-        line = ",".join("" if v is None else str(v) for v in row.values()).encode("utf-8")
-        yield number, row, line
-
-
-def _parquet_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], bytes]]:
-    parquet = pq.ParquetFile(path)
-    number = 0
-    for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
-        for row in batch.to_pylist():
-            number += 1
-            yield number, row, repr(row).encode("utf-8")
-
-
-def _columns(path: Path) -> list[str]:
-    if path.suffix.lower() == ".parquet":
-        return list(pq.ParquetFile(path).schema_arrow.names)
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        return next(csv.reader(handle), [])
+def upgrade_table(engine: Engine, schema: TableSchema) -> None:
+    """Create the table, or add the columns it lacks (provenance, new register columns) to a
+    table stored by an earlier version; existing rows get nulls."""
+    if not engine.table_exists(schema.name):
+        engine.create_table(schema)
+        return
+    stored = set(engine.stored_schema(schema.name).names)
+    if all(c.name in stored for c in schema.columns):
+        return
+    select = ", ".join(
+        f'"{c.name}"' if c.name in stored else f'CAST(NULL AS {c.type}) AS "{c.name}"' for c in schema.columns
+    )
+    engine.materialize(schema.name, f'SELECT {select} FROM "{schema.name}"')
 
 
 def ingest_registers(
@@ -148,79 +96,155 @@ def ingest_registers(
     *,
     on_progress: Callable[[RegisterReport], None] | None = None,
     run_id: str | None = None,
+    sources: Catalogue | None = None,
+    source_id: str | None = None,
 ) -> RegisterReport:
-    """Validate and load register files; bad rows and unknown files go to quarantine."""
+    """Validate and load register files through their declared sources; bad rows and files no
+    source reads go to quarantine. ``sources``: the catalogue (default: the built-in sources);
+    ``source_id``: read every file with this source."""
+    started = time.perf_counter()
     report = RegisterReport(run_id or new_run_id("registers"))
+    sources = sources or catalogue(None)
+    forced = sources.get(source_id) if source_id else None
     tables = canonical_tables()
-    engine.ensure_tables(tables.values())
+    engine.ensure_tables(t for name, t in tables.items() if name not in register_tables())
+    for schema in register_tables().values():
+        upgrade_table(engine, schema)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rejected: list[RejectedRecord] = []
+    budget = quarantine.Budget()
 
     def reject(item: RejectedRecord) -> None:
         rejected.append(item)
         report.reasons[item.code] += 1
 
     def flush_rejected() -> None:
-        quarantine.store(engine, rejected, quarantine_dir, report.run_id, now)
+        quarantine.store(engine, rejected, quarantine_dir, report.run_id, now, budget)
         rejected.clear()
 
     for path in expand_paths(paths):
-        source = str(path)
-        table = path.name.split(".")[0]
-        suffix = path.suffix.lower()
+        name = str(path)
         if path.is_symlink():  # never read through a link (it may point at a secret)
-            reject(RejectedRecord(source, "", "symlink", "symbolic link not followed", b""))
+            reject(RejectedRecord(name, "", "symlink", "symbolic link not followed", b""))
             continue
         if not path.is_file():
-            reject(RejectedRecord(source, "", "vanished", "no such file (or not a regular file)", b""))
+            reject(RejectedRecord(name, "", "vanished", "no such file (or not a regular file)", b""))
             continue
-        if table not in register_rules() or suffix not in {".csv", ".parquet"}:
+        fmt = file_format(path)
+        if fmt is None:
             reject(
                 RejectedRecord(
-                    source,
-                    "",
-                    "unsupported",
-                    f"not a register file: expected one of {', '.join(f'{t}.csv' for t in register_rules())}"
-                    " (or .parquet)",
-                    b"",
+                    name, "", "unsupported", "not a register file (.csv, .xlsx, .parquet, .json, .jsonl)", b""
                 )
             )
             continue
-        missing = [c for c in register_rules()[table].required if c not in _columns(path)]
-        if missing:
-            reject(
-                RejectedRecord(
-                    source, "row 1", "missing_field", f"header lacks column(s) {', '.join(missing)}", b""
-                )
-            )
+        chosen = forced if forced is not None else choose_source(path, fmt, sources)
+        if isinstance(chosen, str):
+            reject(RejectedRecord(name, "", "unsupported", chosen, b""))
             continue
-        rows_iter = _parquet_rows(path) if suffix == ".parquet" else _csv_rows(path)
-        batch: list[dict[str, Any]] = []
-        for number, row, raw in rows_iter:
-            report.read[table] += 1
-            try:
-                if row.pop("__extra__", None):
-                    raise RowError("more values than header columns")
-                batch.append(validate_row(row, table))
-            except RowError as exc:
-                report.quarantined[table] += 1
-                reject(RejectedRecord(source, f"row {number}", "invalid_row", str(exc), raw))
-            if len(batch) >= BATCH_ROWS:
-                _store(engine, table, batch, report)
-                batch = []
-                if on_progress:
-                    on_progress(report)
-        if batch:
-            _store(engine, table, batch, report)
+        _load_file(engine, path, fmt, chosen, report, reject, on_progress)
         flush_rejected()
         if on_progress:
             on_progress(report)
     flush_rejected()
+    report.seconds = time.perf_counter() - started
     return report
 
 
-def _store(engine: Engine, table: str, rows: list[dict[str, Any]], report: RegisterReport) -> None:
+def _load_file(
+    engine: Engine,
+    path: Path,
+    fmt: str,
+    loaded: LoadedSource,
+    report: RegisterReport,
+    reject: Callable[[RejectedRecord], None],
+    on_progress: Callable[[RegisterReport], None] | None,
+) -> None:
+    source = loaded.source
+    table = source.table
     schema = canonical_tables()[table]
-    inserted = engine.insert_new(schema, schema.to_arrow(rows))
-    report.loaded[table] += inserted
-    report.duplicates[table] += len(rows) - inserted
+    name = str(path)
+    counts: Counter[str] = Counter()
+    try:
+        export = open_export(path, fmt, source.files, _wanted(loaded))
+        try:
+            the_plan = plan(source, export.header, partial_header=export.partial_header)
+        except MissingColumns as exc:
+            reject(RejectedRecord(name, "header", "missing_field", f"source {source.id}: {exc}", b""))
+            return
+        pending: list[pa.Table] = []
+        pending_rows = 0
+        for batch in export.batches:
+            n = batch.table.num_rows
+            report.read[table] += n
+            counts["read"] += n
+            applied = apply(the_plan, batch.table)
+            for position, column, message in applied.failures:
+                raw = json.dumps(batch.table.slice(position, 1).to_pylist()[0], ensure_ascii=False)
+                reject(
+                    RejectedRecord(
+                        name,
+                        f"row {batch.rows[position]}, column {column}",
+                        "invalid_row",
+                        f"source {source.id}: {message}",
+                        raw.encode("utf-8"),
+                    )
+                )
+            report.quarantined[table] += len(applied.failures)
+            counts["quarantined"] += len(applied.failures)
+            rows = applied.rows
+            numbers = pa.array(batch.rows, pa.int64()).take(applied.positions)
+            good = rows.num_rows
+            rows = rows.append_column("source_id", pa.array([source.id] * good, pa.string()))
+            rows = rows.append_column("source_file", pa.array([name] * good, pa.string()))
+            rows = rows.append_column("source_row", numbers)
+            rows = rows.append_column("load_id", pa.array([report.run_id] * good, pa.string()))
+            pending.append(rows)
+            pending_rows += good
+            if pending_rows >= STORE_ROWS:
+                _store(engine, schema, pending, report, counts)
+                pending, pending_rows = [], 0
+                if on_progress:
+                    on_progress(report)
+        _store(engine, schema, pending, report, counts)
+        for bad in export.bad:
+            report.read[table] += 1
+            report.quarantined[table] += 1
+            counts["read"] += 1
+            counts["quarantined"] += 1
+            reject(
+                RejectedRecord(
+                    name, f"row {bad.row}", "invalid_row", f"source {source.id}: {bad.message}", bad.data
+                )
+            )
+        report.files.append(
+            {
+                "file": name,
+                "source": source.id,
+                "table": table,
+                "encoding": export.encoding,
+                "footers": export.footers,
+                "ignored_columns": list(the_plan.ignored),
+                **counts,
+            }
+        )
+    except FileProblem as exc:
+        reject(RejectedRecord(name, "", exc.code, f"source {source.id}: {exc}", b""))
+    except OSError as exc:
+        reject(RejectedRecord(name, "", "unreadable", f"cannot read: {exc.strerror or exc}", b""))
+
+
+def _store(
+    engine: Engine, schema: TableSchema, pending: list[pa.Table], report: RegisterReport, counts: Counter[str]
+) -> None:
+    if not pending:
+        return
+    rows = pa.concat_tables(pending, promote_options="none") if len(pending) > 1 else pending[0]
+    inserted = engine.insert_new(schema, schema.conform(rows))
+    report.loaded[schema.name] += inserted
+    report.duplicates[schema.name] += rows.num_rows - inserted
+    counts["loaded"] += inserted
+    counts["duplicates"] += rows.num_rows - inserted
+
+
+__all__ = ["PROVENANCE_COLUMNS", "RegisterReport", "choose_source", "ingest_registers", "upgrade_table"]

@@ -78,13 +78,22 @@ def conform_arrow(rows: pa.Table, schema: pa.Schema, table_name: str = "table") 
     return pa.Table.from_arrays(columns, schema=schema)
 
 
+PROVENANCE_KEY = "_provenance"  # in a declaration file: columns every table of the file gets
+
+
 def _load(text: str) -> dict[str, TableSchema]:
     raw = yaml.safe_load(text)
     tables: dict[str, TableSchema] = {}
+    shared = (raw.get(PROVENANCE_KEY) or {}).get("columns", {})
     for name, spec in raw.items():
+        if name == PROVENANCE_KEY:
+            continue
+        clash = set(spec["columns"]) & set(shared)
+        if clash:
+            raise ValueError(f"table {name}: columns {sorted(clash)} clash with {PROVENANCE_KEY}")
         columns = tuple(
             Column(col, body["type"], body.get("description", ""))
-            for col, body in spec["columns"].items()
+            for col, body in {**spec["columns"], **shared}.items()
         )
         unknown = {c.type for c in columns} - set(_ARROW_TYPES)
         if unknown:

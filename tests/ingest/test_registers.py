@@ -80,11 +80,11 @@ def test_registers_load_validate_and_quarantine(
         "SELECT record_ref, reason_code, reason FROM quarantine ORDER BY record_ref"
     ).to_pylist()
     reasons = {(r["record_ref"], r["reason_code"]): r["reason"] for r in rows}
-    assert "check digit" in reasons[("row 4", "invalid_row")]
-    assert "person_id" in reasons[("row 5", "invalid_row")]
-    assert "birth_date" in reasons[("row 6", "invalid_row")]
-    assert ("", "unsupported") in reasons  # notes.csv is not a register
-    assert "person_id" in reasons[("row 1", "missing_field")]  # employment.csv header
+    assert "check digit" in reasons[("row 4, column person_id", "invalid_row")]
+    assert "person_id: required value is empty" in reasons[("row 5, column person_id", "invalid_row")]
+    assert "'1990-13-01' is not a date" in reasons[("row 6, column birth_date", "invalid_row")]
+    assert "no declared source reads 'notes.csv'" in reasons[("", "unsupported")]
+    assert "person_id" in reasons[("header", "missing_field")]  # employment.csv header
     people = engine.query("SELECT name, birth_date, spouse_id FROM household ORDER BY name").to_pylist()
     assert [p["name"] for p in people] == ["丁根朝", "马利"]
     assert str(people[0]["birth_date"]) == "1985-07-02"
