@@ -291,7 +291,7 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
         )
         if plain:
             out[column.name] = raw
-            bad = pc.fill_arrow_type(pc.match_substring_regex(raw, _MOJIBAKE), False)
+            bad = pc.fill_null(pc.match_substring_regex(raw, _MOJIBAKE), False)
             if pc.any(bad).as_py():
                 for i in pc.indices_nonzero(bad).to_pylist():
                     first_error.setdefault(
@@ -318,7 +318,7 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
         indices = encoded.indices
         out[column.name] = pa.array(converted, target).take(indices)
         if any(problems):
-            failed = pc.fill_arrow_type(pa.array([p is not None for p in problems]).take(indices), False)
+            failed = pc.fill_null(pa.array([p is not None for p in problems]).take(indices), False)
             for i in pc.indices_nonzero(failed).to_pylist():
                 first_error.setdefault(i, (column.label, f"{column.name}: {problems[indices[i].as_py()]}"))
     for name in plan_.required:
