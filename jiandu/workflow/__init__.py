@@ -20,8 +20,13 @@ permission and the jurisdiction, masks its output, and appends hash-chained even
     export_clues(s, p, ClueFilter(...)) -> Iterator[dict]
     assign(s, p, clue_id, assignee, reason=None) -> ClueDetail
     transition(s, p, clue_id, to, reason=None, reject_reason=None, merged_into=None) -> ClueDetail
-    record_outcome(s, p, clue_id, outcome, reason=None) -> ClueDetail
+    record_outcome(s, p, clue_id, outcome, reason=None, cause=None, feedback=None) -> ClueDetail
     record_changed_judgment(s, p, clue_id, reason=None) -> ClueDetail
+    set_deadline(s, p, clue_id, day, reason) -> ClueDetail
+    propose(s, p, clue_id, to, reason) / approve(s, p, clue_id) / return_proposal(s, p, clue_id, reason)
+    withdraw(s, p, clue_id)                       # filing a case, issuing a suggestion: approval
+    bulk_assign(s, p, ids, assignee, reason) / bulk_dismiss(s, p, ids, reject_reason, reason)
+    jiandu.workflow.notifications: list_notifications / unread_count / mark_read (by login name)
     sync_clues(s, clues, actor="system") -> SyncResult
     sync_clues_as(s, p, clues) -> SyncResult
 
@@ -39,23 +44,20 @@ Errors: `PermissionDenied` (403), `NotFound` (404, also outside the jurisdiction
 `InvalidTransition` (409), `InvalidInput` (400), `AuthenticationFailed` (401).
 """
 
+from jiandu.workflow.approvals import approve, propose, return_proposal, withdraw
 from jiandu.workflow.audit import VerifyResult
 from jiandu.workflow.authz import PERMISSIONS, Permission, Principal, Role
+from jiandu.workflow.bulk import BulkResult, bulk_assign, bulk_dismiss
 from jiandu.workflow.clues import (
     ClueFilter,
-    assign,
-    assignable_users,
     clue_events,
     count_clues,
     export_clues,
     get_clue,
     list_clues,
     masker_for,
-    record_changed_judgment,
-    record_outcome,
     sync_clues,
     sync_clues_as,
-    transition,
 )
 from jiandu.workflow.db import Store, StoreError, safe_url, workflow_url
 from jiandu.workflow.errors import (
@@ -91,11 +93,20 @@ from jiandu.workflow.users import (
     system_principal,
 )
 from jiandu.workflow.views import ClueDetail, ClueSummary, EventView, Page, SyncResult
+from jiandu.workflow.working import (
+    assign,
+    assignable_users,
+    record_changed_judgment,
+    record_outcome,
+    set_deadline,
+    transition,
+)
 
 __all__ = [
     "PERMISSIONS",
     "TRANSITIONS",
     "AuthenticationFailed",
+    "BulkResult",
     "ClueDetail",
     "ClueFilter",
     "ClueSummary",
@@ -123,9 +134,12 @@ __all__ = [
     "add_jurisdiction",
     "add_region_alias",
     "add_user",
+    "approve",
     "assign",
     "assignable_users",
     "authenticate",
+    "bulk_assign",
+    "bulk_dismiss",
     "clue_events",
     "count_clues",
     "create_token",
@@ -143,11 +157,14 @@ __all__ = [
     "model_stats",
     "principal_for_username",
     "principal_from_token",
+    "propose",
     "record_changed_judgment",
     "record_outcome",
     "reresolve_clues",
+    "return_proposal",
     "safe_url",
     "set_active",
+    "set_deadline",
     "set_password",
     "suggestion_draft",
     "sync_clues",
@@ -155,5 +172,6 @@ __all__ = [
     "system_principal",
     "transition",
     "verify_log",
+    "withdraw",
     "workflow_url",
 ]

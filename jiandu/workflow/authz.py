@@ -5,21 +5,26 @@ Everything about authorization is decided here; the service functions call `requ
 
 Permission matrix (✓ allowed):
 
-==================  =====  =======  ==========  =======  ======
-permission          admin  analyst  prosecutor  auditor  viewer
-==================  =====  =======  ==========  =======  ======
-clue.read             ✓       ✓         ✓          ✓        ✓
-clue.export           ✓       ✓         ✓
-clue.work             ✓                 ✓                          (transitions, outcome, assign)
-clue.sync             ✓       ✓                                    (load clues of model runs)
-personal.read         ✓                 ✓                          (unmasked ID/phone/address)
-audit.read            ✓                            ✓
-stats.read            ✓       ✓         ✓          ✓        ✓
-governance.read       ✓       ✓         ✓                   ✓
-governance.draft      ✓                 ✓
+==================  =====  =====  =======  ==========  =======  ======
+permission          admin  chief  analyst  prosecutor  auditor  viewer
+==================  =====  =====  =======  ==========  =======  ======
+clue.read             ✓      ✓       ✓         ✓          ✓        ✓
+clue.export           ✓      ✓       ✓         ✓
+clue.work             ✓      ✓                 ✓                          (transitions, outcome, assign)
+clue.approve          ✓      ✓                                            (approve or return proposals)
+clue.sync             ✓              ✓                                    (load clues of model runs)
+personal.read         ✓      ✓                 ✓                          (unmasked ID/phone/address)
+audit.read            ✓                                   ✓
+stats.read            ✓      ✓       ✓         ✓          ✓        ✓
+governance.read       ✓      ✓       ✓         ✓                   ✓
+governance.draft      ✓      ✓                 ✓
 user.admin            ✓
 jurisdiction.admin    ✓
-==================  =====  =======  ==========  =======  ======
+==================  =====  =====  =======  ==========  =======  ======
+
+A chief (部门负责人) is a prosecutor who also approves: filing a case and issuing a suggestion
+need a chief's (or an admin's) approval, never the proposer's own
+(`jiandu.workflow.approvals`).
 
 Jurisdiction scope: a principal sees the clues of its jurisdiction and everything below it
 (county: its own; city: its counties; province: all of the province). A principal at a root of
@@ -37,6 +42,7 @@ from jiandu.workflow.errors import PermissionDenied
 
 class Role(StrEnum):
     ADMIN = "admin"
+    CHIEF = "chief"
     ANALYST = "analyst"
     PROSECUTOR = "prosecutor"
     AUDITOR = "auditor"
@@ -45,6 +51,7 @@ class Role(StrEnum):
 
 ROLE_NAMES_ZH = {
     Role.ADMIN: "管理员",
+    Role.CHIEF: "部门负责人",
     Role.ANALYST: "数据分析员",
     Role.PROSECUTOR: "检察官",
     Role.AUDITOR: "审计员",
@@ -56,6 +63,7 @@ class Permission(StrEnum):
     CLUE_READ = "clue.read"
     CLUE_EXPORT = "clue.export"
     CLUE_WORK = "clue.work"
+    CLUE_APPROVE = "clue.approve"
     CLUE_SYNC = "clue.sync"
     PERSONAL_READ = "personal.read"
     AUDIT_READ = "audit.read"
@@ -67,20 +75,22 @@ class Permission(StrEnum):
 
 
 P = Permission
+_PROSECUTOR = frozenset(
+    {
+        P.CLUE_READ,
+        P.CLUE_EXPORT,
+        P.CLUE_WORK,
+        P.PERSONAL_READ,
+        P.STATS_READ,
+        P.GOVERNANCE_READ,
+        P.GOVERNANCE_DRAFT,
+    }
+)
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
+    Role.CHIEF: _PROSECUTOR | {P.CLUE_APPROVE},
     Role.ANALYST: frozenset({P.CLUE_READ, P.CLUE_EXPORT, P.CLUE_SYNC, P.STATS_READ, P.GOVERNANCE_READ}),
-    Role.PROSECUTOR: frozenset(
-        {
-            P.CLUE_READ,
-            P.CLUE_EXPORT,
-            P.CLUE_WORK,
-            P.PERSONAL_READ,
-            P.STATS_READ,
-            P.GOVERNANCE_READ,
-            P.GOVERNANCE_DRAFT,
-        }
-    ),
+    Role.PROSECUTOR: _PROSECUTOR,
     Role.AUDITOR: frozenset({P.CLUE_READ, P.AUDIT_READ, P.STATS_READ}),
     Role.VIEWER: frozenset({P.CLUE_READ, P.STATS_READ, P.GOVERNANCE_READ}),
 }
@@ -126,6 +136,11 @@ class Principal:
     @property
     def sees_personal_data(self) -> bool:
         return self.can(P.PERSONAL_READ)
+
+    @property
+    def supervises(self) -> bool:
+        """A chief or an admin: may approve, and reassign or work a colleague's clue."""
+        return self.can(P.CLUE_APPROVE)
 
 
 def require(principal: Principal, permission: Permission) -> None:

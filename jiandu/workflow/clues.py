@@ -23,30 +23,21 @@ from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, tr
 from sqlalchemy.orm import Session
 
 from jiandu.workflow.audit import chain, flush_chain
-from jiandu.workflow.authz import ASSIGNABLE_ROLES, Permission, Principal, Role, require
+from jiandu.workflow.authz import Permission, Principal, require
+from jiandu.workflow.deadlines import overdue_condition
 from jiandu.workflow.errors import (
     InvalidInput,
-    InvalidTransition,
     NotFound,
-    PermissionDenied,
-    WorkflowError,
 )
 from jiandu.workflow.jurisdictions import Resolver, subtree
 from jiandu.workflow.lifecycle import (
-    CHANGED_JUDGMENT_FROM,
-    DECIDED,
-    OUTCOME_FROM,
-    REASSIGNABLE,
     STATUS_NAMES_ZH,
-    Outcome,
-    RejectReason,
     Status,
     allowed_next,
-    transition_error,
 )
 from jiandu.workflow.masking import mask_value, masker
 from jiandu.workflow.reresolve import EVENT_KIND as JURISDICTION_CHANGED
-from jiandu.workflow.tables import Clue, Event, Jurisdiction, User
+from jiandu.workflow.tables import Clue, Event, Jurisdiction
 from jiandu.workflow.views import ClueDetail, ClueSummary, EventView, EvidenceItem, Page, Subject, SyncResult
 
 BANDS = ("red", "yellow", "green")
@@ -225,7 +216,8 @@ def _visible(principal: Principal, clue: Clue | None, clue_id: str) -> Clue:
     return clue
 
 
-def _clue(session: Session, principal: Principal, clue_id: str, *, for_update: bool = False) -> Clue:
+def load_clue(session: Session, principal: Principal, clue_id: str, *, for_update: bool = False) -> Clue:
+    """The clue if the principal may see it (else `NotFound`); ``for_update`` locks it."""
     query = select(Clue).where(Clue.clue_id == clue_id)
     if for_update:
         chain(session)  # lock the chain head first: every writer takes the locks in one order
@@ -250,6 +242,8 @@ _SUMMARY_COLUMNS = (
     Clue.region,
     Clue.court,
     Clue.updated_at,
+    Clue.due_at,
+    Clue.proposal,
 )
 
 
@@ -275,6 +269,8 @@ def _summary(row: Any, principal: Principal) -> ClueSummary:
         region=row.region,
         court=row.court,
         updated_at=row.updated_at,
+        due_at=row.due_at,
+        proposal=row.proposal,
     )
 
 
@@ -309,7 +305,8 @@ def _events(session: Session, clue_id: str) -> list[Event]:
     )
 
 
-def _detail(session: Session, clue: Clue, principal: Principal) -> ClueDetail:
+def clue_detail(session: Session, clue: Clue, principal: Principal) -> ClueDetail:
+    """The clue as ``principal`` may see it: masked, with evidence and its timeline."""
     mask = masker(principal.sees_personal_data)
     row = SimpleNamespace(**{c.key: getattr(clue, c.key) for c in _SUMMARY_COLUMNS if c.key != "headline"})
     row.headline = clue.explanation[:200]
@@ -332,6 +329,10 @@ def _detail(session: Session, clue: Clue, principal: Principal) -> ClueDetail:
         case_filed_at=clue.case_filed_at,
         suggestion_at=clue.suggestion_at,
         changed_judgment_at=clue.changed_judgment_at,
+        proposed_by=clue.proposed_by,
+        proposed_at=clue.proposed_at,
+        outcome_cause=clue.outcome_cause,
+        outcome_feedback=mask(clue.outcome_feedback) if clue.outcome_feedback else None,
         created_at=clue.created_at,
         allowed_next=sorted(s.value for s in allowed_next(clue.status)),
         events=[_event_view(e, principal) for e in _events(session, clue.clue_id)],
@@ -352,6 +353,8 @@ class ClueFilter:
     jurisdiction_code: str | None = None
     assignee: str | None = None
     min_score: float | None = None
+    overdue: bool = False  # deadline passed (jiandu.workflow.deadlines)
+    pending_approval: bool = False  # a proposal awaits a chief's approval
 
 
 def encode_cursor(score: float, clue_id: str) -> str:
@@ -367,7 +370,7 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         raise InvalidInput("invalid page cursor") from None
 
 
-def _status_zh(status: object) -> str:
+def status_zh(status: object) -> str:
     try:
         return STATUS_NAMES_ZH[Status(str(status))]
     except ValueError:
@@ -395,6 +398,10 @@ def _conditions(session: Session, principal: Principal, f: ClueFilter) -> list[C
         conditions.append(Clue.assignee == f.assignee)
     if f.min_score is not None:
         conditions.append(Clue.score >= f.min_score)
+    if f.overdue:
+        conditions.append(overdue_condition(_now()))
+    if f.pending_approval:
+        conditions.append(Clue.proposal.is_not(None))
     return conditions
 
 
@@ -439,17 +446,17 @@ def get_clue(session: Session, principal: Principal, clue_id: str) -> ClueDetail
     whose personal data, when. Run in `Store.write()` then."""
     require(principal, Permission.CLUE_READ)
     if not principal.sees_personal_data:
-        return _detail(session, _clue(session, principal, clue_id), principal)
+        return clue_detail(session, load_clue(session, principal, clue_id), principal)
     writer = chain(session)  # lock the chain head first: every writer takes the locks in one order
-    clue = _clue(session, principal, clue_id)
+    clue = load_clue(session, principal, clue_id)
     writer.append(actor=principal.username, kind=VIEWED, entity_type="clue", entity_id=clue.clue_id)
     flush_chain(session)
-    return _detail(session, clue, principal)
+    return clue_detail(session, clue, principal)
 
 
 def clue_events(session: Session, principal: Principal, clue_id: str) -> list[EventView]:
     require(principal, Permission.CLUE_READ)
-    _clue(session, principal, clue_id)
+    load_clue(session, principal, clue_id)
     return [_event_view(e, principal) for e in _events(session, clue_id)]
 
 
@@ -499,250 +506,3 @@ def export_clues(
             },
             mask,
         )
-
-
-# ---------------------------------------------------------------- working a clue
-
-
-def _snapshot(c: Clue) -> dict[str, Any]:
-    return {
-        "status": c.status,
-        "assignee": c.assignee,
-        "reject_reason": c.reject_reason,
-        "merged_into": c.merged_into,
-        "outcome": c.outcome,
-    }
-
-
-def _workable(session: Session, principal: Principal, clue_id: str) -> Clue:
-    require(principal, Permission.CLUE_WORK)
-    clue = _clue(session, principal, clue_id, for_update=True)
-    if clue.assignee and clue.assignee != principal.username and principal.role != Role.ADMIN:
-        raise PermissionDenied(
-            f"clue {clue_id} is assigned to {clue.assignee}; only they or an admin may work it",
-            zh="此线索已分派给其他承办人，只有承办人本人或管理员可以办理",
-        )
-    return clue
-
-
-def _log(
-    session: Session, principal: Principal, clue: Clue, kind: str, before: dict[str, Any], reason: str | None
-) -> None:
-    after = _snapshot(clue)
-    changed = {k for k in after if after[k] != before.get(k)}
-    chain(session).append(
-        actor=principal.username,
-        kind=kind,
-        entity_type="clue",
-        entity_id=clue.clue_id,
-        reason=reason,
-        before={k: before[k] for k in sorted(changed)} if changed else before,
-        after={k: after[k] for k in sorted(changed)} if changed else after,
-    )
-    clue.updated_at = _now()
-    flush_chain(session)
-
-
-def _assignee_problem(
-    session: Session, principal: Principal, clue: Clue, user: User | None, name: str
-) -> WorkflowError | None:
-    """Why ``user`` may not take ``clue`` (None: they may): the one rule `assign` enforces and
-    `assignable_users` offers."""
-    if user is None or not user.active or not principal.can_see(user.jurisdiction_code):
-        return NotFound(f"no active user {name!r}", zh=f"没有登录名为“{name}”的在职用户")
-    if Role(user.role) not in ASSIGNABLE_ROLES:
-        return InvalidInput(
-            f"{name} is a {user.role}; clues go to a prosecutor or an admin",
-            zh="线索只能分派给检察官或管理员",
-        )
-    if clue.jurisdiction_code is not None and clue.jurisdiction_code not in subtree(
-        session, user.jurisdiction_code
-    ):
-        return InvalidInput(
-            f"{name} works in {user.jurisdiction_code}, outside this clue's jurisdiction",
-            zh="该用户所在辖区不包含此线索的辖区",
-        )
-    return None
-
-
-def assignable_users(session: Session, principal: Principal, clue_id: str) -> list[tuple[str, str]]:
-    """The colleagues a clue may be assigned to, as (login name, display name), by name: active
-    prosecutors and administrators the principal sees whose jurisdiction covers the clue's."""
-    require(principal, Permission.CLUE_WORK)
-    clue = _clue(session, principal, clue_id)
-    users = session.execute(select(User).where(User.active.is_(True))).scalars()
-    fit = [u for u in users if _assignee_problem(session, principal, clue, u, u.username) is None]
-    return sorted(((u.username, u.display_name or u.username) for u in fit), key=lambda x: (x[1], x[0]))
-
-
-def assign(
-    session: Session, principal: Principal, clue_id: str, assignee: str, *, reason: str | None = None
-) -> ClueDetail:
-    """Assign a new clue (new → assigned), or reassign one that is assigned or being verified."""
-    require(principal, Permission.CLUE_WORK)
-    clue = _clue(session, principal, clue_id, for_update=True)
-    if clue.status not in (Status.NEW, *REASSIGNABLE):
-        raise InvalidTransition(
-            f"a clue in status {clue.status} cannot be assigned; only new, assigned or verifying clues can",
-            zh=f"线索处于“{_status_zh(clue.status)}”状态，不能分派；只有新线索、已分派和核查中的线索可以分派",
-        )
-    if (
-        clue.assignee
-        and clue.assignee != principal.username
-        and principal.role != Role.ADMIN
-        and clue.status != Status.NEW
-    ):
-        raise PermissionDenied(
-            f"clue {clue_id} is assigned to {clue.assignee}; only they or an admin may reassign it",
-            zh="此线索已分派给其他承办人，只有承办人本人或管理员可以改派",
-        )
-    user = session.execute(select(User).where(User.username == assignee)).scalar_one_or_none()
-    problem = _assignee_problem(session, principal, clue, user, assignee)
-    if problem is not None:
-        raise problem
-    if clue.assignee == assignee:
-        raise InvalidTransition(
-            f"clue {clue_id} is already assigned to {assignee}",
-            zh="此线索已分派给该承办人",
-        )
-    before = _snapshot(clue)
-    clue.assignee = assignee
-    if clue.status == Status.NEW:
-        clue.status = Status.ASSIGNED.value
-    _log(session, principal, clue, "assigned", before, reason)
-    return _detail(session, clue, principal)
-
-
-def transition(
-    session: Session,
-    principal: Principal,
-    clue_id: str,
-    to: str,
-    *,
-    reason: str | None = None,
-    reject_reason: str | None = None,
-    merged_into: str | None = None,
-) -> ClueDetail:
-    """Move a clue to another status, as the transition table allows.
-
-    ``rejected`` needs ``reject_reason`` (data_error, lawful, duplicate, insufficient_evidence,
-    other — 'other' also needs ``reason``); ``merged`` needs ``merged_into`` (another visible
-    clue that is not itself merged); ``assigned`` goes through `assign`; ``new`` (from assigned)
-    returns the clue to the pool and clears the assignee.
-    """
-    clue = _workable(session, principal, clue_id)
-    if to == Status.ASSIGNED:
-        raise InvalidInput("use assign() to assign a clue (it needs an assignee)")
-    problem = transition_error(clue.status, to)
-    if problem:
-        raise InvalidTransition(
-            problem,
-            zh=f"线索处于“{_status_zh(clue.status)}”状态，不能变更为“{_status_zh(to)}”",
-        )
-    target = Status(to)
-    if target != Status.REJECTED and reject_reason:
-        raise InvalidInput(
-            "a reject reason goes only with status rejected",
-            zh="只有不予立案时才填写不予立案理由",
-        )
-    if target != Status.MERGED and merged_into:
-        raise InvalidInput("merged_into goes only with status merged", zh="只有并案时才填写并入的线索")
-    before = _snapshot(clue)
-    now = _now()
-    if target == Status.REJECTED:
-        try:
-            code = RejectReason(reject_reason or "")
-        except ValueError:
-            raise InvalidInput(
-                f"rejecting needs a reason code: {', '.join(r.value for r in RejectReason)}",
-                zh="不予立案须选择理由",
-            ) from None
-        if code == RejectReason.OTHER and not (reason and reason.strip()):
-            raise InvalidInput(
-                "reason code 'other' needs a written reason",
-                zh="理由为“其他”时须写明具体理由",
-            )
-        clue.reject_reason = code.value
-    if target == Status.MERGED:
-        if not merged_into:
-            raise InvalidInput("merging needs the clue to merge into", zh="并案须指明并入哪条线索")
-        if merged_into == clue_id:
-            raise InvalidInput("a clue cannot be merged into itself", zh="线索不能并入其自身")
-        into = _clue(session, principal, merged_into)
-        if into.status == Status.MERGED:
-            raise InvalidInput(
-                f"clue {merged_into} is itself merged into {into.merged_into}; merge into that one",
-                zh="所选线索已并入另一线索，请并入那一条",
-            )
-        clue.merged_into = merged_into
-    if target == Status.NEW:
-        clue.assignee = None
-    if clue.status == Status.VERIFYING and target in DECIDED:
-        clue.verified_at = now
-    if target == Status.CASE_FILED:
-        clue.case_filed_at = now
-    if target == Status.SUGGESTION_ISSUED:
-        clue.suggestion_at = now
-    clue.status = target.value
-    _log(session, principal, clue, "status_changed", before, reason)
-    return _detail(session, clue, principal)
-
-
-def record_outcome(
-    session: Session, principal: Principal, clue_id: str, outcome: str, *, reason: str | None = None
-) -> ClueDetail:
-    """Record (or correct) the outcome: confirmed, valuable or false_positive (from verifying on)."""
-    clue = _workable(session, principal, clue_id)
-    try:
-        value = Outcome(outcome)
-    except ValueError:
-        raise InvalidInput(
-            f"unknown outcome {outcome!r}; use one of {', '.join(o.value for o in Outcome)}",
-            zh="请选择有效的核查结论",
-        ) from None
-    if clue.status not in OUTCOME_FROM:
-        raise InvalidTransition(
-            f"an outcome is recorded once verification has started (status is {clue.status})",
-            zh="开始核查后才能记录核查结论",
-        )
-    if clue.outcome == value:
-        raise InvalidTransition(
-            f"clue {clue_id} already has outcome {value.value}",
-            zh="此线索已记录该核查结论",
-        )
-    before = _snapshot(clue)
-    clue.outcome = value.value
-    clue.outcome_model_version = clue.model_version
-    _log(session, principal, clue, "outcome_recorded", before, reason)
-    return _detail(session, clue, principal)
-
-
-def record_changed_judgment(
-    session: Session, principal: Principal, clue_id: str, *, reason: str | None = None
-) -> ClueDetail:
-    """Record that the judgment was changed (改判) after the case or suggestion."""
-    clue = _workable(session, principal, clue_id)
-    if clue.status not in CHANGED_JUDGMENT_FROM:
-        raise InvalidTransition(
-            f"a changed judgment follows a filed case or an issued suggestion (status is {clue.status})",
-            zh="立案或制发检察建议后才能记录改判",
-        )
-    if clue.changed_judgment_at is not None:
-        raise InvalidTransition(
-            f"clue {clue_id} already has a changed judgment recorded",
-            zh="此线索已记录改判",
-        )
-    before = _snapshot(clue) | {"changed_judgment": False}
-    clue.changed_judgment_at = _now()
-    chain(session).append(
-        actor=principal.username,
-        kind="changed_judgment",
-        entity_type="clue",
-        entity_id=clue_id,
-        reason=reason,
-        before={"changed_judgment": before["changed_judgment"]},
-        after={"changed_judgment": True},
-    )
-    clue.updated_at = _now()
-    flush_chain(session)
-    return _detail(session, clue, principal)

@@ -39,6 +39,7 @@ from jiandu.workflow.lifecycle import POSITIVE_OUTCOMES
 from jiandu.workflow.masking import masker
 from jiandu.workflow.search import RowSource
 from jiandu.workflow.tables import Clue
+from jiandu.workflow.trends import aggregate_scope
 from jiandu.workflow.views import ClueSummary
 
 PARTY, AGENT, COURT, CASE = "party", "agent", "court", "case"
@@ -374,7 +375,7 @@ def _positive_sum() -> Any:
 
 def _counted(session: Session, principal: Principal, column: Any, where: Any = None) -> list[Any]:
     positive = _positive_sum()
-    conditions = [scope_filter(session, principal), column.is_not(None)]
+    conditions = [*aggregate_scope(session, principal), column.is_not(None)]
     if where is not None:
         conditions.append(where)
     return list(
@@ -416,7 +417,7 @@ def clue_classes(
 
         confirmed = session.execute(
             select(Clue.model_id, Clue.court, Clue.jurisdiction_code)
-            .where(and_(scope_filter(session, principal), Clue.outcome.in_(_POSITIVE)))
+            .where(and_(*aggregate_scope(session, principal), Clue.outcome.in_(_POSITIVE)))
             .distinct()
         ).all()
         by_key = {(c.kind, c.key): c for cs in out.values() for c in cs}
@@ -431,15 +432,10 @@ def clue_classes(
 
 
 def _party_classes(session: Session, principal: Principal, mask: Any, min_size: int) -> list[ClueClass]:
-    scope = scope_filter(session, principal)
+    scope = aggregate_scope(session, principal)
     top = session.execute(
-        select(
-            Clue.subject_key,
-            func.count().label("n"),
-            func.max(Clue.clue_id).label("member"),
-            func.max(Clue.subject_name).label("name"),
-        )
-        .where(and_(scope, Clue.subject_key.is_not(None), Clue.subject_type != "case"))
+        select(Clue.subject_key, func.count().label("n"))
+        .where(and_(*scope, Clue.subject_key.is_not(None), Clue.subject_type != "case"))
         .group_by(Clue.subject_key)
         .having(func.count() >= min_size)
         .order_by(func.count().desc(), Clue.subject_key)
@@ -447,9 +443,22 @@ def _party_classes(session: Session, principal: Principal, mask: Any, min_size: 
     ).all()
     if not top:
         return []
-    classes = {r.subject_key: ClueClass("party", r.member, mask(r.name or "线索对象")) for r in top}
-    for r in _counted(session, principal, Clue.subject_key, Clue.subject_key.in_(sorted(classes))):
-        _add_counts(classes[r.key], r.status, r.n, r.first, r.last, r.confirmed)
+    keys = sorted(r.subject_key for r in top)
+    named = session.execute(
+        select(
+            Clue.subject_key,
+            func.max(Clue.clue_id).label("member"),
+            func.max(Clue.subject_name).label("name"),
+        )
+        .where(
+            and_(scope_filter(session, principal), Clue.subject_key.in_(keys), Clue.subject_type != "case")
+        )
+        .group_by(Clue.subject_key)
+    ).all()
+    classes = {r.subject_key: ClueClass("party", r.member, mask(r.name or "线索对象")) for r in named}
+    for r in _counted(session, principal, Clue.subject_key, Clue.subject_key.in_(keys)):
+        if r.key in classes:
+            _add_counts(classes[r.key], r.status, r.n, r.first, r.last, r.confirmed)
     return sorted(classes.values(), key=lambda c: (-c.total, c.key))
 
 

@@ -138,6 +138,15 @@ class Clue(Base):
     case_filed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     suggestion_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     changed_judgment_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # approval (jiandu.workflow.approvals): a pending proposal to file a case or issue a suggestion
+    proposal: Mapped[str | None] = mapped_column(String(20))
+    proposed_by: Mapped[str | None] = mapped_column(String(64))
+    proposed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # the running deadline (jiandu.workflow.deadlines): verification or the addressee's reply
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # feedback with the outcome, for the model's authors (a false positive names its cause)
+    outcome_cause: Mapped[str | None] = mapped_column(String(30))
+    outcome_feedback: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -152,6 +161,51 @@ class Clue(Base):
         # related clues (jiandu.workflow.related): the same subject, the same court
         Index("ix_clues_subject_jurisdiction", "subject_key", "jurisdiction_code"),
         Index("ix_clues_court_related", "court", "jurisdiction_code", "score", "clue_id"),
+        # counts over many clues, answered from covering indexes (migration 0007_desk_indexes)
+        Index(
+            "ix_clues_stats_created",
+            "created_at",
+            "jurisdiction_code",
+            "model_id",
+            "verified_at",
+            "case_filed_at",
+            "suggestion_at",
+            "changed_judgment_at",
+            "outcome",
+        ),
+        Index(
+            "ix_clues_workload",
+            "assignee",
+            "status",
+            "jurisdiction_code",
+            "model_id",
+            "verified_at",
+            "created_at",
+            "updated_at",
+            "clue_id",
+        ),
+        Index(
+            "ix_clues_model_classes",
+            "model_id",
+            "status",
+            "jurisdiction_code",
+            "created_at",
+            "outcome",
+            "court",
+        ),
+        Index("ix_clues_court_classes", "court", "status", "jurisdiction_code", "created_at", "outcome"),
+        Index(
+            "ix_clues_subject_classes",
+            "subject_key",
+            "subject_type",
+            "jurisdiction_code",
+            "status",
+            "created_at",
+            "outcome",
+        ),
+        # the desk: overdue clues, proposals awaiting approval
+        Index("ix_clues_due_at", "due_at"),
+        Index("ix_clues_proposal_jurisdiction", "proposal", "jurisdiction_code"),
     )
 
 
@@ -173,7 +227,10 @@ class Event(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_events_entity", "entity_type", "entity_id", "seq"),)
+    __table_args__ = (
+        Index("ix_events_entity", "entity_type", "entity_id", "seq"),
+        Index("ix_events_clue_kind", "entity_type", "entity_id", "kind", "at"),  # migration 0007
+    )
 
 
 class ChainHead(Base):
@@ -255,6 +312,24 @@ class SearchEntry(Base):
     rank: Mapped[float] = mapped_column(Float, default=0.0)
 
     __table_args__ = (Index("ix_search_entries_kind_jurisdiction", "kind", "jurisdiction_code", "rank"),)
+
+
+class Notification(Base):
+    """An in-app notice to one user (分派, 待审批, 审批通过, 退回), read or not
+    (`jiandu.workflow.notifications`)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(30))
+    clue_id: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_notifications_username_read", "username", "read_at", "id"),)
 
 
 def clue_target(clue_id: str) -> str:

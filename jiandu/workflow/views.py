@@ -57,6 +57,8 @@ class ClueSummary(BaseModel):
     region: str | None
     court: str | None
     updated_at: dt.datetime
+    due_at: dt.datetime | None = Field(default=None, description="running deadline (核查期限 or 回复期限)")
+    proposal: str | None = Field(default=None, description="status proposed and awaiting approval")
 
 
 class ClueDetail(ClueSummary):
@@ -72,6 +74,10 @@ class ClueDetail(ClueSummary):
     case_filed_at: dt.datetime | None
     suggestion_at: dt.datetime | None
     changed_judgment_at: dt.datetime | None
+    proposed_by: str | None = None
+    proposed_at: dt.datetime | None = None
+    outcome_cause: str | None = None
+    outcome_feedback: str | None = None
     created_at: dt.datetime
     allowed_next: list[str]
     events: list[EventView]

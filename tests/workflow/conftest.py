@@ -11,8 +11,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from jiandu.workflow import Principal, Store, install_defaults, sync_clues, system_principal
+from jiandu.workflow import (
+    Principal,
+    Store,
+    approve,
+    install_defaults,
+    propose,
+    sync_clues,
+    system_principal,
+)
 from jiandu.workflow.audit_keys import ANCHOR_FILE, KEY_FILE
 from jiandu.workflow.tables import User
 from jiandu.workflow.users import add_user, principal_for
@@ -29,6 +38,9 @@ USERS = (
     ("yc_pro2", "prosecutor", YUECHENG),
     ("kq_pro", "prosecutor", KEQIAO),
     ("sx_pro", "prosecutor", SHAOXING),
+    ("yc_chief", "chief", YUECHENG),
+    ("sx_chief", "chief", SHAOXING),
+    ("zj_chief", "chief", ZHEJIANG),
     ("yc_viewer", "viewer", YUECHENG),
     ("yc_analyst", "analyst", YUECHENG),
     ("zj_auditor", "auditor", ZHEJIANG),
@@ -93,6 +105,14 @@ class World:
 
     def p(self, name: str) -> Principal:
         return self.principals[name]
+
+    def approved(
+        self, session: Session, clue_id: str, to: str, *, by: str = "yc_pro", chief: str = "zj_chief"
+    ) -> None:
+        """File a case or issue a suggestion the way the office does: ``by`` proposes, ``chief``
+        approves."""
+        propose(session, self.p(by), clue_id, to, reason="提请审批")
+        approve(session, self.p(chief), clue_id)
 
 
 def build_world(store: Store) -> dict[str, Principal]:

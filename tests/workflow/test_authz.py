@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jiandu.workflow import (
     ClueFilter,
+    InvalidTransition,
     NotFound,
     Permission,
     PermissionDenied,
@@ -18,6 +19,7 @@ from jiandu.workflow import (
     WorkflowError,
     add_jurisdiction,
     add_user,
+    approve,
     assign,
     clue_events,
     count_clues,
@@ -122,6 +124,7 @@ def test_role_permissions_follow_the_matrix(world: World, role: Role) -> None:
     """Each service entry point refuses exactly the roles the matrix leaves out."""
     name = {
         "admin": "admin",
+        "chief": "yc_chief",
         "analyst": "yc_analyst",
         "prosecutor": "yc_pro",
         "auditor": "zj_auditor",
@@ -135,6 +138,7 @@ def test_role_permissions_follow_the_matrix(world: World, role: Role) -> None:
         Permission.STATS_READ: lambda s: model_stats(s, p),
         Permission.GOVERNANCE_READ: lambda s: governance_groups(s, p),
         Permission.USER_ADMIN: lambda s: list_users(s, p),
+        Permission.CLUE_APPROVE: lambda s: _approve_if_allowed(s, p),
     }
     for permission, call in checks.items():
         with world.store.write() as s:
@@ -143,6 +147,14 @@ def test_role_permissions_follow_the_matrix(world: World, role: Role) -> None:
             else:
                 with pytest.raises(PermissionDenied):
                     call(s)
+
+
+def _approve_if_allowed(session: Session, p: Principal) -> None:
+    """Approving asks for the permission first: allowed roles get to the next check."""
+    try:
+        approve(session, p, YC[0])
+    except InvalidTransition as error:  # allowed, but there is nothing to approve
+        assert "no proposal" in str(error)
 
 
 def dump(value: Any) -> str:

@@ -9,7 +9,18 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from jiandu.cli.main import app
-from jiandu.workflow import Store, add_user, assign, record_outcome, sync_clues, system_principal, transition
+from jiandu.workflow import (
+    Store,
+    add_user,
+    approve,
+    assign,
+    principal_for_username,
+    propose,
+    record_outcome,
+    sync_clues,
+    system_principal,
+    transition,
+)
 from jiandu.workflow.db import head_revision
 from jiandu.workflow.tables import Event
 from tests.workflow.conftest import make_clue
@@ -92,10 +103,13 @@ def test_stats_governance_and_draft(ws: Path, tmp_path: Path) -> None:
         p = system_principal(s)
         sync_clues(s, [make_clue(1), make_clue(2)])
         add_user(s, p, "zhang", role="prosecutor", jurisdiction_code="330602")
+        add_user(s, p, "li", role="chief", jurisdiction_code="330602")
+        chief = principal_for_username(s, "li")
         for cid in (f"c{1:031d}", f"c{2:031d}"):
             assign(s, p, cid, "zhang")
             transition(s, p, cid, "verifying")
-            transition(s, p, cid, "case_filed")
+            propose(s, p, cid, "case_filed", reason="提请立案")
+            approve(s, chief, cid)
             record_outcome(s, p, cid, "confirmed")
     store.close()
     import typer

@@ -29,8 +29,9 @@ def confirm(world: World, n: int, outcome: str = "confirmed") -> None:
     with world.store.write() as s:
         assign(s, p, clue_id, "admin")
         move(s, p, clue_id, "verifying")
-        move(s, p, clue_id, "case_filed")
-        record_outcome(s, p, clue_id, outcome)
+        world.approved(s, clue_id, "case_filed", by="admin")
+        cause = "rule_too_broad" if outcome == "false_positive" else None
+        record_outcome(s, p, clue_id, outcome, cause=cause)
 
 
 @pytest.fixture

@@ -8,13 +8,15 @@ from jiandu.workflow import (
     InvalidInput,
     InvalidTransition,
     PermissionDenied,
+    approve,
     assign,
     get_clue,
+    propose,
     record_changed_judgment,
     record_outcome,
     transition,
 )
-from jiandu.workflow.lifecycle import TRANSITIONS, Status, transition_error
+from jiandu.workflow.lifecycle import NEEDS_APPROVAL, TRANSITIONS, Status, transition_error
 from tests.workflow.conftest import World
 
 C1, C2, C3 = (f"c{n:031d}" for n in (1, 2, 3))
@@ -40,9 +42,10 @@ def test_full_path_to_a_case_with_events(world: World) -> None:
     p = world.p("yc_pro")
     to_verifying(world, C1)
     with world.store.write() as s:
-        transition(s, p, C1, "case_filed", reason="立案监督")
+        propose(s, p, C1, "case_filed", reason="立案监督")
+        approve(s, world.p("yc_chief"), C1, reason="同意立案")
         record_outcome(s, p, C1, "confirmed", reason="经核查属实")
-        transition(s, p, C1, "suggestion_issued")
+        world.approved(s, C1, "suggestion_issued")
         record_changed_judgment(s, p, C1, reason="法院再审改判")
         detail = transition(s, p, C1, "closed", reason="办结")
     assert detail.status == "closed"
@@ -53,18 +56,25 @@ def test_full_path_to_a_case_with_events(world: World) -> None:
         "created",
         "assigned",
         "status_changed",
-        "status_changed",
+        "proposed",
+        "approved",
         "outcome_recorded",
-        "status_changed",
+        "proposed",
+        "approved",
         "changed_judgment",
         "status_changed",
     ]
-    filed = detail.events[3]
-    assert (filed.actor, filed.reason) == ("yc_pro", "立案监督")
-    assert filed.before == {"status": "verifying"} and filed.after == {"status": "case_filed"}
-    outcome = detail.events[4]
+    proposed, filed = detail.events[3], detail.events[4]
+    assert (proposed.actor, proposed.reason) == ("yc_pro", "立案监督")
+    assert proposed.before == {"proposal": None} and proposed.after == {"proposal": "case_filed"}
+    assert (filed.actor, filed.reason) == ("yc_chief", "同意立案")
+    assert filed.before == {"proposal": "case_filed", "status": "verifying", "due_at": filed.before["due_at"]}
+    assert filed.after == {"proposal": None, "status": "case_filed", "due_at": None, "proposed_by": "yc_pro"}
+    outcome = detail.events[5]
     assert outcome.before == {"outcome": None} and outcome.after == {"outcome": "confirmed"}
-    assert detail.events[1].after == {"assignee": "yc_pro", "status": "assigned"}
+    assigned = detail.events[1].after
+    assert assigned is not None and assigned.pop("due_at") is not None
+    assert assigned == {"assignee": "yc_pro", "status": "assigned"}
     assert all(e.at is not None and len(e.hash) == 64 for e in detail.events)
 
 
@@ -88,6 +98,9 @@ def test_invalid_transitions_are_refused_with_a_clear_message(
     with world.store.write() as s:
         assign(s, p, C2, "yc_pro")
         for step in path:
+            if step in NEEDS_APPROVAL:
+                world.approved(s, C2, step, by="admin")
+                continue
             kwargs = {"reject_reason": "lawful"} if step == "rejected" else {}
             transition(s, p, C2, step, **kwargs)
     with world.store.write() as s, pytest.raises((InvalidTransition, InvalidInput)) as err:
@@ -112,7 +125,8 @@ def test_reject_needs_a_reason_code(world: World) -> None:
     with world.store.write() as s:
         detail = transition(s, p, C1, "rejected", reject_reason="insufficient_evidence", reason="证据不足")
     assert detail.reject_reason == "insufficient_evidence"
-    assert detail.events[-1].after == {"reject_reason": "insufficient_evidence", "status": "rejected"}
+    rejected = {"reject_reason": "insufficient_evidence", "status": "rejected", "due_at": None}
+    assert detail.events[-1].after == rejected
 
 
 def test_merge_into_another_clue(world: World) -> None:
@@ -171,7 +185,7 @@ def test_outcome_rules(world: World) -> None:
     with world.store.write() as s, pytest.raises(InvalidInput, match="unknown outcome"):
         record_outcome(s, p, C1, "great")
     with world.store.write() as s:
-        record_outcome(s, p, C1, "false_positive")
+        record_outcome(s, p, C1, "false_positive", cause="namesake", feedback="同名不同人")
         detail = record_outcome(s, p, C1, "valuable", reason="更正")
     assert detail.outcome == "valuable" and detail.outcome_model_version == "1.0.0"
     with world.store.write() as s, pytest.raises(InvalidTransition, match="changed judgment follows"):

@@ -123,4 +123,4 @@ def test_each_rule_masks_its_documented_example(rule: NumberRule) -> None:
 
 def test_policy_who_sees_personal_data() -> None:
     sees = {r for r in Role if Permission.PERSONAL_READ in PERMISSIONS[r]}
-    assert sees == {Role.ADMIN, Role.PROSECUTOR}
+    assert sees == {Role.ADMIN, Role.CHIEF, Role.PROSECUTOR}

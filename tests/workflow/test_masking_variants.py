@@ -229,8 +229,10 @@ def duck() -> duckdb.DuckDBPyConnection:
 
 
 def sql_masks(con: duckdb.DuckDBPyConnection, texts: list[str | None]) -> list[str | None]:
-    con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM (SELECT unnest(?) AS s, unnest(?) AS i)",
-                [texts, list(range(len(texts)))])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM (SELECT unnest(?) AS s, unnest(?) AS i)",
+        [texts, list(range(len(texts)))],
+    )
     return [r[0] for r in con.execute(f"SELECT {mask_sql('s')} FROM t ORDER BY i").fetchall()]
 
 
@@ -378,9 +380,7 @@ def spark_masks(spark: Any, texts: list[str | None]) -> list[str | None]:
     schema = StructType([StructField("i", IntegerType()), StructField("s", StringType())])
     frame = spark.createDataFrame(list(enumerate(texts)), schema)
     frame.createOrReplaceTempView("jiandu_masking_inputs")
-    rows = spark.sql(
-        f"SELECT i, {mask_sql('s')} AS m FROM jiandu_masking_inputs ORDER BY i"
-    ).collect()
+    rows = spark.sql(f"SELECT i, {mask_sql('s')} AS m FROM jiandu_masking_inputs ORDER BY i").collect()
     return [r["m"] for r in rows]
 
 

@@ -24,10 +24,14 @@ def work(
     with world.store.write() as s:
         assign(s, p, clue_id, "yc_pro" if clue_id.endswith(("1", "2", "3", "6", "7")) else "kq_pro")
         for step in steps:
+            if step in ("case_filed", "suggestion_issued"):
+                world.approved(s, clue_id, step, by="admin")
+                continue
             kwargs = {"reject_reason": "lawful"} if step == "rejected" else {}
             transition(s, p, clue_id, step, **kwargs)
         if outcome:
-            record_outcome(s, p, clue_id, outcome)
+            cause = "rule_too_broad" if outcome == "false_positive" else None
+            record_outcome(s, p, clue_id, outcome, cause=cause)
         if changed:
             record_changed_judgment(s, p, clue_id)
 

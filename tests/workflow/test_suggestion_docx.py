@@ -94,7 +94,7 @@ def confirm(world: World, clue_id: str) -> None:
     with world.store.write() as s:
         assign(s, p, clue_id, "admin")
         move(s, p, clue_id, "verifying")
-        move(s, p, clue_id, "case_filed")
+        world.approved(s, clue_id, "case_filed", by="admin")
         record_outcome(s, p, clue_id, "confirmed")
 
 
