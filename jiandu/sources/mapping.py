@@ -322,7 +322,7 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
             for i in pc.indices_nonzero(failed).to_pylist():
                 first_error.setdefault(i, (column.label, f"{column.name}: {problems[indices[i].as_py()]}"))
     for name in plan_.required:
-        empty = pc.is_arrow_type(out[name])
+        empty = pc.is_null(out[name])
         if pc.any(empty).as_py():
             label = next(c.label for c in plan_.columns if c.name == name)
             for i in pc.indices_nonzero(empty).to_pylist():
