@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from jiandu.cli.context import console, state
+from jiandu.cli.context import console, err_console, state
 from jiandu.cli.progress import progress
 from jiandu.ingest.pipeline import IngestReport, ingest_judgments, new_run_id
 from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS
@@ -101,14 +101,28 @@ def registers(
     ctx: typer.Context,
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Register files or folders: execution_cases.csv, household.parquet, ..."),
+        typer.Argument(help="Register files or folders: .csv, .xlsx, .parquet, .json, .jsonl."),
     ],
+    source: Annotated[
+        str | None,
+        typer.Option(help="Read every file with this declared source (default: by file name)."),
+    ] = None,
 ) -> None:
-    """Validate and load agency registers (execution, 失信, 限高, household, companies, employment)."""
+    """Validate and load agency registers through their declared sources (`jiandu sources list`)."""
     from jiandu.ingest.registers import RegisterReport, ingest_registers
+    from jiandu.sources.registry import catalogue
 
     st = state(ctx)
     st.ensure_workspace()
+    sources = catalogue(st.workspace.root)
+    for problem in sources.problems:
+        err_console.print(f"[yellow]skipped a source that does not load:[/yellow] {problem}")
+    if source is not None:
+        try:
+            sources.get(source)
+        except KeyError as exc:
+            err_console.print(f"[red]{exc.args[0]}[/red]")
+            raise typer.Exit(1) from None
     run_id = new_run_id("registers")
     log_path = st.start_log("ingest registers", run_id)
     engine = st.open_engine()
@@ -116,23 +130,39 @@ def registers(
         with progress("导入登记数据") as bar:
 
             def show(report: RegisterReport) -> None:
-                bar.update(note=f"已读 {sum(report.read.values())} 行")
+                bar.update(
+                    note=f"已读 {sum(report.read.values())} 行 · 入库 {sum(report.loaded.values())} · "
+                    f"隔离 {sum(report.quarantined.values())}"
+                )
 
             report = ingest_registers(
-                engine, st.workspace.quarantine_dir, paths, on_progress=show, run_id=run_id
+                engine,
+                st.workspace.quarantine_dir,
+                paths,
+                on_progress=show,
+                run_id=run_id,
+                sources=sources,
+                source_id=source,
             )
         grid = Table(title=f"登记数据导入 Registers {report.run_id}")
-        for column in ("table", "read", "loaded", "duplicates", "quarantined"):
-            grid.add_column(column, justify="left" if column == "table" else "right")
-        for name in sorted(report.read):
+        for column in ("file", "source", "table", "read", "loaded", "duplicates", "quarantined"):
+            grid.add_column(column, justify="right" if column not in {"file", "source", "table"} else "left")
+        for item in report.files:
             grid.add_row(
-                name,
-                str(report.read[name]),
-                str(report.loaded[name]),
-                str(report.duplicates[name]),
-                str(report.quarantined[name]),
+                Path(item.file).name,
+                item.source,
+                item.table,
+                *(str(n) for n in (item.read, item.loaded, item.duplicates, item.quarantined)),
             )
         console.print(grid)
+        read = sum(report.read.values())
+        console.print(
+            f"{read:,} rows in {report.seconds:.1f} s ({read / (report.seconds or 1e-9):,.0f} rows/s)"
+        )
+        for item in report.files:
+            if item.ignored_columns:
+                ignored = ", ".join(item.ignored_columns)
+                console.print(f"{Path(item.file).name}: columns no canonical column reads: {ignored}")
         if report.reasons:
             console.print(
                 "隔离 Quarantined: "

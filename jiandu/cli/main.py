@@ -20,6 +20,7 @@ from jiandu.cli import (
     run_cmd,
     search_cmd,
     serve_cmd,
+    sources_cmd,
     synth_cmd,
     workflow_cmd,
     workspace_cmd,
@@ -67,6 +68,7 @@ def main(
 workspace_cmd.register(app)
 parse_cmd.register(app)
 app.add_typer(ingest_cmd.app, name="ingest", help="Load source data into the workspace (judgments, ...).")
+app.add_typer(sources_cmd.app, name="sources", help="Declared agency sources (数据源登记): list, show, add.")
 app.add_typer(quarantine_cmd.app, name="quarantine", help="Inspect inputs that were rejected, with reasons.")
 app.add_typer(models_cmd.app, name="models", help="Supervision models: list, show, export, import.")
 run_cmd.register(app)

@@ -36,6 +36,22 @@ STORE_ROWS = 200_000  # rows per insert into the store
 
 
 @dataclass(slots=True)
+class FileReport:
+    """What one file gave: through which source, into which table, with what counts."""
+
+    file: str
+    source: str
+    table: str
+    encoding: str | None = None
+    footers: int = 0
+    ignored_columns: tuple[str, ...] = ()
+    read: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+
+
+@dataclass(slots=True)
 class RegisterReport:
     run_id: str
     read: Counter[str] = field(default_factory=Counter)
@@ -43,7 +59,7 @@ class RegisterReport:
     duplicates: Counter[str] = field(default_factory=Counter)
     quarantined: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
-    files: list[dict[str, object]] = field(default_factory=list)  # per file: source, table, counts
+    files: list[FileReport] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -218,15 +234,18 @@ def _load_file(
                 )
             )
         report.files.append(
-            {
-                "file": name,
-                "source": source.id,
-                "table": table,
-                "encoding": export.encoding,
-                "footers": export.footers,
-                "ignored_columns": list(the_plan.ignored),
-                **counts,
-            }
+            FileReport(
+                name,
+                source.id,
+                table,
+                export.encoding,
+                export.footers,
+                the_plan.ignored,
+                counts["read"],
+                counts["loaded"],
+                counts["duplicates"],
+                counts["quarantined"],
+            )
         )
     except FileProblem as exc:
         reject(RejectedRecord(name, "", exc.code, f"source {source.id}: {exc}", b""))
@@ -247,4 +266,11 @@ def _store(
     counts["duplicates"] += rows.num_rows - inserted
 
 
-__all__ = ["PROVENANCE_COLUMNS", "RegisterReport", "choose_source", "ingest_registers", "upgrade_table"]
+__all__ = [
+    "PROVENANCE_COLUMNS",
+    "FileReport",
+    "RegisterReport",
+    "choose_source",
+    "ingest_registers",
+    "upgrade_table",
+]

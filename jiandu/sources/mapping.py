@@ -255,7 +255,10 @@ def _arrow_type(kind: str) -> pa.DataType:
 def _clean(array: pa.Array) -> pa.Array:
     """Trimmed strings; empty → null."""
     trimmed = pc.utf8_trim_whitespace(array.cast(pa.string()))
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    empty = pc.equal(trimmed, "")
+    if not pc.any(empty).as_py():  # the readers give null for empty cells: usually nothing to do
+        return trimmed
+    return pc.if_else(empty, pa.scalar(None, pa.string()), trimmed)
 
 
 def _raw_column(batch: pa.Table, column: Column) -> pa.Array:
@@ -266,6 +269,27 @@ def _raw_column(batch: pa.Table, column: Column) -> pa.Array:
     if not parts:
         return pa.nulls(n, pa.string())
     return parts[0] if len(parts) == 1 else pc.coalesce(*parts)
+
+
+_PLAIN_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
+
+
+def _fast_numbers(raw: pa.Array, column: Column) -> tuple[pa.Array, pa.Array] | None:
+    """For a plain number column: (values Arrow converts, the raw values it left for the scalar
+    conversion). A plain numeral (digits, optional decimals) converts the same either way, so
+    `_number`/`_integer` stay the one definition of what a value means."""
+    mapping = column.mapping
+    if column.type not in {"DOUBLE", "INTEGER", "BIGINT"} or mapping.codes is not None or mapping.transform:
+        return None
+    plain = pc.fill_null(pc.match_substring_regex(raw, _PLAIN_NUMBER), False)
+    if column.type != "DOUBLE":
+        plain = pc.and_(plain, pc.invert(pc.fill_null(pc.match_substring(raw, "."), False)))
+    numbers = pc.cast(pc.if_else(plain, raw, pa.scalar(None, pa.string())), pa.float64())
+    if mapping.scale:
+        numbers = pc.multiply(numbers, mapping.scale)
+    values = numbers if column.type == "DOUBLE" else pc.cast(numbers, _arrow_type(column.type))
+    rest = pc.if_else(plain, pa.scalar(None, pa.string()), raw)
+    return values, rest
 
 
 @dataclass(slots=True)
@@ -303,6 +327,9 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
                         ),
                     )
             continue
+        fast = _fast_numbers(raw, column)
+        if fast is not None:  # plain numerals converted by Arrow; the rest below, one by one
+            out_fast, raw = fast
         encoded = pc.dictionary_encode(raw)
         values = encoded.dictionary.to_pylist()
         convert = converter(column)
@@ -317,6 +344,8 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
                 problems.append(str(exc))
         indices = encoded.indices
         out[column.name] = pa.array(converted, target).take(indices)
+        if fast is not None:
+            out[column.name] = pc.coalesce(out_fast, out[column.name])
         if any(problems):
             failed = pc.fill_null(pa.array([p is not None for p in problems]).take(indices), False)
             for i in pc.indices_nonzero(failed).to_pylist():

@@ -30,7 +30,7 @@ from jiandu.ingest.sources import Limits
 from jiandu.sources.model import Files
 
 BATCH_ROWS = 65_536
-CSV_BLOCK_BYTES = 8 * 1024 * 1024
+CSV_BLOCK_BYTES = 32 * 1024 * 1024
 HEADER_SCAN_ROWS = 30
 
 
@@ -204,7 +204,7 @@ def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
         return "skip"
 
     read_options = pacsv.ReadOptions(
-        use_threads=False,
+        use_threads=True,
         block_size=CSV_BLOCK_BYTES,
         skip_rows=start + files.header_rows,
         column_names=header,
@@ -215,8 +215,9 @@ def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
     )
     convert_options = pacsv.ConvertOptions(
         column_types={name: pa.string() for name in header},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
     )
 
     def batches() -> Iterator[Batch]:

@@ -1,0 +1,162 @@
+"""`jiandu sources list|show|validate|add`: the declared sources (数据源登记) of a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from jiandu.cli.context import console, err_console, state
+from jiandu.sources.model import REFRESH_ZH, SENSITIVITY_ZH, SourceError
+from jiandu.sources.registry import Catalogue, add_source, catalogue, read_source_file
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _catalogue(ctx: typer.Context) -> Catalogue:
+    found = catalogue(state(ctx).workspace.root)
+    for problem in found.problems:
+        err_console.print(f"[yellow]skipped a source that does not load:[/yellow] {problem}")
+    return found
+
+
+def loaded_rows(ctx: typer.Context, table: str) -> dict[str, int] | None:
+    """Rows per source id in ``table`` of this workspace; None without a workspace or table."""
+    st = state(ctx)
+    if not st.workspace.exists():
+        return None
+    engine = st.open_engine()
+    try:
+        if not engine.table_exists(table):
+            return None
+        names = engine.stored_schema(table).names
+        if "source_id" not in names:
+            return {"(before sources were declared)": engine.count(table)}
+        rows = engine.query(
+            f"SELECT coalesce(source_id, '(none)') AS s, count(*) AS n FROM \"{table}\" GROUP BY 1"
+        ).to_pylist()
+        return {r["s"]: int(r["n"]) for r in rows}
+    finally:
+        engine.close()
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """List the declared sources: this workspace's own, then the built-in ones."""
+    found = _catalogue(ctx)
+    grid = Table(title=f"数据源 Sources: {len(found.sources)}")
+    for heading in (
+        "编号 id",
+        "机关 agency",
+        "数据集 dataset",
+        "标准表 table",
+        "来源",
+        "密级",
+        "更新",
+        "文件 files",
+    ):
+        grid.add_column(heading, overflow="fold")
+    for loaded in found.sources:
+        s = loaded.source
+        grid.add_row(
+            s.id,
+            s.agency,
+            s.dataset,
+            s.table,
+            "内置" if loaded.origin == "builtin" else "本院登记",
+            SENSITIVITY_ZH[s.sensitivity],
+            REFRESH_ZH[s.refresh],
+            f"{'/'.join(s.files.format)}: {', '.join(s.files.names)}",
+        )
+    console.print(grid)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    source_id: Annotated[str, typer.Argument(help="Source id, e.g. court.shixin_list.")],
+) -> None:
+    """Show a source: agency, legal basis, sensitivity, retention, files and column mapping."""
+    found = _catalogue(ctx)
+    try:
+        loaded = found.get(source_id)
+    except KeyError as exc:
+        err_console.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(1) from None
+    s = loaded.source
+    basis = "\n".join(f"·{b.law}{b.article or ''}{'：' + b.text if b.text else ''}" for b in s.legal_basis)
+    files = s.files
+    rows = loaded_rows(ctx, s.table)
+    here = "（本工作区尚无该表）" if rows is None else f"{rows.get(s.id, 0):,} 行 rows"
+    console.print(
+        Panel(
+            f"[bold]{s.dataset}[/bold]  {s.agency}\n"
+            f"编号 {s.id}  版本 {s.version}  来源 {loaded.origin} ({loaded.path})\n"
+            + (f"{s.description}\n" if s.description else "")
+            + f"\n[bold]法律依据 legal basis[/bold]\n{basis}\n\n"
+            f"[bold]密级 sensitivity[/bold] {SENSITIVITY_ZH[s.sensitivity]} ({s.sensitivity})  "
+            f"[bold]保存期限 retention[/bold] {s.retention_days} 天  "
+            f"[bold]更新 refresh[/bold] {REFRESH_ZH[s.refresh]} ({s.refresh})\n"
+            f"[bold]标准表 table[/bold] {s.table}（{s.table_schema.title_zh}）  本工作区已导入 {here}\n"
+            f"[bold]文件 files[/bold] {'/'.join(files.format)}: {', '.join(files.names)}；"
+            f"编码 {files.encoding}；表头 {files.header_rows} 行；标题行 {files.title_rows}"
+            + (f"；工作表 {files.sheet}" if files.sheet else "")
+            + f"\n[bold]时区 time zone[/bold] {s.time_zone}  [bold]坐标系 datum[/bold] {s.coordinate_system}",
+            title="数据源 Source",
+        )
+    )
+    grid = Table(title="字段映射 Column mapping")
+    for heading in ("标准列 column", "导出列 export column(s)", "代码表 codes", "转换 transform"):
+        grid.add_column(heading, overflow="fold")
+    for name, mapping in s.columns.items():
+        origin = " | ".join(mapping.from_) if mapping.from_ else f"= {mapping.value}"
+        codes = ", ".join(f"{k}→{v}" for k, v in list((mapping.codes or {}).items())[:8])
+        if mapping.codes and len(mapping.codes) > 8:
+            codes += f" …(+{len(mapping.codes) - 8})"
+        transform = mapping.transform or ""
+        if mapping.scale:
+            transform = f"{transform} ×{mapping.scale:g}".strip()
+        grid.add_row(name, origin, codes, transform)
+    console.print(grid)
+
+
+@app.command("validate")
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Source declarations (.yaml) to check.")],
+) -> None:
+    """Check declarations without installing them; exit 1 if any is invalid."""
+    bad = 0
+    for path in paths:
+        try:
+            source = read_source_file(path)
+        except SourceError as exc:
+            bad += 1
+            err_console.print(f"[red]✗[/red] {exc}")
+            continue
+        console.print(
+            f"[green]✓[/green] {path}: {source.id} → {source.table} ({len(source.columns)} columns)"
+        )
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A source declaration (.yaml).")],
+) -> None:
+    """Validate a declaration and copy it into this workspace's sources folder."""
+    st = state(ctx)
+    st.ensure_workspace()
+    try:
+        loaded = add_source(st.workspace.root, path)
+    except SourceError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    console.print(
+        f"登记 Added source {loaded.source.id} ({loaded.source.agency} · {loaded.source.dataset}) "
+        f"→ {loaded.source.table}: {loaded.path}"
+    )
