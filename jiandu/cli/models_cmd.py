@@ -107,8 +107,70 @@ def show(
     for name, f in s.features.items():
         features.add_row(name, f"{f.weight:g}", f.description_zh)
     console.print(features)
+    console.print(slots_table(ctx, s))
     console.print(Panel(Syntax(s.sql, "sql", word_wrap=True), title="SQL"))
     console.print(Panel(s.explanation_zh, title="说明模板 Explanation"))
+
+
+def slots_table(ctx: typer.Context, spec: ModelSpec) -> Table:
+    """The model's input slots: which sources feed each and what this workspace holds."""
+    from jiandu.schema import canonical_tables
+    from jiandu.sources.model import register_tables
+    from jiandu.sources.registry import catalogue
+
+    st = state(ctx)
+    sources = catalogue(st.workspace.root)
+    held: dict[str, dict[str, int]] = {}  # table → rows per source id
+    if st.workspace.exists():
+        engine = st.open_engine()
+        try:
+            for slot in spec.input_slots():
+                if not engine.table_exists(slot.table):
+                    continue
+                if "source_id" in engine.stored_schema(slot.table).names:
+                    rows = engine.query(
+                        f"SELECT coalesce(source_id, '') AS s, count(*) AS n FROM \"{slot.table}\" GROUP BY 1"
+                    ).to_pylist()
+                    held[slot.table] = {r["s"]: int(r["n"]) for r in rows}
+                else:
+                    held[slot.table] = {"": engine.count(slot.table)}
+        finally:
+            engine.close()
+    grid = Table(title="输入槽 Input slots (数据来源 sources feeding each, in this workspace)")
+    for heading in ("标准表 table", "必需", "数据源 sources", "本工作区 rows here", "状态 state"):
+        grid.add_column(heading, overflow="fold")
+    for slot in spec.input_slots():
+        title = canonical_tables()[slot.table].title_zh
+        rows = held.get(slot.table, {})
+        total = sum(rows.values())
+        if slot.table in register_tables():
+            feeding = sources.for_table(slot.table)
+            names = [
+                f"{f.source.id}（{f.source.agency}·{f.source.dataset}）: {rows.get(f.source.id, 0):,}"
+                for f in feeding
+            ] or ["（未登记数据源 no source declared）"]
+            missing = [f.source.id for f in feeding if not rows.get(f.source.id)]
+        else:
+            names = ["裁判文书导入 jiandu ingest judgments"]
+            missing = []
+        if total:
+            state_text = "[green]有数据[/green]" + (
+                f"；未导入 missing: {', '.join(missing)}" if missing else ""
+            )
+        elif not st.workspace.exists():
+            state_text = "（无工作区 no workspace）"
+        else:
+            state_text = (
+                "[red]缺失 missing: 无数据，模型无法产生线索[/red]" if slot.required else "无数据（可选）"
+            )
+        grid.add_row(
+            f"{slot.table}\n{title}",
+            "是" if slot.required else "否",
+            "\n".join(names),
+            f"{total:,}",
+            state_text,
+        )
+    return grid
 
 
 @app.command("validate")

@@ -34,7 +34,7 @@ from jiandu.models.library import Library
 from jiandu.models.operators import OperatorReport, operators_for, update_derived
 from jiandu.models.parameters import ParamValue, bind, to_json
 from jiandu.models.regions import Region
-from jiandu.models.spec import BAND_ZH, EVIDENCE_SUBJECTS_TABLE, ModelSpec
+from jiandu.models.spec import BAND_ZH, EVIDENCE_SUBJECTS_TABLE, ModelSpec, empty_slots_message
 from jiandu.models.sql_guard import check_sql
 from jiandu.models.store import replace_rows
 from jiandu.schema.derived import derived_table, known_tables
@@ -123,6 +123,7 @@ class Clue:
     features: dict[str, dict[str, float]]
     row: dict[str, Any]
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    evidence_total: int = 0  # distinct items found; `evidence` keeps the spec's first max_items
 
 
 def _utcnow() -> dt.datetime:
@@ -310,6 +311,7 @@ def collect_evidence(
             ),
         )
         by_key[key].evidence = ordered[: ev.max_items]
+        by_key[key].evidence_total = len(ordered)
 
 
 def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, ParamValue]) -> list[Clue]:
@@ -385,7 +387,8 @@ def _write(
                 "band": c.band,
                 "explanation": c.explanation,
                 "features": json.dumps(c.features, ensure_ascii=False, sort_keys=True),
-                "evidence_count": len(c.evidence),
+                # every item found, also those past the spec's max_items (not stored)
+                "evidence_count": max(c.evidence_total, len(c.evidence)),
                 "region": region,
                 "run_id": run_id,
                 "first_run_id": before["first_run_id"] if before else run_id,
@@ -441,6 +444,14 @@ def run_model(
             report.message = f"input tables {missing} do not exist yet (ingest data or run operators)"
         else:
             counts = {t: engine.count(t) for t in spec.inputs}
+            slot_counts = {
+                s.table: counts[s.table] if s.table in counts else engine.count(s.table)
+                for s in spec.input_slots()
+                if s.table in counts or engine.table_exists(s.table)
+            }
+            empty = spec.empty_slots(slot_counts)
+            if empty:  # it still runs (documents may suffice), but says why it may find nothing
+                report.message = empty_slots_message(empty)
             sql = bind(spec.checked_sql().tree, params).sql(dialect="duckdb")
             check_sql(sql, known_tables(), model=spec.id)  # the bound SQL, once more
             rows = engine.model_query(sql, time_limit=deadline.left()).to_pylist()

@@ -14,13 +14,23 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from jiandu.models import template
 from jiandu.models.parameters import Parameter, ParameterError, ParamValue
 from jiandu.models.sql_guard import CheckedSql, SqlRefused, check_sql
+from jiandu.schema import canonical_tables
 from jiandu.schema.derived import known_tables
+from jiandu.sources.safe_yaml import UnsafeYaml, safe_load
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$"
@@ -160,6 +170,18 @@ class EvidenceSpec(BaseModel):
         return self
 
 
+class InputSlot(BaseModel):
+    """A canonical table the model needs data in (an input slot), fed by declared sources
+    (`jiandu sources`) or by judgment ingest. ``required``: without rows the model cannot find
+    anything, and says so in its run."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: str = Field(pattern=NAME_PATTERN, max_length=64)
+    required: bool = True
+    description_zh: str | None = Field(default=None, max_length=200)
+
+
 class ModelSpec(BaseModel):
     """One supervision model. Unknown fields are refused so a typo never passes silently."""
 
@@ -178,6 +200,7 @@ class ModelSpec(BaseModel):
     description_zh: str | None = None
     legal_basis: list[LegalBasis] = Field(min_length=1)
     inputs: list[str] = Field(min_length=1)
+    slots: list[InputSlot] | None = Field(default=None, max_length=50)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     sql: str = Field(min_length=1)
     features: dict[str, Feature] = Field(min_length=1)
@@ -224,6 +247,9 @@ class ModelSpec(BaseModel):
         unknown_inputs = [t for t in self.inputs if t not in known]
         if unknown_inputs:
             problems.append(f"inputs {unknown_inputs} are not canonical or derived tables")
+        not_canonical = [s.table for s in self.slots or [] if s.table not in canonical_tables()]
+        if not_canonical:
+            problems.append(f"slots {not_canonical} are not canonical tables (slots are what data feeds)")
         try:
             main = self.checked_sql()
             evidence = self.checked_evidence_sql()
@@ -273,6 +299,26 @@ class ModelSpec(BaseModel):
                 problems.append(f"evidence SQL does not return {missing_ev}")
         return problems
 
+    @model_serializer(mode="wrap")
+    def _without_default_slots(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A spec without slots dumps (exports, hashes) as it did before slots existed."""
+        data: dict[str, Any] = handler(self)
+        if data.get("slots") is None:
+            data.pop("slots", None)
+        return data
+
+    # -- input slots ---------------------------------------------------------------
+    def input_slots(self) -> list[InputSlot]:
+        """The declared slots, else every canonical table among the inputs (each required)."""
+        if self.slots is not None:
+            return list(self.slots)
+        canonical = canonical_tables()
+        return [InputSlot(table=t) for t in self.inputs if t in canonical]
+
+    def empty_slots(self, counts: dict[str, int]) -> list[InputSlot]:
+        """Required slots without rows, given row counts per table (absent table: 0)."""
+        return [s for s in self.input_slots() if s.required and counts.get(s.table, 0) == 0]
+
     # -- values --------------------------------------------------------------------
     def resolve(
         self, overrides: dict[str, Any] | None = None, *, origin: str = "override"
@@ -298,13 +344,24 @@ class ModelSpec(BaseModel):
         return spec_hash(self.model_dump(mode="json"))
 
 
+def empty_slots_message(slots: list[InputSlot]) -> str:
+    """What a run says about a model whose required input slots hold no rows."""
+    tables = canonical_tables()
+    names = "、".join(f"{tables[s.table].title_zh}（{s.table}）" for s in slots)
+    return (
+        f"输入数据为空：{names} 没有数据，该模型无法产生线索；裁判文书用 `jiandu ingest judgments`，"
+        "登记数据用 `jiandu ingest registers` 导入（数据源见 `jiandu sources list`） "
+        f"(empty input slots: {', '.join(s.table for s in slots)} hold no rows, so the model "
+        "cannot find anything)"
+    )
+
+
 def spec_hash(data: dict[str, Any]) -> str:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 MAX_SPEC_BYTES = 256 * 1024  # a spec, bundle or region file; the largest built-in is ~22 KB
-MAX_YAML_DEPTH = 64  # nesting of mappings and lists
 MAX_ERROR_LINES = 40
 CLIP = 80  # characters of a value quoted in a message
 
@@ -338,42 +395,13 @@ def parse_spec(data: Any, *, source: str = "spec") -> ModelSpec:
         raise _flatten(exc, name) from None
 
 
-class _SpecLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without aliases (no billion laughs) and with a depth limit."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in model files", mark
-            )
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                mark = self.peek_event().start_mark
-                raise yaml.composer.ComposerError(
-                    None, None, f"YAML nested deeper than {MAX_YAML_DEPTH} levels", mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
 def parse_yaml(text: str, *, source: str = "spec") -> Any:
-    """YAML text parsed safely: size-checked first, aliases and deep nesting refused."""
-    if len(text.encode("utf-8")) > MAX_SPEC_BYTES:
-        raise SpecError(f"{clip(source)}: larger than {MAX_SPEC_BYTES // 1024} KB; not read")
-    loader = _SpecLoader(text)
+    """YAML text parsed safely (`jiandu.sources.safe_yaml`): size-checked first, aliases and
+    deep nesting refused."""
     try:
-        return loader.get_single_data()
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{clip(source)}: cannot read YAML: {clip(exc, 4 * CLIP)}") from None
-    finally:
-        loader.dispose()
+        return safe_load(text, max_bytes=MAX_SPEC_BYTES, what="model files")
+    except UnsafeYaml as exc:
+        raise SpecError(f"{clip(source)}: {clip(exc, 4 * CLIP)}") from None
 
 
 def load_yaml(path: Path) -> Any:
