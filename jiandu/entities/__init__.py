@@ -18,9 +18,6 @@ from jiandu.entities.judgements import record_judgement
 from jiandu.entities.names import is_masked, name_info
 from jiandu.entities.resolve import EntityResolution, ResolveReport, resolve
 from jiandu.entities.settings import ResolutionSettings
-from jiandu.models.operators import register
-
-register(EntityResolution(), before="party_keys")
 
 __all__ = [
     "EntityResolution", "IdNumber", "ResolutionSettings", "ResolveReport", "is_masked",

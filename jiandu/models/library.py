@@ -1,7 +1,8 @@
 """The model library: built-in specs plus the specs a workspace installed, and sharing them.
 
-Built-in specs are ``jiandu/models/specs/*.yaml``; installed specs are
-``<workspace>/models/*.yaml`` and win over a built-in spec with the same id (a localised copy).
+Built-in specs are the ``specs/*.yaml`` of each domain package declared in `jiandu.domains`
+(``jiandu/models/civil/specs/``, ...); installed specs are ``<workspace>/models/*.yaml`` and win
+over a built-in spec with the same id (a localised copy).
 
 Export writes one self-contained YAML file another office can import::
 
@@ -19,13 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from jiandu import __version__
+from jiandu.domains import domain_spec_dirs
 from jiandu.models.spec import ModelSpec, SpecError, clip, load_yaml, parse_spec, spec_hash
 
 EXPORT_FORMAT = "jiandu-model/1"
@@ -50,8 +51,25 @@ class LoadedSpec:
     metadata: dict[str, Any] = field(default_factory=dict)  # exporter metadata of an imported spec
 
 
+def builtin_spec_dirs() -> list[Path]:
+    """The folders of built-in specs: one per declared domain, in `jiandu.domains.DOMAINS` order."""
+    return domain_spec_dirs()
+
+
+def builtin_spec_path(model_id: str) -> Path | None:
+    """The file of a built-in spec (built-in specs are named by their id), None when unknown."""
+    for folder in builtin_spec_dirs():
+        path = folder / f"{model_id}.yaml"
+        if path.is_file():
+            return path
+    return None
+
+
 def builtin_specs_dir() -> Path:
-    return Path(str(resources.files("jiandu.models").joinpath("specs")))
+    """The folder of the first declared domain's specs (``civil``). Kept for callers that look
+    up a civil spec by file name; use `builtin_spec_path` or `builtin_spec_dirs`, which see
+    every domain."""
+    return builtin_spec_dirs()[0]
 
 
 def read_spec_file(path: Path) -> tuple[ModelSpec, dict[str, Any]]:
@@ -76,8 +94,7 @@ def unbundle(data: dict[str, Any], *, source: str) -> tuple[ModelSpec, dict[str,
         raise SpecError(f"{source}: export bundle has no sha256 of 64 hex digits: {clip(declared)}")
     exported_by = data.get("exported_by")
     if exported_by is not None and not (
-        isinstance(exported_by, dict)
-        and all(isinstance(v, str | int | float) for v in exported_by.values())
+        isinstance(exported_by, dict) and all(isinstance(v, str | int | float) for v in exported_by.values())
     ):
         raise SpecError(f"{source}: export bundle's exported_by is not a flat mapping")
     actual = spec_hash(raw)
@@ -117,7 +134,8 @@ class Library:
         self.workspace_models = workspace_models
         self.specs: dict[str, LoadedSpec] = {}
         self.problems: list[str] = []
-        self._load(builtin_specs_dir(), "builtin")
+        for folder in builtin_spec_dirs():
+            self._load(folder, "builtin")
         self.builtin: dict[str, ModelSpec] = {k: v.spec for k, v in self.specs.items()}
         if workspace_models is not None and workspace_models.is_dir():
             self._load(workspace_models, "workspace")
@@ -156,9 +174,7 @@ class Library:
             return None
         return builtin
 
-    def install(
-        self, path: Path, *, replace: bool = False, override_builtin: bool = False
-    ) -> ModelSpec:
+    def install(self, path: Path, *, replace: bool = False, override_builtin: bool = False) -> ModelSpec:
         """Validate a spec or export bundle and copy it into the workspace library.
 
         A spec with a built-in model's id but different content is refused unless

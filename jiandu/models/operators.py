@@ -6,13 +6,15 @@ operators in order and skips one whose inputs have the same row counts as at its
 (canonical tables are insert-only, so equal counts mean equal data) unless an operator before it
 rebuilt one of its inputs.
 
-To add an operator (entity resolution, geofence stops, ...): write a class with the attributes
-of `Operator` and a ``run(engine) -> int``, declare its output tables in
-``jiandu/schema/derived.yaml`` and call ``register(MyOperator(), before="party_keys")``.
+The registry holds the core's operators (entity resolution, party keys, party statistics),
+then the operators of every domain declared in `jiandu.domains`, domain by domain
+(`register_domains`, called once when ``jiandu.models`` is imported). To add an operator to a
+domain: write a class with the attributes of `Operator` and a ``run(engine) -> int`` in the
+domain's ``operators/`` package, declare its output tables in ``jiandu/schema/derived.yaml`` and
+list it in the domain's ``OPERATORS``.
 
-Entity resolution plugs in without touching this file: when a table ``party_entities``
-(``doc_id, party_idx, entity_id``) exists, `PartyKeys` keys each party mention by its entity,
-and `PartyStats` counts by that key.
+When a table ``party_entities`` (``doc_id, party_idx, entity_id``, built by entity resolution)
+exists, `PartyKeys` keys each party mention by its entity, and `PartyStats` counts by that key.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from jiandu.documents.masked_names import masked_name_sql
+from jiandu.domains import domain_operators
 from jiandu.engines.base import Engine
+from jiandu.entities.resolve import EntityResolution
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
@@ -164,7 +168,8 @@ class PartyStats:
 
 # -- registry and driver -------------------------------------------------------------
 
-OPERATORS: list[Operator] = [PartyKeys(), PartyStats()]
+# entity resolution first: party keys are entity ids when it has run
+OPERATORS: list[Operator] = [EntityResolution(), PartyKeys(), PartyStats()]
 
 
 def register(operator: Operator, *, before: str | None = None) -> None:
@@ -177,6 +182,12 @@ def register(operator: Operator, *, before: str | None = None) -> None:
     if before not in names:
         raise KeyError(f"no operator {before!r}; registered: {', '.join(names)}")
     OPERATORS.insert(names.index(before), operator)
+
+
+def register_domains() -> None:
+    """Append the operators of every declared domain (`jiandu.domains`), in their order."""
+    for operator in domain_operators():
+        register(operator)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,5 +272,3 @@ def update_derived(
         engine.append(schema.name, schema.to_arrow([record]))
         reports.append(OperatorReport(op.name, "built", rows, seconds))
     return reports
-
-import jiandu.entities  # noqa: E402,F401  registers entity_resolution before party_keys

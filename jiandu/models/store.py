@@ -1,19 +1,22 @@
 """Writing derived tables through the `Engine` interface, the same way on every engine.
 
 Canonical tables are insert-only; derived tables are either rebuilt from a query
-(`rebuild_table`) or have some of their rows replaced by key (`replace_rows`). Replacing works
-on engines without row-level DELETE (Spark's Parquet folders): the rows to keep and the new
-rows go to a staging table first, which then replaces the table in one `materialize`.
+(`rebuild_table`) or from rows computed in Python (`write_rows`), or have some of their rows
+replaced by key (`replace_rows`). Replacing works on engines without row-level DELETE (Spark's
+Parquet folders): the rows to keep and the new rows go to a staging table first, which then
+replaces the table in one `materialize`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 import pyarrow as pa
 
 from jiandu.engines.base import Engine
+from jiandu.schema.derived import derived_table
 from jiandu.schema.registry import TableSchema
 
 
@@ -27,6 +30,16 @@ def rebuild_table(engine: Engine, schema: TableSchema, select_sql: str) -> int:
     engine.create_table(schema)
     engine.insert_query(schema.name, f"SELECT {casts} FROM ({select_sql}) AS src")
     return engine.count(schema.name)
+
+
+def write_rows(engine: Engine, name: str, rows: list[dict[str, Any]]) -> int:
+    """Replace the derived table ``name`` with ``rows`` (Python dicts); return their count."""
+    schema = derived_table(name)
+    engine.drop_table(name, missing_ok=True)
+    engine.create_table(schema)
+    if rows:
+        engine.append(name, schema.to_arrow(rows))
+    return len(rows)
 
 
 def replace_rows(

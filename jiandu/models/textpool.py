@@ -1,6 +1,6 @@
 """Per-document text work on every core.
 
-Operators that read each civil document's text (routine-loan signs, claim wording, mentions)
+Operators that read each document's text (routine-loan signs, claim wording, mentions)
 spend their time in Python regular expressions, one document at a time. `map_slices` cuts the
 Arrow table of their query into slices and hands each slice to a worker process; results come
 back in slice order, so the output does not depend on the number of workers.
@@ -60,8 +60,7 @@ atexit.register(shutdown)
 def _import_text_operators() -> None:
     import importlib
 
-    for module in ("jiandu.models.operators_civil", "jiandu.models.operators_mentions"):
-        importlib.import_module(module)
+    importlib.import_module("jiandu.models")  # the core and every declared domain's operators
 
 
 def warm(rows: int, workers: int | None = None) -> None:

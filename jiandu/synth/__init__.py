@@ -22,8 +22,7 @@ from . import damage
 from .background import Background
 from .cases import CaseSpec
 from .county import County
-from .patterns import PLANNERS, Instance
-from .patterns.serial_plaintiff import professional_lender_views
+from .patterns import Instance, declared_patterns
 from .registers import write_registers
 from .render import Rendered, render
 from .rng import stream
@@ -88,21 +87,21 @@ def _plan(county: County, budget: int) -> tuple[list[Instance], list[str]]:
     skipped: list[str] = []
     used = 0
     for copy in range(county.scale):
-        for name, planner in PLANNERS:
+        for pattern in declared_patterns():
             mark = county.regs.mark()
-            instances = planner(county, rng, copy)
+            instances = pattern.plan(county, rng, copy)
             n = len({id(s) for inst in instances for s in inst.specs})
             if used + n > budget:
                 county.regs.rollback(mark)
                 skipped += [i.instance_id for i in instances]
                 continue
             used += n
-            if name == "serial_plaintiff":
-                instances = instances + professional_lender_views(instances)
+            if pattern.views is not None:
+                instances = instances + pattern.views(instances)
             accepted += instances
     for inst in accepted:
         inst.tag()
-    order = {name: i for i, (name, _) in enumerate(PLANNERS)}
+    order = {p.name: i for i, p in enumerate(declared_patterns())}
     accepted.sort(key=lambda i: (order[i.pattern], i.instance_id))
     return accepted, skipped
 

@@ -13,11 +13,11 @@ import pytest
 from jiandu.engines.base import Engine
 from jiandu.legal import cap_periods, interest_cap, lpr_on
 from jiandu.legal.rates import lpr_series
+from jiandu.models.civil.operators.interest_caps import InterestCaps
 from jiandu.models.library import Library
 from jiandu.models.operators import update_derived
-from jiandu.models.operators_legal import InterestCaps
 from jiandu.models.regions import RegionError, check_region, load_region, parse_region
-from tests.models.civil_support import Suit, load, run_civil
+from tests.models.civil.support import Suit, load, run_civil
 
 D = dt.date
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from jiandu.models.library import builtin_specs_dir
+from jiandu.models.library import builtin_spec_path
 
 EXAMPLE = "civil.repeat_plaintiff_basic"
 
@@ -19,7 +19,8 @@ MINIMAL_SQL = (
 
 def example_data() -> dict[str, Any]:
     """The built-in example spec as plain data, to mutate in tests."""
-    path = builtin_specs_dir() / f"{EXAMPLE}.yaml"
+    path = builtin_spec_path(EXAMPLE)
+    assert path is not None
     return copy.deepcopy(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 

@@ -69,14 +69,14 @@ def test_models_list_show_validate(workspace: Path) -> None:
     assert EXAMPLE in out and "同一原告民间借贷案件高频起诉" in out
     out = jiandu(workspace, "models", "show", EXAMPLE, "--region", "zhejiang")
     assert "min_suits" in out and "法律依据" in out and "本地区取值" in out
-    spec_file = Path(__file__).parents[2] / "jiandu" / "models" / "specs" / f"{EXAMPLE}.yaml"
+    spec_file = Path(__file__).parents[2] / "jiandu" / "models" / "civil" / "specs" / f"{EXAMPLE}.yaml"
     assert "valid" in jiandu(workspace, "models", "validate", str(spec_file))
     region_file = Path(__file__).parents[2] / "jiandu" / "models" / "regions" / "zhejiang.yaml"
     assert "valid region" in jiandu(workspace, "models", "validate", str(region_file))
 
 
 def test_validate_refuses_a_hostile_spec(workspace: Path, tmp_path: Path) -> None:
-    spec_file = Path(__file__).parents[2] / "jiandu" / "models" / "specs" / f"{EXAMPLE}.yaml"
+    spec_file = Path(__file__).parents[2] / "jiandu" / "models" / "civil" / "specs" / f"{EXAMPLE}.yaml"
     data = yaml.safe_load(spec_file.read_text("utf-8"))
     data["sql"] = "COPY documents TO '/tmp/leak.csv'"
     hostile = tmp_path / "hostile.yaml"

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 import yaml
 
-from jiandu.models.library import builtin_specs_dir
+from jiandu.models.library import builtin_spec_dirs
 from jiandu.models.spec import EVIDENCE_SUBJECTS_TABLE, SpecError, parse_spec
 from jiandu.models.sql_guard import MAX_NESTING, SqlRefused, check_sql
 from jiandu.schema.derived import known_tables
@@ -271,7 +271,7 @@ def test_shadowing_cte_still_counts_the_table_it_reads() -> None:
 def test_builtin_specs_pass_before_and_after_rendering() -> None:
     """Every built-in model's SQL passes, and so does the DuckDB SQL generated from it (the
     runner checks the bound SQL once more just before it reaches the engine)."""
-    paths = sorted(builtin_specs_dir().glob("*.yaml"))
+    paths = sorted(p for folder in builtin_spec_dirs() for p in folder.glob("*.yaml"))
     assert len(paths) >= 8
     for path in paths:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -1,28 +1,19 @@
-"""Planted patterns, one module each. ``PLANNERS`` lists them in planting priority."""
+"""Planted patterns. The generic part lives here (`Instance`, `Pattern`); the patterns themselves
+live with their domain (``jiandu/models/<domain>/patterns/``), declared in `jiandu.domains`.
+`declared_patterns` lists them in planting priority: domain by domain, each in its declared order."""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
+from functools import cache
 
-from ..county import County
-from . import (
-    collusive_suit,
-    debt_assignment,
-    insurance_claims,
-    professional_lender,
-    serial_plaintiff,
-)
-from .base import Instance
+from .base import Instance, Pattern, Planner, Views
 
-Planner = Callable[[County, random.Random, int], list[Instance]]
+__all__ = ["Instance", "Pattern", "Planner", "Views", "declared_patterns"]
 
-PLANNERS: tuple[tuple[str, Planner], ...] = (
-    ("professional_lender", professional_lender.plan),
-    ("collusive_suit", collusive_suit.plan),
-    ("debt_assignment", debt_assignment.plan),
-    ("insurance_claims", insurance_claims.plan),
-    ("serial_plaintiff", serial_plaintiff.plan),
-)
 
-__all__ = ["PLANNERS", "Instance", "Planner"]
+@cache
+def declared_patterns() -> tuple[Pattern, ...]:
+    """Every declared domain's patterns, in planting priority."""
+    from jiandu.domains import domain_patterns
+
+    return tuple(domain_patterns())

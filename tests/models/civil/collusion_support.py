@@ -17,12 +17,13 @@ from typing import Any
 from stdnum.cn import ric, uscc
 
 from jiandu.engines.base import Engine
+from jiandu.models.civil.operators.docfacts import DOCFACT_OPERATORS
+from jiandu.models.civil.operators.mentions import DocumentMentions
+from jiandu.models.civil.operators.register_keys import PartyRegisterKeys
+from jiandu.models.civil.operators.relations import PersonRelations
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
 from jiandu.models.operators import PartyKeys, update_derived
-from jiandu.models.operators_collusion import PartyRegisterKeys, PersonRelations
-from jiandu.models.operators_docfacts import DOCFACT_OPERATORS
-from jiandu.models.operators_mentions import DocumentMentions
 from jiandu.models.runner import run_model
 from jiandu.schema import canonical_tables, table
 from jiandu.schema.derived import derived_table

@@ -19,11 +19,14 @@ from typing import Any
 from jiandu.documents.signs import find_signs
 from jiandu.engines.base import Engine
 from jiandu.ingest.rows import sign_rows
+from jiandu.models.civil.operators.claim_wording import ClaimWording
+from jiandu.models.civil.operators.execution_applications import ExecutionApplications
+from jiandu.models.civil.operators.interest_caps import InterestCaps
+from jiandu.models.civil.operators.loan_signs import LoanSigns
+from jiandu.models.civil.operators.party_links import PartyLinks
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
 from jiandu.models.operators import Operator, PartyKeys, PartyStats, update_derived
-from jiandu.models.operators_civil import ClaimWording, ExecutionApplications, LoanSigns, PartyLinks
-from jiandu.models.operators_legal import InterestCaps
 from jiandu.models.runner import run_model
 from jiandu.schema import canonical_tables, table
 from jiandu.schema.derived import derived_table

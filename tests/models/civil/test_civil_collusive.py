@@ -18,9 +18,9 @@ from pathlib import Path
 
 from jiandu.engines import open_engine
 from jiandu.engines.base import Engine
-from jiandu.models.operators_collusion import PartyRegisterKeys
-from jiandu.models.operators_mentions import defence_mentions
-from tests.models.collusion_support import (
+from jiandu.models.civil.operators.mentions import defence_mentions
+from jiandu.models.civil.operators.register_keys import PartyRegisterKeys
+from tests.models.civil.collusion_support import (
     YUECHENG_SHORT,
     County,
     Doc,

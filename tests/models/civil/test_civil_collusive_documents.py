@@ -1,6 +1,6 @@
 """civil.collusive_debt_evasion on documents alone (no register), then with one register row.
 
-The corpus (tests/models/docfacts_corpus.py) is ingested with the normal ingest and the model
+The corpus (tests/models/civil/docfacts_corpus.py) is ingested with the normal ingest and the model
 runs with every operator it needs, entity resolution included. DuckDB only: the same operator
 and model SQL runs on Spark in test_civil_collusive.py.
 """
@@ -24,7 +24,7 @@ from jiandu.models.library import Library
 from jiandu.models.operators import operators_for, update_derived
 from jiandu.models.runner import run_model
 from jiandu.schema.derived import derived_table
-from tests.models.docfacts_corpus import write_corpus
+from tests.models.civil.docfacts_corpus import write_corpus
 
 MODEL = "civil.collusive_debt_evasion"
 _BODY = "33060219750412022"  # 蒋丽萍: region, born 1975-04-12, sequence 02, female (even digit)

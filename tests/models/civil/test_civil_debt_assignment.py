@@ -22,8 +22,8 @@ from __future__ import annotations
 import datetime as dt
 
 from jiandu.engines.base import Engine
-from jiandu.models.operators_mentions import assignment_mentions
-from tests.models.collusion_support import (
+from jiandu.models.civil.operators.mentions import assignment_mentions
+from tests.models.civil.collusion_support import (
     KEQIAO,
     YUECHENG_SHORT,
     County,

@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from jiandu.engines.base import Engine
-from jiandu.models.operators_mentions import insurance_mentions
-from tests.models.collusion_support import (
+from jiandu.models.civil.operators.mentions import insurance_mentions
+from tests.models.civil.collusion_support import (
     County,
     Doc,
     Org,

@@ -17,7 +17,7 @@ from jiandu.ingest.pipeline import ingest_judgments
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
 from jiandu.models.runner import run
-from tests.models.civil_support import Suit, assert_spans_quote_text, load, run_civil, summary
+from tests.models.civil.support import Suit, assert_spans_quote_text, load, run_civil, summary
 from tests.paths import CAIL_SCM, REAL, needs_real
 
 MODEL = "civil.lending_risk_signs"

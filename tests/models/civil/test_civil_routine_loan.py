@@ -9,8 +9,9 @@ import datetime as dt
 
 from jiandu.documents.signs import find_signs
 from jiandu.engines.base import Engine
-from jiandu.models.operators_civil import document_signs, wording_clusters
-from tests.models.civil_support import STANDARD, Suit, assert_spans_quote_text, load, run_civil, summary
+from jiandu.models.civil.operators.loan_signs import document_signs
+from jiandu.models.civil.operators.wording_clusters import wording_clusters
+from tests.models.civil.support import STANDARD, Suit, assert_spans_quote_text, load, run_civil, summary
 
 MODEL = "civil.routine_loan_signs"
 

@@ -9,7 +9,7 @@ from jiandu.engines.base import Engine
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
 from jiandu.models.runner import run_model
-from tests.models.civil_support import (
+from tests.models.civil.support import (
     OTHER_STANDARD,
     STANDARD,
     assert_spans_quote_text,

@@ -13,15 +13,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiandu.models import operators_civil as oc
-from jiandu.models import operators_mentions as om
-from jiandu.models.operators_civil import (
+from jiandu.models.civil.operators import claim_text as ct
+from jiandu.models.civil.operators import claim_wording as cw
+from jiandu.models.civil.operators import loan_signs as ls
+from jiandu.models.civil.operators import mentions as om
+from jiandu.models.civil.operators.loan_signs import document_signs, may_hold_loan_sign
+from jiandu.models.civil.operators.wording_clusters import (
     MIN_DF_CAP,
     MIN_DOC_CAP,
     MIN_RARE_SHINGLES,
     NUM_PERM,
-    document_signs,
-    may_hold_loan_sign,
+    SHINGLE,
     wording_clusters,
 )
 from jiandu.models.shingles import codepoints, collapse_runs, shingle_hash, shingle_ids, sorted_unique
@@ -45,13 +47,13 @@ NUMBERISH = "0９.,，一十万两〇某元借#a" + "\n"
 
 @given(st.lists(st.text(alphabet=NUMBERISH, max_size=30), max_size=8))
 def test_collapse_runs_is_the_number_substitution(texts: list[str]) -> None:
-    cp, lengths = collapse_runs(codepoints(texts), oc._DIGITS, oc._DIGIT_SEPARATORS, oc._NUMERALS, "#")
+    cp, lengths = collapse_runs(codepoints(texts), ct.DIGITS, ct.DIGIT_SEPARATORS, ct.NUMERALS, "#")
     got, at = [], 0
     for n in lengths.tolist():
         got.append("".join(map(chr, cp[at : at + n].tolist())))
         at += n
     assert at == len(cp)
-    assert got == [oc._NUMBERS.sub("#", t) for t in texts]
+    assert got == [ct.NUMBERS.sub("#", t) for t in texts]
 
 
 def test_a_slice_is_shingled_as_its_normalised_claim_regions() -> None:
@@ -60,19 +62,21 @@ def test_a_slice_is_shingled_as_its_normalised_claim_regions() -> None:
     for i in range(60):
         name = rng.choice(["张三", "李某1", "王某某", ""])
         body = "".join(rng.choice("借款元月日，。2０一十万") for _ in range(rng.randint(0, 60)))
-        texts.append(f"原告{name}诉称：{body}“引用{i}”{body[::-1]}。本院认为，借条载明：“今借到{name}{body}元整”。")
+        texts.append(
+            f"原告{name}诉称：{body}“引用{i}”{body[::-1]}。本院认为，借条载明：“今借到{name}{body}元整”。"
+        )
         names.append([name, "被告"])
     table = pa.table({"row": list(range(len(texts))), "text": texts, "names": names})
-    part = oc._shingle_slice(table)
-    for kind in oc._CLAIM_KINDS:
+    part = cw._shingle_slice(table)
+    for kind in cw._CLAIM_KINDS:
         rows, spans, doc, ids = part[kind]
         expected = []
         for row, (start, end) in zip(rows.tolist(), spans, strict=True):
             region = texts[row][start:end]
             if kind == "pleading":
-                region = oc._QUOTE.sub("", region)
-            expected.append(oc._normalised(region, names[row]))
-        want_doc, want_ids = shingle_ids(expected, oc.SHINGLE)
+                region = ct.QUOTE.sub("", region)
+            expected.append(ct.normalised(region, names[row]))
+        want_doc, want_ids = shingle_ids(expected, SHINGLE)
         assert len(rows) > 40  # short IOU quotes (under ten characters) are not regions
         assert doc.tolist() == want_doc.tolist() and ids.tolist() == want_ids.tolist()
 
@@ -163,8 +167,8 @@ LOAN_FRAGMENTS = [
 @pytest.mark.parametrize(
     "regex, clauses",
     [
-        (oc._CASH_UNPROVEN_RE, oc._CASH_UNPROVEN_CLAUSES),
-        (oc._NOT_LENDER_RE, oc._NOT_LENDER_CLAUSES),
+        (ls._CASH_UNPROVEN_RE, ls._CASH_UNPROVEN_CLAUSES),
+        (ls._NOT_LENDER_RE, ls._NOT_LENDER_CLAUSES),
     ],
 )
 def test_loan_sign_clauses_match_finditer(regex: re.Pattern[str], clauses: tuple) -> None:
@@ -276,7 +280,7 @@ def test_anchored_finditer_matches_finditer() -> None:
     seen = 0
     for _ in range(2000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
-        plain = [m.span("q") for m in oc._IOU_QUOTE.finditer(text)]
+        plain = [m.span("q") for m in ct.IOU_QUOTE.finditer(text)]
         seen += bool(plain)
-        assert [m.span("q") for m in anchored_finditer(oc._IOU_QUOTE, text, oc._IOU_WORDS)] == plain
+        assert [m.span("q") for m in anchored_finditer(ct.IOU_QUOTE, text, ct.IOU_WORDS)] == plain
     assert seen > 100

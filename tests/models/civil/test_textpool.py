@@ -9,10 +9,11 @@ import pytest
 
 from jiandu.engines.duckdb_engine import DuckDBEngine
 from jiandu.models import textpool
-from jiandu.models.operators_civil import ClaimWording, LoanSigns
-from jiandu.models.operators_mentions import DocumentMentions
+from jiandu.models.civil.operators.claim_wording import ClaimWording
+from jiandu.models.civil.operators.loan_signs import LoanSigns
+from jiandu.models.civil.operators.mentions import DocumentMentions
 from jiandu.models.textpool import map_slices
-from tests.models.civil_support import OTHER_STANDARD, STANDARD, Suit, load, series
+from tests.models.civil.support import OTHER_STANDARD, STANDARD, Suit, load, series
 
 
 def _lengths(table: pa.Table) -> list[int]:

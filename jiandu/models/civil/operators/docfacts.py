@@ -8,7 +8,7 @@ Four derived tables (declared in ``jiandu/schema/derived.yaml``):
     when it is an execution ruling or notice, execution case numbers it cites, statements that a
     party is a judgment debtor or that a judgment against a party was applied for execution),
     and relations between its parties (kinship and marriage, employment, same street address
-    and surname), read by ``jiandu/models/docfacts_text.py``.
+    and surname), read by ``docfacts_text.py``.
 ``party_fact_keys`` (operator ``party_fact_keys``)
     The one key by which a party mention meets execution cases and relations: its register key
     (``party_register_keys``: ID number or credit code) when it has one, else the ID number or
@@ -32,7 +32,7 @@ would be read back as register mentions by entity resolution, would change the i
 operators that run before this one on every run, and could not be told from register rows
 when a later register load brings the same case under an ID-number key. So the register stays
 what the agency sent, and ``execution_cases_all`` is the one table a model reads to ask whether
-a party was under execution; ``person_relations`` (built in ``operators_collusion.py``) takes
+a party was under execution; ``person_relations`` (built in ``relations.py``) takes
 the document relations the same way, next to the register relations.
 """
 
@@ -48,7 +48,7 @@ import pyarrow as pa
 
 from jiandu.documents.masked_names import masked_name_sql
 from jiandu.engines.base import Engine
-from jiandu.models.docfacts_text import (
+from jiandu.models.civil.operators.docfacts_text import (
     Party,
     address_relations,
     execution_facts,

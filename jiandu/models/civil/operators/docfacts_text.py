@@ -1,7 +1,7 @@
 """Execution cases and relations between parties, read from the text of one document.
 
 Pure functions over a document's text and its parsed parties (no engine): the operator
-``document_facts`` (``operators_docfacts.py``) runs them on every candidate document.
+``document_facts`` (``docfacts.py``) runs them on every candidate document.
 
 A name in a fact is always a party of the document (the parser's party list): a reference is
 a role word with a party's name (被告陈某), a party's name alone, a role word standing for the

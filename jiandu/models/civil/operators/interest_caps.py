@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from jiandu.engines.base import Engine
 from jiandu.legal import cap_periods, data_version, interest_cap
-from jiandu.models.operators import register
 from jiandu.schema.derived import derived_table
 
 __all__ = ["InterestCaps", "interest_cap_rows"]
@@ -56,6 +55,3 @@ class InterestCaps:
         engine.create_table(schema)
         engine.append(schema.name, schema.to_arrow(interest_cap_rows()))
         return engine.count(schema.name)
-
-
-register(InterestCaps())

@@ -40,7 +40,6 @@ from jiandu.documents.masked_names import is_masked_name
 from jiandu.documents.numerals import calendar_date
 from jiandu.documents.signs import defendant_admissions
 from jiandu.engines.base import Engine
-from jiandu.models.operators import register
 from jiandu.models.textpool import map_slices, warm
 from jiandu.models.textscan import clause_finditer
 from jiandu.schema.derived import derived_table
@@ -74,8 +73,13 @@ _DATE = r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"
 _ROLE_NOTE = r"(?:（[^）]{1,8}）|\([^)]{1,8}\))?"  # X（转让方）与原告（受让方）
 _ASSIGN_AGREEMENT = re.compile(
     _DATE + r"[，,]\s*(?:(?P<name>" + _NAME + r")" + _ROLE_NOTE + r"(?:与|和)原告"
-    r"|原告[^，。；与]{0,12}?" + _ROLE_NOTE
-    + r"(?:与|和)(?P<name2>" + _NAME + r")" + _ROLE_NOTE + r"(?=签订))"
+    r"|原告[^，。；与]{0,12}?"
+    + _ROLE_NOTE
+    + r"(?:与|和)(?P<name2>"
+    + _NAME
+    + r")"
+    + _ROLE_NOTE
+    + r"(?=签订))"
     r"[^，。；]{0,20}?签订[^，。；]{0,6}?《?[^》，。；]{0,8}?债权转让"
 )
 _ASSIGN_TRANSFER = re.compile(
@@ -127,6 +131,7 @@ def clean_name(raw: str) -> str | None:
     if _PERSON.match(name) and not _NOT_IN_PERSON.search(name[1:]):
         return name
     return None
+
 
 _OWNER = re.compile(r"(?P<name>" + _NAME + r")所有的(?P<plate>[^，。；号]{1,14})号[^，。；]{0,8}?车")
 _SHOP = re.compile(
@@ -397,6 +402,3 @@ class DocumentMentions:
         if rows:
             engine.append(schema.name, schema.to_arrow(rows))
         return len(rows)
-
-
-register(DocumentMentions())

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .. import courts as C
-from ..cases import EXEC_DISTRIBUTION, JUDGMENT, MEDIATION, CaseSpec, Entity, LoanFacts, Party
-from ..county import County, day, rand_date, round_amount
-from ..geography import DISTRICT_BY_KEY
-from ..people import Person
-from .base import Instance, relation_of
+from jiandu.models.civil.patterns.lending import relation_of
+from jiandu.synth import courts as C
+from jiandu.synth.cases import EXEC_DISTRIBUTION, JUDGMENT, MEDIATION, CaseSpec, Entity, LoanFacts, Party
+from jiandu.synth.county import County, day, rand_date, round_amount
+from jiandu.synth.geography import DISTRICT_BY_KEY
+from jiandu.synth.patterns import Instance
+from jiandu.synth.people import Person
 
 PATTERN = "collusive_suit"
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from .. import courts as C
-from ..cases import JUDGMENT, MEDIATION, WITHDRAWAL, CaseSpec, Entity, Party
-from ..companies import Organization
-from ..county import County, day, rand_date, round_amount
-from ..geography import DISTRICT_BY_KEY
-from ..people import Person
-from .base import Instance
+from jiandu.synth import courts as C
+from jiandu.synth.cases import JUDGMENT, MEDIATION, WITHDRAWAL, CaseSpec, Entity, Party
+from jiandu.synth.companies import Organization
+from jiandu.synth.county import County, day, rand_date, round_amount
+from jiandu.synth.geography import DISTRICT_BY_KEY
+from jiandu.synth.patterns import Instance
+from jiandu.synth.people import Person
 
 PATTERN = "insurance_claims"
 
@@ -31,7 +31,7 @@ def _suit(
     court: C.Court,
     filing: dt.date,
 ) -> CaseSpec:
-    from ..background import plate
+    from jiandu.synth.background import plate
 
     insurer = rng.choice(county.orgs.insurers)
     amount = round_amount(rng, rng.uniform(8_000, 60_000))

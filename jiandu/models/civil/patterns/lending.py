@@ -1,15 +1,14 @@
-"""What every planted pattern produces: instances (positive, with a strength) and near misses
-(negative), each with its subject, the case specs to plant and the evidence figures."""
+"""What the civil patterns share: the standard-form IOUs and claim wordings, a series of
+private-lending suits by one lender (`lending_series`) and relatives from the household
+register."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
-from typing import Any
 
-from .. import courts as C
-from ..cases import (
+from jiandu.synth import courts as C
+from jiandu.synth.cases import (
     JUDGMENT,
     MEDIATION,
     WITHDRAWAL,
@@ -19,35 +18,9 @@ from ..cases import (
     Party,
     Representation,
 )
-from ..companies import Agent
-from ..county import County, day, rand_date, round_amount
-from ..people import Person
-
-
-@dataclass(slots=True)
-class Instance:
-    pattern: str
-    instance_id: str
-    positive: bool
-    strength: str  # strong | medium | weak for positives; near_miss for negatives
-    subject: Entity
-    criteria: list[str]
-    note: str
-    specs: list[CaseSpec] = field(default_factory=list)
-    figures: dict[str, Any] = field(default_factory=dict)
-    related: list[tuple[str, Entity]] = field(default_factory=list)  # (relation, entity)
-    register_refs: list[dict[str, str]] = field(default_factory=list)
-    also: list[str] = field(default_factory=list)  # other instance ids about the same subject
-
-    def tag(self) -> None:
-        for s in self.specs:
-            if self.instance_id not in s.tags:
-                s.tags.append(self.instance_id)
-
-    def subject_dict(self) -> dict[str, str]:
-        kind = "person" if isinstance(self.subject, Person) else "organization"
-        return {"type": kind, "name": self.subject.name, "key": self.subject.key}
-
+from jiandu.synth.companies import Agent
+from jiandu.synth.county import County, day, rand_date, round_amount
+from jiandu.synth.people import Person
 
 # Standard-form IOU texts; a professional lender uses one of them in every suit. ``{rate}`` is
 # the loan's agreed rate in one of the real forms (render.phrasings); the IOU states no means of

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 
-from .. import courts as C
-from ..county import County
-from ..people import Person
-from .base import STANDARD_IOUS, Instance, lending_series
+from jiandu.models.civil.patterns.lending import STANDARD_IOUS, lending_series
+from jiandu.synth import courts as C
+from jiandu.synth.county import County
+from jiandu.synth.patterns import Instance
+from jiandu.synth.people import Person
 
 PATTERN = "professional_lender"
 
@@ -97,7 +98,7 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
     # 3. a consulting company: 6 suits in one year totalling well over 1M
     d = county.pop.reserve_adult(max_birth_year=1985)[0]
     court = basic[2]
-    from ..geography import DISTRICT_BY_KEY
+    from jiandu.synth.geography import DISTRICT_BY_KEY
 
     company = county.orgs.new(
         "consulting", DISTRICT_BY_KEY[court.district or "yuecheng"], rep=d, industry="投资咨询"

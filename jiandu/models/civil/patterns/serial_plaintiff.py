@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import random
 
-from .. import courts as C
-from ..cases import JUDGMENT, WITHDRAWAL
-from ..county import County
-from .base import SERIAL_WORDINGS, Instance, lending_series
+from jiandu.models.civil.patterns.lending import SERIAL_WORDINGS, lending_series
+from jiandu.synth import courts as C
+from jiandu.synth.cases import JUDGMENT, WITHDRAWAL
+from jiandu.synth.county import County
+from jiandu.synth.patterns import Instance
 
 PATTERN = "serial_plaintiff"
 
