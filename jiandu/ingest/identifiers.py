@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -143,12 +144,17 @@ def credit_code_problem(value: str) -> str | None:
     return "not 18 characters" if len(compact(value)) != 18 else "check character does not match"
 
 
+def _id_shaped(number: str) -> bool:
+    """17 digits and a digit or X: read as an ID number (else as a credit code)."""
+    return len(number) == 18 and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")
+
+
 def identifier_problem(value: str) -> str | None:
     """Check an ID number or a credit code, whichever the value looks like."""
     if parse_id(value) is not None:
         return None
     number = compact(value)
-    if number[:17].isdigit():
+    if _id_shaped(number):
         return f"invalid ID number: {id_number_problem(number)}"
     return f"invalid credit code: {credit_code_problem(number)}"
 
@@ -185,6 +191,7 @@ class KeyProblem(ValueError):
 
 
 _MASKED = re.compile(r"^(?P<head>\d{0,17})(?P<stars>\*+)(?P<tail>\d{0,3}[\dX]?)$")
+_ROUNDED = re.compile(r"\d(\.\d+)?E\+?\d+")  # 3.70828E+17: Excel showed an ID number as a number
 _ORG_CODE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -236,6 +243,8 @@ def normalize_key(value: str, accept: frozenset[str] = ALL_KEY_KINDS) -> Key:
         if key is None or "ric_masked" not in accept:
             raise KeyProblem("masked number not in the form 11 visible + **** + 4 visible")
         return key
+    if _ROUNDED.fullmatch(text):
+        raise KeyProblem(f"{text} is a number rounded by a spreadsheet (digits lost)")
     number = compact(text)
     parsed = parse_id(number)
     if parsed is not None and parsed.kind in accept:
@@ -252,14 +261,11 @@ def normalize_key(value: str, accept: frozenset[str] = ALL_KEY_KINDS) -> Key:
         if _org_code_ok(number):
             return Key(f"{number[:8]}-{number[8]}", "org_code")
         raise KeyProblem("organisation code check character does not match")
-    if len(number) == 18 and number[:17].isdigit() and ("ric" in accept):
+    if len(number) == 18 and _id_shaped(number) and "ric" in accept:
         raise KeyProblem(f"invalid ID number: {id_number_problem(number)}")
     if len(number) == 18 and "uscc" in accept:
         raise KeyProblem(f"invalid credit code: {credit_code_problem(number)}")
-    wanted = ", ".join(sorted(accept))
-    if re.fullmatch(r"\d\.\d+E\+\d+", text):
-        raise KeyProblem(f"{text} is a number rounded by a spreadsheet (digits lost); expected {wanted}")
-    raise KeyProblem(f"not a key of kind {wanted}")
+    raise KeyProblem(f"not a key of kind {', '.join(sorted(accept))}")
 
 
 # -- plates and colours, passports ---------------------------------------------------------------
@@ -283,7 +289,7 @@ _PLATE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{4,6}[\u4e00-\u9fff]?$")
 @lru_cache(maxsize=100_000)
 def normalize_plate(value: str) -> str:
     """`云A·D3101` → `云AD3101`; raises `KeyProblem` for a value that is no plate number."""
-    plate = re.sub(r"[\s·•\.\-]", "", value.translate(_FULL_WIDTH)).upper()
+    plate = re.sub(r"[\s·•\.\-]", "", unicodedata.normalize("NFKC", value)).upper()
     if not _PLATE.match(plate):
         raise KeyProblem("not a plate number (province character, letter, 4–6 letters or digits)")
     return plate
