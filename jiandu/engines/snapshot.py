@@ -14,8 +14,15 @@ shared file lock on a file it opens read-only; the publisher probes for it). A r
 read the old pointer just before its file was removed finds the file gone and reads the
 pointer again (`open_current`).
 
-Every reader opens snapshots through `open_current`, with one configuration (`READ_CONFIG`):
-DuckDB refuses a second connection to a file already open in the process with another one.
+Every reader opens snapshots through `open_current` or `ReadPool`, with one configuration
+(`READ_CONFIG`): DuckDB refuses a second connection to a file already open in the process with
+another one.
+
+A long-lived reader (the web server) keeps one connection per snapshot in a `ReadPool` instead
+of opening the file for every request: DuckDB's catalog and buffer pool stay warm, and each use
+takes its own cursor (safe across threads). The pool reads the pointer on every use and moves to
+a newly published snapshot at once; the old connection is closed when its last cursor is. Until
+then the old file stays held (and so on disk until the next publish removes it).
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ import os
 import re
 import secrets
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +119,118 @@ def open_current(live: Path) -> duckdb.DuckDBPyConnection | None:
             if published.path.is_file():
                 raise
     raise SnapshotVanished(f"the read snapshot of {live} kept vanishing")
+
+
+class ReadPool:
+    """One read-only connection to the current snapshot of ``live``, shared by a process's
+    threads (see the module docstring). `cursor` yields a cursor of it, or None when nothing
+    was published yet."""
+
+    def __init__(self, live: Path, *, threads: int | None = None) -> None:
+        self.live = live
+        # DuckDB threads per query (a setting of the whole database in this process): a web
+        # server answers many small queries at once, where one thread each has the shorter tail
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._path: Path | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._tables: frozenset[str] = frozenset()
+        self._users: dict[Path, int] = {}
+        self._retired: dict[Path, duckdb.DuckDBPyConnection] = {}
+
+    def lease(self) -> Lease | None:
+        """A cursor of the current snapshot (give it back by closing the lease, or use it as a
+        context manager); None when nothing was published. `SnapshotVanished` or DuckDB's error
+        as for `open_current`."""
+        for _ in range(_OPEN_TRIES):
+            published = current(self.live)
+            if published is None:
+                return None
+            with self._lock:
+                if published.path != self._path or self._con is None:
+                    try:
+                        con = duckdb.connect(str(published.path), read_only=True, config=READ_CONFIG)
+                    except duckdb.Error:
+                        if published.path.is_file():
+                            raise
+                        continue  # replaced meanwhile: read the pointer again
+                    if self.threads:
+                        con.execute(f"SET threads = {int(self.threads)}")
+                    tables = frozenset(
+                        r[0]
+                        for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+                    )
+                    self._retire()
+                    self._path, self._con, self._tables = published.path, con, tables
+                assert self._path is not None and self._con is not None
+                self._users[self._path] = self._users.get(self._path, 0) + 1
+                return Lease(self, self._path, self._con.cursor(), self._tables)
+        raise SnapshotVanished(f"the read snapshot of {self.live} kept vanishing")
+
+    def _retire(self) -> None:
+        """Set the current connection aside (under the lock); closed when no cursor uses it."""
+        if self._con is None or self._path is None:
+            return
+        if self._users.get(self._path):
+            self._retired[self._path] = self._con
+        else:
+            self._con.close()
+        self._path, self._con, self._tables = None, None, frozenset()
+
+    def _give_back(self, path: Path) -> None:
+        with self._lock:
+            left = self._users.get(path, 1) - 1
+            if left > 0:
+                self._users[path] = left
+                return
+            self._users.pop(path, None)
+            old = self._retired.pop(path, None)
+        if old is not None:
+            old.close()
+
+    @contextmanager
+    def cursor(self) -> Iterator[Lease | None]:
+        """`lease` as a context manager."""
+        lease = self.lease()
+        if lease is None:
+            yield None
+            return
+        with lease:
+            yield lease
+
+    def close(self) -> None:
+        with self._lock:
+            self._retire()
+            self._users.clear()
+            retired, self._retired = list(self._retired.values()), {}
+        for con in retired:
+            con.close()
+
+
+class Lease:
+    """A cursor of a pooled snapshot connection and the snapshot's table names."""
+
+    def __init__(self, pool: ReadPool, path: Path, cursor: duckdb.DuckDBPyConnection, tables: frozenset[str]):
+        self.pool = pool
+        self.path = path
+        self.cursor = cursor
+        self.tables = tables
+        self._open = True
+
+    def close(self) -> None:
+        if not self._open:
+            return
+        self._open = False
+        try:
+            self.cursor.close()
+        finally:
+            self.pool._give_back(self.path)
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def publish(live: Path) -> Snapshot:

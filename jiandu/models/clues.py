@@ -6,7 +6,10 @@ One clue as a dict::
      "explanation", "evidence": [{"kind", "source", "doc_id", "case_number", "span", "text",
      "label"}], "run_id", "region"}
 
-``span`` is ``[start, end]`` (character offsets into the document text) or null.
+``span`` is ``[start, end]`` (character offsets into the document text) or null. The dict also
+carries ``features`` (the score features) and ``evidence_count``: how many distinct evidence items
+the model found for the clue, which may exceed ``len(evidence)`` — a run keeps only the first
+``evidence.max_items`` of its spec (default 30), so a page can say 显示前 30 项，共 N 项.
 """
 
 from __future__ import annotations

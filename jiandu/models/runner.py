@@ -123,6 +123,7 @@ class Clue:
     features: dict[str, dict[str, float]]
     row: dict[str, Any]
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    evidence_total: int = 0  # distinct items found; `evidence` keeps the spec's first max_items
 
 
 def _utcnow() -> dt.datetime:
@@ -310,6 +311,7 @@ def collect_evidence(
             ),
         )
         by_key[key].evidence = ordered[: ev.max_items]
+        by_key[key].evidence_total = len(ordered)
 
 
 def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, ParamValue]) -> list[Clue]:
@@ -385,7 +387,8 @@ def _write(
                 "band": c.band,
                 "explanation": c.explanation,
                 "features": json.dumps(c.features, ensure_ascii=False, sort_keys=True),
-                "evidence_count": len(c.evidence),
+                # every item found, also those past the spec's max_items (not stored)
+                "evidence_count": max(c.evidence_total, len(c.evidence)),
                 "region": region,
                 "run_id": run_id,
                 "first_run_id": before["first_run_id"] if before else run_id,

@@ -5,7 +5,8 @@ The clue page's route is not here: `install` puts a ``related_clues(principal, c
 global into the app's Jinja environment, which ``related.html`` (included by ``clue.html``) calls,
 so the section is server-rendered with the page and needs no JavaScript. The analytic store
 (documents, agents, entities) is read from its published snapshot; when it cannot be read the
-section still shows the relations the workflow store knows (same subject, same court).
+section still shows the relations the workflow store knows (same subject, same court). The
+snapshot is read through the web's pooled connection (`jiandu.web.analytic.AnalyticReader.source`).
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from jiandu.web.analytic import AnalyticReader
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
 from jiandu.workflow import Permission, Principal, Store
 from jiandu.workflow.errors import NotFound
@@ -37,7 +38,6 @@ from jiandu.workflow.related import (
     clue_classes,
     related_clues,
 )
-from jiandu.workflow.search import RowSource, analytic_source
 
 log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
@@ -45,11 +45,10 @@ MIN_CLASS = 3
 CLASSES_SECONDS = 60.0
 
 
-def _related_global(store: Store, root: Path) -> Callable[[Principal, Any], list[RelatedGroup]]:
+def _related_global(store: Store, analytic: AnalyticReader) -> Callable[[Principal, Any], list[RelatedGroup]]:
     def related(principal: Principal, clue: Any) -> list[RelatedGroup]:
-        source: RowSource | None
         try:
-            with analytic_source(root) as source, store.read() as s:
+            with analytic.source() as source, store.read() as s:
                 return related_clues(s, principal, clue.clue_id, source)
         except NotFound:
             return []
@@ -82,10 +81,13 @@ class _ClassCache:
 
 
 def install(app: FastAPI, state: Any) -> None:
-    """Register the routes and the ``related_clues`` template global (called by `create_app`)."""
+    """Register the routes and the ``related_clues`` and ``evidence_total`` template globals
+    (called by `create_app`)."""
     app.include_router(router)
     app.state.jiandu_classes = _ClassCache()
-    state.templates.env.globals["related_clues"] = _related_global(state.store, state.root)
+    state.templates.env.globals["related_clues"] = _related_global(state.store, state.analytic)
+    # how many evidence items the model found (clue.html says 显示前 N 项，共 M 项 when it kept fewer)
+    state.templates.env.globals["evidence_total"] = state.analytic.evidence_total
 
 
 @router.get("/clues/{clue_id}/related/{reason}")
@@ -93,7 +95,7 @@ def related_list(request: Request, clue_id: str, reason: str, p: PagePrincipal, 
     if reason not in REASONS or len(clue_id) > 64:
         raise NotFound(f"no relation {reason}")
     try:
-        with analytic_source(state.root) as source, state.store.read() as s:
+        with state.analytic.source() as source, state.store.read() as s:
             groups = related_clues(s, p, clue_id, source, only=reason, per_reason=MAX_LIST)
     except NotFound:
         raise
@@ -130,7 +132,7 @@ def classes_page(
     classes = cache.get(key)
     if classes is None:
         try:
-            with analytic_source(state.root) as source, state.store.read() as s:
+            with state.analytic.source() as source, state.store.read() as s:
                 classes = clue_classes(s, p, source, min_size=min_size)
         except Exception:
             log.warning("classes: the analytic store cannot be read", exc_info=True)
@@ -164,7 +166,7 @@ def class_page(
     if kind == "model":
         return RedirectResponse("/clues?" + urlencode({"model": key}), status_code=303)
     try:
-        with analytic_source(state.root) as source, state.store.read() as s:
+        with state.analytic.source() as source, state.store.read() as s:
             members, total = class_members(s, p, kind, key, source)
     except NotFound:
         raise

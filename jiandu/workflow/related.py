@@ -256,6 +256,21 @@ def _summaries(session: Session, principal: Principal, ids: Sequence[str]) -> di
     return out
 
 
+def _ranks(session: Session, principal: Principal, ids: Sequence[str]) -> dict[str, tuple[float, str | None]]:
+    """(score, court) of the visible clues among ``ids`` (a few narrow columns: ranking a
+    thousand candidates reads no evidence or summaries)."""
+    out: dict[str, tuple[float, str | None]] = {}
+    for chunk in _chunks(sorted(ids)):
+        for row in session.execute(
+            select(Clue.clue_id, Clue.score, Clue.court, Clue.jurisdiction_code).where(
+                Clue.clue_id.in_(chunk)
+            )
+        ):
+            if principal.can_see(row.jurisdiction_code):
+                out[row.clue_id] = (row.score, row.court)
+    return out
+
+
 def _court_name(session: Session, code: str) -> str:
     return court_names(session).get(code) or code
 
@@ -290,7 +305,8 @@ def related_clues(
             truncated.add(AGENT)
     if _same_party(session, principal, source, clue, docs, found):
         truncated.add(PARTY)
-    rows = _summaries(session, principal, list(found))
+    # rank on (score, court) of every visible candidate; read whole summaries only for the shown
+    ranked = _ranks(session, principal, list(found))
     court_total = 0
     if clue.court and COURT in wanted:
         same_court = and_(
@@ -298,23 +314,29 @@ def related_clues(
         )
         court_total = session.execute(select(func.count()).select_from(Clue).where(same_court)).scalar_one()
         top = session.execute(
-            select(*_SUMMARY_COLUMNS)
+            select(Clue.clue_id, Clue.score, Clue.court)
             .where(same_court)
             .order_by(Clue.score.desc(), Clue.clue_id.desc())
             .limit(per_reason)
         ).all()
         for row in top:
-            rows.setdefault(row.clue_id, row)
+            ranked.setdefault(row.clue_id, (row.score, row.court))
             found.setdefault(row.clue_id, _Found())
     court_label = _court_name(session, clue.court) if clue.court else ""
-    for cid, row in rows.items():
-        if clue.court and row.court == clue.court:
+    for cid, (_, court) in ranked.items():
+        if clue.court and court == clue.court:
             found[cid].add(COURT, court_label)
+    chosen: dict[str, list[str]] = {}
+    totals: dict[str, int] = {}
+    for reason in wanted:
+        members = [cid for cid in ranked if reason in found[cid].reasons]
+        members.sort(key=lambda c: (-found[c].relatedness, -ranked[c][0], c))
+        chosen[reason] = members[:per_reason]
+        totals[reason] = court_total if reason == COURT else len(members)
+    rows = _summaries(session, principal, sorted({c for ids in chosen.values() for c in ids}))
     mask = masker(principal.sees_personal_data)
     groups: list[RelatedGroup] = []
     for reason in wanted:
-        members = [cid for cid in rows if reason in found[cid].reasons]
-        members.sort(key=lambda c: (-found[c].relatedness, -rows[c].score, c))
         items = [
             RelatedClue(
                 clue=_summary(rows[c], principal),
@@ -322,12 +344,14 @@ def related_clues(
                 shared=[mask(s) for s in sorted(found[c].shared[reason])][:5],
                 relatedness=found[c].relatedness,
             )
-            for c in members[:per_reason]
+            for c in chosen[reason]
+            if c in rows
         ]
-        total = court_total if reason == COURT else len(members)
-        if total:
+        if totals[reason]:
             groups.append(
-                RelatedGroup(reason, REASON_NAMES_ZH[reason], items, total, at_least=reason in truncated)
+                RelatedGroup(
+                    reason, REASON_NAMES_ZH[reason], items, totals[reason], at_least=reason in truncated
+                )
             )
     return groups
 
