@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from jiandu.web.app import CsrfRejected, LoginRequired, WebState
 from jiandu.web.security import COOKIE_NAME, CSRF_FIELD, CSRF_HEADER, SessionData
+from jiandu.web.state import CsrfRejected, LoginRequired, WebState
 from jiandu.workflow import AuthenticationFailed, Permission, Principal, principal_for_username
 from jiandu.workflow.users import principal_from_token
 
