@@ -204,7 +204,7 @@ def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
         return "skip"
 
     read_options = pacsv.ReadOptions(
-        use_threads=True,
+        use_threads=False,  # with threads Arrow does not number invalid rows
         block_size=CSV_BLOCK_BYTES,
         skip_rows=start + files.header_rows,
         column_names=header,
