@@ -89,6 +89,10 @@ class TransitionIn(BaseModel):
 class OutcomeIn(BaseModel):
     outcome: Literal["confirmed", "valuable", "false_positive"]
     reason: str | None = Field(default=None, max_length=2000)
+    cause: (
+        Literal["data_error", "namesake", "rule_too_broad", "text_misread", "already_handled", "other"] | None
+    ) = Field(default=None, description="why a false positive was one (required then)")
+    feedback: str | None = Field(default=None, max_length=2000, description="for the model's authors")
 
 
 class ReasonIn(BaseModel):
@@ -347,7 +351,11 @@ def clue_transition(clue_id: ClueIdPath, body: TransitionIn, p: ApiPrincipal, st
 def clue_outcome(clue_id: ClueIdPath, body: OutcomeIn, p: ApiPrincipal, state: State) -> ClueDetail:
     """Record or correct the outcome of verification."""
     with state.store.write() as s:
-        return aware(record_outcome(s, p, clue_id, body.outcome, reason=body.reason))
+        return aware(
+            record_outcome(
+                s, p, clue_id, body.outcome, reason=body.reason, cause=body.cause, feedback=body.feedback
+            )
+        )
 
 
 @router.post("/clues/{clue_id}/changed-judgment", responses=CHANGE_ERRORS)

@@ -162,7 +162,7 @@ def _jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> FastAPI:
     """The FastAPI application serving the workspace at ``workspace_root``."""
-    from jiandu.web import admin, api, exports, pages, search_pages, statistics
+    from jiandu.web import admin, api, api_desk, desk, exports, pages, search_pages, statistics
 
     root = Path(workspace_root).expanduser().resolve()
     state = WebState(root, config or WebConfig())
@@ -191,12 +191,14 @@ def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> F
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(pages.router)
+    app.include_router(desk.router)  # approvals, deadlines, bulk actions, notifications (§6)
     from jiandu.web import related_pages  # 关联线索 and 类案 (issue 13 §5)
 
     related_pages.install(app, state)
     app.include_router(exports.router)
     app.include_router(admin.router)
     app.include_router(api.router)
+    app.include_router(api_desk.router)
     app.include_router(search_pages.router)
     app.include_router(statistics.router)
     return app

@@ -12,6 +12,7 @@ YAML (`title_zh`), subject types and domains from `jiandu.models.spec`, paramete
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -26,6 +27,7 @@ from jiandu.schema.derived import known_tables
 from jiandu.web.labels import zh
 from jiandu.workflow import Store
 from jiandu.workflow.jurisdictions import names as jurisdiction_names
+from jiandu.workflow.notifications import unread_count
 from jiandu.workflow.tables import User
 
 UNRESOLVED_REGION = "未定辖区"
@@ -43,10 +45,23 @@ _SHOWN_FIELDS = (
     "changed_judgment",
     "jurisdiction_code",
     "court",
+    "proposal",
+    "proposed_by",
+    "due_at",
+    "outcome_cause",
+    "feedback",
 )
 
 
 _ID_FIELDS = frozenset({"run_id"})  # ids an investigator reads in the 技术信息 fold
+
+
+def day_zh(value: dt.date | str | None) -> str:
+    """A calendar day as a prosecutor reads it: 2026年12月3日 (from a date or an ISO string)."""
+    if value is None or value == "":
+        return "—"
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 class _State(Protocol):
@@ -161,11 +176,21 @@ class Display:
             "level": lambda v: zh("level", v),
             "parent_code": self.region,
             "until": lambda v: str(v).replace("T", " ")[:19],
+            "proposal": lambda v: zh("status", v),
+            "proposed_by": self.actor,
+            "outcome_cause": lambda v: zh("cause", v),
+            "due_at": day_zh,
         }.get(key, str)
         return shown(value)
 
+    def unread_notices(self, username: str) -> int:
+        """How many notifications the user has not read (the header's count)."""
+        with self._state.store.read() as s:
+            return unread_count(s, username)
+
     def install(self, env: Environment) -> None:
         env.globals.update(
+            unread_notices=self.unread_notices,
             model_name=self.model_name,
             region=self.region,
             person=self.person,
@@ -181,6 +206,7 @@ class Display:
         )
         env.filters["amount"] = amount
         env.filters["num"] = number
+        env.filters["day"] = day_zh
 
     def feature_rows(self, model_id: str, features: Mapping[str, Any] | None) -> list[dict[str, str]]:
         """A clue's score features: what each measures (from the spec), its value and weight."""

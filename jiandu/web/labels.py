@@ -5,7 +5,12 @@ from __future__ import annotations
 from jiandu.models.spec import BAND_ZH as BAND_NAMES_ZH
 from jiandu.workflow.authz import ROLE_NAMES_ZH
 from jiandu.workflow.jurisdictions import LEVEL_NAMES_ZH
-from jiandu.workflow.lifecycle import OUTCOME_NAMES_ZH, REJECT_REASON_NAMES_ZH, STATUS_NAMES_ZH
+from jiandu.workflow.lifecycle import (
+    FALSE_POSITIVE_CAUSE_NAMES_ZH,
+    OUTCOME_NAMES_ZH,
+    REJECT_REASON_NAMES_ZH,
+    STATUS_NAMES_ZH,
+)
 from jiandu.workflow.stats import FUNNEL_NAMES_ZH
 
 EVENT_NAMES_ZH = {
@@ -38,6 +43,11 @@ EVENT_NAMES_ZH = {
     "audit_rekeyed": "审计链改用密钥",
     "anchors_restarted": "重建审计锚点",
     "entity_judged": "主体判定",
+    "proposed": "提请审批",
+    "approved": "审批通过",
+    "returned": "审批退回",
+    "withdrawn": "撤回审批申请",
+    "deadline_set": "变更期限",
 }
 ENTITY_NAMES_ZH = {
     "clue": "线索",
@@ -84,6 +94,11 @@ FIELD_NAMES_ZH = {
     "what": "内容",
     "problem": "问题",
     "judgement": "判定",
+    "proposal": "待审批事项",
+    "proposed_by": "提请人",
+    "due_at": "期限",
+    "outcome_cause": "误报原因",
+    "feedback": "反馈意见",
 }
 
 
@@ -99,6 +114,7 @@ TABLES: dict[str, dict[str, str]] = {
     "role": {k.value: v for k, v in ROLE_NAMES_ZH.items()},
     "outcome": {k.value: v for k, v in OUTCOME_NAMES_ZH.items()},
     "reject": {k.value: v for k, v in REJECT_REASON_NAMES_ZH.items()},
+    "cause": {k.value: v for k, v in FALSE_POSITIVE_CAUSE_NAMES_ZH.items()},
     "event": EVENT_NAMES_ZH,
     "entity": ENTITY_NAMES_ZH,
     "field": FIELD_NAMES_ZH,

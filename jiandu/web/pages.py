@@ -49,17 +49,23 @@ from jiandu.workflow import (
     verify_log,
 )
 from jiandu.workflow.clues import BANDS
+from jiandu.workflow.deadlines import deadline_label, is_overdue
+from jiandu.workflow.feedback import model_feedback
 from jiandu.workflow.lifecycle import (
     CHANGED_JUDGMENT_FROM,
+    DEADLINE_STATUSES,
     DECIDED,
+    NEEDS_APPROVAL,
     OUTCOME_FROM,
     REASSIGNABLE,
+    FalsePositiveCause,
     Outcome,
     RejectReason,
     Status,
 )
 from jiandu.workflow.logins import attempt_login, check_own_password
 from jiandu.workflow.stats import FUNNEL, StatsRow, conversion, funnel, precision
+from jiandu.workflow.working import colleagues
 
 router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
 
@@ -170,6 +176,7 @@ def queue(
     with state.store.read() as s:
         page = list_clues(s, p, filters, limit=state.config.page_size, cursor=_none(cursor))
         jurisdictions = list_jurisdictions(s, p)
+        team = colleagues(s, p) if p.can(Permission.CLUE_WORK) else []
     params = query.params()
     next_url = "/clues?" + urlencode({**params, "cursor": page.next_cursor}) if page.next_cursor else None
     return render(
@@ -186,6 +193,11 @@ def queue(
             "bands": BANDS,
             "statuses": [s.value for s in Status],
             "jurisdictions": jurisdictions,
+            "colleagues": team,
+            "reject_reasons": [r.value for r in RejectReason],
+            "now": dt.datetime.now(dt.UTC),
+            "overdue": is_overdue,
+            "back": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),
         },
     )
 
@@ -256,9 +268,7 @@ def _evidence_view(state: Any, p: Principal, clue: Any, page: int) -> EvidenceVi
         )
     missing = len(doc_ids) - len(held & set(doc_ids))
     if missing:
-        view.notice = (
-            f"共 {missing} 份证据文书在分析库中未找到（可能尚未导入或已被清理），相应证据只显示引文"
-        )
+        view.notice = f"共 {missing} 份证据文书在分析库中未找到（可能尚未导入或已被清理），相应证据只显示引文"
     view.graph_documents = [
         {"doc_id": k, "case_number": v.get("case_number"), "parties": v.get("parties", [])}
         for k, v in found.items()
@@ -278,7 +288,9 @@ def clue_page(
         colleagues = assignable_users(s, p, clue_id) if can_assign else []
     evidence = _evidence_view(state, p, clue, docs)
     graph = draw.network_svg(clue.subject.name or clue.subject.key, evidence.graph_documents, masker_for(p))
-    nexts = [t for t in clue.allowed_next if t != Status.ASSIGNED.value]
+    holds = can_work and (clue.assignee in (None, p.username) or p.supervises)
+    pending = clue.proposal is not None
+    nexts = [t for t in clue.allowed_next if t != Status.ASSIGNED.value] if holds and not pending else []
     return render(
         request,
         "clue.html",
@@ -293,12 +305,18 @@ def clue_page(
             "can_assign": can_assign,
             "irreversible": sorted(d.value for d in DECIDED),
             "colleagues": colleagues,
-            "transitions": nexts if can_work else [],
-            "can_outcome": can_work and clue.status in OUTCOME_FROM,
-            "can_changed_judgment": can_work
+            "transitions": [t for t in nexts if t not in NEEDS_APPROVAL],
+            "proposable": [t for t in nexts if t in NEEDS_APPROVAL],
+            "can_approve": pending and p.supervises and clue.proposed_by != p.username,
+            "can_withdraw": pending and holds and (clue.proposed_by == p.username or p.supervises),
+            "deadline": deadline_label(clue.status, clue.due_at, dt.datetime.now(dt.UTC)),
+            "can_set_deadline": holds and clue.status in DEADLINE_STATUSES,
+            "can_outcome": holds and clue.status in OUTCOME_FROM,
+            "can_changed_judgment": holds
             and clue.status in CHANGED_JUDGMENT_FROM
             and clue.changed_judgment_at is None,
             "outcomes": [o.value for o in Outcome],
+            "causes": [c.value for c in FalsePositiveCause],
             "reject_reasons": [r.value for r in RejectReason],
             "done": request.query_params.get("done"),
         },
@@ -352,9 +370,19 @@ def clue_outcome(
     state: State,
     outcome: Annotated[str, Form(max_length=40)],
     reason: OptText = None,
+    cause: Annotated[str | None, Form(max_length=40)] = None,
+    feedback: OptText = None,
 ) -> Response:
     with state.store.write() as s:
-        record_outcome(s, p, clue_id, outcome, reason=_none(reason))
+        record_outcome(
+            s,
+            p,
+            clue_id,
+            outcome,
+            reason=_none(reason),
+            cause=_none(cause) if outcome == Outcome.FALSE_POSITIVE else None,
+            feedback=_none(feedback),
+        )
     return _back(clue_id, "outcome")
 
 
@@ -402,6 +430,7 @@ def model_page(request: Request, model_id: str, p: PagePrincipal, state: State) 
         raise NotFound(f"no model {model_id}")
     with state.store.read() as s:
         rows = model_stats(s, p, model_id=model_id, by_jurisdiction=False)
+        causes, notes = model_feedback(s, p, model_id)
     try:
         runs, runs_notice = state.analytic.model_runs(model_id), None
     except AnalyticUnavailable as exc:
@@ -409,7 +438,15 @@ def model_page(request: Request, model_id: str, p: PagePrincipal, state: State) 
     return render(
         request,
         "model.html",
-        {"loaded": loaded, "spec": loaded.spec, "rows": rows, "runs": runs, "runs_notice": runs_notice},
+        {
+            "loaded": loaded,
+            "spec": loaded.spec,
+            "rows": rows,
+            "runs": runs,
+            "runs_notice": runs_notice,
+            "causes": causes,
+            "notes": notes,
+        },
     )
 
 
@@ -474,9 +511,7 @@ def docx_response(data: bytes, key: str) -> Response:
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"
-        },
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"},
     )
 
 

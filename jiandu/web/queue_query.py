@@ -30,7 +30,8 @@ def min_score_of(value: str | None) -> float | None:
 
 class QueueQuery:
     """A FastAPI dependency: the queue's filter fields from the query string (``assignee=me``
-    stands for the user asking)."""
+    stands for the user asking; ``overdue=1`` past their deadline; ``pending=1`` awaiting
+    approval)."""
 
     def __init__(
         self,
@@ -40,6 +41,8 @@ class QueueQuery:
         jurisdiction: Annotated[str | None, Query(max_length=12)] = None,
         assignee: Annotated[str | None, Query(max_length=64)] = None,
         min_score: Annotated[str | None, Query(max_length=20)] = None,
+        overdue: Annotated[str | None, Query(max_length=1)] = None,
+        pending: Annotated[str | None, Query(max_length=1)] = None,
     ) -> None:
         self.fields = {
             "model": model,
@@ -48,6 +51,8 @@ class QueueQuery:
             "jurisdiction": jurisdiction,
             "assignee": assignee,
             "min_score": min_score,
+            "overdue": overdue,
+            "pending": pending,
         }
 
     def params(self) -> dict[str, str]:
@@ -63,4 +68,6 @@ class QueueQuery:
             jurisdiction_code=f["jurisdiction"],
             assignee=principal.username if f["assignee"] == "me" else f["assignee"],
             min_score=min_score_of(f["min_score"]),
+            overdue=f["overdue"] == "1",
+            pending_approval=f["pending"] == "1",
         )

@@ -356,6 +356,10 @@ class ClueFilter:
     overdue: bool = False  # deadline passed (jiandu.workflow.deadlines)
     pending_approval: bool = False  # a proposal awaits a chief's approval
 
+    def chosen(self) -> dict[str, Any]:
+        """The filters in use (not None, not off), as an export's audit event records them."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and v is not False}
+
 
 def encode_cursor(score: float, clue_id: str) -> str:
     return base64.urlsafe_b64encode(f"{score!r}|{clue_id}".encode()).decode().rstrip("=")
@@ -475,7 +479,7 @@ def export_clues(
         entity_type="store",
         entity_id=None,
         after={
-            "filters": {k: v for k, v in dataclasses.asdict(f).items() if v is not None},
+            "filters": f.chosen(),
             "clues": total,
         },
     )

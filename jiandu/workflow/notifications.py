@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from jiandu.workflow.tables import Notification
+from jiandu.workflow.deadlines import overdue_condition
+from jiandu.workflow.tables import Clue, Notification
 
 ASSIGNED = "assigned"
 PROPOSED = "proposed"
@@ -102,3 +103,24 @@ def mark_read(session: Session, username: str, ids: Iterable[int] | None = None)
         query = query.where(Notification.id.in_(wanted))
     result = session.execute(query.values(read_at=dt.datetime.now(dt.UTC)))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def open_notification(session: Session, username: str, notice_id: int) -> str | None:
+    """Mark one of the user's notifications read; the clue it is about (None: none, or not theirs)."""
+    row = session.execute(
+        select(Notification).where(Notification.id == notice_id, Notification.username == username)
+    ).scalar_one_or_none()
+    if row is None:
+        return None
+    if row.read_at is None:
+        row.read_at = dt.datetime.now(dt.UTC)
+    return row.clue_id
+
+
+def overdue_count(session: Session, username: str) -> int:
+    """How many of the user's own clues are past their deadline (counted live, not stored)."""
+    return session.execute(
+        select(func.count())
+        .select_from(Clue)
+        .where(Clue.assignee == username, overdue_condition(dt.datetime.now(dt.UTC)))
+    ).scalar_one()

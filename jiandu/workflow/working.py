@@ -131,6 +131,18 @@ def assignable_users(session: Session, principal: Principal, clue_id: str) -> li
     return sorted(((u.username, u.display_name or u.username) for u in fit), key=lambda x: (x[1], x[0]))
 
 
+def colleagues(session: Session, principal: Principal) -> list[tuple[str, str]]:
+    """Who the principal may give clues to in bulk, as (login name, display name), by name: active
+    prosecutors, chiefs and admins in the principal's jurisdiction and below (each clue is still
+    checked against its own jurisdiction when assigned)."""
+    require(principal, Permission.CLUE_WORK)
+    users = session.execute(
+        select(User).where(User.active.is_(True), User.role.in_([r.value for r in ASSIGNABLE_ROLES]))
+    ).scalars()
+    fit = [u for u in users if principal.can_see(u.jurisdiction_code)]
+    return sorted(((u.username, u.display_name or u.username) for u in fit), key=lambda x: (x[1], x[0]))
+
+
 def check_assignment(session: Session, principal: Principal, clue: Clue, assignee: str) -> None:
     """Raise unless ``principal`` may give ``clue`` to ``assignee`` now (status, who holds it, who
     may take it): the checks `assign` and bulk assignment make before changing anything."""

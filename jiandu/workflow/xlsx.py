@@ -20,7 +20,7 @@ import datetime as dt
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from openpyxl import Workbook
@@ -281,6 +281,10 @@ def describe_filters(filters: ClueFilter, names: Names) -> str:
         parts.append(f"承办人：{names.person(filters.assignee)}")
     if filters.min_score is not None:
         parts.append(f"最低分：{filters.min_score:g}")
+    if filters.overdue:
+        parts.append("逾期")
+    if filters.pending_approval:
+        parts.append("待审批")
     return "；".join(parts) or "全部线索"
 
 
@@ -339,7 +343,7 @@ def queue_workbook(
     if cut:
         about.append(("注意", f"超出电子表格单表上限，仅导出分值最高的{MAX_ROWS}条"))
     _about(book, about)
-    wanted = {k: v for k, v in asdict(filters).items() if v is not None}
+    wanted = filters.chosen()
     return Export(
         what="线索队列",
         file_name=file_name(

@@ -22,7 +22,8 @@ def _name_users(workspace: Path) -> None:
     store = Store.for_workspace(workspace)
     try:
         with store.write() as s:
-            for login, name in {"yc_pro": "张检察官", "yc_pro2": "李检察官", "sx_pro": "王检察官"}.items():
+            names = {"yc_pro": "张检察官", "yc_pro2": "李检察官", "sx_pro": "王检察官", "yc_chief": "赵主任"}
+            for login, name in names.items():
                 s.execute(update(User).where(User.username == login).values(display_name=name))
     finally:
         store.close()
@@ -35,13 +36,15 @@ def _offered(html: str) -> dict[str, str]:
 
 def test_the_form_offers_the_colleagues_who_may_take_the_clue(workspace: Path, client_as: Login) -> None:
     _name_users(workspace)
-    # a county prosecutor hands clues to the county's prosecutors; never to 柯桥's, nor to a
-    # viewer, analyst or auditor, nor up to the city or province (outside what the county sees)
+    # a county prosecutor hands clues to the county's prosecutors and its 部门负责人; never to
+    # 柯桥's, nor to a viewer, analyst or auditor, nor up to the city or province (outside what
+    # the county sees)
     offered = _offered(client_as("yc_pro").get(f"/clues/{YC[0]}").text)
-    assert offered == {"yc_pro": "张检察官", "yc_pro2": "李检察官"}
-    # the city prosecutor also to himself (绍兴 covers 越城); the province administrator is above him
+    assert offered == {"yc_pro": "张检察官", "yc_pro2": "李检察官", "yc_chief": "赵主任"}
+    # the city prosecutor also to himself (绍兴 covers 越城); the province administrator and the
+    # province's chief are above him
     city = _offered(client_as("sx_pro").get(f"/clues/{YC[0]}").text)
-    assert set(city) == {"yc_pro", "yc_pro2", "sx_pro"} and city["sx_pro"] == "王检察官"
+    assert set(city) == {"yc_pro", "yc_pro2", "yc_chief", "sx_pro"} and city["sx_pro"] == "王检察官"
     store = Store.for_workspace(workspace)
     try:
         with store.read() as s:

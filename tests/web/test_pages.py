@@ -25,6 +25,8 @@ PAGES = (
     "/dashboard",
     "/governance",
     "/account",
+    "/notifications",
+    "/clues?overdue=1&pending=1",
     "/audit",
     "/admin/users",
     "/admin/jurisdictions",
@@ -33,7 +35,7 @@ ONLY = {
     "/audit": {"admin", "auditor"},
     "/admin/users": {"admin"},
     "/admin/jurisdictions": {"admin"},
-    "/governance": {"admin", "analyst", "prosecutor", "viewer"},
+    "/governance": {"admin", "chief", "analyst", "prosecutor", "viewer"},
 }
 
 
@@ -118,18 +120,21 @@ def test_work_a_clue_through_the_forms(client_as: Login) -> None:
     client = client_as("yc_pro")
     token = csrf_of(client)
     url = f"/clues/{YC[0]}"
+    chief = client_as("yc_chief")
     steps = [
-        ("assign", {"assignee": "yc_pro", "reason": "本院承办"}),
-        ("transition", {"to": "verifying"}),
-        ("outcome", {"outcome": "confirmed", "reason": "经核查属实"}),
-        ("transition", {"to": "case_filed"}),
-        ("changed-judgment", {"reason": "再审改判"}),
+        (client, "assign", {"assignee": "yc_pro", "reason": "本院承办"}),
+        (client, "transition", {"to": "verifying"}),
+        (client, "outcome", {"outcome": "confirmed", "reason": "经核查属实"}),
+        (client, "propose", {"to": "case_filed", "reason": "建议立案监督"}),
+        (chief, "approve", {"reason": "同意"}),
+        (client, "changed-judgment", {"reason": "再审改判"}),
     ]
-    for action, data in steps:
-        response = client.post(f"{url}/{action}", data=data | {"csrf_token": token})
+    for who, action, data in steps:
+        response = who.post(f"{url}/{action}", data=data | {"csrf_token": csrf_of(who)})
         assert response.status_code == 303, (action, response.text[:300])
         assert response.headers["location"].startswith(url + "?done=")
     page = client.get(url).text
+    assert "提请审批" in page and "审批通过" in page and "建议立案监督" in page
     assert "已立案" in page and "属实" in page and "经核查属实" in page and "记录改判" in page
     # a transition the lifecycle does not allow: 409 with the reason
     refused = client.post(f"{url}/transition", data={"to": "new", "csrf_token": token})

@@ -20,8 +20,11 @@ from jiandu.schema.registry import table
 from jiandu.workflow import (
     Store,
     add_user,
+    approve,
     assign,
     install_defaults,
+    principal_for_username,
+    propose,
     record_outcome,
     sync_clues,
     system_principal,
@@ -46,6 +49,8 @@ USERS = (
     ("yc_pro2", "prosecutor", YUECHENG),
     ("kq_pro", "prosecutor", KEQIAO),
     ("sx_pro", "prosecutor", SHAOXING),
+    ("yc_chief", "chief", YUECHENG),
+    ("zj_chief", "chief", ZHEJIANG),
     ("yc_viewer", "viewer", YUECHENG),
     ("yc_analyst", "analyst", YUECHENG),
     ("zj_auditor", "auditor", ZHEJIANG),
@@ -191,7 +196,8 @@ def build_workspace(root: Path) -> None:
             for n in (3, 5):
                 assign(s, system, clue_id(n), "admin")
                 transition(s, system, clue_id(n), "verifying")
-                transition(s, system, clue_id(n), "case_filed")
+                propose(s, system, clue_id(n), "case_filed", reason="提请立案")
+                approve(s, principal_for_username(s, "zj_chief"), clue_id(n))
                 record_outcome(s, system, clue_id(n), "confirmed")
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -25,16 +25,27 @@
       history.back();
     }
   });
-  // Irreversible steps ask first: a form's data-confirm, or that of the chosen <option>.
+  // Irreversible steps ask first: the pressed button's data-confirm, the form's, or that of the
+  // chosen <option>.
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    var button = event.submitter || null;
     var option = form.querySelector ? form.querySelector("select option:checked[data-confirm]") : null;
-    var message = form.getAttribute("data-confirm") || (option ? option.getAttribute("data-confirm") : null);
+    var message = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm") ||
+      (option ? option.getAttribute("data-confirm") : null);
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
   // Show only the fields a chosen transition needs.
   document.addEventListener("DOMContentLoaded", function () {
     if (location.hash.indexOf("#ev-") === 0) { showMark(location.hash.slice(1)); }
+    // The queue's "select all on this page" box.
+    var all = document.getElementById("select-all");
+    if (all) {
+      all.addEventListener("change", function () {
+        var boxes = document.querySelectorAll("#bulk input[name=clue]");
+        for (var i = 0; i < boxes.length; i += 1) { boxes[i].checked = all.checked; }
+      });
+    }
     var form = document.getElementById("form-transition");
     if (!form) { return; }
     var select = form.querySelector("select[name=to]");
