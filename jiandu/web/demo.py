@@ -20,6 +20,7 @@ from jiandu.workflow.tables import User
 DEMO_USERS = (
     ("demo_admin", "admin", "330000", "演示管理员（省院）"),
     ("demo_prosecutor", "prosecutor", "330602", "演示检察官（越城区院）"),
+    ("demo_chief", "chief", "330602", "演示部门负责人（越城区院）"),
     ("demo_city_prosecutor", "prosecutor", "330600", "演示检察官（绍兴市院）"),
     ("demo_analyst", "analyst", "330600", "演示数据分析员（绍兴市院）"),
     ("demo_auditor", "auditor", "330000", "演示审计员（省院）"),

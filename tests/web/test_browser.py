@@ -125,16 +125,34 @@ def test_prosecutor_works_a_clue_in_the_browser(server: str, page: object, tmp_p
     expect(page.locator("#clue-outcome")).to_have_text("属实")
     expect(page.locator("ol.timeline")).to_contain_text("记录核查结论")
 
-    # filing a case cannot be undone: the page asks first; declining keeps the clue as it was
+    # filing a case needs the 部门负责人's approval: propose it with an opinion
+    expect(page.locator("#form-transition select[name=to] option[value=case_filed]")).to_have_count(0)
+    page.select_option("#form-propose select[name=to]", "case_filed")
+    page.fill("#form-propose input[name=reason]", "虚假诉讼迹象明显，建议立案监督")
+    page.click("#form-propose button[type=submit]")
+    expect(page.locator("#clue-proposal")).to_contain_text("提请“已立案”")
+    expect(page.locator("#form-approve")).to_have_count(0)
+    page.click("button.link")  # log out
+
+    # the chief sees the notification, opens the clue and approves; the page asks first, and
+    # declining keeps the clue as it was
+    page.fill("input[name=username]", "yc_chief")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#unread-count")).to_have_text("2")  # and one from building the workspace
+    page.click("#bell")
+    page.click("#notice-list li:first-child a")  # newest first
+    expect(page).to_have_url(f"{server}/clues/{YC[0]}")
     asked: list[str] = []
     page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
-    page.select_option("#form-transition select[name=to]", "case_filed")
-    page.click("#form-transition button[type=submit]")
+    page.click("#form-approve button[type=submit]")
     expect(page.locator("#clue-status")).to_contain_text("核查中")
-    assert asked == ["确认将此线索变更为“已立案”？此操作不可撤销。"]
+    assert asked == ["确认批准将此线索变更为“已立案”？批准后不可撤销。"]
     page.once("dialog", lambda d: d.accept())
-    page.click("#form-transition button[type=submit]")
+    page.click("#form-approve button[type=submit]")
     expect(page.locator("#clue-status")).to_contain_text("已立案")
+    expect(page.locator("ol.timeline")).to_contain_text("审批通过")
+    expect(page.locator("#unread-count")).to_have_text("1")  # opening it marked it read
 
     # download the suggestion draft of the county's class cases
     page.click("nav >> text=类案治理")
