@@ -16,6 +16,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +33,9 @@ from jiandu.sources.model import PROVENANCE_COLUMNS, register_tables
 from jiandu.sources.readers import FileProblem, file_format, header_of, open_export
 from jiandu.sources.registry import Catalogue, LoadedSource, catalogue
 
-STORE_ROWS = 200_000  # rows per insert into the store
+STORE_ROWS = 100_000  # rows per insert into the store
+# one store at a time, in a thread: the engine works (GIL released) while the next batch converts
+_STORER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiandu-register-store")
 
 
 @dataclass(slots=True)
@@ -181,6 +184,7 @@ def _load_file(
     schema = canonical_tables()[table]
     name = str(path)
     counts: Counter[str] = Counter()
+    storing: Future[None] | None = None  # the previous store runs while the next batch converts
     try:
         export = open_export(path, fmt, source.files, _wanted(loaded))
         try:
@@ -211,17 +215,21 @@ def _load_file(
             rows = applied.rows
             numbers = pa.array(batch.rows, pa.int64()).take(applied.positions)
             good = rows.num_rows
-            rows = rows.append_column("source_id", pa.array([source.id] * good, pa.string()))
-            rows = rows.append_column("source_file", pa.array([name] * good, pa.string()))
+            rows = rows.append_column("source_id", pa.repeat(pa.scalar(source.id, pa.string()), good))
+            rows = rows.append_column("source_file", pa.repeat(pa.scalar(name, pa.string()), good))
             rows = rows.append_column("source_row", numbers)
-            rows = rows.append_column("load_id", pa.array([report.run_id] * good, pa.string()))
+            rows = rows.append_column("load_id", pa.repeat(pa.scalar(report.run_id, pa.string()), good))
             pending.append(rows)
             pending_rows += good
             if pending_rows >= STORE_ROWS:
-                _store(engine, schema, pending, report, counts)
+                if storing is not None:
+                    storing.result()
+                storing = _STORER.submit(_store, engine, schema, pending, report, counts)
                 pending, pending_rows = [], 0
                 if on_progress:
                     on_progress(report)
+        if storing is not None:
+            storing.result()
         _store(engine, schema, pending, report, counts)
         for bad in export.bad:
             report.read[table] += 1
@@ -251,6 +259,9 @@ def _load_file(
         reject(RejectedRecord(name, "", exc.code, f"source {source.id}: {exc}", b""))
     except OSError as exc:
         reject(RejectedRecord(name, "", "unreadable", f"cannot read: {exc.strerror or exc}", b""))
+    finally:
+        if storing is not None:
+            storing.result()  # a store in flight ends (or raises) before the file is done
 
 
 def _store(

@@ -185,31 +185,22 @@ def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
     header = flatten_header(list(header_rows))
     first_data_row = start + files.header_rows + 1  # 1-based row of the first record
     export = Export(header, iter(()), encoding)
-    invalid: list[int] = []
+    invalid: list[int] = []  # line numbers of rows Arrow could not split (bad rows, short footers)
+    threaded = [True]  # first with threads; on the first bad row, again without (see batches)
 
     def on_invalid(row: Any) -> str:
+        if threaded[0]:
+            return "error"  # with threads Arrow does not number rows: stop, read on without
         text = row.text or ""
+        number = row.number if row.number is not None else -1
+        invalid.append(number)
         if _is_footer(next(csv.reader([text], delimiter=files.delimiter), []), files.footer_markers):
             export.footers += 1
         else:
-            number = row.number if row.number is not None else -1
-            invalid.append(number)
-            export.bad.append(
-                BadRecord(
-                    number,
-                    f"{row.actual_columns} values, the header has {row.expected_columns} columns",
-                    text.encode("utf-8"),
-                )
-            )
+            message = f"{row.actual_columns} values, the header has {row.expected_columns} columns"
+            export.bad.append(BadRecord(number, message, text.encode("utf-8")))
         return "skip"
 
-    read_options = pacsv.ReadOptions(
-        use_threads=False,  # with threads Arrow does not number invalid rows
-        block_size=CSV_BLOCK_BYTES,
-        skip_rows=start + files.header_rows,
-        column_names=header,
-        encoding="utf8" if encoding == "utf-8" else encoding,
-    )
     parse_options = pacsv.ParseOptions(
         delimiter=files.delimiter, invalid_row_handler=on_invalid, newlines_in_values=True
     )
@@ -220,12 +211,26 @@ def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
         quoted_strings_can_be_null=True,
     )
 
-    def batches() -> Iterator[Batch]:
+    def open_reader(skip: int) -> Any:
+        read_options = pacsv.ReadOptions(
+            use_threads=threaded[0],
+            block_size=CSV_BLOCK_BYTES,
+            skip_rows=start + files.header_rows + skip,
+            column_names=header,
+            encoding="utf8" if encoding == "utf-8" else encoding,
+        )
         try:
-            reader = pacsv.open_csv(path, read_options, parse_options, convert_options)
+            return pacsv.open_csv(path, read_options, parse_options, convert_options)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            if threaded[0] and "CSV parse error" in str(exc):
+                threaded[0] = False
+                return open_reader(skip)
             raise FileProblem("undecodable", f"cannot read as {encoding} CSV: {exc}") from None
+
+    def batches() -> Iterator[Batch]:
+        reader = open_reader(0)
         next_row = first_data_row
+        consumed = 0  # records read so far (all valid while threaded)
         seen_invalid = 0
         while True:
             try:
@@ -233,9 +238,16 @@ def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
             except StopIteration:
                 return
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                if threaded[0] and "CSV parse error" in str(exc):
+                    # a row Arrow cannot split, somewhere after the records read so far: read
+                    # on from there without threads, so every row keeps its number
+                    threaded[0] = False
+                    reader = open_reader(consumed)
+                    continue
                 raise FileProblem("undecodable", f"cannot read as {encoding} CSV: {exc}") from None
             table = pa.Table.from_batches([record_batch])
             n = table.num_rows
+            consumed += n
             new_invalid = sorted(x for x in invalid[seen_invalid:] if x > 0)
             seen_invalid = len(invalid)
             if not new_invalid:
@@ -248,6 +260,7 @@ def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
                     if next_row not in skip:
                         numbers.append(next_row)
                     next_row += 1
+                consumed += len(new_invalid)
             footer = _csv_footer_rows(table, files.footer_markers)
             if footer:
                 keep = [i for i in range(n) if i not in footer]
