@@ -1,7 +1,11 @@
 """Screenshots of the main pages for the README, taken in Debian's Chromium through Playwright.
 
-Usage (after ``scripts/demo``): ``.venv/bin/python scripts/screenshots.py [WORKSPACE] [--user U]``
-writes ``docs/screenshots/*.png``. The pages are served by uvicorn on 127.0.0.1 from the
+Usage (after ``scripts/demo``): ``.venv/bin/python scripts/screenshots.py [WORKSPACE] [--user U]
+[--chief C]`` writes ``docs/screenshots/*.png``. With ``--chief`` it also shows the desk: the
+user proposes filing a case on the top clue of the queue (assigning it and starting
+verification first, as a prosecutor would; this changes the workspace, audited like any action),
+then the chief's notifications and the clue awaiting approval are taken (``desk_*.png``).
+The pages are served by uvicorn on 127.0.0.1 from the
 workspace (default ``$JIANDU_HOME`` or ``./jiandu-workspace``) and seen as one user (default
 the demo county prosecutor), logged in with a session the app issues itself (no password).
 Chinese text needs a CJK font on the machine (Debian: ``apt-get install fonts-wqy-zenhei``);
@@ -19,6 +23,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -46,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("workspace", nargs="?", default=os.environ.get("JIANDU_HOME", "jiandu-workspace"))
     parser.add_argument("--user", default="demo_prosecutor")
+    parser.add_argument("--chief", default=None, help="also the desk as this 部门负责人 (demo_chief)")
     args = parser.parse_args()
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
     if not fonts.strip():
@@ -90,10 +96,45 @@ def main() -> None:
                 target = OUT / f"{re.sub(r'[^a-z_]', '', name)}.png"
                 page.screenshot(path=str(target), full_page=False)
                 print(f"wrote {target}")
+            if args.chief:
+                _desk(context, browser, app, base, args.chief)
             browser.close()
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def _desk(context: Any, browser: Any, app: Any, base: str, chief: str) -> None:
+    """Propose filing a case on the top clue as the user, then screenshot the chief's desk."""
+    page = context.new_page()
+    page.goto(base + "/clues?status=new")
+    link = page.locator("a.clue-link").first
+    if not link.count():
+        print("skipped the desk: no new clue in the queue")
+        return
+    url = base + str(link.get_attribute("href"))
+    page.goto(url)
+    page.click("#form-assign button[type=submit]")
+    page.select_option("#form-transition select[name=to]", "verifying")
+    page.click("#form-transition button[type=submit]")
+    page.select_option("#form-propose select[name=to]", "case_filed")
+    page.fill("#form-propose input[name=reason]", "多起借贷诉讼证据存疑，建议立案监督")
+    page.click("#form-propose button[type=submit]")
+    from jiandu.web.security import COOKIE_NAME
+
+    _, cookie = app.state.jiandu.sessions.new(chief)
+    desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    desk.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": base}])
+    view = desk.new_page()
+    for name, target in (("desk_notifications", base + "/notifications"), ("desk_approval", url)):
+        view.goto(target)
+        view.wait_for_load_state("networkidle")
+        if name == "desk_approval":
+            view.locator("#form-approve").scroll_into_view_if_needed()
+        out = OUT / f"{name}.png"
+        view.screenshot(path=str(out), full_page=False)
+        print(f"wrote {out}")
+    desk.close()
 
 
 if __name__ == "__main__":

@@ -107,6 +107,8 @@ def users_demo(
     reset: Annotated[bool, typer.Option(help="Give existing demo users new passwords (shown once).")] = False,
 ) -> None:
     """Create demo users (one per role) with random passwords, printed once. Idempotent."""
+    from rich.cells import cell_len
+
     from jiandu.web.demo import create_demo_users
     from jiandu.workflow import Store
 
@@ -120,7 +122,8 @@ def users_demo(
     console.print("演示账号 Demo logins（密码只显示这一次 passwords are shown once）:")
     for d in logins:
         password = d.password or "（已存在，密码未改 exists, unchanged; --reset gives a new one）"
-        role = f"{ROLE_NAMES_ZH[Role(d.role)]} {d.role:<11}"
+        role = f"{ROLE_NAMES_ZH[Role(d.role)]} {d.role}"
+        role += " " * max(0, 22 - cell_len(role))  # Chinese characters take two columns
         console.print(
             f"  {d.username:<22} {role} {d.jurisdiction_code}  {password}",
             soft_wrap=True,
