@@ -16,7 +16,8 @@ the county prosecutor (越城, ``demo_prosecutor``) and as the province administ
 afresh): the queue, a clue page (a different clue each time; the related-clue section
 included), a clue page with many related clues, the full list of one relation, /classes,
 /statistics (default 12 months), a person's profile, and a search. Prints p50/p95/max per page
-and user, and the process's peak resident memory.
+and user — wall time, and the process's CPU time (all threads), which other processes on a shared
+machine inflate less — the load average before and after, and the process's peak resident memory.
 
     .venv/bin/python benchmarks/bench_pages.py --repeat 20
 """
@@ -24,6 +25,7 @@ and user, and the process's peak resident memory.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -196,7 +198,7 @@ def _cases(root: Path) -> dict[str, dict[str, str]]:
     return {user: dict(pages) for user in USERS}
 
 
-def measure(root: Path, repeat: int, seed: int) -> dict[tuple[str, str], list[float]]:
+def measure(root: Path, repeat: int, seed: int) -> dict[tuple[str, str], tuple[list[float], list[float]]]:
     from fastapi.testclient import TestClient
 
     from jiandu.web import create_app, related_pages
@@ -222,7 +224,7 @@ def measure(root: Path, repeat: int, seed: int) -> dict[tuple[str, str], list[fl
         store.close()
     rng = random.Random(seed)
     app = create_app(root)
-    out: dict[tuple[str, str], list[float]] = {}
+    out: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
     try:
         for who, pages in _cases(root).items():
             client = TestClient(app, follow_redirects=False)
@@ -236,12 +238,13 @@ def measure(root: Path, repeat: int, seed: int) -> dict[tuple[str, str], list[fl
                     return response
 
                 get()  # warm-up (templates, the snapshot connection)
-                times = []
+                times, cpu = [], []
                 for _ in range(repeat):
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     get()
                     times.append((time.perf_counter() - t0) * 1000)
-                out[(who, label)] = times
+                    cpu.append((time.process_time() - c0) * 1000)
+                out[(who, label)] = (times, cpu)
             client.close()
     finally:
         app.state.jiandu.close()
@@ -267,11 +270,17 @@ def main() -> None:
 
         Store.for_workspace(args.workspace).close()  # migrate a reused workspace
         print(f"reusing {args.workspace}")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     results = measure(args.workspace, args.repeat, args.seed)
-    print(f"{'user':9s} {'page':22s} {'p50':>7s} {'p95':>7s} {'max':>7s}  (ms, {args.repeat} requests)")
-    for (who, label), times in results.items():
-        q = statistics.quantiles(times, n=20)
-        print(f"{who:9s} {label:22s} {statistics.median(times):7.0f} {q[18]:7.0f} {max(times):7.0f}")
+    print(f"load average after:  {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"{'user':9s} {'page':22s} {'p50':>6s} {'p95':>6s} {'max':>6s} {'cpu p50':>8s} {'cpu p95':>8s}")
+    for (who, label), (times, cpu) in results.items():
+        q, qc = statistics.quantiles(times, n=20), statistics.quantiles(cpu, n=20)
+        print(
+            f"{who:9s} {label:22s} {statistics.median(times):6.0f} {q[18]:6.0f} {max(times):6.0f}"
+            f" {statistics.median(cpu):8.0f} {qc[18]:8.0f}"
+        )
+    print(f"(ms; {args.repeat} requests each after one warm-up; cpu: the process's CPU time, all threads)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory of the process: {peak:.0f} MiB")
 

@@ -523,23 +523,55 @@ def _agent_classes(
         return []
     assert source is not None
     members = _largest_firms(source, min_size)
-    visible: dict[str, Any] = {}
-    for chunk in _chunks(sorted({c for ids in members.values() for c in ids})):
-        for r in session.execute(
-            select(Clue.clue_id, Clue.status, Clue.outcome, Clue.created_at, Clue.jurisdiction_code).where(
-                Clue.clue_id.in_(chunk)
-            )
-        ):
-            if principal.can_see(r.jurisdiction_code):
-                visible[r.clue_id] = r
+    visible = _clue_states(session, principal, sorted({c for ids in members.values() for c in ids}))
     classes = []
     for firm, ids in members.items():
         c = ClueClass("agent", firm, firm)
-        for r in (visible[i] for i in ids if i in visible):
-            _add_counts(c, r.status, 1, r.created_at, r.created_at, r.outcome in POSITIVE_OUTCOMES)
+        first = last = None
+        for status, outcome, found in (visible[i] for i in ids if i in visible):
+            c.total += 1
+            c.by_status[status] = c.by_status.get(status, 0) + 1
+            c.confirmed += outcome in POSITIVE_OUTCOMES
+            first = found if first is None or found < first else first
+            last = found if last is None or found > last else last
+        c.first_found, c.last_found = _stored_time(first), _stored_time(last)
         if c.total >= min_size:
             classes.append(c)
     return sorted(classes, key=lambda c: (-c.total, c.key))[:MAX_CLASSES]
+
+
+def _clue_states(
+    session: Session, principal: Principal, ids: Sequence[str]
+) -> dict[str, tuple[str, Any, Any]]:
+    """clue id → (status, outcome, creation time as stored) of the visible clues among ``ids``.
+
+    Read through the database driver's own cursor: the law-firm classes look up tens of
+    thousands of clues, and building SQLAlchemy rows for them cost twice the queries (on 64k
+    clues, about 0.9 s against 0.3–0.5 s)."""
+    dbapi: Any = session.connection().connection.driver_connection
+    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    out: dict[str, tuple[str, Any, Any]] = {}
+    cursor = dbapi.cursor()
+    try:
+        for chunk in _chunks(ids):
+            cursor.execute(
+                "SELECT clue_id, status, outcome, created_at, jurisdiction_code FROM clues "
+                f"WHERE clue_id IN ({', '.join(mark for _ in chunk)})",
+                list(chunk),
+            )
+            for clue_id, status, outcome, created, code in cursor.fetchall():
+                if principal.can_see(code):
+                    out[clue_id] = (status, outcome, created)
+    finally:
+        cursor.close()
+    return out
+
+
+def _stored_time(value: Any) -> dt.datetime | None:
+    """A time read by the driver (SQLite: its text, which orders as the times do) as a datetime."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
 
 def class_members(
