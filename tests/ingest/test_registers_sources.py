@@ -251,3 +251,59 @@ def test_cli_sources_add_then_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "office.execution_cn" in result.output
     result = runner.invoke(app, [*base, "sources", "show", "office.execution_cn"])
     assert result.exit_code == 0 and "3 行" in result.output and "被执行人证件号码" in result.output
+
+
+def test_builtin_sources_for_agency_layouts(duck: Engine, tmp_path: Path) -> None:
+    """Court DB dump (T_SCZX columns, GB18030), 公安 pinyin columns, 限高 with masked numbers,
+    市场监管 Chinese headers: each read by its built-in source, chosen by file name."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "T_SCZX_2023.csv").write_bytes(
+        (
+            "C_AH,执行法院,N_FYDM,D_LARQ,申请执行人,申请执行人证件号码,被执行人,被执行人证件号码,"
+            "C_ZXYJWSWH,N_YZXBDJE,C_JAFS,D_JARQ\n"
+            f"(2023)浙0602执7号,越城区法院,1302,2023-02-01 00:00:00.0,马利,{PERSON_2},丁根朝,{PERSON},"
+            "(2022)浙0602民初5号,120000.0000,终结本次执行程序,1900-01-01\n"
+        ).encode("gb18030")
+    )
+    (folder / "常住人口2023.csv").write_text(
+        "HH,GMSFHM,XM,XB,CSRQ,MZ,YHZGX,ZZ\n"
+        f"H9,{PERSON},丁根朝,1,19850702,01,户主,浙江省绍兴市越城区镜湖路753号\n"
+        f"H9,{PERSON_2},马利,3,19881213,01,配偶,浙江省绍兴市越城区镜湖路753号\n",
+        encoding="utf-8",
+    )
+    (folder / "限制消费人员2023.csv").write_text(
+        "被限制人,证件号码,案号,执行法院,发布日期\n"
+        "曲宝庆,37280119701****7692,(2017)鲁1302执791号,临沂市兰山区人民法院,2017年09月27日\n",
+        encoding="utf-8",
+    )
+    (folder / "企业登记信息.csv").write_text(
+        f"统一社会信用代码,企业名称,法定代表人,成立日期,注册资本（万元）\n{CREDIT},浙江鼎盛建筑工程有限公司,丁根朝,2010/3/5,500\n",
+        encoding="utf-8",
+    )
+    report = ingest_registers(duck, tmp_path / "q", [folder])
+    used = {Path(f.file).name: (f.source, f.loaded, f.quarantined) for f in report.files}
+    assert used == {
+        "T_SCZX_2023.csv": ("court.execution_cases", 1, 0),
+        "常住人口2023.csv": ("police.household", 1, 1),
+        "限制消费人员2023.csv": ("court.consumption_bans", 1, 0),
+        "企业登记信息.csv": ("market.companies", 1, 0),
+    }
+    case = duck.rows("SELECT * FROM execution_cases")[0]
+    assert (case["case_number"], case["basis_case_number"]) == (
+        "（2023）浙0602执7号",
+        "（2022）浙0602民初5号",
+    )
+    assert case["amount"] == 120000.0 and str(case["filing_date"]) == "2023-02-01"
+    assert case["closing_date"] is None and case["closing_mode"] == "终结本次执行程序"  # 1900-01-01: empty
+    person = duck.rows("SELECT * FROM household")[0]
+    assert (person["name"], person["sex"], str(person["birth_date"])) == ("丁根朝", "男", "1985-07-02")
+    assert (
+        "code '3' is not in the declared code list"
+        in quarantine_rows(duck)[("常住人口2023.csv", "row 3, column XB")]
+    )
+    ban = duck.rows("SELECT * FROM consumption_bans")[0]
+    assert (ban["key"], ban["key_kind"], ban["kind"]) == ("37280119701****7692", "ric_masked", "person")
+    assert str(ban["issue_date"]) == "2017-09-27"
+    company = duck.rows("SELECT * FROM companies")[0]
+    assert company["registered_capital_wan"] == 500.0 and str(company["established"]) == "2010-03-05"
