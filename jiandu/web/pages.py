@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 
 from jiandu.web import render as draw
 from jiandu.web.analytic import AnalyticUnavailable
@@ -206,6 +207,10 @@ def queue(
 
 
 DOCS_PER_PAGE = 20  # evidence documents shown in full on one page of a clue
+# How long a clue page waits to log a view of personal data before showing the clue masked
+# instead (a long clue sync holds the workflow store's write lock).
+VIEW_WAIT = 2.0
+BUSY_NOTICE = "系统正在同步线索，个人信息暂以脱敏方式显示，办理操作暂不可用；请稍后刷新页面。"
 
 
 @dataclass
@@ -281,11 +286,18 @@ def clue_page(
     request: Request, clue_id: str, p: PagePrincipal, state: State, docs: Annotated[int, Query(ge=1)] = 1
 ) -> Response:
     can_work = p.can(Permission.CLUE_WORK)
-    can_assign = False
-    with state.store.write() as s:  # write: a view of personal data is an audit event
-        clue = get_clue(s, p, clue_id)
-        can_assign = can_work and clue.status in (Status.NEW, *REASSIGNABLE)
-        colleagues = assignable_users(s, p, clue_id) if can_assign else []
+    busy_notice = None
+    try:  # write: a view of personal data is an audit event
+        with state.store.write(wait=VIEW_WAIT if p.sees_personal_data else None) as s:
+            clue = get_clue(s, p, clue_id)
+            can_assign = can_work and clue.status in (Status.NEW, *REASSIGNABLE)
+            colleagues = assignable_users(s, p, clue_id) if can_assign else []
+    except OperationalError:  # a long clue sync holds the store: show it masked, nothing to log
+        p, can_work = p.masked_view(), False
+        busy_notice = BUSY_NOTICE
+        with state.store.read() as s:
+            clue = get_clue(s, p, clue_id)
+            can_assign, colleagues = False, []
     evidence = _evidence_view(state, p, clue, docs)
     graph = draw.network_svg(clue.subject.name or clue.subject.key, evidence.graph_documents, masker_for(p))
     holds = can_work and (clue.assignee in (None, p.username) or p.supervises)
@@ -319,6 +331,7 @@ def clue_page(
             "causes": [c.value for c in FalsePositiveCause],
             "reject_reasons": [r.value for r in RejectReason],
             "done": request.query_params.get("done"),
+            "busy_notice": busy_notice,
         },
     )
 

@@ -34,7 +34,7 @@ Outside its scope an object is reported as not found, so ids cannot be probed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from jiandu.workflow.errors import PermissionDenied
@@ -124,6 +124,7 @@ class Principal:
     scope: frozenset[str]
     sees_unassigned: bool  # at a root of the tree: also clues with no jurisdiction
     user_id: int | None = None
+    masked: bool = False  # shown masked even if the role may see personal data (`masked_view`)
 
     def can(self, permission: Permission) -> bool:
         return allowed(self.role, permission)
@@ -135,7 +136,11 @@ class Principal:
 
     @property
     def sees_personal_data(self) -> bool:
-        return self.can(P.PERSONAL_READ)
+        return self.can(P.PERSONAL_READ) and not self.masked
+
+    def masked_view(self) -> Principal:
+        """The same principal, seeing personal data masked (nothing to log as a view)."""
+        return replace(self, masked=True)
 
     @property
     def supervises(self) -> bool:

@@ -28,7 +28,7 @@ import yaml
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,6 +36,7 @@ from jiandu.locks import lock_wait_seconds
 from jiandu.workflow.audit_keys import WORKSPACE_INFO
 
 ENV_URL = "JIANDU_WORKFLOW_URL"
+WAIT_OPTION = "jiandu_wait_ms"  # execution option: this transaction's wait for a writer (SQLite)
 SQLITE_NAME = "workflow.sqlite"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -84,9 +85,10 @@ def _sqlite_hooks(engine: Engine) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql(
-            "BEGIN IMMEDIATE" if conn.get_execution_options().get("jiandu_write") else "BEGIN"
-        )
+        options = conn.get_execution_options()
+        # every transaction sets its own wait: a pooled connection never keeps a short one
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={int(options.get(WAIT_OPTION, busy_ms))}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("jiandu_write") else "BEGIN")
 
     return engine
 
@@ -171,8 +173,20 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        with self._write() as session, session.begin():
+    def write(self, *, wait: float | None = None) -> Iterator[Session]:
+        """A write transaction. ``wait``: seconds to wait for another writer (default
+        ``JIANDU_LOCK_WAIT``) before `sqlalchemy.exc.OperationalError` — short for a page that
+        can do without writing (e.g. a clue shown masked while a long sync holds the store)."""
+        if wait is None:
+            with self._write() as session, session.begin():
+                yield session
+            return
+        ms = max(0, int(wait * 1000))
+        bind = self._write.kw["bind"].execution_options(**{WAIT_OPTION: ms})
+        info = self._write.kw.get("info", {})
+        with Session(bind, expire_on_commit=False, info=info) as session, session.begin():
+            if self.dialect == "postgresql":
+                session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
             yield session
 
     def close(self) -> None:
