@@ -13,6 +13,7 @@ A row fails with the first problem found, naming the export column and the canon
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,10 +124,10 @@ def parse_date(text: str) -> dt.date | None:
             value = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
             raise Problem(f"{text!r} is not a date") from None
-    elif text.isdigit() and len(text) <= 5:
+    elif text == "0":
+        return None  # serial 0: empty
+    elif text.isdigit() and len(text) == 5:  # an Excel serial (10000 = 1927-05-18)
         value = _EXCEL_EPOCH + dt.timedelta(days=int(text))
-        if int(text) == 0:
-            return None
     else:
         m = _CN_DATE.match(text)
         if not m:
@@ -160,13 +161,18 @@ def _number(text: str, scale: float | None) -> float:
         value = float(_NUMBER_NOISE.sub("", text))
     except ValueError:
         raise Problem(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise Problem(f"{text!r} is not a number")
     return value * scale if scale else value
 
 
-def _integer(text: str, scale: float | None) -> int:
+def _integer(text: str, scale: float | None, kind: str = "BIGINT") -> int:
     value = _number(text, scale)
     if value != int(value):
         raise Problem(f"{text!r} is not a whole number")
+    limit = _INTEGER_RANGE.get(kind, 2**63)
+    if not -limit <= int(value) < limit:
+        raise Problem(f"{text!r} is out of range for {kind.lower()}")
     return int(value)
 
 
@@ -183,7 +189,7 @@ def _typed(text: str, kind: str, scale: float | None) -> Any:
     if kind == "VARCHAR":
         return text
     if kind in {"INTEGER", "BIGINT"}:
-        return _integer(text, scale)
+        return _integer(text, scale, kind)
     if kind == "DOUBLE":
         return _number(text, scale)
     if kind == "DATE":
@@ -271,7 +277,12 @@ def _raw_column(batch: pa.Table, column: Column) -> pa.Array:
     return parts[0] if len(parts) == 1 else pc.coalesce(*parts)
 
 
-_PLAIN_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
+_PLAIN_NUMBER = {  # numerals Arrow converts exactly as `_number`/`_integer` do, within range
+    "DOUBLE": r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$",
+    "INTEGER": r"^-?[0-9]{1,9}$",
+    "BIGINT": r"^-?[0-9]{1,15}$",
+}
+_INTEGER_RANGE = {"INTEGER": 2**31, "BIGINT": 2**63}
 
 
 def _fast_numbers(raw: pa.Array, column: Column) -> tuple[pa.Array, pa.Array] | None:
@@ -279,11 +290,11 @@ def _fast_numbers(raw: pa.Array, column: Column) -> tuple[pa.Array, pa.Array] | 
     conversion). A plain numeral (digits, optional decimals) converts the same either way, so
     `_number`/`_integer` stay the one definition of what a value means."""
     mapping = column.mapping
-    if column.type not in {"DOUBLE", "INTEGER", "BIGINT"} or mapping.codes is not None or mapping.transform:
+    if column.type not in _PLAIN_NUMBER or mapping.codes is not None or mapping.transform:
         return None
-    plain = pc.fill_null(pc.match_substring_regex(raw, _PLAIN_NUMBER), False)
-    if column.type != "DOUBLE":
-        plain = pc.and_(plain, pc.invert(pc.fill_null(pc.match_substring(raw, "."), False)))
+    if mapping.scale is not None and column.type != "DOUBLE":
+        return None  # a scaled whole number may not stay whole: the scalar path says so
+    plain = pc.fill_null(pc.match_substring_regex(raw, _PLAIN_NUMBER[column.type]), False)
     numbers = pc.cast(pc.if_else(plain, raw, pa.scalar(None, pa.string())), pa.float64())
     if mapping.scale:
         numbers = pc.multiply(numbers, mapping.scale)
