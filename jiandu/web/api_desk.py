@@ -69,20 +69,10 @@ class BulkOut(BaseModel):
     refused: list[Refusal]
 
 
-class NotificationOut(BaseModel):
-    id: int
-    kind: str
-    clue_id: str | None
-    actor: str
-    message: str
-    created_at: dt.datetime
-    read: bool
-
-
 class NotificationsOut(BaseModel):
     unread: int
     overdue: int = Field(description="the caller's own clues past their deadline")
-    items: list[NotificationOut]
+    items: list[notices.NotificationView]
 
 
 class ReadIn(BaseModel):
@@ -156,21 +146,9 @@ def notifications(
             NotificationsOut(
                 unread=notices.unread_count(s, p.username),
                 overdue=notices.overdue_count(s, p.username),
-                items=[_out(n) for n in items],
+                items=items,
             )
         )
-
-
-def _out(n: notices.NotificationView) -> NotificationOut:
-    return NotificationOut(
-        id=n.id,
-        kind=n.kind,
-        clue_id=n.clue_id,
-        actor=n.actor,
-        message=n.message,
-        created_at=n.created_at,
-        read=n.read,
-    )
 
 
 @router.post("/notifications/read", responses=ERRORS)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from pydantic import BaseModel
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -27,8 +27,9 @@ MAX_SHOWN = 200
 MAX_MESSAGE = 500
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationView:
+class NotificationView(BaseModel):
+    """One notification as its user sees it (also the JSON API's form)."""
+
     id: int
     kind: str
     clue_id: str | None
@@ -87,7 +88,15 @@ def list_notifications(
         query.order_by(Notification.id.desc()).limit(max(1, min(limit, MAX_SHOWN)))
     ).scalars()
     return [
-        NotificationView(n.id, n.kind, n.clue_id, n.actor, n.message, n.created_at, n.read_at is not None)
+        NotificationView(
+            id=n.id,
+            kind=n.kind,
+            clue_id=n.clue_id,
+            actor=n.actor,
+            message=n.message,
+            created_at=n.created_at,
+            read=n.read_at is not None,
+        )
         for n in rows
     ]
 
