@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -310,3 +311,24 @@ def test_builtin_sources_for_agency_layouts(duck: Engine, tmp_path: Path) -> Non
     assert str(ban["issue_date"]) == "2017-09-27"
     company = duck.rows("SELECT * FROM companies")[0]
     assert company["registered_capital_wan"] == 500.0 and str(company["established"]) == "2010-03-05"
+
+
+def test_hostile_register_files(duck: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    bomb = folder / "执行案件炸弹.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (64 * 2**20))  # 64 MB of zeros
+    (folder / "执行案件假的.xlsx").write_bytes(b"not a zip at all")
+    (folder / "shixin_deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (folder / "shixin_scalar.json").write_text('"a string"', encoding="utf-8")
+    seen: list[int] = []
+    report = ingest_registers(
+        duck, tmp_path / "q", [folder], sources=office(), on_progress=lambda r: seen.append(len(r.files))
+    )
+    bad = quarantine_rows(duck)
+    assert bad[("执行案件炸弹.xlsx", "")].startswith("zip_limit: ")
+    assert bad[("执行案件假的.xlsx", "")].startswith("truncated: ")
+    assert bad[("shixin_deep.json", "")].startswith("bad_json: ")
+    assert bad[("shixin_scalar.json", "")].startswith("bad_json: ")
+    assert report.files == [] and len(seen) == 4  # progress after every file
