@@ -167,6 +167,23 @@ def ingest_registers(
             on_progress(report)
     flush_rejected()
     report.seconds = time.perf_counter() - started
+    engine.append(  # the load a row's load_id names, with its counts (as judgment ingest records)
+        "ingest_runs",
+        tables["ingest_runs"].to_arrow(
+            [
+                {
+                    "run_id": report.run_id,
+                    "started_at": now,
+                    "finished_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+                    "paths": " ".join(str(p) for p in paths),
+                    "read": sum(report.read.values()),
+                    "parsed": sum(report.loaded.values()),
+                    "duplicates": sum(report.duplicates.values()),
+                    "quarantined": sum(report.quarantined.values()),
+                }
+            ]
+        ),
+    )
     return report
 
 

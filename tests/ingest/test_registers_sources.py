@@ -77,6 +77,10 @@ def test_real_shixin_records_load_through_their_declared_source(duck: Engine, tm
     }
     again = ingest_registers(duck, tmp_path / "q", [SHIXIN])
     assert again.loaded["dishonest_debtors"] == 0 and again.duplicates["dishonest_debtors"] == 3
+    runs = duck.rows("SELECT run_id, read, parsed, duplicates FROM ingest_runs ORDER BY started_at")
+    assert [(r["run_id"], r["read"], r["parsed"], r["duplicates"]) for r in runs] == [
+        (report.run_id, 3, 3, 0), (again.run_id, 3, 0, 3),
+    ]  # fmt: skip
 
 
 def _office_csv(folder: Path, encoding: str) -> Path:
