@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -44,10 +44,16 @@ _MOJIBAKE = r"\x{FFFD}|锟斤拷|魹ｽ|Ã[\x{80}-\x{BF}]|è¯|ä»¶"
 _NUMBER_NOISE = re.compile(r"[,\s\u2009\u202f\u00a0元]")
 _CN_DATE = re.compile(r"^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+MEMO_LIMIT = 2_000_000  # distinct values remembered per column of a file
 
 
 class Problem(ValueError):
     """One value cannot be stored; the message says why (without the column)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,12 @@ class Plan:
     columns: tuple[Column, ...]
     ignored: tuple[str, ...]  # export columns no canonical column reads
     required: tuple[str, ...]  # canonical columns that may not be empty (required + key)
+    converters: dict[str, Callable[[str], Any]] = field(default_factory=dict)  # by column, per file
+
+    def converter(self, column: Column) -> Callable[[str], Any]:
+        if column.name not in self.converters:
+            self.converters[column.name] = converter(column)
+        return self.converters[column.name]
 
 
 class MissingColumns(ValueError):
@@ -213,8 +225,25 @@ def converter(column: Column) -> Callable[[str], Any]:
     mapping, kind = column.mapping, column.type
     codes = mapping.codes
     transform = mapping.transform
+    memo: dict[str, Any] = {}
 
     def convert(text: str) -> Any:
+        if text in memo:  # each distinct value of a column is converted once per file
+            known = memo[text]
+            if isinstance(known, _Failed):
+                raise Problem(known.message)
+            return known
+        try:
+            result = _convert(text)
+        except Problem as exc:
+            if len(memo) < MEMO_LIMIT:
+                memo[text] = _Failed(str(exc))
+            raise
+        if len(memo) < MEMO_LIMIT:
+            memo[text] = result
+        return result
+
+    def _convert(text: str) -> Any:
         if codes is not None:
             if text not in codes:
                 shown = ", ".join(list(codes)[:12])
@@ -343,7 +372,7 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
             out_fast, raw = fast
         encoded = pc.dictionary_encode(raw)
         values = encoded.dictionary.to_pylist()
-        convert = converter(column)
+        convert = plan_.converter(column)
         converted: list[Any] = []
         problems: list[str | None] = []
         for value in values:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -86,14 +87,20 @@ def read_source_file(path: Path) -> Source:
     return _parse_raw(_read_raw(path), str(path))
 
 
-def builtin_sources() -> list[LoadedSource]:
+@cache
+def _builtin_sources() -> tuple[LoadedSource, ...]:
     folder = resources.files("jiandu.sources").joinpath("builtin")
     out = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             source = parse_source_text(entry.read_text("utf-8"), where=f"builtin/{entry.name}")
             out.append(LoadedSource(source, "builtin", f"builtin/{entry.name}"))
-    return out
+    return tuple(out)
+
+
+def builtin_sources() -> list[LoadedSource]:
+    """The sources shipped with the package (read once per process)."""
+    return list(_builtin_sources())
 
 
 def sources_dir(workspace_root: Path) -> Path:
