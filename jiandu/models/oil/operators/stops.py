@@ -1,0 +1,126 @@
+"""oil_stops: where and how long each tanker stood still, detected in SQL on the engine.
+
+One query in DuckDB's dialect (transpiled for Spark) over ``tanker_gps``:
+
+1. keep the *slow* points only (speed below ``slow_kmh``; a missing speed counts as slow and is
+   split by distance below) inside China's bounding box (drops unfixed (0, 0) points), and
+   convert them to WGS-84 per their declared datum (`jiandu.models.oil.geo.wgs84_sql`);
+2. one window pass per vehicle (partition plate + colour, ordered by fix time) looks two points
+   back and one ahead: a point is a *jump* when it lies more than ``jump_m`` from both
+   neighbours while the neighbours lie within ``step_m`` of each other (a GPS spike); a new stop
+   starts when the previous kept point is more than ``max_gap_s`` earlier (a gap in the feed is
+   never counted as dwell) or more than ``step_m`` away (the vehicle moved between the slow
+   points: passing a light, then another);
+3. a running sum of the breaks numbers the stops; each stop is aggregated (jumps left out):
+   start, end, dwell, points, centroid, load state at arrival and departure (JT/T 808 status
+   bits 8–9: 0 空, 1 半, 3 满), and kept when it lasts at least ``min_dwell_s``.
+
+Moving points never reach the window: on a fleet year most points are moving, so the sort the
+windows need runs on a fraction of the table (`benchmarks/bench_gps.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jiandu.engines.base import Engine
+from jiandu.models.oil.geo import distance_sql, in_china_sql, wgs84_sql
+from jiandu.models.store import rebuild_table
+from jiandu.schema.derived import derived_table
+
+__all__ = ["OilStops", "StopParameters", "stops_sql"]
+
+
+@dataclass(frozen=True)
+class StopParameters:
+    """Thresholds of stop detection (project choices, see docs/models.md)."""
+
+    slow_kmh: float = 5.0  # below: standing (parked jitter reports 0–3 km/h)
+    step_m: float = 80.0  # consecutive slow points farther apart: the vehicle moved
+    jump_m: float = 400.0  # a point this far from both neighbours that agree: a spike
+    max_gap_s: int = 600  # no fix for longer: the stop ends (a gap is not dwell)
+    min_dwell_s: int = 300  # shorter stops (lights, queues) are not kept
+
+
+def stops_sql(table: str = "tanker_gps", p: StopParameters | None = None) -> str:
+    """The stop-detection query over a table with tanker_gps's columns (DuckDB dialect)."""
+    p = p or StopParameters()
+    lon, lat = wgs84_sql("g.lon", "g.lat", "g.datum")
+    w = "PARTITION BY plate, plate_colour ORDER BY fix_time"
+    d_prev = distance_sql("lon_1", "lat_1", "lon", "lat")
+    d_next = distance_sql("lon", "lat", "lon_n", "lat_n")
+    d_prev_next = distance_sql("lon_1", "lat_1", "lon_n", "lat_n")
+    d_21 = distance_sql("lon_2", "lat_2", "lon_1", "lat_1")
+    d_2 = distance_sql("lon_2", "lat_2", "lon", "lat")
+    gap_1 = "date_diff('second', t_1, fix_time)"
+    gap_2 = "date_diff('second', t_2, fix_time)"
+    return f"""
+WITH slow AS (
+    SELECT g.plate, g.plate_colour, g.fix_time, {lon} AS lon, {lat} AS lat,
+        CASE WHEN g.status_bits IS NULL THEN -1
+             ELSE CAST(floor(g.status_bits / 256) AS BIGINT) % 4 END AS load_bits
+    FROM {table} AS g
+    WHERE coalesce(g.speed_kmh, 0.0) < {p.slow_kmh} AND {in_china_sql("g.lon", "g.lat")}
+),
+near AS (
+    SELECT plate, plate_colour, fix_time, lon, lat, load_bits,
+        lag(lon, 1) OVER ({w}) AS lon_1, lag(lat, 1) OVER ({w}) AS lat_1,
+        lag(lon, 2) OVER ({w}) AS lon_2, lag(lat, 2) OVER ({w}) AS lat_2,
+        lead(lon, 1) OVER ({w}) AS lon_n, lead(lat, 1) OVER ({w}) AS lat_n,
+        lag(fix_time, 1) OVER ({w}) AS t_1, lag(fix_time, 2) OVER ({w}) AS t_2
+    FROM slow
+),
+flagged AS (
+    SELECT plate, plate_colour, fix_time, lon, lat, load_bits,
+        coalesce({d_prev} > {p.jump_m} AND {d_next} > {p.jump_m} AND {d_prev_next} <= {p.step_m}, FALSE)
+            AS is_jump,
+        coalesce({d_21} > {p.jump_m} AND {d_prev} > {p.jump_m} AND {d_2} <= {p.step_m}, FALSE)
+            AS after_jump,
+        t_1, t_2, lon_1, lat_1, lon_2, lat_2
+    FROM near
+),
+breaks AS (
+    SELECT plate, plate_colour, fix_time, lon, lat, load_bits, is_jump,
+        CASE WHEN t_1 IS NULL THEN 1
+             WHEN is_jump THEN 0
+             WHEN after_jump THEN CASE WHEN {gap_2} > {p.max_gap_s} OR {d_2} > {p.step_m} THEN 1 ELSE 0 END
+             WHEN {gap_1} > {p.max_gap_s} OR {d_prev} > {p.step_m} THEN 1
+             ELSE 0 END AS brk
+    FROM flagged
+),
+numbered AS (
+    SELECT plate, plate_colour, fix_time, lon, lat, load_bits, is_jump,
+        sum(brk) OVER ({w} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS stop_seq
+    FROM breaks
+)
+SELECT plate, plate_colour, stop_seq, min(fix_time) AS start_time, max(fix_time) AS end_time,
+    date_diff('second', min(fix_time), max(fix_time)) AS dwell_s, count(*) AS points,
+    avg(lon) AS lon, avg(lat) AS lat,
+    arg_min(load_bits, fix_time) AS load_in, arg_max(load_bits, fix_time) AS load_out
+FROM numbered
+WHERE NOT is_jump
+GROUP BY plate, plate_colour, stop_seq
+HAVING date_diff('second', min(fix_time), max(fix_time)) >= {p.min_dwell_s}
+"""
+
+
+@dataclass(frozen=True)
+class OilStops:
+    """oil_stops: every stop of every tanker, from tanker_gps (see the module docstring)."""
+
+    name: str = "oil_stops"
+    version: str = "1"
+    inputs: tuple[str, ...] = ("tanker_gps",)
+    optional_inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ("oil_stops",)
+    parameters: StopParameters = field(default_factory=StopParameters)
+
+    def run(self, engine: Engine) -> int:
+        select = f"""
+SELECT plate, plate_colour, start_time, end_time, CAST(dwell_s AS DOUBLE) / 60.0 AS dwell_min,
+    points, lon, lat,
+    CASE load_in WHEN 0 THEN '空' WHEN 1 THEN '半' WHEN 3 THEN '满' ELSE '未知' END AS load_in,
+    CASE load_out WHEN 0 THEN '空' WHEN 1 THEN '半' WHEN 3 THEN '满' ELSE '未知' END AS load_out
+FROM ({stops_sql("tanker_gps", self.parameters)}) AS s
+"""
+        return rebuild_table(engine, derived_table("oil_stops"), select)
