@@ -114,17 +114,30 @@ def show(
 
 def slots_table(ctx: typer.Context, spec: ModelSpec) -> Table:
     """The model's input slots: which sources feed each and what this workspace holds."""
+    from jiandu.models.operators import operators_for
+    from jiandu.models.spec import InputSlot
     from jiandu.schema import canonical_tables
     from jiandu.sources.model import register_tables
     from jiandu.sources.registry import catalogue
 
     st = state(ctx)
     sources = catalogue(st.workspace.root)
+    slots = spec.input_slots()
+    # canonical tables behind the derived tables it reads (e.g. execution_cases behind
+    # execution_cases_all): shown as optional slots, "via" the derived table
+    declared = {s.table for s in slots}
+    via: dict[str, str] = {}
+    for derived in (t for t in spec.inputs if t not in canonical_tables()):
+        for op in operators_for([derived]):
+            for table in (*op.inputs, *op.optional_inputs):
+                if table in canonical_tables() and table not in declared:
+                    via.setdefault(table, derived)
+    slots = [*slots, *(InputSlot(table=t, required=False) for t in via)]
     held: dict[str, dict[str, int]] = {}  # table → rows per source id
     if st.workspace.exists():
         engine = st.open_engine()
         try:
-            for slot in spec.input_slots():
+            for slot in slots:
                 if not engine.table_exists(slot.table):
                     continue
                 if "source_id" in engine.stored_schema(slot.table).names:
@@ -139,8 +152,10 @@ def slots_table(ctx: typer.Context, spec: ModelSpec) -> Table:
     grid = Table(title="输入槽 Input slots (数据来源 sources feeding each, in this workspace)")
     for heading in ("标准表 table", "必需", "数据源 sources", "本工作区 rows here", "状态 state"):
         grid.add_column(heading, overflow="fold")
-    for slot in spec.input_slots():
+    for slot in slots:
         title = canonical_tables()[slot.table].title_zh
+        if slot.table in via:
+            title += f"\n（经 via {via[slot.table]}）"
         rows = held.get(slot.table, {})
         total = sum(rows.values())
         if slot.table in register_tables():
@@ -155,7 +170,7 @@ def slots_table(ctx: typer.Context, spec: ModelSpec) -> Table:
             missing = []
         if total:
             state_text = "[green]有数据[/green]" + (
-                f"；未导入 missing: {', '.join(missing)}" if missing else ""
+                f"；未导入 not loaded here: {', '.join(missing)}" if missing else ""
             )
         elif not st.workspace.exists():
             state_text = "（无工作区 no workspace）"

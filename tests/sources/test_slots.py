@@ -108,4 +108,4 @@ def test_models_show_names_the_sources_of_each_slot(tmp_path: Path, monkeypatch:
     result = runner.invoke(app, [*base, "models", "show", "civil.debt_assignment_after_listing"])
     line = next(x for x in result.output.splitlines() if "court.shixin_list" in x)
     assert "court.shixin_list（法院·失信被执行人名单）: 3" in line and "有数据" in line
-    assert "未导入 missing: synth.dishonest_debtors" in line
+    assert "未导入 not loaded here: synth.dishonest_debtors" in line
