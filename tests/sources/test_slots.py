@@ -104,6 +104,7 @@ def test_models_show_names_the_sources_of_each_slot(tmp_path: Path, monkeypatch:
     assert "输入槽 Input slots" in result.output
     assert "court.shixin_list" in result.output and "synth.dishonest_debtors" in result.output
     assert "缺失 missing" in result.output
+    assert "（经 via party_register_keys）" in result.output  # household behind a derived input
     assert runner.invoke(app, [*base, "ingest", "registers", str(SHIXIN)]).exit_code == 0
     result = runner.invoke(app, [*base, "models", "show", "civil.debt_assignment_after_listing"])
     line = next(x for x in result.output.splitlines() if "court.shixin_list" in x)
