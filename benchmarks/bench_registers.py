@@ -91,7 +91,7 @@ def rows(count: int, seed: int = 7) -> list[tuple[str, ...]]:
     courts = [(f"浙江省绍兴市第{i}人民法院", f"浙06{i:02d}") for i in range(12)]
     causes = ["民间借贷纠纷", "金融借款合同纠纷", "买卖合同纠纷", "劳务合同纠纷"]
     start = dt.date(2018, 1, 1)
-    out = []
+    out: list[tuple[str, ...]] = []
     for i in range(count):
         court, code = rng.choice(courts)
         filed = start + dt.timedelta(days=rng.randint(0, 6 * 365))
@@ -124,7 +124,7 @@ def write_csv(path: Path, data: list[tuple[str, ...]], encoding: str) -> None:
 def write_xlsx(path: Path, data: list[tuple[str, ...]]) -> None:
     import openpyxl
 
-    top = []  # a merged group cell holds its value once, the cells to its right are empty
+    top: list[str | None] = []  # a merged group cell holds its value once, the cells to its right are empty
     previous = None
     for group, sub in XLSX_GROUPS:
         top.append(group if group != previous or sub is None else None)
