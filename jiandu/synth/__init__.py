@@ -253,6 +253,10 @@ def generate(
     if progress is not None and documents % 1000:
         progress(documents)
     summary.registers = write_registers(out_dir / "registers", county.regs, county.pop, county.orgs)
+    for pattern in declared_patterns():  # a domain's own register files, in its export layouts
+        if pattern.registers is not None:
+            mine = [i for i in instances if i.pattern == pattern.name]
+            summary.registers.update(pattern.registers(out_dir / "registers", county, mine))
     truth.write(out_dir / "truth.jsonl")
     for inst in instances:
         p = summary.patterns.setdefault(inst.pattern, {"positive": 0, "negative": 0, "documents": 0})

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from .base import Instance, Pattern, Planner, Views
+from .base import Instance, Pattern, Planner, RegisterWriter, Views
 
-__all__ = ["Instance", "Pattern", "Planner", "Views", "declared_patterns"]
+__all__ = ["Instance", "Pattern", "Planner", "RegisterWriter", "Views", "declared_patterns"]
 
 
 @cache

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..cases import CaseSpec, Entity
@@ -28,6 +29,9 @@ class Instance:
     related: list[tuple[str, Entity]] = field(default_factory=list)  # (relation, entity)
     register_refs: list[dict[str, str]] = field(default_factory=list)
     also: list[str] = field(default_factory=list)  # other instance ids about the same subject
+    # register rows the instance plants, by table, for its pattern's `registers` writer (never
+    # written to truth.jsonl)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def tag(self) -> None:
         for s in self.specs:
@@ -41,6 +45,7 @@ class Instance:
 
 Planner = Callable[[County, random.Random, int], list[Instance]]
 Views = Callable[[list[Instance]], list[Instance]]
+RegisterWriter = Callable[[Path, County, list[Instance]], dict[str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +53,12 @@ class Pattern:
     """One pattern a domain plants: its name (the ``pattern`` of its instances and of
     ``truth.jsonl``), its planner, and optionally ``views``: more instances about the same
     planted cases seen by another pattern's criteria, added once the planted cases fit the
-    county's budget (they plant nothing of their own)."""
+    county's budget (they plant nothing of their own); and ``registers``: a writer of the
+    register files the domain's models read (agency export layouts), called once after the
+    documents with the registers folder, the county and this pattern's accepted instances
+    (their ``rows``), returning the rows written per file (the manifest's ``registers``)."""
 
     name: str
     plan: Planner
     views: Views | None = None
+    registers: RegisterWriter | None = None
