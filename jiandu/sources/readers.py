@@ -136,8 +136,13 @@ def find_header(rows: list[list[str | None]], wanted: set[str], files: Files) ->
 
 
 def _is_footer(values: list[Any], markers: list[str]) -> bool:
-    first = next((str(v).strip() for v in values if v is not None and str(v).strip()), "")
-    return bool(first) and any(first.startswith(m) for m in markers)
+    """A footer or subtotal row (合计, 制表人：…): its first filled cell starts with a marker and
+    at most half its cells are filled (a record fills most of its cells, so a name that happens
+    to start with 合计 is not dropped)."""
+    filled = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if not filled or not any(filled[0].startswith(m) for m in markers):
+        return False
+    return len(filled) <= max(1, len(values) // 2)
 
 
 # -- CSV -----------------------------------------------------------------------------------------
