@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from jiandu.ingest.decode import looks_binary
 from jiandu.ingest.sources import Limits
 from jiandu.sources.model import Files
 
@@ -179,6 +180,9 @@ def _head_rows(path: Path, encoding: str, delimiter: str, count: int) -> list[li
 
 
 def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
+    with path.open("rb") as handle:
+        if looks_binary(handle.read(8192)):
+            raise FileProblem("binary", "binary content (NUL or control bytes), not a text export")
     encoding = detect_encoding(path, files.encoding)
     head = _head_rows(path, encoding, files.delimiter, HEADER_SCAN_ROWS + files.header_rows)
     if not head:

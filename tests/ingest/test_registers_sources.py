@@ -326,6 +326,7 @@ def test_hostile_register_files(duck: Engine, tmp_path: Path) -> None:
     (folder / "执行案件假的.xlsx").write_bytes(b"not a zip at all")
     (folder / "shixin_deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     (folder / "shixin_scalar.json").write_text('"a string"', encoding="utf-8")
+    (folder / "执行案件二进制.csv").write_bytes(bytes(range(256)) * 40)
     seen: list[int] = []
     report = ingest_registers(
         duck, tmp_path / "q", [folder], sources=office(), on_progress=lambda r: seen.append(len(r.files))
@@ -335,4 +336,5 @@ def test_hostile_register_files(duck: Engine, tmp_path: Path) -> None:
     assert bad[("执行案件假的.xlsx", "")].startswith("truncated: ")
     assert bad[("shixin_deep.json", "")].startswith("bad_json: ")
     assert bad[("shixin_scalar.json", "")].startswith("bad_json: ")
-    assert report.files == [] and len(seen) == 4  # progress after every file
+    assert bad[("执行案件二进制.csv", "")].startswith("binary: ")
+    assert report.files == [] and len(seen) == 5  # progress after every file
