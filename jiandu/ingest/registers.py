@@ -30,7 +30,7 @@ from jiandu.schema import canonical_tables
 from jiandu.schema.registry import TableSchema
 from jiandu.sources.mapping import MissingColumns, apply, plan
 from jiandu.sources.model import PROVENANCE_COLUMNS, register_tables
-from jiandu.sources.readers import FileProblem, file_format, header_of, open_export
+from jiandu.sources.readers import FileProblem, check_text, file_format, header_of, open_export
 from jiandu.sources.registry import Catalogue, LoadedSource, catalogue
 
 STORE_ROWS = 100_000  # rows per insert into the store
@@ -141,28 +141,34 @@ def ingest_registers(
         quarantine.store(engine, rejected, quarantine_dir, report.run_id, now, budget)
         rejected.clear()
 
-    for path in expand_paths(paths):
+    def one(path: Path) -> None:
         name = str(path)
         if path.is_symlink():  # never read through a link (it may point at a secret)
             reject(RejectedRecord(name, "", "symlink", "symbolic link not followed", b""))
-            continue
+            return
         if not path.is_file():
             reject(RejectedRecord(name, "", "vanished", "no such file (or not a regular file)", b""))
-            continue
+            return
         fmt = file_format(path)
         if fmt is None:
-            reject(
-                RejectedRecord(
-                    name, "", "unsupported", "not a register file (.csv, .xlsx, .parquet, .json, .jsonl)", b""
-                )
-            )
-            continue
+            reason = "not a register file (.csv, .xlsx, .parquet, .json, .jsonl)"
+            reject(RejectedRecord(name, "", "unsupported", reason, b""))
+            return
+        if fmt == "csv":
+            try:
+                check_text(path)
+            except FileProblem as exc:
+                reject(RejectedRecord(name, "", exc.code, str(exc), b""))
+                return
         chosen = forced if forced is not None else choose_source(path, fmt, sources)
         if isinstance(chosen, str):
             reject(RejectedRecord(name, "", "unsupported", chosen, b""))
-            continue
+            return
         _load_file(engine, path, fmt, chosen, report, reject, on_progress)
         flush_rejected()
+
+    for path in expand_paths(paths):
+        one(path)
         if on_progress:
             on_progress(report)
     flush_rejected()

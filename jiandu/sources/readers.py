@@ -179,10 +179,15 @@ def _head_rows(path: Path, encoding: str, delimiter: str, count: int) -> list[li
     return rows
 
 
-def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
+def check_text(path: Path) -> None:
+    """`FileProblem` (binary) when a CSV export holds NUL or control bytes."""
     with path.open("rb") as handle:
         if looks_binary(handle.read(8192)):
             raise FileProblem("binary", "binary content (NUL or control bytes), not a text export")
+
+
+def read_csv(path: Path, files: Files, wanted: set[str]) -> Export:
+    check_text(path)
     encoding = detect_encoding(path, files.encoding)
     head = _head_rows(path, encoding, files.delimiter, HEADER_SCAN_ROWS + files.header_rows)
     if not head:
