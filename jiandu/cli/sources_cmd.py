@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +40,29 @@ def loaded_rows(ctx: typer.Context, table: str) -> dict[str, int] | None:
             f"SELECT coalesce(source_id, '(none)') AS s, count(*) AS n FROM \"{table}\" GROUP BY 1"
         ).to_pylist()
         return {r["s"]: int(r["n"]) for r in rows}
+    finally:
+        engine.close()
+
+
+def past_retention(ctx: typer.Context, table: str, source_id: str, days: int) -> int | None:
+    """Rows of ``source_id`` in ``table`` loaded more than ``days`` ago (by their load's
+    ingest_runs row); None without a workspace, table or provenance."""
+    st = state(ctx)
+    if not st.workspace.exists():
+        return None
+    engine = st.open_engine()
+    try:
+        if not engine.table_exists(table) or not engine.table_exists("ingest_runs"):
+            return None
+        if "load_id" not in engine.stored_schema(table).names:
+            return None
+        cutoff = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days)
+        rows = engine.query(
+            f'SELECT count(*) AS n FROM "{table}" AS t JOIN ingest_runs AS r ON r.run_id = t.load_id '
+            "WHERE t.source_id = ? AND r.started_at < ?",
+            [source_id, cutoff],
+        ).to_pylist()
+        return int(rows[0]["n"])
     finally:
         engine.close()
 
@@ -91,6 +115,9 @@ def show(
     files = s.files
     rows = loaded_rows(ctx, s.table)
     here = "（本工作区尚无该表）" if rows is None else f"{rows.get(s.id, 0):,} 行 rows"
+    old = past_retention(ctx, s.table, s.id, s.retention_days)
+    if old:
+        here += f"，其中 {old:,} 行已超过保存期限 (past retention)"
     console.print(
         Panel(
             f"[bold]{s.dataset}[/bold]  {s.agency}\n"

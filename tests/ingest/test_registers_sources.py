@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import openpyxl
@@ -14,6 +15,7 @@ import pytest
 from stdnum.cn import ric
 from typer.testing import CliRunner
 
+from jiandu.cli import sources_cmd
 from jiandu.cli.context import console, err_console
 from jiandu.cli.main import app
 from jiandu.engines.base import Engine
@@ -259,6 +261,18 @@ def test_cli_sources_add_then_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "office.execution_cn" in result.output
     result = runner.invoke(app, [*base, "sources", "show", "office.execution_cn"])
     assert result.exit_code == 0 and "3 行" in result.output and "被执行人证件号码" in result.output
+    assert "超过保存期限" not in result.output
+
+    class Later(dt.datetime):  # 2,000 days on: past the source's 1,825-day retention
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> Later:
+            return cls.fromtimestamp((dt.datetime.now(tz) + dt.timedelta(days=2000)).timestamp(), tz)
+
+    monkeypatch.setattr(
+        sources_cmd, "dt", SimpleNamespace(datetime=Later, UTC=dt.UTC, timedelta=dt.timedelta)
+    )
+    result = runner.invoke(app, [*base, "sources", "show", "office.execution_cn"])
+    assert "其中 3 行已超过保存期限" in result.output
 
 
 def test_builtin_sources_for_agency_layouts(duck: Engine, tmp_path: Path) -> None:
