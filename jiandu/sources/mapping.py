@@ -35,7 +35,6 @@ from jiandu.ingest.identifiers import (
 from jiandu.schema.registry import _ARROW_TYPES
 from jiandu.sources.model import ColumnMap, Source, register_rules
 
-PERSON_KEYS = frozenset({"ric", "ric15"})
 FULL_KEYS = frozenset({"ric", "ric15", "uscc"})
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
 _FALSE = {"false", "0", "no", "n", "f", "否"}

@@ -43,7 +43,6 @@ TRANSFORMS: dict[str, str] = {
     "plate_colour": "VARCHAR",  # JT/T 697.7 code or text → colour name
     "passport": "VARCHAR",  # 护照号码
 }
-FORMATS = ("csv", "xlsx", "parquet", "json", "jsonl")
 SENSITIVITY_ZH = {"public": "公开", "internal": "内部", "sensitive": "敏感", "secret": "涉密"}
 REFRESH_ZH = {
     "once": "一次性",
@@ -54,7 +53,6 @@ REFRESH_ZH = {
     "yearly": "每年",
     "on_request": "按需调取",
 }
-COORDINATE_SYSTEMS = ("none", "wgs84", "cgcs2000", "gcj02", "bd09")
 
 
 class SourceError(ValueError):
