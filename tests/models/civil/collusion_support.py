@@ -17,7 +17,9 @@ from typing import Any
 from stdnum.cn import ric, uscc
 
 from jiandu.engines.base import Engine
-from jiandu.models.civil.operators.docfacts import DOCFACT_OPERATORS
+from jiandu.models.civil.operators.docfacts import DocumentFacts
+from jiandu.models.civil.operators.execution_cases_all import ExecutionCasesAll
+from jiandu.models.civil.operators.fact_keys import PartyFactKeys
 from jiandu.models.civil.operators.mentions import DocumentMentions
 from jiandu.models.civil.operators.register_keys import PartyRegisterKeys
 from jiandu.models.civil.operators.relations import PersonRelations
@@ -33,7 +35,15 @@ YUECHENG_SHORT = "绍兴市越城区人民法院"
 KEQIAO = "浙江省绍兴市柯桥区人民法院"
 # in registry order; entity resolution is left out (its own tests cover it): party_fact_keys
 # then keys a party without a register key by its name, or per mention when masked
-OPERATORS = (PartyKeys(), PartyRegisterKeys(), *DOCFACT_OPERATORS, PersonRelations(), DocumentMentions())
+OPERATORS = (
+    PartyKeys(),
+    PartyRegisterKeys(),
+    DocumentFacts(),
+    PartyFactKeys(),
+    ExecutionCasesAll(),
+    PersonRelations(),
+    DocumentMentions(),
+)
 # The tables the three models and their operators read (creating only these keeps Spark quick).
 TABLES = (
     "documents",

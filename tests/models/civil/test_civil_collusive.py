@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jiandu.engines import open_engine
 from jiandu.engines.base import Engine
-from jiandu.models.civil.operators.mentions import defence_mentions
+from jiandu.models.civil.operators.mentions_text import defence_mentions
 from jiandu.models.civil.operators.register_keys import PartyRegisterKeys
 from tests.models.civil.collusion_support import (
     YUECHENG_SHORT,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jiandu.engines.base import Engine
-from jiandu.models.civil.operators.mentions import assignment_mentions
+from jiandu.models.civil.operators.mentions_text import assignment_mentions
 from tests.models.civil.collusion_support import (
     KEQIAO,
     YUECHENG_SHORT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jiandu.engines.base import Engine
-from jiandu.models.civil.operators.mentions import insurance_mentions
+from jiandu.models.civil.operators.mentions_text import insurance_mentions
 from tests.models.civil.collusion_support import (
     County,
     Doc,

@@ -1,4 +1,4 @@
-"""Relations and executions read from text (jiandu/models/civil/operators/docfacts_text.py).
+"""Relations and executions read from text (jiandu/models/civil/operators/docfacts_*.py).
 
 Real passages are read from the shared real data at test time; each expectation was written by
 reading the passage (party indices as the parser lists the parties; names only where the source
@@ -14,12 +14,9 @@ import json
 import pytest
 
 from jiandu.documents.parser import parse_document
-from jiandu.models.civil.operators.docfacts_text import (
-    Party,
-    address_relations,
-    execution_facts,
-    relation_facts,
-)
+from jiandu.models.civil.operators.docfacts_executions import execution_facts
+from jiandu.models.civil.operators.docfacts_parties import Party
+from jiandu.models.civil.operators.docfacts_relations import address_relations, relation_facts
 from tests.paths import CAIL_SCM, CRIMINAL, needs_real
 
 

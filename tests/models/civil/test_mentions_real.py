@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from benchmarks.bench_signs import real_texts
-from jiandu.models.civil.operators.mentions import assignment_mentions, clean_name, guarantee_mentions
+from jiandu.models.civil.operators.mentions_text import assignment_mentions, clean_name, guarantee_mentions
 from tests.paths import REAL, needs_real
 
 FRAGMENT = re.compile(r"\d{3,}|年|月|日|约定|方式|通过|受让|签订|又|再|已|作为|期间|的|将|与原告")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from jiandu.models.civil.operators import claim_text as ct
 from jiandu.models.civil.operators import claim_wording as cw
 from jiandu.models.civil.operators import loan_signs as ls
-from jiandu.models.civil.operators import mentions as om
+from jiandu.models.civil.operators import mentions_text as om
 from jiandu.models.civil.operators.loan_signs import document_signs, may_hold_loan_sign
 from jiandu.models.civil.operators.wording_clusters import (
     MIN_DF_CAP,

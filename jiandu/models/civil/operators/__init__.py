@@ -9,8 +9,10 @@ reads another's table: ``party_register_keys`` before the document facts, which
 from __future__ import annotations
 
 from jiandu.models.civil.operators.claim_wording import ClaimWording
-from jiandu.models.civil.operators.docfacts import DOCFACT_OPERATORS
+from jiandu.models.civil.operators.docfacts import DocumentFacts
 from jiandu.models.civil.operators.execution_applications import ExecutionApplications
+from jiandu.models.civil.operators.execution_cases_all import ExecutionCasesAll
+from jiandu.models.civil.operators.fact_keys import PartyFactKeys
 from jiandu.models.civil.operators.interest_caps import InterestCaps
 from jiandu.models.civil.operators.loan_signs import LoanSigns
 from jiandu.models.civil.operators.mentions import DocumentMentions
@@ -27,7 +29,9 @@ OPERATORS: tuple[Operator, ...] = (
     PartyLinks(),
     ExecutionApplications(),
     PartyRegisterKeys(),
-    *DOCFACT_OPERATORS,  # execution cases and relations from documents, keyed per party
+    DocumentFacts(),  # execution cases and relations read from documents,
+    PartyFactKeys(),  # keyed per party,
+    ExecutionCasesAll(),  # the executions merged with the register
     PersonRelations(),
     InterestCaps(),
     DocumentMentions(),
