@@ -148,21 +148,19 @@ def _same_case(
     source: RowSource, clue_id: str, docs: list[str], cases: dict[str, str], found: dict[str, _Found]
 ) -> bool:
     keys = list(cases)
-    conditions = []
-    params: list[Any] = [clue_id]
-    if docs:
-        conditions.append(f"doc_id IN ({_marks(docs)})")
-        params += docs
-    if keys:
-        conditions.append(f"case_number IN ({_marks(keys)})")
-        params += keys
-    if not conditions:
+    # one scan per kind of key, united: an OR of the two IN lists was twice as slow on DuckDB
+    parts: list[str] = []
+    params: list[Any] = []
+    for column, values in (("doc_id", docs), ("case_number", keys)):
+        if values:
+            parts.append(
+                "SELECT DISTINCT clue_id, doc_id, case_number FROM clue_evidence "
+                f"WHERE clue_id <> ? AND {column} IN ({_marks(values)})"
+            )
+            params += [clue_id, *values]
+    if not parts:
         return False
-    rows = source.rows(
-        "SELECT DISTINCT clue_id, doc_id, case_number FROM clue_evidence "
-        f"WHERE clue_id <> ? AND ({' OR '.join(conditions)}) ORDER BY clue_id LIMIT {MAX_CANDIDATES + 1}",
-        params,
-    )
+    rows = source.rows(f"{' UNION '.join(parts)} ORDER BY clue_id LIMIT {MAX_CANDIDATES + 1}", params)
     for r in rows[:MAX_CANDIDATES]:
         number = r.get("case_number")
         found[r["clue_id"]].add(CASE, cases.get(number, number) if number else "同一份文书")
