@@ -79,4 +79,6 @@ class Truth:
                     "see_also": inst.also,
                     "documents": docs,
                 }
+                if inst.models:
+                    line["models"] = inst.models
                 fh.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")

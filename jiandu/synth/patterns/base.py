@@ -29,6 +29,7 @@ class Instance:
     related: list[tuple[str, Entity]] = field(default_factory=list)  # (relation, entity)
     register_refs: list[dict[str, str]] = field(default_factory=list)
     also: list[str] = field(default_factory=list)  # other instance ids about the same subject
+    models: list[str] = field(default_factory=list)  # models meant to find it (truth `models`)
     # register rows the instance plants, by table, for its pattern's `registers` writer (never
     # written to truth.jsonl)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
