@@ -123,9 +123,10 @@ def test_graph_tables_hold_the_ring(engine: Engine) -> None:
     assert (ring["one_sided_accidents"], ring["police_accidents"], ring["max_victim_accidents"]) == (4, 0, 4)
     assert (ring["top_shop_claims"], ring["shared_phone_claims"], ring["payee_shop_claims"]) == (8, 8, 8)
     # the family's two accidents form a community the model does not push; the busy shop's
-    # customers form one through the shop (below the hub limit) and are not pushed either
+    # customers form none: a shop is kept in the graph but links nobody
     family = [c for c in communities if c["community_name"].startswith(("孙", "韩", "钱"))]
     assert [(c["accidents"], c["one_sided_accidents"], c["police_accidents"]) for c in family] == [(2, 1, 2)]
+    assert not [c for c in communities if "客户" in c["community_name"]]
     nodes = engine.rows(
         "SELECT node_id, node_type, accidents, victim_accidents, min_gap_days, hub FROM insurance_graph_nodes"
         " WHERE community_id = 'ring:RDAA2021000001' AND node_type IN ('person', 'vehicle')"

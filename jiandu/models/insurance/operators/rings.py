@@ -4,9 +4,12 @@ Every claim (its latest revision) names people (insured, driver, third party: by
 by name and masked ID number; a bare name links nothing, since namesakes are common), vehicles
 (plates), the reporter's phone (unmasked only), the repair shop (matched to the register by
 ``insurance_shop_names`` when that table exists), the assessor and the surveyor. The graph has a
-vertex per claim and per such node, an edge per claim and node it names. A node on more than
-`HUB_LIMIT` claims is a hub (a busy shop, an assessor, a taxi fleet's phone): it is kept in the
-evidence but links nothing, or one busy honest shop would make one community of its customers.
+vertex per claim and per such node, an edge per claim and node it names. Only people, vehicles
+and phones link claims: shops, assessors and surveyors serve strangers every day, so they are
+kept in the graph and its evidence (and one shop for a whole ring is scored) but link nothing,
+or one busy honest shop would make one community of its customers. A person, vehicle or phone
+on more than `HUB_LIMIT` claims (a taxi fleet's phone, a driving school's car) is a hub and
+links nothing either.
 
 Communities are the connected components (igraph), and a component with more than
 `SPLIT_ABOVE` claims is split by the Leiden algorithm (igraph's ``community_leiden``, modularity,
@@ -33,7 +36,10 @@ from jiandu.schema.derived import derived_table
 
 __all__ = ["HUB_LIMIT", "SPLIT_ABOVE", "InsuranceRings", "build_rings"]
 
-HUB_LIMIT = 50  # a node on more claims than this links nothing
+HUB_LIMIT = 50  # a person, vehicle or phone on more claims than this links nothing
+# Node kinds that link claims. Repair shops, assessors and surveyors serve strangers every day:
+# they are kept in the graph (and scored: one shop for a whole ring is a feature) but link nothing.
+LINKING = "('person', 'vehicle', 'phone')"
 SPLIT_ABOVE = 60  # components with more claims are split by Leiden
 LEIDEN_SEED = 20261
 LEIDEN_RESOLUTION = 1.0
@@ -94,6 +100,31 @@ SELECT DISTINCT claim_idx, node_id, node_type, label, role FROM (
     SELECT claim_idx, 'q:' || surveyor, 'surveyor', surveyor, 'surveyor' FROM cur
 ) AS t
 WHERE node_id IS NOT NULL
+"""
+
+# A masked ID number (33060219800****0233) is one person's full number (brief sources.md §0.2)
+# when exactly one full number of the same name in the claims shows the same visible digits;
+# otherwise the masked node stays apart (never a guess between namesakes).
+UNMASK_SQL = f"""
+CREATE TABLE unmask AS
+WITH full_people AS (
+    SELECT DISTINCT name, key FROM (
+        SELECT insured_name AS name, insured_key AS key FROM cur
+        UNION ALL SELECT driver_name, driver_key FROM cur
+        UNION ALL SELECT tp_name, tp_key FROM cur
+    ) AS t
+    WHERE name IS NOT NULL AND regexp_matches(coalesce(key, ''), '{_FULL_ID}')
+),
+masked AS (
+    SELECT DISTINCT node_id, label, split_part(node_id, '|', 2) AS masked
+    FROM inc WHERE node_type = 'person' AND strpos(node_id, '*') > 0
+)
+SELECT m.node_id, min(f.key) AS key
+FROM masked AS m
+JOIN full_people AS f
+  ON f.name = m.label AND left(f.key, 11) = left(m.masked, 11) AND right(f.key, 4) = right(m.masked, 4)
+GROUP BY m.node_id
+HAVING count(DISTINCT f.key) = 1
 """
 
 _AT_FAULT = """CASE WHEN role IN ('insured', 'driver', 'vehicle') THEN liability IN ('全部', '主要')
@@ -200,6 +231,9 @@ def build_rings(
             """
         )
         con.sql(f"CREATE TABLE inc AS {INCIDENCES_SQL}")
+        con.sql(UNMASK_SQL)
+        con.sql("UPDATE inc SET node_id = 'p:' || u.key FROM unmask AS u WHERE inc.node_id = u.node_id")
+        con.sql("CREATE OR REPLACE TABLE inc AS SELECT DISTINCT * FROM inc")
         con.sql(
             """
             CREATE TABLE nodes AS
@@ -213,7 +247,7 @@ def build_rings(
         links = con.sql(
             f"""
             SELECT DISTINCT i.claim_idx, n.node_idx FROM inc AS i JOIN nodes AS n USING (node_id)
-            WHERE n.degree BETWEEN 2 AND {HUB_LIMIT}
+            WHERE n.degree BETWEEN 2 AND {HUB_LIMIT} AND i.node_type IN {LINKING}
             """
         ).to_arrow_table()
         membership = _communities(con, n_claims, links)
@@ -302,7 +336,7 @@ def _outputs(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
         SELECT m.community_id, m.report_no, m.claim_no, m.accident_id, i.node_id, i.node_type,
             i.label, i.role, m.loss_time, m.liability,
             {_AT_FAULT} AS at_fault, {_VICTIM} AS victim,
-            n.degree > {HUB_LIMIT} AS hub
+            (n.degree > {HUB_LIMIT} OR i.node_type NOT IN {LINKING}) AS hub
         FROM member AS m JOIN inc AS i USING (claim_idx) JOIN nodes AS n USING (node_id)
         """
     )

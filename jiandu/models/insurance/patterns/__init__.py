@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from jiandu.models.insurance.patterns import claims
 from jiandu.synth.patterns import Pattern
 
 __all__ = ["PATTERNS"]
 
-PATTERNS: tuple[Pattern, ...] = ()
+PATTERNS: tuple[Pattern, ...] = (Pattern(claims.PATTERN, claims.plan, registers=claims.write),)
