@@ -13,7 +13,9 @@ One query in DuckDB's dialect (transpiled for Spark) over ``tanker_gps``:
    points: passing a light, then another);
 3. a running sum of the breaks numbers the stops; each stop is aggregated (jumps left out):
    start, end, dwell, points, centroid, load state at arrival and departure (JT/T 808 status
-   bits 8–9: 0 空, 1 半, 3 满), and kept when it lasts at least ``min_dwell_s``.
+   bits 8–9: 0 空, 1 半, 3 满), and kept when it lasts at least ``min_dwell_s`` and its fixes
+   spread at most ``max_extent_m`` east-west and north-south (a slow creep of small steps, such as
+   a queue moving on or a walker, is not a stop).
 
 Moving points never reach the window: on a fleet year most points are moving, so the sort the
 windows need runs on a fraction of the table (`benchmarks/bench_gps.py`).
@@ -40,6 +42,12 @@ class StopParameters:
     jump_m: float = 400.0  # a point this far from both neighbours that agree: a spike
     max_gap_s: int = 600  # no fix for longer: the stop ends (a gap is not dwell)
     min_dwell_s: int = 300  # shorter stops (lights, queues) are not kept
+    max_extent_m: float = 250.0  # fixes spread wider (east-west or north-south): a creep, not a stop
+    # Feeds without a speed column (phones, some exports): speed from the positions `derive_span`
+    # fixes before and after each point (a span of about a minute at 5 s sampling smooths the
+    # 5–20 m noise of a standing receiver). Costs one more window pass over every point.
+    derive_speed: bool = False
+    derive_span: int = 6
 
 
 def stops_sql(table: str = "tanker_gps", p: StopParameters | None = None) -> str:
@@ -54,12 +62,28 @@ def stops_sql(table: str = "tanker_gps", p: StopParameters | None = None) -> str
     d_2 = distance_sql("lon_2", "lat_2", "lon", "lat")
     gap_1 = "date_diff('second', t_1, fix_time)"
     gap_2 = "date_diff('second', t_2, fix_time)"
+    source = table
+    if p.derive_speed:
+        k = p.derive_span
+        wp = "PARTITION BY plate, plate_colour ORDER BY fix_time"
+        span = distance_sql(
+            f"lag(lon, {k}) OVER ({wp})",
+            f"lag(lat, {k}) OVER ({wp})",
+            f"lead(lon, {k}) OVER ({wp})",
+            f"lead(lat, {k}) OVER ({wp})",
+        )
+        seconds = f"date_diff('second', lag(fix_time, {k}) OVER ({wp}), lead(fix_time, {k}) OVER ({wp}))"
+        source = f"""(
+    SELECT plate, plate_colour, fix_time, lon, lat, datum, status_bits,
+        coalesce(speed_kmh, 3.6 * {span} / nullif({seconds}, 0)) AS speed_kmh
+    FROM {table}
+)"""
     return f"""
 WITH slow AS (
     SELECT g.plate, g.plate_colour, g.fix_time, {lon} AS lon, {lat} AS lat,
         CASE WHEN g.status_bits IS NULL THEN -1
              ELSE CAST(floor(g.status_bits / 256) AS BIGINT) % 4 END AS load_bits
-    FROM {table} AS g
+    FROM {source} AS g
     WHERE coalesce(g.speed_kmh, 0.0) < {p.slow_kmh} AND {in_china_sql("g.lon", "g.lat")}
 ),
 near AS (
@@ -101,6 +125,8 @@ FROM numbered
 WHERE NOT is_jump
 GROUP BY plate, plate_colour, stop_seq
 HAVING date_diff('second', min(fix_time), max(fix_time)) >= {p.min_dwell_s}
+    AND (max(lon) - min(lon)) * 111319.49 * cos(radians(avg(lat))) <= {p.max_extent_m}
+    AND (max(lat) - min(lat)) * 111319.49 <= {p.max_extent_m}
 """
 
 

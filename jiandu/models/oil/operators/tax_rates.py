@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -39,7 +40,7 @@ def rate_rows() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for r in sorted(raw, key=lambda r: (r["tax"], str(r["product"]), r["effective_from"])):
         rows.append({**r, "product": str(r["product"]), "effective_to": OPEN_END})
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         if (a["tax"], a["product"]) == (b["tax"], b["product"]):
             a["effective_to"] = b["effective_from"] - dt.timedelta(days=1)
     return rows
