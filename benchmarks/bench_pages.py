@@ -25,6 +25,7 @@ machine inflate less — the load average before and after, and the process's pe
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -224,6 +225,8 @@ def measure(root: Path, repeat: int, seed: int) -> dict[tuple[str, str], tuple[l
         store.close()
     rng = random.Random(seed)
     app = create_app(root)
+    gc.collect()  # as `jiandu serve` does after start-up
+    gc.freeze()
     out: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
     try:
         for who, pages in _cases(root).items():

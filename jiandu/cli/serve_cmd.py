@@ -6,6 +6,7 @@ jiandu users demo [--reset]
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 from typing import Annotated
 
@@ -43,6 +44,11 @@ def serve(
     st.ensure_workspace()
     publish_if_stale(st.workspace)
     app = create_app(st.workspace.root, WebConfig(secure_cookies=secure_cookies))
+    # What start-up built (modules, templates, the model library) lives as long as the server:
+    # out of the cyclic collector's way, whose full passes over it took 0.1-0.2 s of a request
+    # (docs/benchmarks.md, "Pages on 100k clues")
+    gc.collect()
+    gc.freeze()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     try:
