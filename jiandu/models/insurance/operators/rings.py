@@ -23,7 +23,9 @@ over Arrow and in igraph, so the result is the same on every engine.
 
 from __future__ import annotations
 
+import os
 import random
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -150,7 +152,6 @@ class InsuranceRings:
     )
 
     def run(self, engine: Engine) -> int:
-        claims = engine.query(CURRENT_SQL)
         determinations = (
             engine.query(DETERMINATIONS_SQL) if engine.table_exists("accident_determinations") else None
         )
@@ -161,7 +162,7 @@ class InsuranceRings:
             if engine.table_exists("insurance_shop_names")
             else None
         )
-        tables = build_rings(claims, determinations, names)
+        tables = build_rings(engine.query(CURRENT_SQL), determinations, names)
         written = 0
         for name, rows in tables.items():
             schema = derived_table(name)
@@ -173,8 +174,11 @@ class InsuranceRings:
         return written
 
 
-def _empty(name: str) -> pa.Table:
-    return derived_table(name).arrow_schema().empty_table()
+def _memory_limit() -> str:
+    """The in-memory DuckDB's buffer pool: JIANDU_DUCKDB_MEMORY_LIMIT (as the store's), else 2GB;
+    past it DuckDB spills to its temporary folder."""
+    value = os.environ.get("JIANDU_DUCKDB_MEMORY_LIMIT", "2GB").strip()
+    return value if re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*[KMGT]i?B", value, re.IGNORECASE) else "2GB"
 
 
 def build_rings(
@@ -185,6 +189,8 @@ def build_rings(
     con = duckdb.connect()
     try:
         con.sql("SET threads TO 2")
+        con.sql("SET preserve_insertion_order = false")
+        con.sql(f"SET memory_limit = '{_memory_limit()}'")
         con.register("claims_in", claims)
         con.register(
             "det",
@@ -230,6 +236,8 @@ def build_rings(
             LEFT JOIN det AS d ON d.plate = c.plate AND d.day = CAST(c.loss_time AS DATE)
             """
         )
+        con.unregister("claims_in")
+        del claims  # the claims live on in `cur` only
         con.sql(f"CREATE TABLE inc AS {INCIDENCES_SQL}")
         con.sql(UNMASK_SQL)
         con.sql("UPDATE inc SET node_id = 'p:' || u.key FROM unmask AS u WHERE inc.node_id = u.node_id")

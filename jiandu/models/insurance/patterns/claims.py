@@ -48,6 +48,7 @@ from jiandu.synth.people import Person
 from jiandu.synth.rng import stream
 
 PATTERN = "fraud_ring"
+MODELS = ["insurance.fraud_ring"]  # what finds it (truth `models`)
 CLAIM_HEADERS = (
     "报案号",
     "立案号",
@@ -408,6 +409,8 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
             rows={"accidents": [{"accident": a} for a in customers], "shops": [{"shop": busy}]},
         )
     )
+    for inst in out:
+        inst.models = list(MODELS)
     return out
 
 

@@ -36,6 +36,7 @@ from jiandu.synth.rng import stream
 from .claims import CLAIM_HEADERS, SHOP_HEADERS, Shop, _new_shop, _ring_subject, _write_csv, phone_of
 
 PATTERN = "suit_anomaly"
+MODELS = ["insurance.suit_anomaly"]  # what finds it (truth `models`)
 
 
 def _agent_subject(agent: Agent, template: Person) -> Organization:
@@ -209,6 +210,8 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
             specs, rows={"claims": claims, "shops": [{"shop": s} for s in shops]},
         )
     )  # fmt: skip
+    for inst in out:
+        inst.models = list(MODELS)
     return out
 
 
