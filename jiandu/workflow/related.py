@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import True_
 
 from jiandu.documents.case_number import normalise_case_number
 from jiandu.documents.masked_names import is_masked_name
@@ -521,16 +522,22 @@ def _firm_members(source: RowSource, firms: Sequence[str] | None = None) -> dict
 
 
 def _largest_firms(source: RowSource, min_size: int) -> dict[str, list[str]]:
-    """The law firms in the evidence of the most clues (at most `MAX_FIRMS`), with their clues."""
-    top = source.rows(
-        "SELECT a.law_firm, count(DISTINCT e.clue_id) AS n FROM agents AS a "
-        "JOIN clue_evidence AS e ON e.doc_id = a.doc_id WHERE a.law_firm IS NOT NULL AND a.law_firm <> '' "
-        "GROUP BY a.law_firm HAVING count(DISTINCT e.clue_id) >= ? "
-        f"ORDER BY n DESC, a.law_firm LIMIT {MAX_FIRMS}",
+    """The law firms in the evidence of the most clues (at most `MAX_FIRMS`), with their clues:
+    one pass over the firms' (firm, clue) pairs, ranked by a window (the pairs were joined twice)."""
+    rows = source.rows(
+        "SELECT law_firm, clue_id FROM ("
+        "SELECT law_firm, clue_id, dense_rank() OVER (ORDER BY n DESC, law_firm) AS r FROM ("
+        "SELECT law_firm, clue_id, count(*) OVER (PARTITION BY law_firm) AS n FROM ("
+        "SELECT DISTINCT a.law_firm, e.clue_id FROM agents AS a "
+        "JOIN clue_evidence AS e ON e.doc_id = a.doc_id WHERE a.law_firm IS NOT NULL AND a.law_firm <> ''"
+        ") AS pairs) AS sized WHERE n >= ?) AS ranked "
+        f"WHERE r <= {MAX_FIRMS} ORDER BY law_firm, clue_id",
         [min_size],
     )
-    firms = [r["law_firm"] for r in top]
-    return _firm_members(source, firms) if firms else {}
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        out[r["law_firm"]].append(r["clue_id"])
+    return out
 
 
 def _agent_classes(
@@ -558,19 +565,51 @@ def _agent_classes(
     return sorted(classes, key=lambda c: (-c.total, c.key))[:MAX_CLASSES]
 
 
+SCAN_FROM = 5000  # clues looked up one by one below this many; the whole scope scanned above
+
+
 def _clue_states(
     session: Session, principal: Principal, ids: Sequence[str]
 ) -> dict[str, tuple[str, Any, Any]]:
-    """clue id → (status, outcome, creation time as stored) of the visible clues among ``ids``
-    (the law-firm classes look up tens of thousands: through the driver's cursor, on 64k clues
-    about 0.3–0.5 s against 0.9 s with SQLAlchemy rows)."""
+    """clue id → (status, outcome, creation time as stored) of the visible clues among ``ids``.
+
+    The law-firm classes need tens of thousands: then the whole scope is read from the covering
+    index ``ix_clues_jurisdiction_state`` (one scan: on 100k clues 50–140 ms against 0.3–0.6 s for
+    64k lookups by id), else the clues are looked up by id. Rows come through the driver's cursor
+    (SQLAlchemy rows for so many cost more than the queries)."""
     out: dict[str, tuple[str, Any, Any]] = {}
-    for clue_id, status, outcome, created, code in _driver_rows(
-        session, "clue_id, status, outcome, created_at, jurisdiction_code", ids
-    ):
-        if principal.can_see(code):
+    if len(ids) < SCAN_FROM:
+        for clue_id, status, outcome, created, code in _driver_rows(
+            session, "clue_id, status, outcome, created_at, jurisdiction_code", ids
+        ):
+            if principal.can_see(code):
+                out[clue_id] = (status, outcome, created)
+        return out
+    wanted = set(ids)
+    for clue_id, status, outcome, created in _scope_rows(session, principal):
+        if clue_id in wanted:
             out[clue_id] = (status, outcome, created)
     return out
+
+
+def _scope_rows(session: Session, principal: Principal) -> list[tuple[Any, ...]]:
+    """(clue id, status, outcome, created_at) of every clue in the principal's scope."""
+    dbapi: Any = session.connection().connection.driver_connection
+    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    where, params = "", list(sorted(principal.scope))
+    if not isinstance(scope_filter(session, principal), True_):
+        tests = [f"jurisdiction_code IN ({', '.join(mark for _ in params)})"] if params else []
+        if principal.sees_unassigned:
+            tests.append("jurisdiction_code IS NULL")
+        where = f" WHERE {' OR '.join(tests) or 'FALSE'}"
+    else:
+        params = []
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(f"SELECT clue_id, status, outcome, created_at FROM clues{where}", params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _stored_time(value: Any) -> dt.datetime | None:

@@ -195,6 +195,9 @@ class Clue(Base):
         ),
         Index("ix_clues_court_classes", "court", "status", "jurisdiction_code", "created_at", "outcome"),
         Index(
+            "ix_clues_jurisdiction_state", "jurisdiction_code", "clue_id", "status", "outcome", "created_at"
+        ),
+        Index(
             "ix_clues_subject_classes",
             "subject_key",
             "subject_type",
