@@ -1,4 +1,4 @@
-"""Coordinates for the oil domain: one datum (WGS-84) for everything that is compared.
+"""Coordinates: one datum (WGS-84) for everything that is compared (the oil and hotel domains).
 
 Agencies send coordinates in the datum their platform uses: vehicle terminals WGS-84 (or
 CGCS2000, which differs from WGS-84 by centimetres), AMap/Tencent exports GCJ-02, Baidu BD-09.

@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from jiandu.engines.duckdb_engine import DuckDBEngine
-from jiandu.models.oil.geo import distance_m
+from jiandu.geo import distance_m
 from jiandu.models.oil.operators.stops import StopParameters, stops_sql
 from jiandu.schema import canonical_tables
 from tests.paths import REAL, needs_real

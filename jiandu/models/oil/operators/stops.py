@@ -8,7 +8,7 @@ One query in DuckDB's dialect (transpiled for Spark) over ``tanker_gps``:
    and last fix time, mean position and load state at both ends (JT/T 808 status bits 8–9: 0 空,
    1 半, 3 满); a hash aggregation that runs in parallel and leaves a quarter to a half of the rows
    for the sort the windows need. Each cell's mean is converted to WGS-84 per its declared
-   datum (`jiandu.models.oil.geo.wgs84_sql`; the datum offset is constant over a cell, so
+   datum (`jiandu.geo.wgs84_sql`; the datum offset is constant over a cell, so
    averaging before converting is exact to the millimetre);
 3. one window pass per vehicle (partition plate + colour, ordered by time) looks two cells back
    and one ahead: a cell is a *jump* when it lies more than ``jump_m`` from both neighbours while
@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from jiandu.engines.base import Engine
-from jiandu.models.oil.geo import distance_sql, in_china_sql, wgs84_sql
+from jiandu.geo import distance_sql, in_china_sql, wgs84_sql
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 

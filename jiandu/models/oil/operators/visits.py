@@ -1,7 +1,7 @@
 """oil_station_visits: the stops that fall inside a fuel station's (or depot's) geofence.
 
 Fences, in WGS-84 (station coordinates converted from their declared datum with
-`jiandu.models.oil.geo.to_wgs84`, polygons vertex by vertex):
+`jiandu.geo.to_wgs84`, polygons vertex by vertex):
 
 - the register's polygon (``fence_wkt``) when it gives one: a stop inside it is at distance 0;
 - else a circle of ``candidate_radius_m`` around the station point. The model narrows it with
@@ -29,7 +29,7 @@ import pyarrow as pa
 import shapely
 
 from jiandu.engines.base import Engine
-from jiandu.models.oil.geo import to_wgs84
+from jiandu.geo import to_wgs84
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
