@@ -1,0 +1,9 @@
+"""What the synthetic county plants for the hotel models (`PATTERNS`, in planting priority)."""
+
+from __future__ import annotations
+
+from jiandu.synth.patterns import Pattern
+
+__all__ = ["PATTERNS"]
+
+PATTERNS: tuple[Pattern, ...] = ()
