@@ -25,8 +25,8 @@ import pytest
 from coordTransform import bd09_to_gcj02, wgs84_to_bd09, wgs84_to_gcj02
 
 from jiandu.engines.duckdb_engine import DuckDBEngine
-from jiandu.ingest.registers import ingest_registers
 from jiandu.geo import distance_m, to_wgs84, to_wgs84_point, wgs84_sql
+from jiandu.ingest.registers import ingest_registers
 from jiandu.models.oil.operators.visits import station_fences
 from tests.paths import REAL, needs_real
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from coordTransform import wgs84_to_gcj02
+from stdnum.cn import uscc
 
 __all__ = [
     "OIL_DEPOT",
@@ -48,13 +49,22 @@ __all__ = [
 
 LON0, LAT0 = 120.58, 30.00  # county seat (WGS-84)
 M_PER_DEG = 111319.49
-OIL_POSITIVE = "91330602MA2BJH0017"
+
+
+def _code(body: str) -> str:
+    """A unified social credit code with its check character (GB 32100-2015)."""
+    return body + uscc.calc_check_digit(body)
+
+
+OIL_POSITIVE = _code("91330602MA2BJH001")
 OIL_NEAR_MISSES = {
-    "城东加油站": "91330602MA2BJH0025",
-    "河滨加油站": "91330602MA2BJH0033",
-    "路口加油站": "91330602MA2BJH0041",
+    "城东加油站": _code("91330602MA2BJH002"),
+    "河滨加油站": _code("91330602MA2BJH003"),
+    "路口加油站": _code("91330602MA2BJH004"),
 }
-OIL_DEPOT = "91330602MA2BJH0068"
+OIL_DEPOT = _code("91330602MA2BJH006")
+SELLER = _code("91330600MA2D8CFX1")
+CARRIER = _code("91330602MA2C0YA5X")
 LADEN = 3 + (3 << 8)  # ACC on, fixed, load bits 11 满
 EMPTY = 3
 STEP_MOVING = 15
@@ -331,7 +341,7 @@ def oil_county(seed: int = 7) -> OilCounty:
                 "special_kind": "01" if code.startswith("10701010") else None,
                 "issue_time": dt.datetime(2024, month, 10 + n % 15, 10, 0, 0),
                 "seller_name": "中化绍兴石油储运有限公司",
-                "seller_tin": "91330600MA2D8CFX1B",
+                "seller_tin": SELLER,
                 "buyer_name": buyer,
                 "buyer_tin": tin,
                 "item_name": item,
@@ -395,52 +405,164 @@ def oil_county(seed: int = 7) -> OilCounty:
     )
 
 
-# The agencies' export headers (sources.md §4), canonical column → export column.
-EXPORT_HEADERS: dict[str, tuple[str, dict[str, str]]] = {
-    "tanker_gps": (
-        "车辆定位数据.csv",
-        {
-            "plate": "车牌号",
-            "plate_colour": "车牌颜色",
-            "fix_time": "定位时间",
-            "lon": "经度",
-            "lat": "纬度",
-            "speed_kmh": "速度",
-            "heading": "方向",
-            "status_bits": "状态",
-        },
-    ),
-    "fuel_stations": (
-        "加油站登记.csv",
-        {
-            "station_name": "站名",
-            "legal_name": "经营主体",
-            "tin": "统一社会信用代码",
-            "facility_type": "场所类型",
-            "retail_permit_no": "成品油零售经营批准证书编号",
-            "brand": "品牌",
-            "address": "地址",
-            "district": "区县",
-            "lon": "经度",
-            "lat": "纬度",
-            "tank_m3": "油罐容积",
-            "dispensers": "加油机数",
-        },
-    ),
+# The agencies' export files (Chinese headers of sources.md §4, as the built-in sources read them):
+# table → [(file name, datum of the rows it holds or None for all, canonical column → header)]
+GPS_HEADERS = {
+    "plate": "车牌号",
+    "plate_colour": "车牌颜色",
+    "fix_time": "定位时间",
+    "lon": "经度",
+    "lat": "纬度",
+    "speed_kmh": "速度",
+    "heading": "方向",
+    "status_bits": "状态",
+}
+EXPORTS: dict[str, list[tuple[str, str | None, dict[str, str]]]] = {
+    "tanker_gps": [
+        ("危货车辆定位数据_2024年3-4月.csv", "wgs84", GPS_HEADERS),
+        ("危货车辆定位火星坐标_2024年3-4月.csv", "gcj02", GPS_HEADERS),
+    ],
+    "hazmat_vehicles": [
+        (
+            "危货车辆登记.csv",
+            None,
+            {
+                "plate": "车牌号",
+                "plate_colour": "车牌颜色",
+                "vin": "车架号",
+                "owner_name": "业户名称",
+                "owner_tin": "统一社会信用代码",
+                "cargo_class": "经营范围",
+                "tank_m3": "罐体容积（立方米）",
+                "rated_load_kg": "核定载质量（千克）",
+            },
+        ),
+    ],
+    "hazmat_waybills": [
+        (
+            "危险货物电子运单_2024年3-4月.csv",
+            None,
+            {
+                "waybill_no": "运单编号",
+                "tractor_plate": "牵引车号牌",
+                "shipper": "托运人",
+                "consignee": "收货人",
+                "consignee_tin": "收货人统一社会信用代码",
+                "carrier": "承运人",
+                "un_no": "UN编号",
+                "proper_name": "正式运输名称",
+                "hazard_class": "类别",
+                "qty": "数量",
+                "qty_unit": "单位",
+                "load_addr": "装货地址",
+                "unload_addr": "卸货地址",
+                "depart_time": "起运时间",
+                "arrive_time": "到达时间",
+            },
+        ),
+    ],
+    "fuel_stations": [
+        (
+            "加油站登记.csv",
+            "gcj02",
+            {
+                "station_name": "站名",
+                "legal_name": "经营主体",
+                "tin": "统一社会信用代码",
+                "facility_type": "场所类型",
+                "retail_permit_no": "成品油零售经营批准证书编号",
+                "brand": "品牌",
+                "address": "地址",
+                "district": "区县",
+                "lon": "经度",
+                "lat": "纬度",
+                "tank_m3": "油罐容积",
+                "dispensers": "加油机数",
+            },
+        ),
+    ],
+    "vat_invoices": [
+        (
+            "增值税发票明细_成品油_2024年3-4月.csv",
+            None,
+            {
+                "invoice_no": "发票号码",
+                "line_no": "行号",
+                "invoice_type": "发票类型",
+                "special_kind": "特定要素",
+                "issue_time": "开票日期",
+                "seller_name": "销售方名称",
+                "seller_tin": "销售方纳税人识别号",
+                "buyer_name": "购买方名称",
+                "buyer_tin": "购买方纳税人识别号",
+                "item_name": "货物或应税劳务、服务名称",
+                "tax_code": "税收分类编码",
+                "unit": "单位",
+                "qty": "数量",
+                "unit_price": "单价",
+                "amount": "金额",
+                "tax_rate": "税率",
+                "tax": "税额",
+                "status": "状态",
+            },
+        ),
+    ],
+    "tax_returns": [
+        (
+            "纳税申报_成品油购销存_2024年3-4月.csv",
+            None,
+            {
+                "tin": "纳税人识别号",
+                "taxpayer_name": "纳税人名称",
+                "period_start": "所属期起",
+                "period_end": "所属期止",
+                "filed_date": "申报日期",
+                "return_type": "申报表",
+                "item": "项目",
+                "qty_unit": "单位",
+                "opening_qty": "期初库存",
+                "purchased_qty": "本期购进",
+                "sold_qty": "本期销售",
+                "closing_qty": "期末库存",
+                "sales_amount": "销售额",
+            },
+        ),
+    ],
 }
 
 
-def write_exports(county: OilCounty, out: Path) -> list[Path]:
-    """The WGS-84 GPS fixes and stations as export CSVs with the agencies' headers (UTF-8)."""
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def write_exports(county: OilCounty, out: Path) -> dict[str, int]:
+    """Every oil table as the agencies' export CSVs (UTF-8) under ``out``, read back by the
+    built-in sources; the station register in GCJ-02 (as commerce.fuel_stations declares),
+    GCJ-02 tanker fixes in their own file. Returns rows written per file."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for table, (name, headers) in EXPORT_HEADERS.items():
-        path = out / name
-        rows = [r for r in county.tables[table] if r.get("datum", "wgs84") == "wgs84"]
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(list(headers.values()))
-            for r in rows:
-                w.writerow(["" if r.get(c) is None else r.get(c) for c in headers])
-        written.append(path)
+    written: dict[str, int] = {}
+    for table, files in EXPORTS.items():
+        for name, datum, headers in files:
+            rows = county.tables[table]
+            if table == "tanker_gps":
+                rows = [r for r in rows if r["datum"] == datum]
+            elif table == "fuel_stations":
+                rows = [_as_gcj02(r) for r in rows]
+            with (out / name).open("w", encoding="utf-8", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(list(headers.values()))
+                for r in rows:
+                    w.writerow([_cell(r.get(c)) for c in headers])
+            written[name] = len(rows)
     return written
+
+
+def _as_gcj02(row: dict[str, Any]) -> dict[str, Any]:
+    if row["datum"] == "gcj02":
+        return row
+    lon, lat = wgs84_to_gcj02(row["lon"], row["lat"])
+    return {**row, "lon": round(lon, 6), "lat": round(lat, 6), "datum": "gcj02"}
