@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from jiandu.models.hotels.patterns import minors
 from jiandu.synth.patterns import Pattern
 
 __all__ = ["PATTERNS"]
 
-PATTERNS: tuple[Pattern, ...] = ()
+PATTERNS: tuple[Pattern, ...] = (Pattern(minors.PATTERN, minors.plan, registers=minors.write),)
