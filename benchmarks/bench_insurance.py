@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import resource
 import shutil
 import sys
@@ -34,7 +35,7 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from jiandu.engines import open_engine  # noqa: E402
 from jiandu.models.clues import load_clues  # noqa: E402
-from jiandu.models.insurance.operators.rings import InsuranceRings  # noqa: E402
+from jiandu.models.insurance.operators.rings import LAST_TIMINGS, InsuranceRings  # noqa: E402
 from jiandu.models.library import Library  # noqa: E402
 from jiandu.models.operators import update_derived  # noqa: E402
 from jiandu.models.runner import run_model  # noqa: E402
@@ -127,6 +128,11 @@ FROM (
 """
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -174,19 +180,21 @@ def main() -> None:
     print(f"loaded into the workspace in {load_s:.1f} s (peak RSS so far {peak_rss_mib():,.0f} MiB)")
 
     engine.ensure_tables([derived_table(t) for t in ("clues", "clue_evidence", "model_runs")])
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     update_derived(engine, run_id="bench", operators=[InsuranceRings()], force=True)
-    operator_s = time.perf_counter() - started
+    operator_s, operator_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     communities = engine.rows("SELECT count(*) AS n, max(claims) AS biggest FROM insurance_communities")[0]
     print(
         f"operator insurance_rings: {operator_s:.1f} s "
         f"({communities['n']:,} communities of two or more accidents, "
         f"the largest {communities['biggest']} claims)"
     )
+    for phase, seconds in LAST_TIMINGS.items():
+        print(f"  {phase}: {seconds:.1f} s")
     spec = Library().get("insurance.fraud_ring")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     report = run_model(engine, spec, spec.resolve({}), run_id="bench")
-    model_s = time.perf_counter() - started
+    model_s, model_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     assert report.status == "ok", report.message
     clues = [c for c in load_clues(engine) if c["model_id"] == "insurance.fraud_ring"]
     ring_keys = {
@@ -202,7 +210,11 @@ def main() -> None:
         f"model insurance.fraud_ring: {model_s:.1f} s; {len(clues)} clues {bands}; "
         f"planted rings found {found}/{args.rings}"
     )
-    print(f"ring model total (operator + model): {operator_s + model_s:.1f} s for {n_claims:,} claims")
+    print(
+        f"ring model total (operator + model): {operator_s + model_s:.1f} s wall, "
+        f"{operator_cpu + model_cpu:.1f} s CPU (all threads) for {n_claims:,} claims"
+    )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(f"peak RSS {peak_rss_mib():,.0f} MiB")
     engine.close()
     if args.work is None:

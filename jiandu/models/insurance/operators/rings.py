@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import time
 from dataclasses import dataclass
 
 import duckdb
@@ -43,6 +44,8 @@ HUB_LIMIT = 50  # a person, vehicle or phone on more claims than this links noth
 # they are kept in the graph (and scored: one shop for a whole ring is a feature) but link nothing.
 LINKING = "('person', 'vehicle', 'phone')"
 SPLIT_ABOVE = 60  # components with more claims are split by Leiden
+# seconds per phase of the last run in this process (read by benchmarks/bench_insurance.py)
+LAST_TIMINGS: dict[str, float] = {}
 LEIDEN_SEED = 20261
 LEIDEN_RESOLUTION = 1.0
 
@@ -162,7 +165,8 @@ class InsuranceRings:
             if engine.table_exists("insurance_shop_names")
             else None
         )
-        tables = build_rings(engine.query(CURRENT_SQL), determinations, names)
+        tables = build_rings(_read_claims(engine), determinations, names)
+        started = time.perf_counter()
         written = 0
         for name, rows in tables.items():
             schema = derived_table(name)
@@ -171,7 +175,15 @@ class InsuranceRings:
             if rows.num_rows:
                 engine.append(name, schema.conform(rows))
             written += rows.num_rows
+        LAST_TIMINGS["write the four tables"] = time.perf_counter() - started
         return written
+
+
+def _read_claims(engine: Engine) -> pa.Table:
+    started = time.perf_counter()
+    claims = engine.query(CURRENT_SQL)
+    LAST_TIMINGS["read the latest claims from the store"] = time.perf_counter() - started
+    return claims
 
 
 def _memory_limit() -> str:
@@ -186,6 +198,7 @@ def build_rings(
 ) -> dict[str, pa.Table]:
     """The four output tables from the latest claims (`CURRENT_SQL`'s columns), the police
     determinations per plate and day, and the matched shop names."""
+    started = time.perf_counter()
     con = duckdb.connect()
     try:
         con.sql("SET threads TO 2")
@@ -238,6 +251,7 @@ def build_rings(
         )
         con.unregister("claims_in")
         del claims  # the claims live on in `cur` only
+        mark = _phase("copy claims, accidents, shops, police records", started)
         con.sql(f"CREATE TABLE inc AS {INCIDENCES_SQL}")
         con.sql(UNMASK_SQL)
         con.sql("UPDATE inc SET node_id = 'p:' || u.key FROM unmask AS u WHERE inc.node_id = u.node_id")
@@ -258,12 +272,21 @@ def build_rings(
             WHERE n.degree BETWEEN 2 AND {HUB_LIMIT} AND i.node_type IN {LINKING}
             """
         ).to_arrow_table()
+        mark = _phase("incidences, unmasking, node degrees", mark)
         membership = _communities(con, n_claims, links)
+        mark = _phase("graph: components and Leiden (igraph)", mark)
         con.register("membership", membership)
         out = _outputs(con)
+        _phase("communities, nodes, edges, current claims", mark)
     finally:
         con.close()
     return out
+
+
+def _phase(name: str, since: float) -> float:
+    now = time.perf_counter()
+    LAST_TIMINGS[name] = now - since
+    return now
 
 
 def _communities(con: duckdb.DuckDBPyConnection, n_claims: int, links: pa.Table) -> pa.Table:
