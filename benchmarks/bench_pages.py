@@ -199,7 +199,9 @@ def _cases(root: Path) -> dict[str, dict[str, str]]:
     return {user: dict(pages) for user in USERS}
 
 
-def measure(root: Path, repeat: int, seed: int) -> dict[tuple[str, str], tuple[list[float], list[float]]]:
+def measure(
+    root: Path, repeat: int, seed: int, only: set[str] | None = None
+) -> dict[tuple[str, str], tuple[list[float], list[float]]]:
     from fastapi.testclient import TestClient
 
     from jiandu.web import create_app, related_pages
@@ -233,6 +235,8 @@ def measure(root: Path, repeat: int, seed: int) -> dict[tuple[str, str], tuple[l
             client = TestClient(app, follow_redirects=False)
             client.cookies.set(COOKIE_NAME, app.state.jiandu.sessions.new(USERS[who])[1])
             for label, url in pages.items():
+                if only and label not in only:
+                    continue
 
                 def get(url: str = url, client: TestClient = client, who: str = who) -> Any:
                     target = f"/clues/{rng.choice(ids[who])}" if url == "@clue" else url
@@ -262,6 +266,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rebuild", action="store_true", help="build the workspace even if one is there")
+    parser.add_argument("--only", default="", help="comma-separated page labels to measure (default: all)")
     args = parser.parse_args()
     done = args.workspace / DONE
     if args.rebuild or not done.is_file() or done.read_text().strip() != str(args.clues):
@@ -274,7 +279,7 @@ def main() -> None:
         Store.for_workspace(args.workspace).close()  # migrate a reused workspace
         print(f"reusing {args.workspace}")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    results = measure(args.workspace, args.repeat, args.seed)
+    results = measure(args.workspace, args.repeat, args.seed, {x for x in args.only.split(",") if x} or None)
     print(f"load average after:  {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"{'user':9s} {'page':22s} {'p50':>6s} {'p95':>6s} {'max':>6s} {'cpu p50':>8s} {'cpu p95':>8s}")
     for (who, label), (times, cpu) in results.items():

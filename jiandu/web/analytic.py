@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import duckdb
 
 from jiandu.engines import snapshot
-from jiandu.workflow.search import RowSource
+from jiandu.workflow.firms import RowSource
 from jiandu.workspace import Workspace, WorkspaceError
 
 DUCKDB_FILE = "jiandu.duckdb"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jiandu.entities.model import COMPARISON_BY_NAME
-from jiandu.workflow.search import RowSource
+from jiandu.workflow.firms import RowSource
 
 _NUMBER_YEAR = re.compile(r"\s*[（(〔\[]\s*((?:19|20)\d\d)\s*[）)〕\]]")
 MAX_DOCUMENTS = 1000

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from jiandu.workflow.authz import Permission as P
 from jiandu.workflow.authz import Principal, require
 from jiandu.workflow.clues import masker_for
 from jiandu.workflow.db import Store
+from jiandu.workflow.firms import RowSource, rebuild_clue_firms
 from jiandu.workflow.jurisdictions import Resolver
 from jiandu.workflow.masking import mask_text
 from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry, clue_target
@@ -80,12 +81,6 @@ def fold(value: str | None) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", value).translate(_BRACKETS)).lower()
 
 
-class RowSource(Protocol):
-    """Read access to the analytic store (an `Engine`, or a read snapshot)."""
-
-    def rows(self, sql: str, params: Sequence[Any] = ...) -> list[dict[str, Any]]: ...
-
-    def table_exists(self, name: str) -> bool: ...
 
 
 # ---------------------------------------------------------------- reading the analytic store
@@ -183,6 +178,7 @@ class RebuildResult:
     organizations: int = 0
     cases: int = 0
     analytic: bool = False  # the analytic store was read
+    firm_links: int = 0  # (law firm, clue) pairs for the 类案 view (`jiandu.workflow.firms`)
 
     @property
     def rows(self) -> int:
@@ -322,8 +318,8 @@ def _case_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, A
 
 def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildResult:
     """Replace the whole index with rows for the store's clues and, when ``analytic`` is given,
-    the analytic store's entities and cases; one transaction (readers see the old index until it
-    commits). Call it after a clue sync or a run."""
+    the analytic store's entities and cases, and the law firms of each clue (`clue_firms`); one
+    transaction (readers see the old index until it commits). Call it after a clue sync or a run."""
     result = RebuildResult(analytic=analytic is not None)
     with store.write() as s:
         resolver = Resolver(s)
@@ -350,7 +346,9 @@ def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildRes
             s.connection().execute(_INSERT, batch)
         if store.dialect == "sqlite":
             s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-    log.info("search index rebuilt: %s rows", result.rows)
+        if analytic is not None:
+            result.firm_links = rebuild_clue_firms(s, analytic)
+    log.info("search index rebuilt: %s rows, %s clue-firm links", result.rows, result.firm_links)
     return result
 
 

@@ -209,6 +209,8 @@ class Clue(Base):
         # the desk: overdue clues, proposals awaiting approval
         Index("ix_clues_due_at", "due_at"),
         Index("ix_clues_proposal_jurisdiction", "proposal", "jurisdiction_code"),
+        # a clue's state by id, without its wide row (the law-firm classes: jiandu.workflow.related)
+        Index("ix_clues_id_state", "clue_id", "jurisdiction_code", "status", "outcome", "created_at"),
     )
 
 
@@ -333,6 +335,19 @@ class Notification(Base):
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_notifications_username_read", "username", "read_at", "id"),)
+
+
+class ClueFirm(Base):
+    """A law firm acting for a party in one of a clue's evidence documents: the law-firm classes
+    of the 类案 view (`jiandu.workflow.related`) are counted from it in the workflow store.
+    Rebuilt from the analytic store with the search index (`rebuild_search_index`)."""
+
+    __tablename__ = "clue_firms"
+
+    law_firm: Mapped[str] = mapped_column(String(200), primary_key=True)
+    clue_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (Index("ix_clue_firms_clue_id", "clue_id"),)
 
 
 def clue_target(clue_id: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from jiandu.workflow import NotFound, assign, record_outcome, sync_clues
 from jiandu.workflow import transition as move
+from jiandu.workflow.firms import rebuild_clue_firms
 from jiandu.workflow.related import (
     AGENT,
     CASE,
@@ -231,3 +232,24 @@ def test_classes_by_model_court_party_and_firm(related_world: tuple[World, Rows]
     assert firm_total == 2 and {c.clue_id for c in firm_members} == {cid(1), cid(10)}
     assert party_total == 3 and {c.clue_id for c in party_members} == {cid(2), cid(6), cid(7)}
     assert [c.name for c in everyone["agent"]] == [FIRM] and everyone["agent"][0].total == 3
+
+
+def test_law_firm_classes_from_clue_firms_equal_the_analytic_pairs(related_world: tuple[World, Rows]) -> None:
+    """The 类案 view counts law-firm classes from ``clue_firms`` once it is built (with the search
+    index); the counts are those read from the analytic store's pairs, for every scope."""
+    world, source = related_world
+    p = world.p("admin")
+    with world.store.write() as s:
+        assign(s, p, cid(10), "admin")
+        move(s, p, cid(10), "verifying")
+        record_outcome(s, p, cid(10), "confirmed")
+    users = ("admin", "yc_pro", "kq_pro", "sx_pro")
+    with world.store.read() as s:
+        live = {u: clue_classes(s, world.p(u), source, min_size=2)["agent"] for u in users}
+    with world.store.write() as s:
+        assert rebuild_clue_firms(s, source) == 3
+    with world.store.read() as s:
+        stored = {u: clue_classes(s, world.p(u), None, min_size=2)["agent"] for u in users}
+    assert stored == live
+    assert [(c.name, c.total, c.confirmed) for c in stored["admin"]] == [(FIRM, 3, 1)]
+    assert [(c.total, c.by_status) for c in stored["yc_pro"]] == [(2, {"new": 1, "verifying": 1})]
