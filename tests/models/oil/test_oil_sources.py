@@ -42,3 +42,41 @@ def test_exports_load_through_the_declared_sources(tmp_path: Path) -> None:
         engine.close()
     assert [(c["subject"]["key"], c["band"]) for c in clues] == [(OIL_POSITIVE, "red")]
     assert abs(clues[0]["score"] - 79.15) < 0.02
+
+
+def test_808_export_speed_in_tenths_is_scaled(tmp_path: Path) -> None:
+    """A company platform's JT/T 808 export gives speed in 0.1 km/h: 452 is 45.2 km/h, so the
+    fix is moving, not standing; the JT/T 809 export gives km/h as it is."""
+    folder = tmp_path / "registers"
+    folder.mkdir()
+    header = "车牌号,车牌颜色,定位时间,经度,纬度,速度,状态\n"
+    (folder / "tanker_gps_808_202403.csv").write_text(
+        header + "浙D60101,2,2024-03-01 10:00:00,120.58,30.0,452,771\n", encoding="utf-8"
+    )
+    (folder / "危货车辆定位数据_202403.csv").write_text(
+        header + "浙D60102,黄色,2024-03-01 10:00:00,120.58,30.0,45.2,771\n", encoding="utf-8"
+    )
+    engine = DuckDBEngine(tmp_path / "ws")
+    try:
+        ingest_registers(engine, tmp_path / "q", [folder])
+        rows = engine.rows(
+            "SELECT plate, plate_colour, speed_kmh, source_id, datum FROM tanker_gps ORDER BY plate"
+        )
+    finally:
+        engine.close()
+    assert rows == [
+        {
+            "plate": "浙D60101",
+            "plate_colour": "黄",
+            "speed_kmh": 45.2,
+            "source_id": "transport.tanker_gps_808",
+            "datum": "wgs84",
+        },
+        {
+            "plate": "浙D60102",
+            "plate_colour": "黄",
+            "speed_kmh": 45.2,
+            "source_id": "transport.tanker_gps",
+            "datum": "wgs84",
+        },
+    ]
