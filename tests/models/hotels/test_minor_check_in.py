@@ -24,7 +24,7 @@ from tests.models.hotels.support import hotel_county, ingest, run_hotels
 
 # sha256 of hotel_minor_stays (hotel, stay, age, sex, rule, companions, 两问一报) and of the clues
 # (hotel, band, score) as DuckDB builds them: Spark must build the very same
-STAYS_DIGEST = "a63d4bfad8e3c6b6d83d2b8dec641dd9fb4255795dd04ac1bcd52d624dd88544"
+STAYS_DIGEST = "41df6d17ec03c0974cae247a6b5ba891c85b8c574122dd3f0d263eaf8d2808fb"
 
 
 def stays_digest(engine: Engine) -> tuple[int, str]:
@@ -81,6 +81,17 @@ def test_planted_hotels_graded(engine: Engine, tmp_path: Path) -> None:
     guardians = {(r[1], r[2]) for r in stays if r[0] == by_id["nm-guardians"]}
     assert guardians == {("green_guardian", 13), ("green_guardian", 10), ("green_guardian", 12)}
     assert {r[1] for r in stays if r[0] == by_id["nm-no-overlap"]} == {"green_guardian"}
+    kin = engine.rows(
+        "SELECT age, companions_zh FROM hotel_minor_stays "
+        f"WHERE hotel_code = '{by_id['nm-guardians']}' ORDER BY age"
+    )
+    assert [(r["age"], r["companions_zh"].split("，")[-1]) for r in kin] == [
+        (10, "按姓名与可见位比对））"),  # 祖父母（证件号码脱敏，…: her number is masked
+        (12, "成年兄弟姐妹）"),
+        (13, "父母）"),
+    ]
+    assert kin[0]["companions_zh"].endswith("祖父母（证件号码脱敏，按姓名与可见位比对））")
+    assert "祖父母" not in kin[2]["companions_zh"]
     assert not [r for r in stays if r[0] == by_id["nm-adults"]]
     lone = engine.rows(
         "SELECT companions_zh, checkout_assumed FROM hotel_minor_stays "

@@ -14,8 +14,10 @@ Co-occupancy: same hotel, same room (room numbers compared by their digits witho
 0812, 812 and 8-12 are one room), overlapping stays. Visitors: the room's visitors (or the
 stay's, by 被访住客流水号) during the stay. Each companion's relation to the minor comes from the
 household register (`household`): parent (the minor's father_id / mother_id), grandparent (a
-parent's parent), adult sibling (18 or older, sharing a parent); a companion whose full ID number
-is unknown is never taken for a guardian.
+parent's parent), adult sibling (18 or older, sharing a parent). A companion on a masked number is
+a relative only when exactly one of the minor's registered kin has the same name and the visible
+digits (said so in the description); otherwise a companion without a full number is never taken
+for a guardian.
 
 Rules (domain brief §3), the most severe one wins:
   red_girl_male   a girl under 14 with a male co-occupant or visitor who is not her guardian
@@ -199,29 +201,60 @@ class _Household:
 
     def __init__(self, rows: Iterable[dict[str, Any]]) -> None:
         self.parents: dict[str, set[str]] = {}
+        self.names: dict[str, str] = {}
         self.birth: dict[str, dt.date] = {}
-        children: dict[str, set[str]] = defaultdict(set)
+        self.children: dict[str, set[str]] = defaultdict(set)
         for r in rows:
             pid = r["person_id"]
-            parents = {p for p in (r.get("father_id"), r.get("mother_id")) if p}
-            self.parents[pid] = parents
-            for p in parents:
-                children[p].add(pid)
+            self.parents[pid] = {p for p in (r.get("father_id"), r.get("mother_id")) if p}
+            for parent in self.parents[pid]:
+                self.children[parent].add(pid)
+            self.names[pid] = (r.get("name") or "").strip()
             if r.get("birth_date"):
                 self.birth[pid] = r["birth_date"]
-        self.children = dict(children)
 
-    def relation(self, minor: str, other: str, other_age: int | None) -> str | None:
-        """父母 | 祖父母 | 成年兄弟姐妹, or None."""
+    def _kin(self, minor: str) -> dict[str, str]:
+        """The minor's guardians in the register: person id → relation."""
         parents = self.parents.get(minor, set())
-        if other in parents:
-            return "父母"
-        if any(other in self.parents.get(p, set()) for p in parents):
-            return "祖父母"
-        shares = parents & self.parents.get(other, set())
-        if shares and other != minor and other_age is not None and other_age >= ADULT_AGE:
-            return "成年兄弟姐妹"
-        return None
+        kin = {p: "父母" for p in parents}
+        for p in parents:
+            for g in self.parents.get(p, set()):
+                kin.setdefault(g, "祖父母")
+        for p in parents:
+            for sibling in self.children.get(p, ()):
+                if sibling != minor:
+                    kin.setdefault(sibling, "兄弟姐妹")
+        return kin
+
+    def relation(self, minor: str, other: Person, when: dt.datetime) -> str | None:
+        """父母 | 祖父母 | 成年兄弟姐妹 (with a note when matched on a masked number), or None.
+
+        A full ID number is looked up; a masked one is taken for a relative only when exactly one
+        of the minor's registered kin has the same name and the visible digits."""
+        kin = self._kin(minor)
+        if other.key is not None:
+            matches = [other.key] if other.key in kin else []
+            note = ""
+        elif other.kind == "ric_masked" and other.name:
+            head, _, tail = other.masked_id.partition("*")
+            tail = tail.lstrip("*")
+            matches = [
+                pid
+                for pid in kin
+                if self.names.get(pid) == other.name and pid.startswith(head) and pid.endswith(tail)
+            ]
+            note = "（证件号码脱敏，按姓名与可见位比对）"
+        else:
+            return None
+        if len(matches) != 1:
+            return None
+        relation = kin[matches[0]]
+        if relation == "兄弟姐妹":
+            birth = self.birth.get(matches[0])
+            if birth is None or age_at(birth, when.date()) < ADULT_AGE:
+                return None
+            relation = "成年兄弟姐妹"
+        return relation + note
 
 
 @dataclass(frozen=True)
@@ -324,7 +357,7 @@ class HotelMinorStays:
         peers_only = True
         for role, p in m.companions:
             p_age, p_certain = p.age(m.checkin)
-            relation = household.relation(m.person.key, p.key, p_age) if m.person.key and p.key else None
+            relation = household.relation(m.person.key, p, m.checkin) if m.person.key else None
             is_minor = p_age is not None and p_certain and p_age < ADULT_AGE
             if relation is not None:
                 guardian = True

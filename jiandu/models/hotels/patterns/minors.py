@@ -15,7 +15,8 @@ Planted (per copy of the pattern; one hotel per instance, its band in ``figures[
           girl_14     a girl of 14 years and one day with a male friend of 19: an adult who is
                       not a guardian (yellow), never the under-14 rule (red)
 Near misses (no clue)
-  guardians           a girl of 13 with her father, a boy of 10 with his grandmother, a girl of 12
+  guardians           a girl of 13 with her father, a boy of 10 with his grandmother (her number
+                      masked in the check-in: matched on name and visible digits), a girl of 12
                       with her brother of 20 (all in the household register)
   no_overlap          a girl of 13 with her mother in a room a man left that morning (his
                       check-out first forgotten, then corrected) and another took after her
@@ -430,6 +431,7 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
     girl = m.person(False, aged(t, 13, 20), d, father.name[0])
     _family(m, girl, d, p, father=father, mother=mother)
     grandmother = m.person(False, aged(t, 66, 1), d)
+    grandmother.written = grandmother.key[:11] + "****" + grandmother.key[-4:]  # matched on name + digits
     dad2, mum2 = m.person(True, aged(t, 38, 2), d), m.person(False, aged(t, 37, 9), d)
     boy = m.person(True, aged(t, 10, 70), d, dad2.name[0])
     _family(m, boy, d, p, father=dad2, mother=mum2, grandmother=grandmother)
