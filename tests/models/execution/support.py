@@ -923,6 +923,36 @@ def write_exports(folder: Path) -> Path:
     return folder
 
 
+FLIGHT_HEADER = [
+    "旅客姓名", "证件类型", "证件号码", "航空公司", "航班号", "舱位", "起飞机场", "到达机场",
+    "航班日期", "起飞时间", "票号", "PNR", "登机状态", "客票状态",
+]  # fmt: skip
+
+
+def write_flights(folder: Path, trips: list[tuple[str, str, str]]) -> None:
+    """A 民航 export of economy flights boarded: (name, ID number, ISO date) each."""
+    rows: list[list[object]] = [
+        [
+            name,
+            "0",
+            key,
+            "MU",
+            "MU5101",
+            "Y",
+            "HGH",
+            "PEK",
+            day,
+            f"{day} 09:00:00",
+            f"781-{i}",
+            f"P{i}",
+            "已登机",
+            "已使用",
+        ]
+        for i, (name, key, day) in enumerate(trips)
+    ]
+    _csv(folder / "民航旅客乘机记录.csv", FLIGHT_HEADER, rows)
+
+
 def load(engine: Engine, folder: Path, quarantine: Path) -> RegisterReport:
     """Write the exports and load them through the declared sources."""
     write_exports(folder)

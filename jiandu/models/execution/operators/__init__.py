@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from jiandu.models.execution.operators.restrictions import ExecutionRestrictions
 from jiandu.models.operators import Operator
 
 __all__ = ["OPERATORS"]
 
-OPERATORS: tuple[Operator, ...] = ()
+OPERATORS: tuple[Operator, ...] = (ExecutionRestrictions(),)
