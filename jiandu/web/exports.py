@@ -20,11 +20,11 @@ from markupsafe import Markup, escape
 
 from jiandu.web import render as draw
 from jiandu.web.analytic import AnalyticUnavailable
-from jiandu.web.app import WebState, local_time
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
 from jiandu.web.display import number, source_name, subject_kind
 from jiandu.web.labels import zh
 from jiandu.web.queue_query import QueueQuery
+from jiandu.web.state import WebState, local_time
 from jiandu.workflow import Principal, get_clue, masker_for
 from jiandu.workflow.governance import content_disposition
 from jiandu.workflow.jurisdictions import court_names

@@ -24,13 +24,12 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from jiandu.web import render as draw
-from jiandu.web.app import STATIC_DIR, WebState
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
+from jiandu.web.state import STATIC_DIR, WebState
 from jiandu.workflow import InvalidInput, Principal, list_jurisdictions
 from jiandu.workflow.jurisdictions import JurisdictionView
 from jiandu.workflow.trends import (
     MAX_RANGE_DAYS,
-    OVERDUE_DAYS,
     TREND_NAMES_ZH,
     TREND_SERIES,
     Statistics,
@@ -216,8 +215,6 @@ def _context(
         "county_map": county_map,
         "chart_data": _chart_data(result, county_map),
         "percent": _percent,
-        "overdue_days": result.overdue_days,
-        "default_overdue_days": OVERDUE_DAYS,
         "models_svg": _bars(
             [
                 (display.model_name(b.key), b.clues, f"精准率 {_percent(b.precision)}")

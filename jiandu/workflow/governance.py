@@ -235,13 +235,13 @@ class ModelText:
 def builtin_model_text(model_id: str) -> ModelText | None:
     """The built-in spec's Chinese name, supervision point and legal basis (None when unknown)."""
     try:
-        from jiandu.models.library import builtin_specs_dir, read_spec_file
+        from jiandu.models.library import builtin_spec_path, read_spec_file
         from jiandu.models.spec import ID_PATTERN
 
         if not re.match(ID_PATTERN, model_id):  # never a path of its own
             return None
-        path = builtin_specs_dir() / f"{model_id}.yaml"  # built-in specs are named by their id
-        spec = read_spec_file(path)[0] if path.is_file() else None
+        path = builtin_spec_path(model_id)  # any domain's; built-in specs are named by their id
+        spec = read_spec_file(path)[0] if path is not None else None
     except Exception:  # the model library is optional here: the draft still renders
         return None
     return model_text(spec) if spec is not None and spec.id == model_id else None

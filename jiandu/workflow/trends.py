@@ -12,7 +12,8 @@ jurisdiction subtree inside it), over a date range of Beijing calendar days (inc
   through the funnel, whenever the later steps happened; precision = (属实 + 有价值) / clues with
   an outcome, conversion = cases / clues (as in `jiandu.workflow.stats`).
 - **Workload** per assignee: clues assigned to them now, open (not finished: `FINISHED`),
-  overdue (see `OVERDUE_DAYS`), and finished in the range (the clue's last change falls in it).
+  overdue (past their deadline: the one rule of `jiandu.workflow.deadlines`), and finished in the
+  range (the clue's last change falls in it).
 
 Days are bucketed in SQL (SQLite ``date(col, '+8 hours')``; PostgreSQL
 ``timezone('Asia/Shanghai', col)::date``) and rolled up into weeks or months in Python.
@@ -30,20 +31,19 @@ from sqlalchemy.sql.elements import ColumnElement, True_
 
 from jiandu.workflow.authz import Permission, Principal, require
 from jiandu.workflow.clues import scope_filter
+from jiandu.workflow.deadlines import overdue_condition
 from jiandu.workflow.errors import InvalidInput, NotFound
 from jiandu.workflow.jurisdictions import subtree
 from jiandu.workflow.lifecycle import Status
 from jiandu.workflow.stats import conversion, precision
-from jiandu.workflow.tables import Clue, Event
+from jiandu.workflow.tables import Clue
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 # Overdue, defined here only: a clue assigned to someone and not verified within this many days
 # of its (latest) assignment (the clue's creation when no assignment event is recorded).
-OVERDUE_DAYS = 15
 WEEKLY_UP_TO_DAYS = 92
 MAX_RANGE_DAYS = 3 * 366 + 1
 FINISHED = frozenset({Status.REJECTED, Status.MERGED, Status.CLOSED})
-NOT_VERIFIED = frozenset({Status.ASSIGNED, Status.VERIFYING})
 TREND_SERIES = ("found", "verified", "cases", "suggestions", "adopted")
 TREND_NAMES_ZH = {
     "found": "发现线索",
@@ -152,7 +152,6 @@ class Statistics:
     by_model: list[Breakdown]
     by_jurisdiction: list[Breakdown]
     workload: list[Workload]
-    overdue_days: int
 
 
 def period_of(day: dt.date, unit: str) -> Period:
@@ -308,30 +307,16 @@ def _milestones(
 
 
 def _workload(
-    session: Session,
-    conditions: list[ColumnElement[bool]],
-    query: StatsQuery,
-    overdue_days: int,
-    now: dt.datetime,
+    session: Session, conditions: list[ColumnElement[bool]], query: StatsQuery, now: dt.datetime
 ) -> list[Workload]:
     lo, hi = query.utc_bounds()
-    cutoff = now - dt.timedelta(days=overdue_days)
     finished = [s.value for s in FINISHED]
-    waiting = and_(Clue.status.in_([s.value for s in NOT_VERIFIED]), Clue.verified_at.is_(None))
-    # the latest assignment, looked up (ix_events_clue_kind) only for clues not verified yet
-    assigned_at = (
-        select(func.max(Event.at))
-        .where(Event.entity_type == "clue", Event.entity_id == Clue.clue_id, Event.kind == "assigned")
-        .correlate(Clue)
-        .scalar_subquery()
-    )
-    since = case((waiting, func.coalesce(assigned_at, Clue.created_at)), else_=None)
     stmt = (
         select(
             Clue.assignee,
             func.count().label("assigned"),
             _count(Clue.status.not_in(finished)).label("open"),
-            _count(since < cutoff).label("overdue"),
+            _count(overdue_condition(now)).label("overdue"),
             _count(and_(Clue.status.in_(finished), Clue.updated_at >= lo, Clue.updated_at < hi)).label(
                 "finished"
             ),
@@ -357,14 +342,11 @@ def statistics(
     principal: Principal,
     query: StatsQuery,
     *,
-    overdue_days: int = OVERDUE_DAYS,
     now: dt.datetime | None = None,
 ) -> Statistics:
     """Trend, breakdowns and workload for the range, within the principal's scope."""
     require(principal, Permission.STATS_READ)
     query = query.checked()
-    if overdue_days < 1:
-        raise InvalidInput("overdue_days is at least 1")
     conditions = _scope(session, principal, query)
     rows = {p.key: TrendRow(p) for p in periods(query)}
     by_model, by_jurisdiction = _found(session, conditions, query, rows)
@@ -378,6 +360,5 @@ def statistics(
         totals=totals,
         by_model=by_model,
         by_jurisdiction=by_jurisdiction,
-        workload=_workload(session, conditions, query, overdue_days, now or dt.datetime.now(dt.UTC)),
-        overdue_days=overdue_days,
+        workload=_workload(session, conditions, query, now or dt.datetime.now(dt.UTC)),
     )

@@ -91,7 +91,7 @@ def test_workload_names_people_and_counts_overdue(client_as: Login) -> None:
     # clues 3 and 5 were assigned to admin and filed as cases: assigned, open, not overdue
     row = re.findall(r"<td[^>]*>([^<]*)</td>", table)
     assert row[1:5] == ["2", "2", "0", "0"]
-    assert "分派后超过 15 天仍未完成核查" in html
+    assert "逾期：已过办理期限" in html
 
 
 def test_county_names_match_the_boundaries() -> None:

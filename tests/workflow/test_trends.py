@@ -12,8 +12,9 @@ from sqlalchemy import update
 
 from jiandu.workflow import NotFound, assign, system_principal, transition
 from jiandu.workflow.errors import InvalidInput
+from jiandu.workflow.lifecycle import VERIFY_DAYS
 from jiandu.workflow.tables import Clue
-from jiandu.workflow.trends import OVERDUE_DAYS, StatsQuery, default_range, period_of, statistics
+from jiandu.workflow.trends import StatsQuery, default_range, period_of, statistics
 from tests.workflow.conftest import KEQIAO, YUECHENG, World
 
 
@@ -121,26 +122,26 @@ def test_breakdowns_follow_the_clues_found_in_the_range(world: World) -> None:
     assert (model.key, model.clues, model.judged) == ("civil.repeat_plaintiff_basic", 4, 3)
 
 
-def test_overdue_is_assigned_and_not_verified_in_time(world: World) -> None:
+def test_overdue_is_a_passed_deadline(world: World) -> None:
+    """Workload counts a clue as overdue by the deadline rule every page uses
+    (`jiandu.workflow.deadlines`): assigned, the verification period of VERIFY_DAYS runs."""
     with world.store.write() as s:
         root = system_principal(s)
         assign(s, root, cid(1), "yc_pro")
         assign(s, root, cid(2), "yc_pro")
         transition(s, root, cid(2), "verifying")
-        transition(s, root, cid(2), "rejected", reject_reason="lawful")  # verified: never overdue
+        transition(s, root, cid(2), "rejected", reject_reason="lawful")  # decided: no deadline
         assign(s, root, cid(3), "yc_pro2")
     today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     query = StatsQuery(*default_range(today))
     with world.store.read() as s:
         soon = statistics(s, world.p("yc_pro"), query, now=soon_now(3))
-        late = statistics(s, world.p("yc_pro"), query, now=soon_now(OVERDUE_DAYS + 1))
-        short = statistics(s, world.p("yc_pro"), query, overdue_days=2, now=soon_now(3))
-        kq = statistics(s, world.p("kq_pro"), query, now=soon_now(OVERDUE_DAYS + 1))
+        late = statistics(s, world.p("yc_pro"), query, now=soon_now(VERIFY_DAYS + 2))
+        kq = statistics(s, world.p("kq_pro"), query, now=soon_now(VERIFY_DAYS + 2))
     by = {w.assignee: w for w in soon.workload}
     mine = by["yc_pro"]
     assert (mine.assigned, mine.open, mine.overdue, mine.finished) == (2, 1, 0, 1)
     assert {w.assignee: w.overdue for w in late.workload} == {"yc_pro": 1, "yc_pro2": 1}
-    assert {w.assignee: w.overdue for w in short.workload} == {"yc_pro": 1, "yc_pro2": 1}
     assert kq.workload == []  # 柯桥 sees none of 越城's assignments
 
 
@@ -162,5 +163,3 @@ def test_bad_ranges_and_roles(world: World) -> None:
             statistics(s, world.p("admin"), StatsQuery(dt.date(2026, 2, 1), dt.date(2026, 1, 1)))
         with pytest.raises(InvalidInput):
             statistics(s, world.p("admin"), StatsQuery(dt.date(2010, 1, 1), dt.date(2026, 1, 1)))
-        with pytest.raises(InvalidInput):
-            statistics(s, world.p("admin"), RANGE, overdue_days=0)
