@@ -178,7 +178,8 @@ def _published_list(county: County, ex: Exports, batch: int) -> None:
         p = county.pop.by_key.get(row[1])
         if p is None or reserved(county, p) or _batch(p.key) != batch or ex.rng.random() >= 0.3:
             continue
-        ex.shixin(p, row[6], row[7], row[8], dt.date.fromisoformat(row[9]))
+        removed = dt.date.fromisoformat(row[13]) if row[13] else None
+        ex.shixin(p, row[6], row[7], row[8], dt.date.fromisoformat(row[9]), removed)
 
 
 def _background(county: County, ex: Exports, batch: int) -> None:

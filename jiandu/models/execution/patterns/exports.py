@@ -122,6 +122,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "areaName",
         "regDate",
         "publishDate",
+        "exitDate",
         "gistId",
         "gistUnit",
         "performance",
@@ -417,9 +418,17 @@ class Exports:
             )
         )
 
-    def shixin(self, p: Person, case_number: str, court: str, basis: str, reg: dt.date) -> None:
+    def shixin(
+        self,
+        p: Person,
+        case_number: str,
+        court: str,
+        basis: str,
+        reg: dt.date,
+        removed: dt.date | None = None,
+    ) -> None:
         """A 失信 entry as the public list serves it: masked number, half-width brackets,
-        court short name, dates in two styles."""
+        court short name, dates in two styles, the removal date (exitDate) once removed."""
         short = court.replace("浙江省绍兴市", "").replace("人民法院", "法院")
         age = reg.year - p.birth.year
         self.rows_of(SHIXIN).append(
@@ -434,6 +443,7 @@ class Exports:
                 "浙江",
                 compact(reg),
                 f"{reg.year}年{reg.month:02d}月{min(reg.day + 3, 28):02d}日",
+                compact(removed) if removed else "",
                 basis,
                 court,
                 "全部未履行",
