@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from jiandu.documents.masked_names import is_masked_name
-from jiandu.ingest.identifiers import upgrade_15
+from jiandu.inputs.identifiers import upgrade_15
 from jiandu.models.evaluate import TruthInstance
 from jiandu.models.hotels.bands import band_figures
 from jiandu.models.hotels.operators.minor_stays import age_at, mask_name, person_of, room_key

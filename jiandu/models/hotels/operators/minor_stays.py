@@ -1,7 +1,7 @@
 """hotel_minor_stays and hotel_minor_districts: every stay of a minor, graded as practice does.
 
 A guest is a minor when under 18 at check-in. The age is read from the ID number with the one
-definition of keys (`jiandu.ingest.identifiers.normalize_key`): an 18-digit number (its birth
+definition of keys (`jiandu.inputs.identifiers.normalize_key`): an 18-digit number (its birth
 date), a 15-digit one (upgraded), a masked one (its visible birth year: a minor only when the
 year alone proves it), else the exported birth date (passports, 户口簿 without a number).
 
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jiandu.engines.base import Engine
-from jiandu.ingest.identifiers import KeyProblem, normalize_key
+from jiandu.inputs.identifiers import KeyProblem, normalize_key
 from jiandu.models.store import write_rows
 from jiandu.privacy import mask_numbers
 
@@ -280,6 +280,11 @@ class HotelMinorStays:
             return engine.rows(f"SELECT * FROM {table} ORDER BY {order}")
 
         hotels = {r["hotel_code"]: r for r in rows("hotels", "hotel_code")}
+        # a register row without a district name takes the name other rows give its 地址区划
+        named = {h["admin_code"]: h["district"] for h in hotels.values() if h["admin_code"] and h["district"]}
+        for h in hotels.values():
+            if not h.get("district") and h.get("admin_code") in named:
+                h["district"] = named[h["admin_code"]]
         stays = self._stays(engine.rows("SELECT * FROM hotel_stays"))
         by_room: dict[tuple[str, str], list[_Stay]] = defaultdict(list)
         for s in stays:

@@ -514,7 +514,7 @@ def _background(
     hotels = []
     for i in range(max(30, county.documents // 600)):
         d = rng.choices(DISTRICTS, weights=[x.weight for x in DISTRICTS])[0]
-        hotels.append(m.hotel(d, i + 1))
+        hotels.append(m.hotel(d, 6000 + i))  # 6000+: apart from other exports of the same police
     n_stays = max(1500, county.documents // 4)
     first = dt.date(YEAR, 1, 1).toordinal()
     made = 0
