@@ -33,8 +33,8 @@ sys.path.insert(0, str(REPO))
 from stdnum.cn import ric, uscc  # noqa: E402
 
 from jiandu.engines import open_engine  # noqa: E402
-from jiandu.ingest.identifiers import normalize_key, parse_id  # noqa: E402
 from jiandu.ingest.registers import ingest_registers  # noqa: E402
+from jiandu.inputs.identifiers import normalize_key, parse_id  # noqa: E402
 from jiandu.sources.registry import Catalogue, LoadedSource, catalogue, parse_source_text  # noqa: E402
 from jiandu.synth.registers import EXECUTION_COLUMNS  # noqa: E402
 

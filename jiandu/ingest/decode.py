@@ -11,6 +11,7 @@ import codecs
 from charset_normalizer import from_bytes
 
 from jiandu.ingest.rejection import Rejection
+from jiandu.inputs.binary import looks_binary
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -38,15 +39,6 @@ def _plausible_share(text: str) -> float:
         ):
             good += 1
     return good / len(text)
-
-
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control bytes in the first 8 KB mean this is not a text file."""
-    head = data[:8192]
-    if b"\x00" in head:
-        return True
-    controls = sum(1 for b in head if b < 0x09 or 0x0E <= b < 0x20)
-    return controls > len(head) * 0.01
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -25,6 +25,7 @@ from typing import IO
 
 from jiandu.ingest.decode import decode_bytes
 from jiandu.ingest.rejection import Rejection
+from jiandu.inputs.limits import Limits
 
 DEFAULT_TEXT_FIELDS = ("text", "full_text", "fullText", "content", "qw")
 TEXT_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html"}
@@ -32,17 +33,6 @@ JSON_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ARCHIVE_SUFFIXES = {".zip", ".7z", ".rar", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".jar", ".cab"}
 SAMPLE_BYTES = 64 * 1024  # what is kept of an input too big or of the wrong kind
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Size limits that protect a run from hostile or broken input."""
-
-    max_document_bytes: int = 20 * 1024 * 1024  # one document (file, JSON line, zip member)
-    max_container_bytes: int = 512 * 1024 * 1024  # one .json file holding many documents
-    max_zip_total_bytes: int = 4 * 1024 * 1024 * 1024  # what a zip may unpack to in all
-    max_zip_members: int = 200_000
-    max_zip_ratio: float = 200.0  # uncompressed / compressed, per member
 
 
 @dataclass(slots=True)

@@ -4,7 +4,7 @@ The batch arrives as an Arrow table of strings (the export's own columns). Each 
 column is taken from the first declared export column holding a value, trimmed, passed through
 the code list, the transform and the conversion to the column's type. Conversions run once
 per distinct value (Arrow dictionary-encodes the column and the one scalar definition of each
-normalisation, e.g. `jiandu.ingest.identifiers.normalize_key`, converts the dictionary), so a
+normalisation, e.g. `jiandu.inputs.identifiers.normalize_key`, converts the dictionary), so a
 register with repeated courts, dates and keys costs little Python per row.
 
 A row fails with the first problem found, naming the export column and the canonical column.
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiandu.documents.case_number import normalise_case_number
-from jiandu.ingest.identifiers import (
+from jiandu.inputs.identifiers import (
     ALL_KEY_KINDS,
     KeyProblem,
     normalize_key,

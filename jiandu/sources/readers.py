@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from jiandu.ingest.decode import looks_binary
-from jiandu.ingest.sources import Limits
+from jiandu.inputs.binary import looks_binary
+from jiandu.inputs.limits import Limits
 from jiandu.sources.model import Files
 
 BATCH_ROWS = 65_536

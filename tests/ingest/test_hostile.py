@@ -26,7 +26,8 @@ from jiandu.ingest.html import check_html, nesting_depth
 from jiandu.ingest.pipeline import IngestReport, ingest_judgments, settle
 from jiandu.ingest.registers import ingest_registers
 from jiandu.ingest.rejection import Rejection
-from jiandu.ingest.sources import Limits, RawRecord, RejectedRecord, read_inputs
+from jiandu.ingest.sources import RawRecord, RejectedRecord, read_inputs
+from jiandu.inputs.limits import Limits
 from jiandu.workspace import Workspace
 from tests.engine_support import make_engine
 

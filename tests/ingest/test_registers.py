@@ -10,8 +10,8 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from jiandu.engines.base import Engine
-from jiandu.ingest.identifiers import credit_code_problem, id_number_problem
 from jiandu.ingest.registers import ingest_registers
+from jiandu.inputs.identifiers import credit_code_problem, id_number_problem
 
 
 def _id(body17: str) -> str:

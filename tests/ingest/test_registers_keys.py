@@ -1,4 +1,4 @@
-"""Keys normalised once (jiandu.ingest.identifiers): ID numbers in 18, 15-digit and masked
+"""Keys normalised once (jiandu.inputs.identifiers): ID numbers in 18, 15-digit and masked
 form, credit and organisation codes, plates with colours, passports."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from jiandu.entities import identifiers as entity_identifiers
-from jiandu.ingest import identifiers
-from jiandu.ingest.identifiers import (
+from jiandu.inputs import identifiers
+from jiandu.inputs.identifiers import (
     KeyProblem,
     normalize_key,
     normalize_passport,

@@ -2,7 +2,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from jiandu.ingest.sources import Limits, RawRecord, RejectedRecord, read_inputs
+from jiandu.ingest.sources import RawRecord, RejectedRecord, read_inputs
+from jiandu.inputs.limits import Limits
 
 DOC = "江西省湖口县人民法院\n民 事 判 决 书\n（2018）赣0429民初914号\n原告马玉兰。\n被告吴兰兵。"
 

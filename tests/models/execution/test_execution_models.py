@@ -14,7 +14,7 @@ import pytest
 from engine_support import make_engine
 
 from jiandu.engines.base import Engine
-from jiandu.ingest.identifiers import parse_id
+from jiandu.inputs.identifiers import parse_id
 from jiandu.ingest.registers import RegisterReport, ingest_registers
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
