@@ -20,6 +20,8 @@ from jiandu.ingest.registers import RegisterReport, ingest_registers
 from jiandu.synth.ids import credit_code, resident_id
 
 D = dt.date
+LENDER = "绍兴恒信小额贷款股份有限公司"
+BANK = "中国工商银行股份有限公司绍兴分行"
 YUECHENG = "浙江省绍兴市越城区人民法院"
 COURT_CODE = "浙0602"
 _rng = random.Random(14)
@@ -72,6 +74,9 @@ QIAN_CO = credit_code(_rng, "330602")
 WEI_CO = credit_code(_rng, "330602")
 YANG_CO = credit_code(_rng, "330602")
 CREDITOR_CO = credit_code(_rng, "330602")
+LENDER_CO = credit_code(_rng, "330602")  # notarised debts, same-day batches: batch anomaly
+BANK_CO = credit_code(_rng, "330602")  # many cases on judgments, spread over the year: near miss
+BORROWER = pid(D(1988, 8, 28), 34, True)  # respondent of those cases
 
 NAMES = {
     WANG: "王建国",
@@ -97,17 +102,20 @@ NAMES = {
     YANG: "杨帆",
     YANG_WIFE: "秦霞",
     STRANGER: "吕志",
+    BORROWER: "施杰",
 }
 
 EXPECTED = {
     "execution.ban_violation": {WANG, LI, QIAN},
     "execution.final_closure_compliance": {WU, ZHENG, CHEN},
     "execution.refusal_to_execute": {CHU, WEI, YANG},
+    "execution.batch_anomaly": {LENDER_CO},
 }
 NEAR_MISSES = {
     "execution.ban_violation": {ZHAO, SUN, ZHOU},
     "execution.final_closure_compliance": {FENG, JIANG_T},
     "execution.refusal_to_execute": {JIANG, SHEN, HAN},
+    "execution.batch_anomaly": {BANK_CO, CREDITOR_CO},
 }
 
 
@@ -167,6 +175,29 @@ def write_exports(folder: Path) -> Path:
             "",
         ]
 
+    def batch(n: int, applicant: str, key: str, filed: dt.date, basis: str) -> list[object]:
+        notarised = basis == "公证债权文书"
+        return [
+            case(n),
+            YUECHENG,
+            COURT_CODE,
+            filed.isoformat(),
+            applicant,
+            key,
+            "organization",
+            NAMES[BORROWER],
+            BORROWER,
+            "person",
+            "借款合同纠纷",
+            f"（2021）浙绍越证执字第{n}号" if notarised else f"（2020）{COURT_CODE}民初{n}号",
+            basis,
+            50_000 + n,
+            "执行中",
+            "",
+            "",
+            "",
+        ]
+
     zb = "终结本次执行程序"
     _csv(
         folder / "execution_cases.csv",
@@ -204,6 +235,20 @@ def write_exports(folder: Path) -> Path:
             ex(304, 2021, SHEN, D(2021, 2, 1), None, None),
             ex(305, 2021, HAN, D(2021, 6, 1), None, None),
             ex(306, 2021, YANG, D(2021, 2, 1), None, None),
+        ]
+        + [
+            batch(
+                500 + i,
+                LENDER,
+                LENDER_CO,
+                D(2021, 3, 15) if i < 8 else D(2021, 4, 1) + dt.timedelta(days=9 * i),
+                "公证债权文书",
+            )
+            for i in range(24)
+        ]
+        + [
+            batch(600 + i, BANK, BANK_CO, D(2021, 1, 4) + dt.timedelta(days=14 * i), "民事判决书")
+            for i in range(25)
         ],
     )
     steps = ("执行通知书", "报告财产令", "网络查控", "限制消费令", "约谈")
@@ -924,9 +969,21 @@ def write_exports(folder: Path) -> Path:
 
 
 FLIGHT_HEADER = [
-    "旅客姓名", "证件类型", "证件号码", "航空公司", "航班号", "舱位", "起飞机场", "到达机场",
-    "航班日期", "起飞时间", "票号", "PNR", "登机状态", "客票状态",
-]  # fmt: skip
+    "旅客姓名",
+    "证件类型",
+    "证件号码",
+    "航空公司",
+    "航班号",
+    "舱位",
+    "起飞机场",
+    "到达机场",
+    "航班日期",
+    "起飞时间",
+    "票号",
+    "PNR",
+    "登机状态",
+    "客票状态",
+]
 
 
 def write_flights(folder: Path, trips: list[tuple[str, str, str]]) -> None:

@@ -14,8 +14,8 @@ import pytest
 from engine_support import make_engine
 
 from jiandu.engines.base import Engine
-from jiandu.inputs.identifiers import parse_id
 from jiandu.ingest.registers import RegisterReport, ingest_registers
+from jiandu.inputs.identifiers import parse_id
 from jiandu.models.clues import load_clues
 from jiandu.models.library import Library
 from jiandu.models.runner import run
@@ -25,7 +25,8 @@ from tests.paths import REAL, needs_real
 BAN = "execution.ban_violation"
 FINAL = "execution.final_closure_compliance"
 REFUSAL = "execution.refusal_to_execute"
-MODELS = [BAN, FINAL, REFUSAL]
+BATCH = "execution.batch_anomaly"
+MODELS = [BAN, FINAL, REFUSAL, BATCH]
 
 
 @pytest.fixture(scope="module")
@@ -108,12 +109,12 @@ def test_ban_violation_cites_every_violating_event(county: Any) -> None:
     labels = sorted(e["label"] for e in wang["evidence"])
     # the flight before the ban, the refunded ticket, the D train and the guesthouse are not events
     assert labels == [
-        "乘坐列车：2021-08-01",
-        "乘坐飞机：2021-05-02",
-        "乘坐飞机：2021-07-01",
-        "入住星级宾馆：2021-09-01",
+        "乘坐列车：2021-08-01 G7501",
+        "乘坐飞机：2021-05-02 MU5101",
+        "乘坐飞机：2021-07-01 HO1234",
+        "入住星级宾馆：2021-09-01 绍兴咸亨大酒店",
     ]
-    passport_trip = next(e for e in wang["evidence"] if e["label"] == "乘坐飞机：2021-07-01")
+    passport_trip = next(e for e in wang["evidence"] if e["label"] == "乘坐飞机：2021-07-01 HO1234")
     assert "公务舱" in passport_trip["text"] and "普通护照 E12345678" in passport_trip["text"]
     assert "持有出入境证件2本" in wang["explanation"] and "违规消费事件4起" in wang["explanation"]
     assert wang["band"] == "yellow"
@@ -121,7 +122,7 @@ def test_ban_violation_cites_every_violating_event(county: Any) -> None:
     assert "脱敏" in li["explanation"] and li["score"] < wang["score"]
     qian = clues[S.QIAN]
     assert "单位法定代表人" in qian["explanation"] and [e["label"] for e in qian["evidence"]] == [
-        "购买车辆：2022-01-01"
+        "购买车辆：2022-01-01 大众帕萨特"
     ]
 
 
@@ -142,7 +143,11 @@ def test_ban_violation_flight_rule_is_a_parameter(tmp_path: Path) -> None:
     finally:
         engine.close()
     labels = sorted(e["label"] for e in clues[S.WANG]["evidence"])
-    assert labels == ["乘坐列车：2021-08-01", "乘坐飞机：2021-07-01", "入住星级宾馆：2021-09-01"]
+    assert labels == [
+        "乘坐列车：2021-08-01 G7501",
+        "乘坐飞机：2021-07-01 HO1234",
+        "入住星级宾馆：2021-09-01 绍兴咸亨大酒店",
+    ]
     assert S.LI in clues
 
 
@@ -153,7 +158,14 @@ def test_final_closure_names_the_missing_steps(county: Any) -> None:
     assert "立案后2个月即终本" in clues[S.ZHENG]["explanation"]
     chen = clues[S.CHEN]
     assert "终本后于2022-03-01起取得财产1项，未恢复执行" in chen["explanation"]
-    assert any(e["label"] == "终本后取得财产：2022-03-01" for e in chen["evidence"])
+    assert any(e["label"].startswith("终本后取得财产：2022-03-01 不动产首次登记") for e in chen["evidence"])
+
+
+def test_batch_anomaly_grades_notarised_batches_red(county: Any) -> None:
+    (lender,) = by_model(county[3], BATCH).values()
+    assert lender["band"] == "red" and "明显违法违规线索" in lender["explanation"]
+    assert "执行依据为公证债权文书的24件（100%），2021-03-15同日立案8件" in lender["explanation"]
+    assert len(lender["evidence"]) == 8  # the batch filed that day
 
 
 def test_refusal_names_the_transfer_and_the_relation(county: Any) -> None:
@@ -213,7 +225,7 @@ def test_same_clues_on_duckdb_and_spark(tmp_path: Path) -> None:
         try:
             S.load(engine, tmp_path / f"exports-{kind}", tmp_path / f"quarantine-{kind}")
             report = run(engine, Library(), MODELS, run_id="same")
-            assert [m.status for m in report.models] == ["ok"] * 3, [
+            assert [m.status for m in report.models] == ["ok"] * len(MODELS), [
                 (m.model_id, m.message) for m in report.models
             ]
             results[kind] = load_clues(engine)

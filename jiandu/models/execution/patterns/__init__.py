@@ -8,7 +8,7 @@ batch of the exports, mixed with a share of the county's honest background.
 
 from __future__ import annotations
 
-from jiandu.models.execution.patterns import background, ban_violation, final_closure, refusal
+from jiandu.models.execution.patterns import background, ban_violation, batch_anomaly, final_closure, refusal
 from jiandu.synth.patterns import Pattern
 
 __all__ = ["PATTERNS"]
@@ -18,4 +18,5 @@ PATTERNS: tuple[Pattern, ...] = (
     # the 终本 pattern's writer also writes every other case's measures: it knows its own
     Pattern(final_closure.PATTERN, final_closure.plan, registers=background.writer(2, singles=True)),
     Pattern(refusal.PATTERN, refusal.plan, registers=background.writer(3)),
+    Pattern(batch_anomaly.PATTERN, batch_anomaly.plan),  # execution register rows only
 )
