@@ -96,13 +96,19 @@ SELECT DISTINCT claim_idx, node_id, node_type, label, role FROM (
     UNION ALL
     SELECT claim_idx, CASE WHEN strpos(reporter_phone, '*') = 0 THEN 't:' || reporter_phone END,
         'phone', reporter_phone, 'phone' FROM cur
+) AS t
+WHERE node_id IS NOT NULL
+"""
+
+# The service nodes (shop, assessor, surveyor) of the claims in communities only: they link nothing.
+SERVICE_SQL = """
+SELECT DISTINCT claim_idx, node_id, node_type, label, role FROM (
+    SELECT claim_idx, 's:' || coalesce(shop_code, repair_shop) AS node_id, 'repair_shop' AS node_type,
+        shop_name AS label, 'repair_shop' AS role FROM member
     UNION ALL
-    SELECT claim_idx, 's:' || coalesce(shop_code, repair_shop), 'repair_shop', shop_name,
-        'repair_shop' FROM cur
+    SELECT claim_idx, 'a:' || assessor, 'assessor', assessor, 'assessor' FROM member
     UNION ALL
-    SELECT claim_idx, 'a:' || assessor, 'assessor', assessor, 'assessor' FROM cur
-    UNION ALL
-    SELECT claim_idx, 'q:' || surveyor, 'surveyor', surveyor, 'surveyor' FROM cur
+    SELECT claim_idx, 'q:' || surveyor, 'surveyor', surveyor, 'surveyor' FROM member
 ) AS t
 WHERE node_id IS NOT NULL
 """
@@ -144,7 +150,7 @@ class InsuranceRings:
     insurance_graph_edges from motor_claims (and accident determinations, matched shop names)."""
 
     name: str = "insurance_rings"
-    version: str = "1"
+    version: str = "2"  # 2: service nodes computed for community claims only
     inputs: tuple[str, ...] = ("motor_claims",)
     optional_inputs: tuple[str, ...] = ("accident_determinations", "insurance_shop_names")
     outputs: tuple[str, ...] = (
@@ -364,11 +370,17 @@ def _outputs(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
     con.sql(
         f"""
         CREATE TABLE edge AS
+        WITH i AS (
+            SELECT i.claim_idx, i.node_id, i.node_type, i.label, i.role, n.degree > {HUB_LIMIT} AS hub
+            FROM inc AS i JOIN nodes AS n USING (node_id)
+            WHERE i.claim_idx IN (SELECT claim_idx FROM member)
+            UNION ALL
+            SELECT claim_idx, node_id, node_type, label, role, TRUE AS hub FROM ({SERVICE_SQL}) AS s
+        )
         SELECT m.community_id, m.report_no, m.claim_no, m.accident_id, i.node_id, i.node_type,
             i.label, i.role, m.loss_time, m.liability,
-            {_AT_FAULT} AS at_fault, {_VICTIM} AS victim,
-            (n.degree > {HUB_LIMIT} OR i.node_type NOT IN {LINKING}) AS hub
-        FROM member AS m JOIN inc AS i USING (claim_idx) JOIN nodes AS n USING (node_id)
+            {_AT_FAULT} AS at_fault, {_VICTIM} AS victim, i.hub
+        FROM member AS m JOIN i USING (claim_idx)
         """
     )
     edges = con.sql(
