@@ -15,7 +15,8 @@ planted rows. The background:
   county's restricted debtors only what a ban allows (trips before the ban or after it was
   lifted, D/C second class, ordinary trains, unrated guesthouses); debtors never buy or sell
   property, vehicles or shares in the background (that is the planted patterns' business);
-  people of the reserved households (every planted subject) get no background rows;
+  people of the reserved households (every planted subject) get no background rows, and nobody
+  travels or stays before turning 18;
 * export noise: exact duplicate rows (re-sent exports), refunds as their own rows, a hotel
   stay re-sent with a corrected checkout (same 住客流水号: the first one stands), a passport
   reported lost.
@@ -227,6 +228,8 @@ def _trip(
 ) -> None:
     _, star, plain = hotels(seed)
     x = rng.random()
+    if when < dt.date(p.birth.year + 18, p.birth.month, min(p.birth.day, 28)):
+        return  # the background plants no minor's trip or stay (the hotel domain plants those)
     if allowed_only:
         if x < 0.4:
             ex.train(p, when, f"D{rng.randint(2001, 3999)}", "O")
