@@ -55,6 +55,7 @@ DOMAIN_NAMES_ZH = {
     "administrative": "行政",
     "execution": "执行",
     "insurance": "保险",
+    "minors": "未成年人保护",
     "public_interest": "公益诉讼",
     "social_security": "社会保障",
     "tax": "税务",
