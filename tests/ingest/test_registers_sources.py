@@ -283,9 +283,10 @@ def test_builtin_sources_for_agency_layouts(duck: Engine, tmp_path: Path) -> Non
     (folder / "T_SCZX_2023.csv").write_bytes(
         (
             "C_AH,执行法院,N_FYDM,D_LARQ,申请执行人,申请执行人证件号码,被执行人,被执行人证件号码,"
-            "C_ZXYJWSWH,N_YZXBDJE,C_JAFS,D_JARQ\n"
+            "C_ZXYJWSWH,N_YZXBDJE,C_JAFS,D_JARQ,D_FCZXTZSRQ,C_ZJBCZXSY,N_SWZXBDJE,C_ZCZXYJDW\n"
             f"(2023)浙0602执7号,越城区法院,1302,2023-02-01 00:00:00.0,马利,{PERSON_2},丁根朝,{PERSON},"
-            "(2022)浙0602民初5号,120000.0000,终结本次执行程序,1900-01-01\n"
+            "(2022)浙0602民初5号,120000.0000,终结本次执行程序,1900-01-01,20230206,"
+            "被执行人无可供执行的财产,118000.0000,越城区法院\n"
         ).encode("gb18030")
     )
     (folder / "常住人口2023.csv").write_text(
@@ -318,6 +319,9 @@ def test_builtin_sources_for_agency_layouts(duck: Engine, tmp_path: Path) -> Non
     )
     assert case["amount"] == 120000.0 and str(case["filing_date"]) == "2023-02-01"
     assert case["closing_date"] is None and case["closing_mode"] == "终结本次执行程序"  # 1900-01-01: empty
+    # the 终本 details the execution models read
+    assert str(case["notice_date"]) == "2023-02-06" and case["outstanding_amount"] == 118000.0
+    assert (case["zhongben_reason"], case["basis_issuer"]) == ("被执行人无可供执行的财产", "越城区法院")
     person = duck.rows("SELECT * FROM household")[0]
     assert (person["name"], person["sex"], str(person["birth_date"])) == ("丁根朝", "男", "1985-07-02")
     assert (
