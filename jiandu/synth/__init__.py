@@ -256,7 +256,9 @@ def generate(
     for pattern in declared_patterns():  # a domain's own register files, in its export layouts
         if pattern.registers is not None:
             mine = [i for i in instances if i.pattern == pattern.name]
-            summary.registers.update(pattern.registers(out_dir / "registers", county, mine))
+            for table, rows in pattern.registers(out_dir / "registers", county, mine).items():
+                # several domains may write files of one table (e.g. 失信 records): rows add up
+                summary.registers[table] = summary.registers.get(table, 0) + rows
     truth.write(out_dir / "truth.jsonl")
     for inst in instances:
         p = summary.patterns.setdefault(inst.pattern, {"positive": 0, "negative": 0, "documents": 0})

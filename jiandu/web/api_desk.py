@@ -34,8 +34,8 @@ ClueIds = Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length
 
 
 class ProposeIn(BaseModel):
-    to: Literal["case_filed", "suggestion_issued"]
-    reason: str = Field(min_length=1, max_length=2000, description="the 承办人's opinion")
+    to: str = Field(max_length=40, description="case_filed or suggestion_issued (checked with the clue)")
+    reason: Reason = Field(default=None, description="the 承办人's opinion (required)")
 
 
 class ReasonIn(BaseModel):
@@ -44,7 +44,7 @@ class ReasonIn(BaseModel):
 
 class DeadlineIn(BaseModel):
     day: dt.date = Field(description="the last day (Beijing)")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Reason = Field(default=None, description="why (required)")
 
 
 class BulkAssignIn(BaseModel):

@@ -33,6 +33,7 @@ OWN_ACCOUNT = {
     "/account/password",
     "/notifications/read",
     "/notifications/{notice_id}",
+    "/api/notifications/read",
 }
 FORM_BODY = {
     "assignee": "yc_pro",
@@ -55,7 +56,15 @@ FORM_BODY = {
     "action": "assign",
     "day": "2027-01-01",
 }
-JSON_BODY = {"assignee": "yc_pro", "to": "verifying", "outcome": "confirmed", "reason": "理由"}
+JSON_BODY = {
+    "assignee": "yc_pro",
+    "to": "verifying",
+    "outcome": "confirmed",
+    "reason": "理由",
+    "day": "2027-01-01",
+    "reject_reason": "lawful",
+    "clue_ids": [YC[0]],
+}
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:

@@ -124,12 +124,14 @@ def test_planted_hotels_graded(engine: Engine, tmp_path: Path) -> None:
     assert "不满十四周岁女童与非监护人男性同住或被探访1人次" in red["explanation"]
     assert "向公安机关制发检察建议" in red["explanation"]
     assert "未询问监护人联系方式或身份关系1人次" in red["explanation"]
-    assert (
-        len(red["evidence"]) == 1
-        and "两问一报：未询问监护人联系方式或身份关系，未报告" in red["evidence"][0]["text"]
-    )
+    stays = [e for e in red["evidence"] if e["source"] == "hotel_minor_stays"]
+    assert len(stays) == 1 and "两问一报：未询问监护人联系方式或身份关系，未报告" in stays[0]["text"]
+    # the hotel's registered address, from which the clue finds its procuratorate
+    (address,) = [e for e in red["evidence"] if e["source"] == "hotels"]
+    assert address["label"] == "旅馆登记" and address["text"].startswith("地址：")
     incident = by_key[by_id["red-incident"]]
-    assert "醉酒或受伤警情1人次" in incident["explanation"] and len(incident["evidence"]) == 3
+    assert "醉酒或受伤警情1人次" in incident["explanation"]
+    assert len([e for e in incident["evidence"] if e["source"] == "hotel_minor_stays"]) == 3
 
     # the district roll-up for governance
     districts = {r["district"]: r for r in engine.rows("SELECT * FROM hotel_minor_districts")}

@@ -82,7 +82,10 @@ def test_planted_station_fires_and_near_misses_do_not(engine: Engine) -> None:
     # VAT: 510.8 t × 7,500 × 13%; consumption tax: 450.8 t × 1,176 L/t × 1.20 元/L
     assert "增值税约498030元" in expl and "消费税约636169元" in expl and "合计约1134199元" in expl
     sources = {item["source"] for item in clue["evidence"]}
-    assert sources == {"oil_station_visits", "vat_invoices", "tax_returns"}
+    assert sources == {"oil_station_visits", "vat_invoices", "tax_returns", "fuel_stations"}
+    # the station's registered address, from which the clue finds its procuratorate
+    (address,) = [e for e in clue["evidence"] if e["source"] == "fuel_stations"]
+    assert address["text"].startswith("地址：")
 
     # every stop inside a fence went to the nearest facility: the depot keeps its 30 dwells,
     # the light queues, passes, gaps and spikes at 路口 produced no visit
