@@ -171,3 +171,43 @@ def test_prosecutor_works_a_clue_in_the_browser(server: str, page: object, tmp_p
     page.click("button.link")
     expect(page).to_have_url(f"{server}/login")
     assert external == []  # every asset came from the server itself
+
+
+def test_bulk_actions_and_deadlines_in_the_browser(server: str, page: object) -> None:
+    """Tick every clue of the queue's page, assign them to a colleague in one go (the result page
+    lists the ones that may not be assigned), dismiss one with a confirm dialog, and see a
+    clue's deadline."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.set_default_timeout(20_000)
+    page.goto(f"{server}/clues")
+    page.fill("input[name=username]", "yc_pro")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("线索队列")
+
+    # select all (the script ticks every row), assign to a colleague
+    page.check("#select-all")
+    boxes = page.locator("#bulk input[name=clue]")
+    assert boxes.count() == len(YC) and all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.select_option("#bulk select[name=assignee]", "yc_pro2")
+    page.fill("#bulk input[name=reason]", "集中办理")
+    page.click("#bulk-assign")
+    # YC[2] is a filed case: it stays with its assignee, and the page says why
+    expect(page.locator("#bulk-summary")).to_contain_text("2 条线索，另有 1 条未处理")
+    expect(page.locator("#bulk-refused")).to_contain_text("不能分派")
+
+    # the assignee's clue shows its verification deadline
+    page.goto(f"{server}/clues/{YC[0]}")
+    expect(page.locator("#clue-deadline")).to_contain_text("还剩 30 天")
+
+    # dismissing in bulk asks first; declining changes nothing
+    page.goto(f"{server}/clues")
+    page.check(f"#bulk input[value='{YC[1]}']")
+    page.select_option("#bulk select[name=reject_reason]", "duplicate")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("#bulk-dismiss")
+    expect(page.locator("h1")).to_have_text("线索队列")
+    assert asked and asked[0].startswith("确认将选中的线索全部作“不予立案”处理")
