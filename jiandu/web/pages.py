@@ -28,6 +28,7 @@ from jiandu.web.deps import (
 )
 from jiandu.web.labels import zh
 from jiandu.web.queue_query import QueueQuery
+from jiandu.web.ring_graph import RING_MODELS, ring_claims
 from jiandu.workflow import (
     InvalidInput,
     Permission,
@@ -299,7 +300,14 @@ def clue_page(
             clue = get_clue(s, p, clue_id)
             can_assign, colleagues = False, []
     evidence = _evidence_view(state, p, clue, docs)
-    graph = draw.network_svg(clue.subject.name or clue.subject.key, evidence.graph_documents, masker_for(p))
+    graph_documents, graph_kind = evidence.graph_documents, "parties"
+    if clue.model_id in RING_MODELS and clue.subject.key:
+        try:
+            with state.analytic.source() as source:
+                graph_documents, graph_kind = ring_claims(source, clue.subject.key), "ring"
+        except AnalyticUnavailable:
+            graph_documents = []
+    graph = draw.network_svg(clue.subject.name or clue.subject.key, graph_documents, masker_for(p))
     holds = can_work and (clue.assignee in (None, p.username) or p.supervises)
     pending = clue.proposal is not None
     nexts = [t for t in clue.allowed_next if t != Status.ASSIGNED.value] if holds and not pending else []
@@ -313,6 +321,7 @@ def clue_page(
             "doc_notice": evidence.notice,
             "evidence": evidence,
             "graph": graph,
+            "graph_kind": graph_kind,
             "can_work": can_work,
             "can_assign": can_assign,
             "irreversible": sorted(d.value for d in DECIDED),
