@@ -590,15 +590,9 @@ def _firm_state_rows(session: Session, principal: Principal, firms: Sequence[str
     sqlite = session.get_bind().dialect.name == "sqlite"
     mark = "?" if sqlite else "%s"
     hint = " INDEXED BY ix_clues_id_state" if sqlite else ""
-    params: list[Any] = [*_POSITIVE, *firms]  # in the order of the placeholders
-    scope = ""
-    if not isinstance(scope_filter(session, principal), True_):
-        codes = sorted(principal.scope)
-        tests = [f"c.jurisdiction_code IN ({', '.join(mark for _ in codes)})"] if codes else []
-        if principal.sees_unassigned:
-            tests.append("c.jurisdiction_code IS NULL")
-        scope = f" AND ({' OR '.join(tests) or 'FALSE'})"
-        params += codes
+    test, codes = _raw_scope(session, principal, mark, "c.jurisdiction_code")
+    scope = f" AND ({test})" if test else ""
+    params: list[Any] = [*_POSITIVE, *firms, *codes]  # in the order of the placeholders
     cursor = dbapi.cursor()
     try:
         cursor.execute(
@@ -641,18 +635,24 @@ def _clue_states(
     return out
 
 
+def _raw_scope(session: Session, principal: Principal, mark: str, column: str) -> tuple[str, list[str]]:
+    """`scope_filter` as SQL text for the driver's cursor: the test on ``column`` and its
+    parameters ("" when the principal sees every clue)."""
+    if isinstance(scope_filter(session, principal), True_):
+        return "", []
+    codes = sorted(principal.scope)
+    tests = [f"{column} IN ({', '.join(mark for _ in codes)})"] if codes else []
+    if principal.sees_unassigned:
+        tests.append(f"{column} IS NULL")
+    return " OR ".join(tests) or "FALSE", codes
+
+
 def _scope_rows(session: Session, principal: Principal) -> list[tuple[Any, ...]]:
     """(clue id, status, outcome, created_at) of every clue in the principal's scope."""
     dbapi: Any = session.connection().connection.driver_connection
     mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
-    where, params = "", list(sorted(principal.scope))
-    if not isinstance(scope_filter(session, principal), True_):
-        tests = [f"jurisdiction_code IN ({', '.join(mark for _ in params)})"] if params else []
-        if principal.sees_unassigned:
-            tests.append("jurisdiction_code IS NULL")
-        where = f" WHERE {' OR '.join(tests) or 'FALSE'}"
-    else:
-        params = []
+    test, params = _raw_scope(session, principal, mark, "jurisdiction_code")
+    where = f" WHERE {test}" if test else ""
     cursor = dbapi.cursor()
     try:
         cursor.execute(f"SELECT clue_id, status, outcome, created_at FROM clues{where}", params)
