@@ -195,6 +195,9 @@ def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> F
     from jiandu.web import related_pages  # 关联线索 and 类案 (issue 13 §5)
 
     related_pages.install(app, state)
+    from jiandu.web import execution_views  # execution clue pages, 终本 per court (issue 14 §7)
+
+    execution_views.install(app, state)
     app.include_router(exports.router)
     app.include_router(admin.router)
     app.include_router(api.router)
