@@ -32,10 +32,12 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jiandu.engines import snapshot
 from jiandu.engines.base import Engine, check_format, quote, temp_name
 from jiandu.engines.dialects import DIALECTS, DuckDBDialect
+from jiandu.engines.keys import check_key_nulls, first_occurrences
 from jiandu.locks import StoreBusy, describe_process, holder_pid, lock_wait_seconds
 from jiandu.schema.registry import TableSchema
 
@@ -172,6 +174,35 @@ class DuckDBEngine(Engine):
             self.con.execute(f"INSERT INTO {quote(name)} SELECT * FROM {staged}")
         finally:
             self.con.unregister(staged)
+
+    def insert_new(self, schema: TableSchema, rows: pa.Table) -> int:
+        """`Engine.insert_new` without Arrow round trips of the rows: repeated keys are dropped
+        in Arrow (first occurrence wins), the stored table is asked only which of the keys it
+        holds already (a semi-join on the key columns, usually empty), and the rest is
+        appended in one statement."""
+        if not schema.key:
+            raise ValueError(f"{schema.name}: insert_new needs a table with a key")
+        rows = schema.conform(rows)
+        check_key_nulls(schema, rows)
+        if rows.num_rows == 0:
+            return 0
+        rows = first_occurrences(rows, schema.key)
+        with self._lock:
+            self.create_table(schema)
+            if self.con.execute(f"SELECT 1 FROM {quote(schema.name)} LIMIT 1").fetchall():
+                order = "__jiandu_ord"
+                positions = pa.array(range(rows.num_rows), pa.int64())
+                keys = pa.table([*(rows.column(k) for k in schema.key), positions], [*schema.key, order])
+                match = " AND ".join(f"t.{quote(k)} = s.{quote(k)}" for k in schema.key)
+                with self.temp_table(keys, "keys") as staged:
+                    stored = self.con.sql(
+                        f"SELECT s.{order} FROM {staged} AS s "
+                        f"WHERE EXISTS (SELECT 1 FROM {quote(schema.name)} AS t WHERE {match})"
+                    ).to_arrow_table()
+                if stored.num_rows:
+                    rows = rows.filter(pc.invert(pc.is_in(positions, value_set=stored.column(order))))
+            self.append(schema.name, rows)
+        return rows.num_rows
 
     def materialize(self, name: str, sql: str) -> int:
         with self._lock:
