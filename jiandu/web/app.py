@@ -204,4 +204,7 @@ def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> F
     app.include_router(api_desk.router)
     app.include_router(search_pages.router)
     app.include_router(statistics.router)
+    from jiandu.web import maps  # 地图 (issue 15 §3)
+
+    app.include_router(maps.router)
     return app

@@ -27,6 +27,7 @@ from jiandu.web.deps import (
     web_state,
 )
 from jiandu.web.labels import zh
+from jiandu.web.maps import clue_map
 from jiandu.web.queue_query import QueueQuery
 from jiandu.web.ring_graph import RING_MODELS, ring_claims
 from jiandu.workflow import (
@@ -341,6 +342,7 @@ def clue_page(
             "reject_reasons": [r.value for r in RejectReason],
             "done": request.query_params.get("done"),
             "busy_notice": busy_notice,
+            "clue_map": clue_map(state, p, clue),  # 地图 of an oil or hotel clue (jiandu/web/maps.py)
         },
     )
 
