@@ -296,6 +296,8 @@ def collect_evidence(
                 item["span_start"],
                 item["span_end"],
                 item["label"],
+                # two register rows under one label are two facts (their text is the row)
+                item["text"] if item["kind"] == "row" else None,
             )
             unique.setdefault(ident, item)
         ordered = sorted(
