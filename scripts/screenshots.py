@@ -38,6 +38,10 @@ PAGES: list[tuple[str, str | None]] = [
     ("models", "/models"),
     ("governance", "/governance"),
     ("search", "/search?q=%E5%80%9F%E6%AC%BE"),
+    # "first:" the first clue of that queue, scrolled to the #anchor (execution clue pages)
+    ("execution_timeline", "first:/clues?model=execution.ban_violation#execution-timeline"),
+    ("execution_transfers", "first:/clues?model=execution.refusal_to_execute#execution-transfers"),
+    ("execution_courts", "/governance/execution-courts"),
 ]
 
 
@@ -52,6 +56,7 @@ def main() -> None:
     parser.add_argument("workspace", nargs="?", default=os.environ.get("JIANDU_HOME", "jiandu-workspace"))
     parser.add_argument("--user", default="demo_prosecutor")
     parser.add_argument("--chief", default=None, help="also the desk as this 部门负责人 (demo_chief)")
+    parser.add_argument("--only", default=None, help="only these pages, comma-separated (execution_courts,…)")
     args = parser.parse_args()
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
     if not fonts.strip():
@@ -79,15 +84,20 @@ def main() -> None:
             context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
             context.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": base}])
             page = context.new_page()
+            wanted = set(args.only.split(",")) if args.only else None
             for name, path in PAGES:
-                if path is None:
-                    page.goto(base + "/clues")
+                if wanted is not None and name not in wanted:
+                    continue
+                anchor = ""
+                if path is None or path.startswith("first:"):
+                    queue, _, anchor = (path or "first:/clues").removeprefix("first:").partition("#")
+                    page.goto(base + queue)
                     link = page.locator("a.clue-link").first
                     href = link.get_attribute("href") if link.count() else None
                     if not href:
                         print(f"skipped {name}: the queue is empty")
                         continue
-                    path = href
+                    path = href + (f"#{anchor}" if anchor else "")
                 response = page.goto(base + path)
                 if response is None or response.status != 200:
                     print(f"skipped {name}: {path} answered {response.status if response else 'nothing'}")

@@ -12,6 +12,8 @@
     box.appendChild(note);
   }
 
+  var PAD = 20 * 86400000;  // twenty days either side, so no event sits on an axis
+
   function point(e) {
     return { value: [e.date, e.kind], event: e };
   }
@@ -22,7 +24,7 @@
     var marks = data.marks.map(function (m) {
       return {
         xAxis: m.date,
-        label: { formatter: m.label, position: "end" },
+        label: { formatter: m.label, position: "start" },  // the top: the category axis is inverted
         lineStyle: { color: m.kind === "end" ? "#2c7a4b" : "#b03a2e", type: m.kind === "end" ? "dashed" : "solid", width: 2 }
       };
     });
@@ -39,7 +41,10 @@
             (e.violating ? "违规" : "未计入：" + esc(e.note));
         }
       },
-      xAxis: { type: "time", splitLine: { show: false } },
+      xAxis: {
+        type: "time", splitLine: { show: false },
+        min: function (v) { return v.min - PAD; }, max: function (v) { return v.max + PAD; }
+      },
       yAxis: { type: "category", data: data.rows, inverse: true },
       series: [
         {
