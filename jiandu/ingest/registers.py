@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +25,17 @@ import pyarrow as pa
 from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine
 from jiandu.ingest.pipeline import new_run_id
+from jiandu.ingest.prefetch import prefetch
 from jiandu.ingest.sources import RejectedRecord, expand_paths
 from jiandu.schema import canonical_tables
 from jiandu.schema.registry import TableSchema
 from jiandu.sources.mapping import MissingColumns, apply, plan
 from jiandu.sources.model import PROVENANCE_COLUMNS, register_tables
-from jiandu.sources.readers import FileProblem, check_text, file_format, header_of, open_export
+from jiandu.sources.readers import Batch, FileProblem, check_text, file_format, header_of, open_export
 from jiandu.sources.registry import Catalogue, LoadedSource, catalogue
 
-STORE_ROWS = 100_000  # rows per insert into the store
+ROW_GROUP = 122_880  # DuckDB's row group: an insert of whole row groups is written once, compressed
+STORE_ROWS = 2 * ROW_GROUP  # rows per insert into the store (the rest waits for the next batch)
 # one store at a time, in a thread: the engine works (GIL released) while the next batch converts
 _STORER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jiandu-register-store")
 
@@ -208,6 +210,7 @@ def _load_file(
     name = str(path)
     counts: Counter[str] = Counter()
     storing: Future[None] | None = None  # the previous store runs while the next batch converts
+    reading: Generator[Batch, None, None] | None = None  # the reader thread, stopped on the way out
     try:
         export = open_export(path, fmt, source.files, _wanted(loaded))
         try:
@@ -215,6 +218,7 @@ def _load_file(
         except MissingColumns as exc:
             reject(RejectedRecord(name, "header", "missing_field", f"source {source.id}: {exc}", b""))
             return
+        export.batches = reading = prefetch(export.batches)  # the next batch is read while one converts
         pending: list[pa.Table] = []
         pending_rows = 0
         for batch in export.batches:
@@ -245,10 +249,12 @@ def _load_file(
             pending.append(rows)
             pending_rows += good
             if pending_rows >= STORE_ROWS:
+                whole = pa.concat_tables(pending, promote_options="none")
+                size = pending_rows - pending_rows % ROW_GROUP
                 if storing is not None:
                     storing.result()
-                storing = _STORER.submit(_store, engine, schema, pending, report, counts)
-                pending, pending_rows = [], 0
+                storing = _STORER.submit(_store, engine, schema, [whole.slice(0, size)], report, counts)
+                pending, pending_rows = [whole.slice(size)], pending_rows - size
                 if on_progress:
                     on_progress(report)
         if storing is not None:
@@ -283,6 +289,8 @@ def _load_file(
     except OSError as exc:
         reject(RejectedRecord(name, "", "unreadable", f"cannot read: {exc.strerror or exc}", b""))
     finally:
+        if reading is not None:
+            reading.close()
         if storing is not None:
             storing.result()  # a store in flight ends (or raises) before the file is done
 
