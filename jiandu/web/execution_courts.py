@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from jiandu.workflow import Permission, Principal
 from jiandu.workflow.authz import require
 from jiandu.workflow.clues import scope_filter
-from jiandu.workflow.governance import case_sort_key, group_key
+from jiandu.workflow.governance import DraftFindings, case_sort_key, group_key
 from jiandu.workflow.lifecycle import POSITIVE_OUTCOMES, Status
 from jiandu.workflow.tables import Clue
 
@@ -59,6 +59,7 @@ class CourtCase:
     debtor: str  # masked for the viewer
     status: str
     confirmed: bool
+    group: str  # the governance group of its clue (`jiandu.workflow.governance.group_key`)
 
     @property
     def findings_zh(self) -> str:
@@ -141,6 +142,7 @@ def court_findings(
                     mask(clue.subject_name or ""),
                     clue.status,
                     confirmed,
+                    group_key(clue.model_id, clue.court, clue.jurisdiction_code),
                 )
             )
             for key in found:
@@ -148,9 +150,23 @@ def court_findings(
             if clue.clue_id not in row.clue_ids:
                 row.clue_ids.append(clue.clue_id)
                 row.confirmed_clues += int(confirmed)
-                draft = group_key(clue.model_id, clue.court, clue.jurisdiction_code)
-                if confirmed and draft not in row.draft_keys:
-                    row.draft_keys.append(draft)
+                if confirmed and row.cases[-1].group not in row.draft_keys:
+                    row.draft_keys.append(row.cases[-1].group)
     for row in courts.values():
         row.cases.sort(key=lambda c: case_sort_key(c.case_number))
     return sorted(courts.values(), key=lambda r: (-len(r.cases), r.court))
+
+
+def draft_findings(row: CourtFindings, key: str) -> DraftFindings | None:
+    """The confirmed cases of one court whose clues are in the governance group ``key``, for its
+    检察建议书 draft: the court as addressee, the cases with their debtors, the problems counted."""
+    cases = [c for c in row.cases if c.confirmed and c.group == key]
+    if not cases:
+        return None
+    counts = [(name, sum(1 for c in cases if k in c.findings)) for k, name, _ in FINDINGS]
+    return DraftFindings(
+        addressee=row.court,
+        cases=tuple((c.case_number, c.debtor) for c in cases),
+        summary_zh="、".join(f"{name}{n}件" for name, n in counts if n),
+        clue_ids=tuple(dict.fromkeys(c.clue_id for c in cases)),
+    )

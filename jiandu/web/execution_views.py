@@ -30,12 +30,15 @@ from markupsafe import Markup
 from jiandu.web import render as draw
 from jiandu.web.analytic import AnalyticReader
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
-from jiandu.web.execution_courts import FINDINGS, CourtFindings, court_findings
+from jiandu.web.execution_courts import FINAL_MODEL, FINDINGS, CourtFindings, court_findings, draft_findings
 from jiandu.web.execution_timeline import BAN_MODELS, KIND_ROW_ZH, Timeline, person_timeline
 from jiandu.web.execution_transfers import REFUSAL_MODELS, Transfer, clue_transfers, graph_documents
 from jiandu.web.exports import PageNames, _download
+from jiandu.web.pages import docx_response
 from jiandu.workflow import Permission, Principal, Store, masker_for
 from jiandu.workflow.authz import require
+from jiandu.workflow.errors import NotFound
+from jiandu.workflow.governance import suggestion_draft
 from jiandu.workflow.tables import Clue
 from jiandu.workflow.xlsx import (
     Column,
@@ -309,3 +312,30 @@ def execution_courts_xlsx(
     with state.store.read() as s:
         rows = court_findings(s, p, masker_for(p), court=court or None)
     return _download(state, p, courts_workbook(p, rows, PageNames(state), court or None))
+
+
+@router.get("/governance/execution-courts/draft")
+def execution_court_draft(
+    p: PagePrincipal,
+    state: State,
+    court: Annotated[str, Query(min_length=1, max_length=200)],
+    key: Annotated[str, Query(min_length=1, max_length=300)],
+) -> Response:
+    """The 检察建议书 draft to one court from its confirmed 终本 findings (the governance group
+    ``key`` of their clues): the existing generator, given the court, cases and counts."""
+    require(p, Permission.GOVERNANCE_DRAFT)
+    template = state.root / "templates" / "suggestion.docx"
+    with state.store.write() as s:  # the draft is an audit event
+        rows = court_findings(s, p, masker_for(p), court=court)
+        findings = draft_findings(rows[0], key) if rows else None
+        if findings is None:
+            raise NotFound(f"no confirmed 终本 findings of {court!r} in group {key!r}")
+        data = suggestion_draft(
+            s,
+            p,
+            key,
+            model_title=state.model_title(FINAL_MODEL),
+            template=template if template.is_file() else None,
+            findings=findings,
+        )
+    return docx_response(data, key)

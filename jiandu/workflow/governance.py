@@ -280,6 +280,19 @@ class SuggestionDraft(bytes):
         return content_disposition(self.file_name)
 
 
+@dataclass(frozen=True, slots=True)
+class DraftFindings:
+    """What a domain's own view brings to a group's draft (the 终本 problems of one court,
+    `jiandu.web.execution_courts`): the addressee, the cases in order with the (masked) parties
+    they concern, a sentence counting the kinds of problems, and the clues they come from (the
+    group's other clues are left out of the draft)."""
+
+    addressee: str
+    cases: tuple[tuple[str, str], ...]
+    summary_zh: str
+    clue_ids: tuple[str, ...] = ()
+
+
 def _cases_by_number(members: list[Clue], mask: Any) -> list[dict[str, Any]]:
     """One row per distinct case: its number and the (masked) parties whose clues cite it (none
     for a model whose subject is the case itself)."""
@@ -322,17 +335,23 @@ def draft_context(
     office_name: str | None = None,
     today: dt.date | None = None,
     model: ModelText | None = None,
+    findings: DraftFindings | None = None,
 ) -> dict[str, Any]:
-    """The template variables for one group (masked for the principal); see `template`."""
+    """The template variables for one group (masked for the principal); see `template`.
+    ``findings`` names the addressee and the cases instead of the group (see `DraftFindings`)."""
     mask = masker(principal.sees_personal_data)
     day = today or beijing_day()
     known = model or builtin_model_text(group.model_id)
     title = model_title or (known.title if known else GENERIC_MODEL_ZH)
     office = office_name or _PROCURATORATE
-    to_court = bool(group.court_name or group.court)
-    addressee = group.court_name or "有关单位"
+    to_court = bool(group.court_name or group.court or findings)
+    addressee = findings.addressee if findings else group.court_name or "有关单位"
     you = "你院" if to_court else "你单位"
-    cases = _cases_by_number(members, mask)
+    cases: list[dict[str, Any]] = (
+        [{"n": i, "case_number": n, "parties": who or "—"} for i, (n, who) in enumerate(findings.cases, 1)]
+        if findings
+        else _cases_by_number(members, mask)
+    )
     case_count = len(cases)
     years = [int(m.group(1)) for c in cases if (m := _YEAR.match(c["case_number"]))]
     span = year_span_zh(min(years, default=None), max(years, default=None))
@@ -363,6 +382,7 @@ def draft_context(
                 if case_count
                 else f"存在同类问题{involving}。"
             )
+            + (f"其中，{findings.summary_zh}。" if findings and findings.summary_zh else "")
             + (f"上述案件具有以下共同特征：{point}" if point else "")
         ),
         "problem": point,
@@ -396,8 +416,10 @@ def suggestion_draft(
     today: dt.date | None = None,
     now: dt.datetime | None = None,
     model: ModelText | None = None,
+    findings: DraftFindings | None = None,
 ) -> SuggestionDraft:
-    """A 检察建议书 draft (.docx bytes with a Chinese ``file_name``) for one governance group.
+    """A 检察建议书 draft (.docx bytes with a Chinese ``file_name``) for one governance group
+    (``findings``: the addressee and cases a domain's view gives, from clues of the group).
 
     Issued in the name of the principal's procuratorate (or ``office_name``), dated the Beijing
     day of ``now`` (or ``today``); ``model`` overrides the built-in spec's words (a workspace's
@@ -408,6 +430,10 @@ def suggestion_draft(
     if found is None:
         raise NotFound(f"no governance group {key!r} in your jurisdiction")
     group, members = found
+    if findings is not None and findings.clue_ids:
+        members = [c for c in members if c.clue_id in set(findings.clue_ids)]
+        if not members:
+            raise NotFound(f"none of the findings' clues is in the governance group {key!r}")
     context = draft_context(
         group,
         members,
@@ -416,6 +442,7 @@ def suggestion_draft(
         office_name=office_name or office_of(session, principal),
         today=today or beijing_day(now),
         model=model,
+        findings=findings,
     )
     source: Any = str(template) if template is not None else io.BytesIO(default_template())
     doc = DocxTemplate(source)
@@ -432,7 +459,7 @@ def suggestion_draft(
             "file_name": context["file_name"],
             "group": key,
             "cases": context["case_count"],
-            "clues": group.clue_ids,
+            "clues": [c.clue_id for c in members],
         },
     )
     flush_chain(session)

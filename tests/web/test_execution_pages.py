@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
@@ -261,7 +262,18 @@ def test_a_confirmed_finding_offers_the_courts_draft(world: tuple[Path, dict], p
         store.close()
     _, page, _ = pages.get("yc_pro", "/governance/execution-courts")
     row = page.split(f'<tr data-court="{YUECHENG_COURT}">', 1)[1].split("</tr>", 1)[0]
-    link = re.search(r'href="(/governance/draft\?key=[^"]+)"', row)
+    link = re.search(r'href="(/governance/execution-courts/draft\?[^"]+)"', row)
     assert link, row
     status, _, content = pages.get("yc_pro", link.group(1).replace("&amp;", "&"))
     assert status == 200 and content[:2] == b"PK"  # a .docx
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    text += "\n".join(c.text for t in Document(io.BytesIO(content)).tables for r in t.rows for c in r.cells)
+    # the court as addressee, its confirmed case, the problems counted; no other case
+    assert f"{YUECHENG_COURT}：" in text, text[:400]
+    assert "（2021）浙0602执201号" in text and "吴刚" in text
+    assert "未穷尽财产调查（未网络查控）1件、未约谈申请执行人1件、未纳入失信（是否符合条件待核）1件" in text
+    assert "浙0602执202号" not in text and "浙0602执204号" not in text
+    assert "附件：涉及案件清单（共1件）" in text
+    # a viewer may not draft; an unknown court has nothing to draft
+    assert pages.get("yc_viewer", link.group(1).replace("&amp;", "&"))[0] == 403
+    assert pages.get("yc_pro", "/governance/execution-courts/draft?court=某法院&key=x")[0] == 404
