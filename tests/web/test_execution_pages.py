@@ -105,6 +105,17 @@ def test_ban_timeline_has_every_event_against_the_ban_date(world: tuple[Path, di
     assert "2019-04-01" in section and "2022-01-05" in section  # 签发日期
 
 
+def test_the_print_view_carries_the_tables(world: tuple[Path, dict], pages: Pages) -> None:
+    _, ids = world
+    status, page, _ = pages.get("yc_viewer", f"/clues/{ids[BAN][S.WANG]}/print")
+    assert status == 200
+    section = _section(page, "execution-timeline")
+    assert "共 8 起，其中违规 4 起" in section and "持有2本护照/通行证" in section
+    assert "E12345678" not in section and "E1*****78" in section
+    status, page, _ = pages.get("yc_pro", f"/clues/{ids[REFUSAL][S.CHU]}/print")
+    assert "何芳" in _section(page, "execution-transfers")
+
+
 def test_passports_and_id_numbers_are_masked_for_a_viewer(world: tuple[Path, dict], pages: Pages) -> None:
     _, ids = world
     status, page, _ = pages.get("yc_viewer", f"/clues/{ids[BAN][S.WANG]}")
