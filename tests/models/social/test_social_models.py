@@ -138,3 +138,72 @@ def test_empty_required_slots_are_named(engine: Engine, tmp_path: Path) -> None:
     messages = {r.model_id: r.message for r in reports}
     assert "刑事判决生效信息（criminal_sentences）" in messages[social.MODEL_CORRECTIONS]
     assert "社区矫正对象登记（community_corrections）" in messages[social.MODEL_CORRECTIONS]
+
+
+# every column the social models join people on (the ID key of each table, the document number
+# of exit-entry records): what `jiandu sources pseudonymise` replaces by keyed pseudonyms
+JOIN_COLUMNS = {
+    "pension_payments": ("ssn",),
+    "death_records": ("person_key",),
+    "prison_terms": ("person_key",),
+    "prison_accounts": ("person_key",),
+    "criminal_sentences": ("person_key",),
+    "community_corrections": ("person_key",),
+    "correction_leaves": ("person_key",),
+    "passports": ("person_key", "doc_no"),
+    "border_crossings": ("doc_no",),
+    "property_penalties": ("person_key",),
+    "penalty_payments": ("person_key",),
+    "property_registrations": ("holder_key", "transferor_key"),
+}
+
+
+def test_same_clues_on_pseudonymised_keys(tmp_path: Path) -> None:
+    """Keys replaced by keyed hashes (here md5 of a secret and the key, on DuckDB) give the same
+    clues: the models join on the key columns only, never on digits inside them."""
+    from jiandu.engines import open_engine
+
+    _, _ = social_county(tmp_path / "registers")
+    engine = open_engine("duckdb", tmp_path / "workspace")
+    try:
+        ingest(engine, tmp_path / "registers", tmp_path / "quarantine")
+        raw, _ = run_social(engine)
+        for name, columns in JOIN_COLUMNS.items():
+            sets = ", ".join(f"{c} = md5('secret:' || {c})" for c in columns)
+            engine.execute(f"UPDATE {name} SET {sets}")
+        engine.execute("DELETE FROM operator_runs")
+        hashed, _ = run_social(engine)
+    finally:
+        engine.close()
+    digest = hashlib.md5  # the same function as the SQL's md5
+
+    def pseudonym(key: str) -> str:
+        return digest(f"secret:{key}".encode()).hexdigest()
+
+    expected = {(c["model_id"], pseudonym(c["subject"]["key"])): (c["band"], c["score"]) for c in raw}
+    got = {
+        (c["model_id"], c["subject"]["key"]): (c["band"], c["score"])
+        for c in hashed
+        if len(c["subject"]["key"]) == 32
+    }
+    assert len(expected) == 9 and got == expected
+
+
+def test_band_figures_per_model() -> None:
+    from jiandu.models.evaluate import TruthInstance
+    from jiandu.models.social.bands import band_figures
+
+    def truth(key: str, positive: bool, strength: str) -> TruthInstance:
+        return TruthInstance("social_benefits", f"i-{key}", None, key, positive, strength)
+
+    def clue(key: str, band: str) -> dict[str, Any]:
+        return {"model_id": social.MODEL_BENEFITS, "band": band, "subject": {"key": key}}
+
+    rows = band_figures(
+        [clue("a", "red"), clue("b", "yellow"), clue("x", "red")],
+        [truth("a", True, "strong"), truth("b", True, "strong"), truth("n", False, "near_miss")],
+    )
+    red, yellow, near = rows[:3]
+    assert (red["found"], red["planted"], red["true_clues"], red["clues"]) == (1, 2, 1, 2)
+    assert yellow["planted"] == 0 and yellow["clues"] == 1 and yellow["true_clues"] == 0
+    assert near == {"model": social.MODEL_BENEFITS, "band": "near_miss", "planted": 1, "flagged": 0}
