@@ -26,7 +26,9 @@ from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine
 from jiandu.ingest.pipeline import new_run_id
 from jiandu.ingest.prefetch import prefetch
+from jiandu.ingest.pseudonymised import masked_row, other_key
 from jiandu.ingest.sources import RejectedRecord, expand_paths
+from jiandu.privacy import mask_text
 from jiandu.schema import canonical_tables
 from jiandu.schema.registry import TableSchema
 from jiandu.sources.mapping import MissingColumns, apply, plan
@@ -134,6 +136,7 @@ def ingest_registers(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rejected: list[RejectedRecord] = []
     budget = quarantine.Budget()
+    key_checked: dict[str, str | None] = {}  # pseudonym key id → why the workspace refuses it
 
     def reject(item: RejectedRecord) -> None:
         rejected.append(item)
@@ -166,6 +169,14 @@ def ingest_registers(
         if isinstance(chosen, str):
             reject(RejectedRecord(name, "", "unsupported", chosen, b""))
             return
+        if chosen.source.pseudonymised is not None:
+            key_id = chosen.source.pseudonymised.key_id
+            if key_id not in key_checked:
+                key_checked[key_id] = other_key(engine, sources, key_id)
+            if key_checked[key_id]:
+                why = f"source {chosen.source.id}: {key_checked[key_id]}"
+                reject(RejectedRecord(name, "", "pseudonym_key", why, b""))
+                return
         _load_file(engine, path, fmt, chosen, report, reject, on_progress)
         flush_rejected()
 
@@ -227,7 +238,10 @@ def _load_file(
             counts["read"] += n
             applied = apply(the_plan, batch.table)
             for position, column, message in applied.failures:
-                raw = json.dumps(batch.table.slice(position, 1).to_pylist()[0], ensure_ascii=False)
+                row = batch.table.slice(position, 1).to_pylist()[0]
+                if source.pseudonymised is not None:  # nothing raw is kept from such a source
+                    row = masked_row(source, row)
+                raw = json.dumps(row, ensure_ascii=False)
                 reject(
                     RejectedRecord(
                         name,
@@ -265,11 +279,11 @@ def _load_file(
             report.quarantined[table] += 1
             counts["read"] += 1
             counts["quarantined"] += 1
-            reject(
-                RejectedRecord(
-                    name, f"row {bad.row}", "invalid_row", f"source {source.id}: {bad.message}", bad.data
-                )
-            )
+            data = bad.data
+            if source.pseudonymised is not None:
+                data = mask_text(data.decode("utf-8", "replace")).encode("utf-8")
+            why = f"source {source.id}: {bad.message}"
+            reject(RejectedRecord(name, f"row {bad.row}", "invalid_row", why, data))
         report.files.append(
             FileReport(
                 name,

@@ -193,6 +193,46 @@ class ColumnMap(BaseModel):
         return self
 
 
+PSEUDONYM_KEY_ID = r"^[A-Z0-9]{1,16}$"
+MAX_IDENTIFIERS = 50
+
+
+class Identifier(BaseModel):
+    """An export column holding personal identifiers (ID numbers, documents, phones, names), which
+    `jiandu sources pseudonymise` replaces by keyed pseudonyms. ``birth_date``, ``birth_year``,
+    ``sex``: columns it adds with what an ID number shows (non-identifying attributes a model
+    needs, e.g. age at check-in), only when declared."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["id_number", "key", "document", "phone", "name"]
+    birth_date: Header | None = None
+    birth_year: Header | None = None
+    sex: Header | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_only(cls, value: Any) -> Any:
+        return {"kind": value} if isinstance(value, str) else value
+
+    @property
+    def derived(self) -> dict[str, str]:
+        """attribute (birth_date | birth_year | sex) → the export column it is written to."""
+        pairs = (("birth_date", self.birth_date), ("birth_year", self.birth_year), ("sex", self.sex))
+        return {name: header for name, header in pairs if header}
+
+
+class Pseudonymised(BaseModel):
+    """The files of this source arrive pseudonymised (`jiandu sources pseudonymise`) under one key:
+    identifier columns hold pseudonyms, checked for form and key id instead of check digits; other
+    key columns accept organisations' codes only. A raw personal identifier quarantines the row and
+    is not kept (the quarantined row is masked)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key_id: str = Field(pattern=PSEUDONYM_KEY_ID)
+
+
 class Source(BaseModel):
     """One declared source: who sends what, on which legal basis, mapped onto which table."""
 
@@ -212,6 +252,8 @@ class Source(BaseModel):
     time_zone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
     coordinate_system: Literal["none", "wgs84", "cgcs2000", "gcj02", "bd09"] = "none"
     columns: dict[str, ColumnMap] = Field(min_length=1, max_length=MAX_COLUMNS)
+    identifiers: dict[Header, Identifier] = Field(default_factory=dict, max_length=MAX_IDENTIFIERS)
+    pseudonymised: Pseudonymised | None = None
 
     @field_validator("agency", "dataset")
     @classmethod
@@ -257,9 +299,22 @@ class Source(BaseModel):
                 f"coordinate_system {self.coordinate_system}: conversion to WGS-84 is not implemented; "
                 "a source in this datum is refused rather than mixed with WGS-84 points"
             )
+        problems.extend(self._identifier_problems())
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _identifier_problems(self) -> list[str]:
+        problems = []
+        for header, identifier in self.identifiers.items():
+            _plain(header, "identifier column")
+            for derived in identifier.derived.values():
+                _plain(derived, "derived column")
+                if derived in self.identifiers:
+                    problems.append(f"identifier {header}: derived column {derived} is itself an identifier")
+            if identifier.derived and identifier.kind not in {"id_number", "key", "document"}:
+                problems.append(f"identifier {header}: only ID numbers show a birth date and sex")
+        return problems
 
     @property
     def table_schema(self) -> TableSchema:
