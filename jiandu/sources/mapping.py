@@ -32,11 +32,13 @@ from jiandu.inputs.identifiers import (
     normalize_plate,
     normalize_plate_colour,
 )
+from jiandu.privacy.pseudonyms import KEY_KIND_OF_DOMAIN, KINDS, PseudonymProblem, parse_pseudonym
 from jiandu.schema.registry import _ARROW_TYPES
 from jiandu.sources.fastcheck import may_match, trim
 from jiandu.sources.model import ColumnMap, Source, register_rules
 
 FULL_KEYS = frozenset({"ric", "ric15", "uscc"})
+ORG_KEYS = frozenset({"uscc", "org_code"})
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
 _FALSE = {"false", "0", "no", "n", "f", "否"}
 _EMPTY_DATES = {dt.date(1900, 1, 1), dt.date(1, 1, 1)}  # "no date" in agency systems
@@ -65,6 +67,8 @@ class Column:
     headers: tuple[str, ...]  # export columns present in the file, in declared order
     mapping: ColumnMap
     accept: frozenset[str] | None  # key kinds for key columns, else None
+    pseudonym: str | None = None  # pseudonymised source: identifier kind, or "derived" (birth year, sex)
+    key_id: str | None = None  # the key id its pseudonyms must carry
 
     @property
     def label(self) -> str:
@@ -110,7 +114,7 @@ def plan(source: Source, header: list[str], *, partial_header: bool = False) -> 
             accept = FULL_KEYS
         elif mapping.transform in {"key", "key_kind", "kind_from_key", "birth_year_from_key", "sex_from_key"}:
             accept = ALL_KEY_KINDS
-        columns.append(Column(name, types[name], headers, mapping, accept))
+        columns.append(_pseudonymised(source, Column(name, types[name], headers, mapping, accept), present))
     required = tuple(dict.fromkeys(rules["required"] + rules["key"]))
     by_name = {c.name: c for c in columns}
     missing = [
@@ -122,6 +126,78 @@ def plan(source: Source, header: list[str], *, partial_header: bool = False) -> 
         raise MissingColumns(f"header lacks the column(s) for {', '.join(missing)}")
     ignored = tuple(h for h in header if h not in used)
     return Plan(source, tuple(columns), ignored, required)
+
+
+_DERIVED = {"birth_year_from_key": ("birth_year", "birth_date"), "sex_from_key": ("sex",)}
+
+
+def _pseudonymised(source: Source, column: Column, present: set[str]) -> Column:
+    """In a pseudonymised source, a column read from identifier columns holds pseudonyms; a
+    birth year or sex taken from an ID number is read from the derived columns the source
+    declares instead (absent: empty)."""
+    if source.pseudonymised is None or not column.mapping.from_:
+        return column
+    declared = [source.identifiers.get(h) for h in column.mapping.from_]
+    if not all(declared):
+        if column.accept is None:
+            return column
+        # an undeclared key column: organisations' codes only (a person's number would be raw)
+        return Column(column.name, column.type, column.headers, column.mapping, column.accept & ORG_KEYS)
+    key_id = source.pseudonymised.key_id
+    transform = column.mapping.transform
+    if transform in _DERIVED:
+        headers = tuple(
+            derived
+            for identifier in declared
+            if identifier
+            for attribute in _DERIVED[transform]
+            if (derived := identifier.derived.get(attribute)) and derived in present
+        )
+        return Column(column.name, column.type, headers[:1], column.mapping, None, "derived", key_id)
+    kinds = {identifier.kind for identifier in declared if identifier}
+    kind = "document" if "document" in kinds else "key" if "key" in kinds else kinds.pop()
+    return Column(column.name, column.type, column.headers, column.mapping, column.accept, kind, key_id)
+
+
+def _from_pseudonym(text: str, column: Column) -> Any:
+    """A value of a pseudonymised column: a pseudonym under the declared key and of a domain its
+    kind allows (or an organisation's code, public, in a ``key`` column)."""
+    transform = column.mapping.transform
+    if column.pseudonym == "derived":
+        if transform == "birth_year_from_key":
+            year = text[:4]
+            if not year.isdigit():
+                raise Problem("derived birth year is not a year")
+            return int(year)
+        if text not in {"男", "女"}:
+            raise Problem("derived sex is not 男 or 女")
+        return text
+    try:
+        pseudonym = parse_pseudonym(text)
+    except PseudonymProblem as exc:
+        refused = Problem(f"{exc}; raw identifiers are not accepted from this source (value not kept)")
+        if column.pseudonym != "key":
+            raise refused from None
+        try:  # a ``key`` column keeps organisations' codes (public) as they are
+            key = normalize_key(text, ORG_KEYS)
+        except KeyProblem:
+            raise refused from None
+        return {"key_kind": key.kind, "kind_from_key": "organization"}.get(transform or "", key.value)
+    if pseudonym.key_id != column.key_id:
+        raise Problem(
+            f"pseudonym made with key {pseudonym.key_id}, the source declares key {column.key_id}: "
+            "pseudonyms of different keys never match; have the agency pseudonymise again with the same key"
+        )
+    domains = KINDS[column.pseudonym or ""]
+    if pseudonym.domain not in domains:
+        raise Problem(f"a pseudonym of domain {pseudonym.domain} where {column.pseudonym} is declared")
+    if column.accept is not None and "ric_masked" not in column.accept and pseudonym.domain == "M":
+        raise Problem("pseudonym of a masked ID number where a full one is required")
+    if transform == "key_kind":
+        return KEY_KIND_OF_DOMAIN.get(pseudonym.domain)
+    if transform == "kind_from_key":
+        return "person"
+    return text
 
 
 # -- scalar conversions (one per distinct value) ---------------------------------------------
@@ -249,6 +325,8 @@ def converter(column: Column) -> Callable[[str], Any]:
                 shown = ", ".join(list(codes)[:12])
                 raise Problem(f"code {text!r} is not in the declared code list ({shown})")
             text = codes[text]
+        if column.pseudonym is not None:
+            return _from_pseudonym(text, column)
         if transform is None and column.accept is not None:
             return _key(text, column.accept).value
         if transform is None:
@@ -352,6 +430,7 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
             and column.mapping.transform is None
             and column.mapping.codes is None
             and column.accept is None
+            and column.pseudonym is None
         )
         if plain:
             out[column.name] = raw
