@@ -121,9 +121,15 @@
     var box = document.getElementById("clue-map");
     if (!holder || !box || typeof echarts === "undefined") { return; }
     var data = JSON.parse(holder.textContent);
-    fetch(data.boundaries, { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); })
-      .then(function (geo) {
+    function load(url) {
+      return fetch(url, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.json(); });
+    }
+    // the provinces, with the county boundaries (Zhejiang's) drawn over them for context
+    Promise.all([load(data.boundaries), data.counties ? load(data.counties) : null])
+      .then(function (files) {
+        var geo = files[0];
+        if (files[1]) { geo = { type: "FeatureCollection", features: geo.features.concat(files[1].features) }; }
         var chart = draw(box, data, geo);
         box.setAttribute("data-drawn", "1");
         window.addEventListener("resize", function () { chart.resize(); });
