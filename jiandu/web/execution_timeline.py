@@ -226,11 +226,11 @@ def _assets(source: RowSource, person_key: str, name: str) -> list[Event]:
             detail = f"{_text(r['brand'])} {_text(r['plate'])}（{_text(r['vin'])}）"
             note = "营运车辆" if r["use_type"] not in (None, "非营运") else ""
             out.append(Event(day, "vehicle", _text(r["business_type"]), detail, "机动车登记", note=note))
-    if name and _has(source, "equity_changes"):
+    if name and _has(source, "equity_changes"):  # instr: the same on DuckDB and Spark
         for r in source.rows(
             "SELECT change_date, change_item, company_name, before_text, after_text FROM equity_changes "
-            "WHERE strpos(before_text, ?) > 0 AND strpos(after_text, ?) = 0 "
-            "AND strpos(before_text, ?) > 0 AND strpos(before_text, ?) > 0",
+            "WHERE instr(before_text, ?) > 0 AND instr(after_text, ?) = 0 "
+            "AND instr(before_text, ?) > 0 AND instr(before_text, ?) > 0",
             [name, name, person_key[:6], person_key[-4:]],
         ):
             day = _date(r["change_date"])
@@ -246,7 +246,9 @@ def _lawful_note(event: Event, restrictions: list[Restriction]) -> str:
     if event.note:
         return event.note
     starts = [r.start for r in restrictions if r.start is not None]
-    if not starts or event.date <= min(starts):
+    if not starts:
+        return "无限制措施记录"
+    if event.date <= min(starts):
         return "限制措施生效前"
     if all(
         r.end is not None and event.date > r.end for r in restrictions if r.start and r.start < event.date

@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 
 from jiandu.web import create_app
 from jiandu.web.execution_courts import explanation_cases
+from jiandu.web.execution_timeline import person_timeline
 from jiandu.web.execution_transfers import parse_transfer
 from jiandu.web.execution_views import mask_document_number
 from jiandu.web.security import COOKIE_NAME
@@ -139,6 +140,16 @@ def test_listed_person_timeline_marks_the_listing(world: tuple[Path, dict], page
     assert [m["label"] for m in data["marks"]] == ["失信 2020-01-01"]
     assert [(e["date"], e["violating"]) for e in data["events"]] == [("2020-03-01", True)]
     assert "持有0本护照/通行证" in page and "出入境证件表中没有此人的证件" in page
+
+
+def test_timeline_reads_share_transfers(pages: Pages) -> None:
+    """杨帆 (no restriction) left his company's holders: the timeline reads it as his event."""
+    with pages.app.state.jiandu.analytic.source() as source:
+        timeline = person_timeline(source, S.YANG, S.NAMES[S.YANG], set())
+    assert [(e.date.isoformat(), e.kind, e.violating, e.note) for e in timeline.events] == [
+        ("2021-07-01", "equity", False, "无限制措施记录")
+    ]
+    assert timeline.restrictions == [] and timeline.passports == []
 
 
 def test_refusal_graph_names_the_recipient_and_the_relation(world: tuple[Path, dict], pages: Pages) -> None:
