@@ -38,7 +38,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jiandu.inputs.identifiers import ALL_KEY_KINDS, Key, KeyProblem, normalize_key, normalize_passport
+from jiandu.inputs.identifiers import (
+    ALL_KEY_KINDS,
+    Key,
+    KeyProblem,
+    compact,
+    normalize_key,
+    normalize_passport,
+)
 
 VERSION = "P1"
 KEY_ID_PATTERN = r"[A-Z0-9]{1,16}"
@@ -62,6 +69,7 @@ _ORG_KINDS = frozenset({"uscc", "org_code"})
 _PHONE_NOISE = re.compile(r"[\s\-‐‑–—()（）.+]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$")
+_ID_SHAPED = re.compile(r"^(\d{17}[\dX]|\d{15})$")
 
 
 class PseudonymProblem(ValueError):
@@ -250,6 +258,8 @@ def normalise(kind: str, value: str) -> Normalised:
             try:
                 return _person_key(value, _PERSON_KINDS)
             except KeyProblem:
+                if _ID_SHAPED.match(compact(value)):
+                    raise  # an ID number that fails its check is no passport
                 return Normalised("D", normalize_passport(value))
         if kind == "phone":
             return Normalised("T", normalise_phone(value))
