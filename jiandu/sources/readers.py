@@ -12,7 +12,6 @@ record's position from 1, for JSON lines the line.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import json
@@ -153,18 +152,32 @@ def detect_encoding(path: Path, declared: str) -> str:
     """utf-8 (a BOM is skipped) when the whole file is valid UTF-8, else GB18030."""
     if declared != "auto":
         return "utf-8" if declared == "utf-8" else "gb18030"
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    carried = b""
     with path.open("rb") as handle:
         while chunk := handle.read(CSV_BLOCK_BYTES):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
+            chunk = carried + chunk
+            cut = len(chunk)  # the last character may go on in the next block: keep it back
+            while cut > 0 and len(chunk) - cut < 4 and 0x80 <= chunk[cut - 1] < 0xC0:
+                cut -= 1
+            cut = max(cut - 1, 0) if cut and chunk[cut - 1] >= 0xC0 else cut
+            if not _valid_utf8(chunk[:cut]):
                 return "gb18030"
+            carried = chunk[cut:]
+    return "utf-8" if _valid_utf8(carried) else "gb18030"
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (Arrow's vectorised check, as one string)."""
+    if not data:
+        return True
+    value = pa.Array.from_buffers(
+        pa.binary(), 1, [None, pa.array([0, len(data)], pa.int32()).buffers()[1], pa.py_buffer(data)]
+    )
     try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+        value.cast(pa.string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _head_rows(path: Path, encoding: str, delimiter: str, count: int) -> list[list[str | None]]:
