@@ -13,6 +13,7 @@ clue.export           ✓      ✓       ✓         ✓
 clue.work             ✓      ✓                 ✓                          (transitions, outcome, assign)
 clue.approve          ✓      ✓                                            (approve or return proposals)
 clue.sync             ✓              ✓                                    (load clues of model runs)
+clue.reidentify       ✓      ✓                                            (再识别 of a verified clue)
 personal.read         ✓      ✓                 ✓                          (unmasked ID/phone/address)
 audit.read            ✓                                   ✓
 stats.read            ✓      ✓       ✓         ✓          ✓        ✓
@@ -65,6 +66,7 @@ class Permission(StrEnum):
     CLUE_WORK = "clue.work"
     CLUE_APPROVE = "clue.approve"
     CLUE_SYNC = "clue.sync"
+    CLUE_REIDENTIFY = "clue.reidentify"
     PERSONAL_READ = "personal.read"
     AUDIT_READ = "audit.read"
     STATS_READ = "stats.read"
@@ -88,7 +90,7 @@ _PROSECUTOR = frozenset(
 )
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.CHIEF: _PROSECUTOR | {P.CLUE_APPROVE},
+    Role.CHIEF: _PROSECUTOR | {P.CLUE_APPROVE, P.CLUE_REIDENTIFY},
     Role.ANALYST: frozenset({P.CLUE_READ, P.CLUE_EXPORT, P.CLUE_SYNC, P.STATS_READ, P.GOVERNANCE_READ}),
     Role.PROSECUTOR: _PROSECUTOR,
     Role.AUDITOR: frozenset({P.CLUE_READ, P.AUDIT_READ, P.STATS_READ}),
