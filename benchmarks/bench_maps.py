@@ -120,12 +120,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--clues", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--workspace", type=Path, default=None, help="build here and keep (reused if there)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     work = Path(tempfile.mkdtemp(prefix="bench-maps-"))
     try:
-        root = work / "ws"
-        print(f"built {args.clues} map clues in {build(root, args.clues):.1f} s")
+        root = args.workspace or work / "ws"
+        if not (root / "workflow.sqlite").exists():
+            print(f"built {args.clues} map clues in {build(root, args.clues):.1f} s")
         measure(root, args.repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
