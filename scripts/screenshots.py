@@ -44,6 +44,14 @@ PAGES: list[tuple[str, str | None]] = [
     ("execution_courts", "/governance/execution-courts"),
 ]
 
+# 地图 (issue 15 §3), taken instead of PAGES with --maps: (file name, path or the id of a model
+# whose top clue's map is shown, who: None for --user, "admin" for --admin)
+MAP_PAGES: list[tuple[str, str, str | None]] = [
+    ("map_overview", "/map", None),
+    ("map_tanker_track", "oil.nonstandard_fuel_mass_balance", None),
+    ("map_real_poi", "/map?layer=registers", "admin"),
+]
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -55,6 +63,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("workspace", nargs="?", default=os.environ.get("JIANDU_HOME", "jiandu-workspace"))
     parser.add_argument("--user", default="demo_prosecutor")
+    parser.add_argument("--maps", action="store_true", help="only the map pages (map_*.png)")
+    parser.add_argument("--admin", default="demo_admin", help="with --maps: who sees the registers layer")
     parser.add_argument("--chief", default=None, help="also the desk as this 部门负责人 (demo_chief)")
     parser.add_argument("--only", default=None, help="only these pages, comma-separated (execution_courts,…)")
     args = parser.parse_args()
@@ -85,7 +95,7 @@ def main() -> None:
             context.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": base}])
             page = context.new_page()
             wanted = set(args.only.split(",")) if args.only else None
-            for name, path in PAGES:
+            for name, path in [] if args.maps else PAGES:
                 if wanted is not None and name not in wanted:
                     continue
                 anchor = ""
@@ -106,6 +116,8 @@ def main() -> None:
                 target = OUT / f"{re.sub(r'[^a-z_]', '', name)}.png"
                 page.screenshot(path=str(target), full_page=False)
                 print(f"wrote {target}")
+            if args.maps:
+                _maps(browser, app, base, args.user, args.admin)
             if args.chief:
                 _desk(context, browser, app, base, args.chief)
             browser.close()
@@ -145,6 +157,33 @@ def _desk(context: Any, browser: Any, app: Any, base: str, chief: str) -> None:
         view.screenshot(path=str(out), full_page=False)
         print(f"wrote {out}")
     desk.close()
+
+
+def _maps(browser: Any, app: Any, base: str, user: str, admin: str) -> None:
+    """The map pages (MAP_PAGES), each once its ECharts drawing is done."""
+    from jiandu.web.security import COOKIE_NAME
+
+    for name, target, who in MAP_PAGES:
+        login = admin if who == "admin" else user
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        cookie = app.state.jiandu.sessions.new(login)[1]
+        context.add_cookies([{"name": COOKIE_NAME, "value": cookie, "url": base}])
+        page = context.new_page()
+        if not target.startswith("/"):  # a model: its top clue's page, at the map
+            page.goto(f"{base}/clues?model={target}")
+            link = page.locator("a.clue-link").first
+            if not link.count():
+                print(f"skipped {name}: no clue of {target}")
+                context.close()
+                continue
+            target = str(link.get_attribute("href"))
+        page.goto(base + target)
+        page.wait_for_selector("#clue-map[data-drawn='1']", timeout=20_000)
+        page.locator("#clue-map").scroll_into_view_if_needed()
+        out = OUT / f"{name}.png"
+        page.screenshot(path=str(out), full_page=False)
+        print(f"wrote {out}")
+        context.close()
 
 
 if __name__ == "__main__":
