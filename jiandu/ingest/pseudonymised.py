@@ -9,6 +9,7 @@ cells is masked by the one masking definition (`jiandu.privacy`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from jiandu.engines.base import Engine
@@ -67,3 +68,22 @@ def masked_row(source: Source, row: dict[str, Any]) -> dict[str, Any]:
         else:
             out[header] = mask_text(value)
     return out
+
+
+def raw_holdings(engine: Engine, sources: Catalogue) -> Iterator[str]:
+    """Raw identifiers the workspace holds lawfully, for re-identification: the parties of its
+    judgments (ID numbers and names as printed) and the identifier columns of sources loaded raw
+    (values that are not pseudonyms). Each distinct value once per column."""
+    columns: dict[str, set[str]] = {"parties": {"id_number", "name"}}
+    for table, names in identifier_columns(sources).items():
+        columns.setdefault(table, set()).update(names)
+    for table, names in sorted(columns.items()):
+        if not engine.table_exists(table):
+            continue
+        stored = set(engine.stored_schema(table).names)
+        for column in sorted(names & stored):
+            result = engine.query(
+                f'SELECT DISTINCT "{column}" AS v FROM "{table}" '
+                f'WHERE "{column}" IS NOT NULL AND "{column}" NOT LIKE \'P1:%\''
+            )
+            yield from (v for v in result.column("v").to_pylist() if v)

@@ -38,6 +38,7 @@ EVENT_NAMES_ZH = {
     "region_mapped": "地区别名",
     "jurisdiction_changed": "辖区变更",
     "personal_data_viewed": "查看个人信息",
+    "reidentified": "再识别（假名还原）",
     "model_imported": "导入模型",
     "model_builtin_overridden": "替换内置模型",
     "audit_rekeyed": "审计链改用密钥",

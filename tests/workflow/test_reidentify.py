@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,58 @@ def test_an_admin_may_and_a_case_filed_counts_as_verified(pseudonymised: World) 
             s, world.p("admin"), CLUE, reason="立案后确认身份", ring=RING, holdings=[STRANGER]
         )
     assert result.resolved == {OTHER: STRANGER}
+
+
+def test_the_command_line_resolves_against_the_workspace_and_writes_the_request(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from jiandu.cli.main import app
+    from jiandu.privacy.pseudonyms import add_key, load_key_file
+    from jiandu.workflow import Store, principal_for_username
+
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(app, ["-w", str(ws), "users", "demo"]).exit_code == 0
+    key_file = tmp_path / "keys.json"
+    add_key(key_file, "K9")
+    ps = Pseudonymiser(load_key_file(key_file).current)
+    clue = make_clue(9, court="浙0602")
+    clue["subject"] = {
+        "type": "person",
+        "key": ps.pseudonym("id_number", PERSON),
+        "name": ps.pseudonym("name", "王建国"),
+    }
+    clue["explanation"] = "假名化线索"
+    store = Store.for_workspace(ws)
+    try:
+        with store.write() as s:
+            sync_clues(s, [clue])
+        with store.write() as s:
+            pro = principal_for_username(s, "demo_prosecutor")
+            assign(s, pro, CLUE, "demo_prosecutor")
+            transition(s, pro, CLUE, "verifying")
+            record_outcome(s, pro, CLUE, "confirmed")
+    finally:
+        store.close()
+    holdings = tmp_path / "held.txt"
+    holdings.write_text(f"{PERSON}\n", encoding="utf-8")
+    args = [
+        "-w",
+        str(ws),
+        "clues",
+        "reidentify",
+        CLUE,
+        "--reason",
+        "核实身份后立案",
+        "--key-file",
+        str(key_file),
+    ]
+    refused = runner.invoke(app, [*args, "--user", "demo_prosecutor"])
+    assert refused.exit_code == 1 and "无权" in refused.output
+    request = tmp_path / "request.txt"
+    done = runner.invoke(
+        app, [*args, "--user", "demo_chief", "--holdings", str(holdings), "--request-out", str(request)]
+    )
+    assert done.exit_code == 0, done.output
+    assert PERSON in done.output and "王建国" not in done.output  # the name is not held: asked for
+    assert ps.pseudonym("name", "王建国") in request.read_text("utf-8")
