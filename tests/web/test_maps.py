@@ -119,3 +119,20 @@ def test_other_clues_have_no_map(map_workspace: Path) -> None:  # noqa: F811
     from tests.web.world import YC
 
     assert 'id="clue-map"' not in _get(map_workspace, "yc_pro", f"/clues/{YC[0]}")
+
+
+def test_the_clue_map_is_masked_and_audited_as_its_page(map_workspace: Path) -> None:  # noqa: F811
+    (clue,) = _clue_ids(map_workspace, OIL)
+
+    def views() -> int:
+        with sqlite3.connect(map_workspace / "workflow.sqlite") as con:
+            sql = "SELECT count(*) FROM events WHERE kind = 'personal_data_viewed' AND entity_id = ?"
+            return int(con.execute(sql, [clue]).fetchone()[0])
+
+    before = views()
+    full = _data(_get(map_workspace, "yc_pro", f"/clues/{clue}"))["points"][0]
+    assert full["address"] == "浙江省绍兴市越城区鉴湖加油站路1号" and views() == before + 1
+    # a viewer without personal.read: the address masked as on the rest of the page, no view logged
+    masked = _data(_get(map_workspace, "yc_viewer", f"/clues/{clue}"))["points"][0]
+    assert masked["address"] != full["address"] and masked["address"].startswith("浙江省绍兴市越城区")
+    assert views() == before + 1
