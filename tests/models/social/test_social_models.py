@@ -24,7 +24,7 @@ from tests.models.social.support import MODELS, ingest, run_social, social_count
 
 # sha256 of the clues (model, subject, band, score, explanation, evidence) as DuckDB builds them:
 # Spark must build the very same
-CLUES_DIGEST = "f4f925ccb367723961bb9c84391d695df9ffe6e3cee4080fd6dde8418d8a480c"
+CLUES_DIGEST = "c31d71e76e18c47800b0670d11c115a28934489eaebb04a410edf6611d61a249"
 
 
 def clues_digest(clues: list[dict[str, Any]]) -> str:
@@ -88,6 +88,7 @@ def test_planted_positives_and_near_misses(engine: Engine, tmp_path: Path) -> No
     # paid from the month after death to December; the 15-digit number in the files matched
     assert "9个月（202404至202412），合计28138.50元" in death["explanation"]
     assert "人力资源和社会保障局制发检察建议" in death["explanation"]
+    assert "该区县死亡或服刑期间发放共涉" in death["explanation"]  # the county roll-up
     assert "服刑期间10个月28900.00元" in by_key[key(b, "prison")]["explanation"]
     assert "3个月（202406至202408），合计708.00元" in by_key[key(b, "late")]["explanation"]
     assert all(any(e["text"].startswith("地址：") for e in c["evidence"]) for c in clues)
@@ -103,6 +104,7 @@ def test_planted_positives_and_near_misses(engine: Engine, tmp_path: Path) -> No
     assert "最长逾期或在境外11日" in exit_clue["explanation"]
     flat = by_key[key(p, "flat")]
     assert "未缴200000.00元" in flat["explanation"] and "名下不动产1处" in flat["explanation"]
+    assert "该院有履行能力而未执行财产刑共" in flat["explanation"]
     partial = by_key[key(p, "partial")]
     assert partial["band"] == "yellow" and "已缴5000.00元，未缴45000.00元" in partial["explanation"]
 
