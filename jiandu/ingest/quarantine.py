@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 from collections import Counter
@@ -60,16 +62,23 @@ def quarantine_id(item: RejectedRecord) -> str:
 
 
 def keep(
-    item: RejectedRecord, folder: Path, run_id: str, now: dt.datetime, budget: Budget | None = None
+    item: RejectedRecord,
+    folder: Path,
+    run_id: str,
+    now: dt.datetime,
+    budget: Budget | None = None,
+    *,
+    write: bool = True,
 ) -> dict[str, Any]:
-    """Write the rejected bytes under ``folder`` and return the quarantine table row."""
+    """Write the rejected bytes under ``folder`` and return the quarantine table row
+    (``write=False``: the caller writes them, at ``stored_path`` or where it says)."""
     qid = quarantine_id(item)
     stored: str | None = None
     reason = item.reason
     if item.data and len(item.data) <= MAX_KEPT_BYTES:
         if budget is None or budget.allow(item.source, len(item.data)):
             target = folder / qid[:2] / f"{qid}.bin"
-            if not target.exists():
+            if write and not target.exists():
                 _write_private(target, item.data)
             stored = str(target)
         else:
@@ -99,6 +108,52 @@ def store(
     if not items:
         return
     rows = [keep(item, folder, run_id, now, budget) for item in items]
+    for item in items:
+        log.warning(
+            "quarantined %s [%s]: %s (%s)", item.source, item.record_ref or "-", item.reason, item.code
+        )
+    schema = table("quarantine")
+    engine.insert_new(schema, schema.to_arrow(rows))
+
+
+def store_together(
+    engine: Engine,
+    items: list[RejectedRecord],
+    folder: Path,
+    run_id: str,
+    now: dt.datetime,
+    budget: Budget | None = None,
+) -> None:
+    """Like `store`, but the kept bytes of the records from one input file go into one file
+    (JSON lines: quarantine id, record, reason code, the bytes as text, or base64 when they are
+    not UTF-8) instead of one file each; ``stored_path`` names that file and the quarantine id
+    finds the record's line. The file is named by its records' ids, so a re-run rewrites
+    nothing. For register rows, which are rejected by the thousand."""
+    if not items:
+        return
+    rows = []
+    by_file: dict[str, list[tuple[dict[str, Any], RejectedRecord]]] = {}
+    for item in items:
+        row = keep(item, folder, run_id, now, budget, write=False)
+        rows.append(row)
+        if row["stored_path"] is not None:
+            by_file.setdefault(item.source, []).append((row, item))
+    for kept in by_file.values():
+        digest = hashlib.sha256("\x00".join(row["quarantine_id"] for row, _ in kept).encode("ascii"))
+        name = digest.hexdigest()[:32]
+        target = folder / name[:2] / f"{name}.jsonl"
+        lines = []
+        for row, item in kept:
+            line: dict[str, str] = {"quarantine_id": row["quarantine_id"], "record_ref": item.record_ref}
+            line["reason_code"] = item.code
+            try:
+                line["text"] = item.data.decode("utf-8")
+            except UnicodeDecodeError:
+                line["base64"] = base64.b64encode(item.data).decode("ascii")
+            lines.append(json.dumps(line, ensure_ascii=False))
+            row["stored_path"] = str(target)
+        if not target.exists():
+            _write_private(target, ("\n".join(lines) + "\n").encode("utf-8"))
     for item in items:
         log.warning(
             "quarantined %s [%s]: %s (%s)", item.source, item.record_ref or "-", item.reason, item.code

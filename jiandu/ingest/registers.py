@@ -143,7 +143,8 @@ def ingest_registers(
         report.reasons[item.code] += 1
 
     def flush_rejected() -> None:
-        quarantine.store(engine, rejected, quarantine_dir, report.run_id, now, budget)
+        # one file of kept bytes per input file, not one per row
+        quarantine.store_together(engine, rejected, quarantine_dir, report.run_id, now, budget)
         rejected.clear()
 
     def one(path: Path) -> None:
