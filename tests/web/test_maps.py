@@ -136,3 +136,11 @@ def test_the_clue_map_is_masked_and_audited_as_its_page(map_workspace: Path) -> 
     masked = _data(_get(map_workspace, "yc_viewer", f"/clues/{clue}"))["points"][0]
     assert masked["address"] != full["address"] and masked["address"].startswith("浙江省绍兴市越城区")
     assert views() == before + 1
+
+
+def test_map_without_map_clues_or_tables(workspace: Path) -> None:
+    page = _get(workspace, "yc_pro", "/map")  # the plain web world: no oil or hotel tables
+    data = _data(page)
+    assert data["points"] == [] and data["density"] == [] and "辖区内该类线索共 0 条" in page
+    (west, north), (east, south) = data["extent"]
+    assert west < east and south < north
