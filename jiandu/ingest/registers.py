@@ -238,8 +238,8 @@ def _load_file(
             report.read[table] += n
             counts["read"] += n
             applied = apply(the_plan, batch.table)
-            for position, column, message in applied.failures:
-                row = batch.table.slice(position, 1).to_pylist()[0]
+            failed = batch.table.take(pa.array([f[0] for f in applied.failures], pa.int64())).to_pylist()
+            for (position, column, message), row in zip(applied.failures, failed, strict=True):
                 if source.pseudonymised is not None:  # nothing raw is kept from such a source
                     row = masked_row(source, row)
                 raw = json.dumps(row, ensure_ascii=False)
