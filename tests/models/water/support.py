@@ -13,7 +13,7 @@ from jiandu.models.library import Library
 from jiandu.models.operators import update_derived
 from jiandu.models.runner import ModelReport, run_model
 from jiandu.models.water.operators import OPERATORS
-from jiandu.models.water.patterns import water_sources
+from jiandu.models.water.patterns import PATTERNS
 from jiandu.schema.derived import derived_table
 from jiandu.synth.county import County
 from jiandu.synth.patterns import Instance
@@ -24,8 +24,10 @@ MODELS = ("water.intake_without_permit", "water.quota_underbilling", "water.prot
 def water_files(folder: Path, seed: int = 7) -> tuple[list[Instance], dict[str, int]]:
     """Plant the pattern in a small county and write the exports to ``folder``."""
     county = County(seed, 200)
-    instances = water_sources.plan(county, random.Random(seed), 0)
-    return instances, water_sources.write(folder, county, instances)
+    instances = [i for p in PATTERNS for i in p.plan(county, random.Random(seed), 0)]
+    writer = PATTERNS[0].registers
+    assert writer is not None
+    return instances, writer(folder, county, instances)
 
 
 def ingest(engine: Engine, folder: Path, quarantine: Path) -> RegisterReport:

@@ -24,6 +24,7 @@ import pytest
 
 from jiandu.engines.base import Engine
 from jiandu.models.water.patterns import county as wc
+from jiandu.models.water.patterns.water_sources import PATTERNS_BY_MODEL
 from tests.models.water.support import MODELS, ingest, run_water, water_files
 
 INTAKE, QUOTA, ZONE = MODELS
@@ -52,7 +53,7 @@ EXPECTED = {  # model → {name: (band, score)}
 DIGESTS = {
     "water_unpermitted_intake": (17, "290604508f5ccc11fd5c0454ce1611c8f0a4d766a5eade45623fa4774e287d5e"),
     "water_quota_gaps": (7, "6dc8a803dd8df5ffd885be13574086202bccac3ba222ebbe2052787e4f3b52ff"),
-    "water_zone_hits": (18, "d3f23bdd92578a8afc04dfe2a685c6be0c36e148540a4642636e7091e2669aa8"),
+    "water_zone_hits": (18, "1ce44c2b84c16e7c9c311e5761aadd77e1fbfe73875f91fa08688a03ab39529f"),
     "water_governance": (7, "4be29f0dd8cb137afc8abb0fa8bca7e0632f5e3d4faccb56ceffd1daf57379c4"),
 }
 QUERIES = {
@@ -65,8 +66,8 @@ QUERIES = {
     "quota_m3, round(implied_m3, 3) AS i, billed_m3, bills, metered_m3, round(gap_m3, 3) AS g, "
     "round(ratio, 6) AS r, rate_kind, rate, round(amount_at_stake, 3) AS a FROM water_quota_gaps "
     "ORDER BY credit_code, year, product",
-    "water_zone_hits": "SELECT credit_code, zone_code, level, level_rank, round(lon, 6) AS x, "
-    "round(lat, 6) AS y, depth_m FROM water_zone_hits ORDER BY credit_code, zone_code",
+    "water_zone_hits": "SELECT credit_code, zone_code, level, level_rank, lon, lat, depth_m "
+    "FROM water_zone_hits ORDER BY credit_code, zone_code",
     "water_governance": "SELECT district, addressee, topic, subjects, items, round(volume_m3, 2) AS v, "
     "round(amount, 2) AS a FROM water_governance ORDER BY district, addressee, topic",
 }
@@ -81,8 +82,8 @@ def digest(engine: Engine, table: str) -> tuple[int, str]:
 def test_exports_look_like_the_agencies(tmp_path: Path) -> None:
     instances, counts = water_files(tmp_path)
     assert len(instances) == len(wc.PLANTED) == 22
-    assert {i.instance_id for i in instances if i.positive} == {
-        f"water-00-{x.model.split('.')[1]}-{x.key[-4:]}" for x in wc.PLANTED if x.positive
+    assert {(i.pattern, i.subject.key) for i in instances if i.positive} == {
+        (PATTERNS_BY_MODEL[x.model], x.key) for x in wc.PLANTED if x.positive
     }
     permits = (tmp_path / wc.PERMITS_FILE).read_bytes().decode("gb18030")
     assert permits.startswith("绍兴市取水许可证台账") and "\n许可证编号,取水许可证代码" in permits.replace(

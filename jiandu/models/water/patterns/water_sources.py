@@ -1,12 +1,15 @@
-"""The synthetic county's water pattern (`PATTERN`): the frozen water county of `county.py` as
-the agencies' export files, and its truth (each planted positive and near miss of the three water
-models). It needs no judgment, so it takes nothing from the document budget; it is planted once
-per county (copy 0), whatever the seed."""
+"""The synthetic county's water patterns, one per model (`PATTERNS_BY_MODEL`: ``water_intake``,
+``water_quota``, ``water_zone``), so `jiandu evaluate` measures each model apart: the frozen
+water county of `county.py` and its truth (each planted positive and near miss). The export files
+are written once, by the first pattern's writer. Nothing here needs a judgment, so the patterns
+take nothing from the document budget; they are planted once per county (copy 0), whatever the
+seed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from jiandu.models.water.patterns.county import PLANTED, Planted, water_county, write_exports
@@ -14,9 +17,13 @@ from jiandu.synth.companies import Organization
 from jiandu.synth.county import County
 from jiandu.synth.patterns import Instance
 
-__all__ = ["PATTERN", "plan", "write"]
+__all__ = ["PATTERNS_BY_MODEL", "planner", "write"]
 
-PATTERN = "water"
+PATTERNS_BY_MODEL = {
+    "water.intake_without_permit": "water_intake",
+    "water.quota_underbilling": "water_quota",
+    "water.protection_zone_violation": "water_zone",
+}
 
 
 def _organization(x: Planted) -> Organization:
@@ -36,27 +43,33 @@ def _organization(x: Planted) -> Organization:
     )
 
 
-def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
-    """One instance per planted company (copy 0 only)."""
-    if copy:
-        return []
-    return [
-        Instance(
-            PATTERN,
-            f"{PATTERN}-{copy:02d}-{x.model.split('.')[1]}-{x.key[-4:]}",
-            x.positive,
-            x.strength,
-            _organization(x),
-            [x.model.split(".")[1]] if x.positive else [],
-            x.note,
-            models=[x.model],
-        )
-        for x in PLANTED
-    ]
+def planner(model: str) -> Callable[[County, random.Random, int], list[Instance]]:
+    """The planner of one model's pattern: an instance per company planted for it (copy 0)."""
+    pattern = PATTERNS_BY_MODEL[model]
+
+    def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
+        if copy:
+            return []
+        return [
+            Instance(
+                pattern,
+                f"{pattern}-{copy:02d}-{x.key[-4:]}",
+                x.positive,
+                x.strength,
+                _organization(x),
+                [pattern] if x.positive else [],
+                x.note,
+                models=[x.model],
+            )
+            for x in PLANTED
+            if x.model == model
+        ]
+
+    return plan
 
 
 def write(out: Path, county: County, instances: list[Instance]) -> dict[str, int]:
-    """The water county's export files, when the pattern was planted."""
+    """The water county's export files (every model's), when the first pattern was planted."""
     if not instances:
         return {}
     return write_exports(water_county(), out)
