@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from jiandu.privacy.pseudonyms import Pseudonymiser
 from jiandu.sources.model import Source
@@ -108,6 +110,7 @@ class _Writer:
             self._text = io.TextIOWrapper(os.fdopen(self._fd, "wb"), encoding="utf-8", newline="")
             self._csv = csv.writer(self._text, delimiter=files.delimiter)
             self._csv.writerows(heading)
+            self._delimiter = files.delimiter
         elif fmt == "xlsx":
             from openpyxl import Workbook
 
@@ -121,10 +124,14 @@ class _Writer:
             if fmt == "json":
                 self._text.write("[")
 
-    def write(self, rows: list[dict[str, Any]]) -> None:
+    def write(self, table: pa.Table) -> None:
         if self.fmt == "csv":
-            self._csv.writerows([["" if r.get(h) is None else r[h] for h in self.header] for r in rows])
-        elif self.fmt == "xlsx":
+            self._text.flush()
+            options = pa_csv.WriteOptions(include_header=False, delimiter=self._delimiter)
+            pa_csv.write_csv(table.select(self.header), self._text.buffer, options)
+            return
+        rows = table.to_pylist()
+        if self.fmt == "xlsx":
             for r in rows:
                 self._sheet.append([r.get(h) for h in self.header])
         else:
@@ -217,51 +224,66 @@ def _one_batch(
     writer: _Writer,
     report: PseudonymiseReport,
 ) -> None:
+    """Each identifier column is dictionary-encoded: every distinct value is normalised and
+    hashed once (in Python), the cells are filled by Arrow."""
     n = table.num_rows
     report.rows_read += n
-    columns = {name: table.column(name).to_pylist() for name in table.column_names}
     failed: dict[int, tuple[str, str]] = {}
+    out = table
     for header, identifier in identifiers.items():
-        if header not in columns:
+        if header not in table.column_names:
             continue
-        values = columns[header]
-        out: list[str | None] = []
+        raw = pc.utf8_trim_whitespace(table.column(header).combine_chunks().cast(pa.string()))
+        encoded = pc.dictionary_encode(raw)
         wanted = [(attribute, column) for h, attribute, column in derived_columns if h == header]
+        pseudonyms: list[str | None] = []
+        problems: list[str | None] = []
         extra: dict[str, list[Any]] = {column: [] for _, column in wanted}
-        for i, value in enumerate(values):
-            text = (value or "").strip()
-            if not text:
-                out.append(None)
-                for column in extra:
-                    extra[column].append(None)
-                continue
-            try:
-                pseudonym, normalised = pseudonymiser.pseudonymise(identifier.kind, text)
-            except ValueError as exc:
-                failed.setdefault(i, (header, f"{identifier.kind}: {exc}"))
-                out.append(None)
-                for column in extra:
-                    extra[column].append(None)
-                continue
-            out.append(pseudonym)
-            if normalised.domain is not None:
-                report.values[header] += 1
-            key = normalised.key
-            for attribute, column in wanted:
-                if attribute == "birth_date":
-                    extra[column].append(normalised.birth_date)
-                elif attribute == "birth_year":
-                    extra[column].append(key.birth_year if key else None)
-                else:
-                    extra[column].append(key.sex if key else None)
-        columns[header] = out
-        columns.update(extra)
-    good = []
-    for i in range(n):
-        if i in failed:
-            column, reason = failed[i]
-            _reject(report, rows[i], column, reason)
-            continue
-        good.append({name: values[i] for name, values in columns.items()})
-    writer.write(good)
-    report.rows_written += len(good)
+        for value in encoded.dictionary.to_pylist():
+            pseudonym, problem, attributes = _one_value(pseudonymiser, identifier.kind, value or "", wanted)
+            pseudonyms.append(pseudonym)
+            problems.append(problem)
+            for column, attribute in attributes.items():
+                extra[column].append(attribute)
+        indices = encoded.indices
+        if any(problems):
+            bad = pc.fill_null(pa.array([p is not None for p in problems]).take(indices), False)
+            for i in pc.indices_nonzero(bad).to_pylist():
+                failed.setdefault(i, (header, f"{identifier.kind}: {problems[indices[i].as_py()]}"))
+        counted = pa.array([p is not None and p.startswith("P1:") for p in pseudonyms], pa.bool_()).take(
+            indices
+        )
+        report.values[header] += pc.sum(pc.fill_null(counted, False).cast(pa.int64())).as_py() or 0
+        out = out.set_column(
+            out.column_names.index(header), header, pa.array(pseudonyms, pa.string()).take(indices)
+        )
+        for column, values in extra.items():
+            out = out.append_column(column, pa.array(values, pa.string()).take(indices))
+    for i, (column, reason) in sorted(failed.items()):
+        _reject(report, rows[i], column, reason)
+    if failed:
+        out = out.filter(pa.array([i not in failed for i in range(n)]))
+    writer.write(out)
+    report.rows_written += out.num_rows
+
+
+def _one_value(
+    pseudonymiser: Pseudonymiser, kind: str, text: str, wanted: list[tuple[str, str]]
+) -> tuple[str | None, str | None, dict[str, Any]]:
+    """(pseudonym, problem, derived column → value) of one distinct value."""
+    if not text:
+        return None, None, {column: None for _, column in wanted}
+    try:
+        pseudonym, normalised = pseudonymiser.pseudonymise(kind, text)
+    except ValueError as exc:
+        return None, str(exc), {column: None for _, column in wanted}
+    key = normalised.key
+    attributes: dict[str, Any] = {}
+    for attribute, column in wanted:
+        if attribute == "birth_date":
+            attributes[column] = normalised.birth_date
+        elif attribute == "birth_year":
+            attributes[column] = str(key.birth_year) if key and key.birth_year else None
+        else:
+            attributes[column] = key.sex if key else None
+    return pseudonym, None, attributes
