@@ -247,28 +247,31 @@ def _registered(
     source: RowSource, with_clue: set[Any], mask: Any
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Registered fuel stations and hotels without a clue on the map (grey), at most
-    ``MAX_REGISTERED`` of each, and how many each register holds."""
+    ``MAX_REGISTERED`` of each (read with a LIMIT, never the whole register), and how many
+    places each register holds (with or without a clue)."""
     queries = {
         "加油站": (
             "fuel_stations",
-            "SELECT tin AS key, station_name AS name, address, lon, lat, datum FROM fuel_stations "
-            "WHERE coalesce(facility_type, '加油站') = '加油站' ORDER BY station_name, address",
+            "tin",
+            "station_name",
+            "coalesce(facility_type, '加油站') = '加油站'",
+            "station_name, address",
         ),
-        "旅馆": (
-            "hotels",
-            "SELECT hotel_code AS key, hotel_name AS name, address, lon, lat, datum FROM hotels "
-            "ORDER BY hotel_code",
-        ),
+        "旅馆": ("hotels", "hotel_code", "hotel_name", "TRUE", "hotel_code"),
     }
     out: list[dict[str, Any]] = []
     totals: dict[str, int] = {}
-    for kind, (table, sql) in queries.items():
+    for kind, (table, key, name, where, order) in queries.items():
         if not source.table_exists(table):
             totals[kind] = 0
             continue
-        rows = [r for r in source.rows(sql) if r["key"] not in with_clue]
-        totals[kind] = len(rows)
-        for r in wgs84_points(rows[:MAX_REGISTERED]):
+        totals[kind] = int(source.rows(f"SELECT count(*) AS n FROM {table} WHERE {where}")[0]["n"] or 0)
+        rows = source.rows(
+            f"SELECT {key} AS key, {name} AS name, address, lon, lat, datum FROM {table} "
+            f"WHERE {where} ORDER BY {order} LIMIT {MAX_REGISTERED + len(with_clue)}"
+        )
+        rows = [r for r in rows if r["key"] not in with_clue][:MAX_REGISTERED]
+        for r in wgs84_points(rows):
             out.append(
                 {
                     "kind": kind,
@@ -301,6 +304,7 @@ def map_page(
             "layer": layer if layer == "registers" and p.sees_unassigned else "",
             "can_registers": p.sees_unassigned,
             "max_points": MAX_POINTS,
+            "max_registered": MAX_REGISTERED,
         },
     )
 

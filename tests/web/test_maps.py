@@ -80,9 +80,9 @@ def test_map_shows_the_clues_of_the_viewers_jurisdiction(map_workspace: Path) ->
 
     admin = _data(_get(map_workspace, "admin", "/map?layer=registers"))
     kinds = {r["kind"] for r in admin["registered"]}
-    assert (
-        kinds == {"加油站", "旅馆"} and admin["counts"]["registered"]["加油站"] == 3
-    )  # 5 minus the depot and the clue
+    assert kinds == {"加油站", "旅馆"}
+    assert admin["counts"]["registered"]["加油站"] == 4  # five facilities minus the depot
+    assert admin["counts"]["registered_drawn"]["加油站"] == 3  # minus the station with a clue
 
 
 def test_oil_clue_page_draws_the_tankers_track_and_stops(map_workspace: Path) -> None:  # noqa: F811
