@@ -115,6 +115,12 @@ def test_the_pseudonymised_files_load_like_the_raw_ones(two_workspaces: Any) -> 
         "SELECT id_no FROM flights UNION ALL SELECT key FROM consumption_bans WHERE kind = 'person'"
     )
     assert ids and all(r["id_no"].startswith("P1:TEST1:") for r in ids)
+    # what an ID number shows is kept: key kind, person or organisation, the birth year (the
+    # public list's derived column), the birth date of a check-in
+    shown = "SELECT case_number, key_kind, kind, birth_year FROM dishonest_debtors ORDER BY ALL"
+    assert engine.rows(shown) == results["raw"][2].rows(shown)
+    dates = "SELECT stay_id, birth_date FROM hotel_stays ORDER BY stay_id, birth_date"
+    assert engine.rows(dates) == results["raw"][2].rows(dates)
     names = engine.rows(
         "SELECT passenger_name AS n FROM flights UNION ALL SELECT holder_name FROM property_registrations"
     )
