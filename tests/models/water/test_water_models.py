@@ -114,6 +114,8 @@ def test_planted_clues_on_both_engines(engine: Engine, tmp_path: Path) -> None:
         assert {c["subject"]["key"] for c in clues[model]} == planted
         for c in clues[model]:
             assert any(str(e.get("text", "")).startswith("地址：") for e in c["evidence"]), c["subject"]
+            roll_up = [e for e in c["evidence"] if e.get("label") == "本区县汇总（系统治理）"]
+            assert len(roll_up) == 1 and "检察建议对象" in roll_up[0]["text"], c["subject"]
     for table, expected in DIGESTS.items():
         assert digest(engine, table) == expected, table
 
