@@ -71,7 +71,7 @@ def transfers(county: County) -> dict[str, list[dict[str, Any]]]:
             day = add_months(t.start_due, 13)
             rows["findings"].append(
                 {
-                    "认定书文号": f"绍自然资闲认〔{day.year}〕{m.next() % 1000}号",
+                    "认定书文号": f"绍自然资闲认〔{day.year}〕{m.document_no()}号",
                     "电子监管号": t.supervision_no,
                     "使用权人": t.grantee.name,
                     "认定日期": day.isoformat(),

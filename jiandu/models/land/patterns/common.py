@@ -89,6 +89,10 @@ class LandMaker:
         self.serial += 1
         return self.batch * 100_000 + self.copy * 1_000 + self.serial
 
+    def document_no(self) -> int:
+        """A decision's serial number, unique across batches and copies (keys of the ledgers)."""
+        return self.next() - 200_000
+
     def district(self) -> District:
         return self.rng.choices(DISTRICTS, weights=[d.weight for d in DISTRICTS])[0]
 

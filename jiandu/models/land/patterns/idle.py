@@ -7,7 +7,7 @@ Planted (per copy)
   one-year        agreed start about 18 months before the as-of date, determined idle (企业原因),
                   no idle fee (yellow)
   late-start      no determination, but the recorded actual start is 400 days after the agreed
-                  one and no idle fee was paid
+                  one and no idle fee was paid (green)
 Near misses
   364-days        started 364 days after the agreed date (not a full year)
   government      determined idle for a government cause (交地延迟, 规划调整)
@@ -37,7 +37,7 @@ def _finding(
     m: LandMaker, t: Transfer, day: dt.date, cause: str, detail: str, disposal: str, **kw: str
 ) -> dict[str, Any]:
     return {
-        "认定书文号": f"绍自然资闲认〔{day.year}〕{m.next() % 1000}号",
+        "认定书文号": f"绍自然资闲认〔{day.year}〕{m.document_no()}号",
         "电子监管号": t.supervision_no,
         "使用权人": t.grantee.name,
         "认定日期": day.isoformat(),
@@ -105,7 +105,8 @@ def plan(county: County, rng: random.Random, copy: int) -> list[Instance]:
         findings=[f],
     )
 
-    t = m.transfer(signed_for(dt.date(2022, 4, 10) + dt.timedelta(days=copy)), periods=1)
+    # 2,000万元: idle fee 400万元, a green clue (one year, no determination)
+    t = m.transfer(signed_for(dt.date(2022, 4, 10) + dt.timedelta(days=copy)), price_wan=2000.0, periods=1)
     t.start_actual = t.start_due + dt.timedelta(days=400)
     add(
         "late-start",

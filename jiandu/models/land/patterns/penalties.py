@@ -42,7 +42,7 @@ def decision(
 ) -> tuple[dict[str, Any], str]:
     """A penalty decision row and the party's name."""
     d = m.district()
-    no = f"{d.name[0]}自然资罚〔{served.year}〕{m.next() % 1000}号"
+    no = f"{d.name[0]}自然资罚〔{served.year}〕{m.document_no()}号"
     if person:
         name = m.names.full(True)
         key = m.person_key(d)
