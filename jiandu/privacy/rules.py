@@ -108,6 +108,73 @@ RULES: tuple[NumberRule, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class DocumentRule:
+    """One kind of travel document number: passports and the permits for Hong Kong, Macao and
+    Taiwan. ``pattern`` must match the whole number, read as ASCII (letters upper case, digits as
+    ASCII, separators and invisible characters dropped). A ``labelled`` rule (numbers of digits
+    only) applies only after a word naming the document (`DOCUMENT_WORDS`); the others wherever
+    the number stands on its own (no Latin letter or digit glued before or after it). A mask keeps
+    the first `DOCUMENT_HEAD` and last `DOCUMENT_TAIL` characters and hides the rest."""
+
+    name: str
+    label: str  # what a prosecutor reads (docs/security.md)
+    pattern: str
+    labelled: bool
+    example: str  # written → masked
+    masked_example: str
+
+
+DOCUMENT_RULES: tuple[DocumentRule, ...] = (
+    DocumentRule(
+        name="passport",
+        label="普通护照（E/G＋8位、E＋字母＋7位）及公务、外交、公务普通护照（S/D＋8位，SE/DE/PE＋7位，P＋7位）",
+        pattern=r"[EG]\d{8}|E[A-HJ-NP-Z]\d{7}|[SD]\d{8}|[SDP]E\d{7}|P\d{7}",
+        labelled=False,
+        example="证件：普通护照 E12345678",
+        masked_example="证件：普通护照 E1*****78",
+    ),
+    DocumentRule(
+        name="hk_macao_permit",
+        label="往来港澳通行证（C/W＋8位）",
+        pattern=r"[CW]\d{8}",
+        labelled=False,
+        example="港澳通行证C12345678",
+        masked_example="港澳通行证C1*****78",
+    ),
+    DocumentRule(
+        name="taiwan_permit",
+        label="往来台湾通行证（L＋8位）",
+        pattern=r"L\d{8}",
+        labelled=False,
+        example="台湾通行证L12345678",
+        masked_example="台湾通行证L1*****78",
+    ),
+    DocumentRule(
+        name="home_return_permit",
+        label="港澳居民来往内地通行证（回乡证，H/M＋8至10位）",
+        pattern=r"[HM]\d{8,10}",
+        labelled=False,
+        example="回乡证H0123456789",
+        masked_example="回乡证H0*******89",
+    ),
+    DocumentRule(
+        name="labelled_document",
+        label="注明证件种类的纯数字证件号：旧版护照（14/15＋7位）、台湾通行证与台胞证（8位）、旧版台胞证（10位，可带（字母））",
+        pattern=r"1[45]\d{7}|\d{8}|\d{10}(?:[(（][A-Z][)）])?",
+        labelled=True,
+        example="台胞证号码：12345678",
+        masked_example="台胞证号码：12****78",
+    ),
+)
+DOCUMENT_HEAD = 2
+DOCUMENT_TAIL = 2
+# Words naming a travel document; a labelled rule's number follows one within `DOCUMENT_REACH`
+# characters, with no digit and no 期 (有效期、签发日期: a date follows) between them.
+DOCUMENT_WORDS = ("护照", "通行证", "台胞证", "回乡证", "旅行证")
+DOCUMENT_REACH = 20
+
 # Numbers with fewer digits are never personal (amounts, years, case numbers, local landlines).
 MIN_DIGITS = min(r.min_digits for r in RULES)
 
@@ -126,6 +193,8 @@ CASE_NUMBER = re.compile(
     r"[（(〔\[［](?:19|20)\d\d[）)〕\]］][\u4e00-\u9fffA-Za-z\d]{1,16}?\d{1,24}号"
     r"(?:之[一二三四五六七八九十\d]+)?"
 )
+# What may stand between two characters of one number, for `jiandu.privacy.documents` too.
+GAP = _GAP
 COMPILED: tuple[tuple[NumberRule, re.Pattern[str]], ...] = tuple((r, re.compile(r.pattern)) for r in RULES)
 
 

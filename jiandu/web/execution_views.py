@@ -11,8 +11,9 @@
 
 `install` registers the routes and the ``execution_panel(principal, clue)`` template global that
 ``execution_clue.html`` (included by ``clue.html``) calls, so the clue page's route needs no change.
-Everything shown passes the viewer's mask; passport numbers (which the text masks do not know)
-are masked here, keeping the first and last two characters.
+Everything shown passes the viewer's mask; a passport or permit number column is masked by
+`jiandu.privacy.mask_document_number` (the text mask's rule for document numbers, applied to the
+whole value, so a number of a form the text rules do not know is hidden too).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from jiandu.privacy import mask_document_number
 from jiandu.web import render as draw
 from jiandu.web.analytic import AnalyticReader
 from jiandu.web.deps import PagePrincipal, State, check_form_csrf, render
@@ -55,14 +57,6 @@ from jiandu.workflow.xlsx import (
 log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
 PASSPORT_KINDS = ("护照", "通行证")
-
-
-def mask_document_number(number: str) -> str:
-    """A passport or permit number for a role without ``personal.read``: the first and last two
-    characters, the rest ``*`` (length kept, as every mask)."""
-    if len(number) <= 4:
-        return "*" * len(number)
-    return number[:2] + "*" * (len(number) - 4) + number[-2:]
 
 
 @dataclass(slots=True)

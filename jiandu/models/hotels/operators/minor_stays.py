@@ -44,7 +44,7 @@ from typing import Any
 from jiandu.engines.base import Engine
 from jiandu.inputs.identifiers import KeyProblem, normalize_key
 from jiandu.models.store import write_rows
-from jiandu.privacy import mask_numbers
+from jiandu.privacy import mask_document_number, mask_numbers
 
 __all__ = ["HotelMinorStays", "Person", "age_at", "mask_name", "person_of", "room_key"]
 
@@ -143,12 +143,12 @@ def person_of(
 
 def _masked_id(key: str | None, raw: str) -> str:
     """The ID number for display: a full number masked by `jiandu.privacy.mask_numbers`, a
-    masked one as sent, anything else (passports) with all but two characters at each end hidden."""
+    masked one as sent, anything else (passports) by `jiandu.privacy.mask_document_number`."""
     if key:
         return mask_numbers(key)
     if "*" in raw or len(raw) <= 4:
         return raw
-    return raw[:2] + "*" * (len(raw) - 4) + raw[-2:]
+    return mask_document_number(raw)
 
 
 def _sex(value: str | None) -> str | None:
