@@ -9,8 +9,8 @@ cells is masked by the one masking definition (`jiandu.privacy`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 from jiandu.engines.base import Engine
 from jiandu.privacy import mask_text
@@ -70,20 +70,30 @@ def masked_row(source: Source, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def raw_holdings(engine: Engine, sources: Catalogue) -> Iterator[str]:
+class Readable(Protocol):
+    """Read access to the analytic store: an `Engine`, or the web's read snapshot."""
+
+    def rows(self, sql: str, params: Sequence[Any] = ...) -> list[dict[str, Any]]: ...
+
+    def table_exists(self, name: str) -> bool: ...
+
+
+def raw_holdings(engine: Readable, sources: Catalogue) -> Iterator[str]:
     """Raw identifiers the workspace holds lawfully, for re-identification: the parties of its
     judgments (ID numbers and names as printed) and the identifier columns of sources loaded raw
-    (values that are not pseudonyms). Each distinct value once per column."""
+    (values that are not pseudonyms). Each distinct value once per column. Read through
+    ``rows`` only, so the web's read snapshot serves as well as an engine."""
     columns: dict[str, set[str]] = {"parties": {"id_number", "name"}}
     for table, names in identifier_columns(sources).items():
         columns.setdefault(table, set()).update(names)
     for table, names in sorted(columns.items()):
         if not engine.table_exists(table):
             continue
-        stored = set(engine.stored_schema(table).names)
+        first = engine.rows(f'SELECT * FROM "{table}" LIMIT 1')
+        stored = set(first[0]) if first else set()
         for column in sorted(names & stored):
-            result = engine.query(
+            result = engine.rows(
                 f'SELECT DISTINCT "{column}" AS v FROM "{table}" '
                 f'WHERE "{column}" IS NOT NULL AND "{column}" NOT LIKE \'P1:%\''
             )
-            yield from (v for v in result.column("v").to_pylist() if v)
+            yield from (str(r["v"]) for r in result if r["v"])

@@ -157,7 +157,14 @@ def _read_key_bytes(path: Path) -> bytes:
 def load_key_file(path: Path) -> KeyRing:
     """Read a key file: JSON ``{"keys": [{"id", "created", "secret" (hex)}]}``. Refused when it
     is a link, not a regular file, or readable by others; messages never contain the secret."""
-    data = _read_key_bytes(path)
+    return key_ring_from_bytes(_read_key_bytes(path), str(path))
+
+
+def key_ring_from_bytes(data: bytes, path: str = "(uploaded)") -> KeyRing:
+    """A key file's content as a key ring (a file uploaded for one re-identification, never
+    stored); ``path`` names it in messages, which never contain the secret."""
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise KeyFileProblem(f"key file {path} is larger than {MAX_KEY_FILE_BYTES} bytes")
     try:
         raw = json.loads(data.decode("utf-8"))
         entries = raw["keys"]

@@ -207,4 +207,8 @@ def create_app(workspace_root: Path | str, config: WebConfig | None = None) -> F
     from jiandu.web import maps  # 地图 (issue 15 §3)
 
     app.include_router(maps.router)
+    from jiandu.web import api_reidentify, reidentify_views  # 再识别 (issue 16 §4)
+
+    app.include_router(reidentify_views.router)
+    app.include_router(api_reidentify.router)
     return app

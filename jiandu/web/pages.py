@@ -29,6 +29,7 @@ from jiandu.web.deps import (
 from jiandu.web.labels import zh
 from jiandu.web.maps import clue_map
 from jiandu.web.queue_query import QueueQuery
+from jiandu.web.reidentify_views import offered
 from jiandu.web.ring_graph import RING_MODELS, ring_claims
 from jiandu.workflow import (
     InvalidInput,
@@ -294,12 +295,13 @@ def clue_page(
             clue = get_clue(s, p, clue_id)
             can_assign = can_work and clue.status in (Status.NEW, *REASSIGNABLE)
             colleagues = assignable_users(s, p, clue_id) if can_assign else []
+            can_reidentify = offered(s, p, clue_id)  # 再识别 (jiandu/web/reidentify_views.py)
     except OperationalError:  # a long clue sync holds the store: show it masked, nothing to log
         p, can_work = p.masked_view(), False
         busy_notice = BUSY_NOTICE
         with state.store.read() as s:
             clue = get_clue(s, p, clue_id)
-            can_assign, colleagues = False, []
+            can_assign, colleagues, can_reidentify = False, [], False
     evidence = _evidence_view(state, p, clue, docs)
     graph_documents, graph_kind = evidence.graph_documents, "parties"
     if clue.model_id in RING_MODELS and clue.subject.key:
@@ -342,6 +344,7 @@ def clue_page(
             "reject_reasons": [r.value for r in RejectReason],
             "done": request.query_params.get("done"),
             "busy_notice": busy_notice,
+            "can_reidentify": can_reidentify,
             "clue_map": clue_map(state, p, clue),  # 地图 of an oil or hotel clue (jiandu/web/maps.py)
         },
     )
