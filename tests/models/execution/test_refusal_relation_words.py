@@ -78,8 +78,14 @@ def test_parent_and_child_transfers_name_the_recipient(tmp_path: Path) -> None:
         engine.ensure_tables(
             [
                 table(t)
-                for t in ("cases", "companies", "vehicle_registrations", "equity_changes")
-                + ("consumption_bans", "dishonest_debtors")
+                for t in (
+                    "cases",
+                    "companies",
+                    "vehicle_registrations",
+                    "equity_changes",
+                    "consumption_bans",
+                    "dishonest_debtors",
+                )
             ]
         )
         for name, rows in data.items():
