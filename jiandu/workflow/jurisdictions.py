@@ -310,6 +310,10 @@ class Resolver:
         courts = Counter(
             c for _, c in (self.for_case(n, name) for n, name in clue_places.evidence_cases(clue)) if c
         )
+        if not courts:  # register-row evidence: the executing courts its texts name
+            courts = Counter(
+                c for _, c in (self.for_case(n, name) for n, name in clue_places.execution_cases(clue)) if c
+            )
         main_court = min(courts, key=lambda c: (-courts[c], c)) if courts else None
         found = self._by_cases(clue_places.trial_cases(clue))
         if found is not None:

@@ -410,3 +410,20 @@ def test_cli_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     again = runner.invoke(app, ["-w", str(root), "jurisdictions", "resolve", "--all"])
     assert again.exit_code == 0, again.output
     assert "2 examined, 0 changed" in again.output
+
+
+def test_a_clue_of_register_rows_takes_the_executing_court_as_its_court(resolver: Resolver) -> None:
+    """Execution clues cite register rows, not documents: the court their texts name as executing
+    is the clue's court (the 检察建议 goes to it), the most cited one first."""
+    rows = [
+        _row("被执行人某某", label="执行案件：（2019）浙0683执1615号"),
+        _row("执行案号（2020）浙0683执77号"),
+        _row("执行案号（2021）浙0681执1号"),
+    ]
+    assert resolver.resolution(_bare(1, rows)).court == "浙0683"
+    by_name = _bare(2, [_row("某某于2019年被 浙江省绍兴市上虞区人民法院 纳入失信被执行人名单")])
+    assert resolver.resolution(by_name).court is not None
+    # a clue whose evidence cites a trial court keeps that court
+    trial = make_clue(3, court="浙0603")
+    trial["evidence"].append(_row("执行案号（2021）浙0681执1号"))
+    assert resolver.resolution(trial).court == "浙0603"
