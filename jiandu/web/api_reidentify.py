@@ -28,7 +28,7 @@ class ReidentifyOut(BaseModel):
 
 @router.post("/clues/{clue_id}/reidentify", responses=CHANGE_ERRORS)
 async def api_clue_reidentify(
-    clue_id: ClueIdPath, p: ApiPrincipal, state: State, reason: Reason, key_file: KeyUpload
+    clue_id: ClueIdPath, p: ApiPrincipal, state: State, reason: Reason = None, key_file: KeyUpload = None
 ) -> ReidentifyOut:
     """再识别 (multipart: ``reason``, ``key_file``): the pseudonyms resolved from raw identifiers
     the workspace holds, and the 协查函 text for the rest; audited; needs ``clue.reidentify``."""

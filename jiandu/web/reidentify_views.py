@@ -34,8 +34,10 @@ from jiandu.workflow.reidentify import Reidentification, clue_pseudonyms, is_ver
 
 router = APIRouter(dependencies=[Depends(check_form_csrf)], include_in_schema=False)
 
-Reason = Annotated[str, Form(max_length=2000)]
-KeyUpload = Annotated[UploadFile, File(description="the pseudonym key file (JSON), read in memory only")]
+# optional in the signature so that a caller without the permission gets 403 whatever it sent;
+# the service refuses an empty reason, `_ring` a missing key file
+Reason = Annotated[str | None, Form(max_length=2000)]
+KeyUpload = Annotated[UploadFile | None, File(description="the pseudonym key file (JSON), read in memory")]
 
 
 def offered(session: Session, principal: Principal, clue_id: str) -> bool:
@@ -50,7 +52,9 @@ def offered(session: Session, principal: Principal, clue_id: str) -> bool:
     return is_verified(clue) and bool(clue_pseudonyms(clue))
 
 
-async def _ring(upload: UploadFile) -> KeyRing:
+async def _ring(upload: UploadFile | None) -> KeyRing:
+    if upload is None:
+        raise InvalidInput("upload the key file (key_file)", zh="请上传假名化密钥文件")
     data = await upload.read(MAX_KEY_FILE_BYTES + 1)
     try:
         return key_ring_from_bytes(data, "(uploaded)")
@@ -69,13 +73,15 @@ def _holdings(state: WebState) -> Iterator[Iterator[str]]:
         yield iter(())
 
 
-def _resolve(state: WebState, p: Principal, clue_id: str, reason: str, ring: KeyRing) -> Reidentification:
+def _resolve(
+    state: WebState, p: Principal, clue_id: str, reason: str | None, ring: KeyRing
+) -> Reidentification:
     with _holdings(state) as held, state.store.write() as s:
-        return reidentify(s, p, clue_id, reason=reason, ring=ring, holdings=held)
+        return reidentify(s, p, clue_id, reason=reason or "", ring=ring, holdings=held)
 
 
 async def run(
-    state: WebState, p: Principal, clue_id: str, reason: str, key_file: UploadFile
+    state: WebState, p: Principal, clue_id: str, reason: str | None, key_file: UploadFile | None
 ) -> Reidentification:
     """Check the permission, read the uploaded key in memory, and call the service."""
     require_permission(p, Permission.CLUE_REIDENTIFY)  # refused before the key is even read
@@ -85,7 +91,12 @@ async def run(
 
 @router.post("/clues/{clue_id}/reidentify")
 async def clue_reidentify(
-    request: Request, clue_id: str, p: PagePrincipal, state: State, reason: Reason, key_file: KeyUpload
+    request: Request,
+    clue_id: str,
+    p: PagePrincipal,
+    state: State,
+    reason: Reason = None,
+    key_file: KeyUpload = None,
 ) -> Response:
     """再识别 from the clue page: the result is shown in this response only."""
     result = await run(state, p, clue_id, reason, key_file)

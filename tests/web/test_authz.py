@@ -182,8 +182,8 @@ def test_a_county_user_cannot_reach_another_countys_clue_by_any_route(app: FastA
             for marker in KQ_MARKERS:
                 assert marker not in body, (method, path, marker, body[:300])
             if "{clue_id}" in path:
-                # a prosecutor may not approve at all (403, whatever the id); else not found
-                expected = 403 if path.endswith(("/approve", "/return")) else 404
+                # a prosecutor may not approve or re-identify at all (403, whatever the id); else not found
+                expected = 403 if path.endswith(("/approve", "/return", "/reidentify")) else 404
                 assert response.status_code == expected, (method, path, response.status_code)
                 # indistinguishable from an id that does not exist
                 missing = call(client, method, route, NO_SUCH, csrf, bearer=bearer)
