@@ -84,6 +84,8 @@ class Plan:
     ignored: tuple[str, ...]  # export columns no canonical column reads
     required: tuple[str, ...]  # canonical columns that may not be empty (required + key)
     converters: dict[str, Callable[[str], Any]] = field(default_factory=dict)  # by column, per file
+    # by column, per file: the values converted in earlier batches, their results and problems
+    known: dict[str, tuple[pa.Array, pa.Array, pa.Array]] = field(default_factory=dict)
 
     def converter(self, column: Column) -> Callable[[str], Any]:
         if column.name not in self.converters:
@@ -417,6 +419,38 @@ class Applied:
     failures: list[tuple[int, str, str]]  # (position, export column, message)
 
 
+def _convert_distinct(
+    plan_: Plan, column: Column, values: pa.Array, target: pa.DataType
+) -> tuple[pa.Array, pa.Array]:
+    """Each distinct value of a batch converted (and its problem, or null): values seen in an
+    earlier batch of the file are looked up in Arrow, only new ones pass through Python."""
+    known = plan_.known.get(column.name)
+    fresh = values
+    if known is not None:
+        fresh = values.filter(pc.is_null(pc.index_in(values, value_set=known[0])))
+    convert = plan_.converter(column)
+    converted: list[Any] = []
+    problems: list[str | None] = []
+    for value in fresh.to_pylist():
+        try:
+            converted.append(convert(value))
+            problems.append(None)
+        except Problem as exc:
+            converted.append(None)
+            problems.append(str(exc))
+    added = (fresh, pa.array(converted, target), pa.array(problems, pa.string()))
+    if known is None:
+        known = added
+    elif len(fresh):
+        known = tuple(pa.concat_arrays([old, new]) for old, new in zip(known, added, strict=True))
+    if len(known[0]) <= MEMO_LIMIT:
+        plan_.known[column.name] = known
+    if len(fresh) == len(values) and known is added:
+        return added[1], added[2]
+    at = pc.index_in(values, value_set=known[0])
+    return known[1].take(at), known[2].take(at)
+
+
 def apply(plan_: Plan, batch: pa.Table) -> Applied:
     """Convert a batch; rows with a problem are left out and listed in ``failures``."""
     n = batch.num_rows
@@ -452,25 +486,15 @@ def apply(plan_: Plan, batch: pa.Table) -> Applied:
         if fast is not None:  # plain numerals converted by Arrow; the rest below, one by one
             out_fast, raw = fast
         encoded = pc.dictionary_encode(raw)
-        values = encoded.dictionary.to_pylist()
-        convert = plan_.converter(column)
-        converted: list[Any] = []
-        problems: list[str | None] = []
-        for value in values:
-            try:
-                converted.append(convert(value))
-                problems.append(None)
-            except Problem as exc:
-                converted.append(None)
-                problems.append(str(exc))
+        converted_values, problem_values = _convert_distinct(plan_, column, encoded.dictionary, target)
         indices = encoded.indices
-        out[column.name] = pa.array(converted, target).take(indices)
+        out[column.name] = converted_values.take(indices)
         if fast is not None:
             out[column.name] = pc.coalesce(out_fast, out[column.name])
-        if any(problems):
-            failed = pc.fill_null(pa.array([p is not None for p in problems]).take(indices), False)
-            for i in pc.indices_nonzero(failed).to_pylist():
-                first_error.setdefault(i, (column.label, f"{column.name}: {problems[indices[i].as_py()]}"))
+        if problem_values.null_count < len(problem_values):
+            problems = problem_values.take(indices)
+            for i in pc.indices_nonzero(pc.is_valid(problems)).to_pylist():
+                first_error.setdefault(i, (column.label, f"{column.name}: {problems[i].as_py()}"))
     for name in plan_.required:
         empty = pc.is_null(out[name])
         if pc.any(empty).as_py():
