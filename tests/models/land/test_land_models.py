@@ -19,6 +19,7 @@ import pytest
 from jiandu.engines.base import Engine
 from jiandu.ingest.registers import ingest_registers
 from jiandu.models.land.patterns import arrears, idle, penalties
+from jiandu.models.land.patterns.common import AS_OF
 from tests.models.land.support import MODELS, ingest, land_county, run_land
 
 BANDS = {
@@ -33,8 +34,8 @@ BANDS = {
     "land_penalties-00-applied-late": "green",
 }
 # sha256 of the land derived tables as DuckDB builds them: Spark must build the very same
-DIGEST = "7c02d41b1f4c723474f754a5992c65689264c03bce6c168ee75cfc9d3f942c78"
-CLUES_DIGEST = "46102ecd08faee465811e3c52e9c64a39064b4cccc8b204644a29056933a5734"
+DIGEST = "ad85e44c5b5d9f5102dc3cd4032f67aa4377d8d994de34d23a65139d00a0fd45"
+CLUES_DIGEST = "49e60e8f7451454f97bc445ed4aa3c183b043fa0da653560037ced63d672f14d"
 
 
 def digest(engine: Engine) -> str:
@@ -123,6 +124,7 @@ def test_planted_land_clues(engine: Engine, tmp_path: Path) -> None:
 
     # idle land: full years, government cause, fee paid, recovered, start not recorded
     parcels = {r["supervision_no"]: r for r in engine.rows("SELECT * FROM land_parcel_status")}
+    assert {r["as_of"] for r in parcels.values()} == {AS_OF}  # the latest date the exports hold
 
     def parcel(name: str) -> dict:
         return parcels[ids[name].subject.key]

@@ -133,6 +133,8 @@ def penalties(county: County) -> dict[str, list[dict[str, Any]]]:
                 )
             )
     rows["actions"].append(action(rows["penalties"][0]["决定书文号"], "催告", AS_OF))
+    for kind in ("actions", "actions_late"):  # nothing after the data's last day
+        rows[kind] = [a for a in rows[kind] if a["日期"] <= AS_OF.isoformat()]
     return rows
 
 
