@@ -29,7 +29,7 @@ __all__ = ["DOMAINS", "domain_operators", "domain_package", "domain_patterns", "
 
 # In this order: the library loads specs, the registry appends operators and the synthetic county
 # plants patterns domain by domain.
-DOMAINS: tuple[str, ...] = ("civil", "execution", "insurance", "oil", "hotels")
+DOMAINS: tuple[str, ...] = ("civil", "execution", "insurance", "oil", "hotels", "land", "water", "social")
 
 
 def domain_package(name: str) -> str:

@@ -32,7 +32,7 @@ from .writer import DocumentWriter
 SCHEMA_VERSION = 2  # 2: index rows carry ``signs`` and ``sign_near_misses``
 # Version of what the generator writes (text, phrasing pools, planted patterns). Bump it when
 # the same seed would give different documents; `jiandu evaluate` prints it with the seed.
-GENERATOR_VERSION = "3.0.0"  # 3: the execution, insurance, oil and hotel domains plant register files
+GENERATOR_VERSION = "4.0.0"  # 4: the land, water and social domains plant register files too
 # The frozen evaluation county: `jiandu synth C --seed 20261 --documents 20000` with this
 # generator version. Synthetic figures are compared only between runs on this county.
 EVALUATION_SEED = 20261
