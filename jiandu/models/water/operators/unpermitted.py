@@ -106,7 +106,10 @@ meter_gaps AS (
         CAST(date_trunc('month', d_start) AS DATE) AS month,
         min(d_start) AS first_day, max(d_end) AS last_day,
         max(name) AS name, max(district) AS district, max(source_type) AS source_type,
-        count(*) AS days, sum(volume_m3) AS volume_m3, CAST(NULL AS VARCHAR) AS detail_zh
+        count(*) AS days,
+        -- summed exactly: a float sum's order differs between engines and shows in round()
+        CAST(sum(CAST(volume_m3 AS DECIMAL(20, 4))) AS DOUBLE) AS volume_m3,
+        CAST(NULL AS VARCHAR) AS detail_zh
     FROM checked WHERE covered = 0
     GROUP BY sk, meter_code, CAST(date_trunc('month', d_start) AS DATE)
 ),
@@ -177,7 +180,7 @@ class WaterUnpermittedIntake:
     """water_unpermitted_intake (see the module docstring)."""
 
     name: str = "water_unpermitted_intake"
-    version: str = "1"
+    version: str = "2"  # 2: exact (DECIMAL) monthly sums
     inputs: tuple[str, ...] = ("water_rates",)
     optional_inputs: tuple[str, ...] = (
         "water_permits",
