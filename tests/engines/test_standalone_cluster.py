@@ -1,10 +1,10 @@
 """The whole pipeline on a Spark standalone cluster (one master, two workers on this machine),
 on local Spark and on DuckDB: a small generated county's judgments and agency registers are
-ingested, every enabled model runs, and the exported clues — scores, bands, explanations and
-evidence — are identical on all three.
+ingested, every enabled model runs, and the clues — scores, bands, explanations and evidence —
+are identical on all three.
 
-Each Spark run is its own ``jiandu`` process, as a deployment submits it: a SparkSession's
-master is fixed for the life of a process, and this one may already hold a local session.
+The cluster's driver is its own process (`drive`), as a deployment submits it: a SparkSession's
+master is fixed for the life of a process, and this one holds a local session.
 """
 
 from __future__ import annotations
@@ -18,32 +18,48 @@ from typing import Any
 
 import pytest
 
+from jiandu.engines import Engine, open_engine
 from jiandu.engines.spark_cluster import StandaloneCluster
+from jiandu.ingest.pipeline import ingest_judgments
+from jiandu.ingest.registers import ingest_registers
+from jiandu.models.clues import load_clues
+from jiandu.models.library import Library
+from jiandu.models.runner import run
 from jiandu.synth import generate
 
-JIANDU = [sys.executable, "-m", "jiandu"]
+REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = 1000
+RUN_ID = "same"  # one run id everywhere: it names the run, not its result
 
 
-def _pipeline(workspace: Path, county: Path, *init_args: str) -> list[dict[str, Any]]:
-    """Init, ingest, run and export in ``workspace``; the clues as exported (jsonl)."""
-    env = {**os.environ, "JIANDU_HOME": str(workspace), "COLUMNS": "200"}
-    out = workspace.parent / f"{workspace.name}.clues.jsonl"
-    steps = [
-        ["init", *init_args],
-        ["ingest", "judgments", str(county / "documents")],
-        ["ingest", "registers", str(county / "registers")],
-        ["run", "--no-sync"],
-        ["clues", "export", "-o", str(out)],
-    ]
-    for step in steps:
-        done = subprocess.run([*JIANDU, *step], env=env, capture_output=True, text=True, timeout=1500)
-        failed = f"jiandu {' '.join(step)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-        assert done.returncode == 0, failed
-    clues = [json.loads(line) for line in out.read_text("utf-8").splitlines() if line.strip()]
-    for clue in clues:
-        clue.pop("run_id", None)  # names the run, not its result
+def pipeline(engine: Engine, county: Path, quarantine: Path) -> list[dict[str, Any]]:
+    """Ingest the county's documents and registers, run every enabled model; the clues in the
+    contract form, in a canonical JSON form (dates as text) and order."""
+    ingest_judgments(engine, quarantine, [county / "documents"], workers=1)
+    ingest_registers(engine, quarantine, [county / "registers"])
+    report = run(engine, Library(), run_id=RUN_ID)
+    failed = [(m.model_id, m.message) for m in report.models if m.status != "ok"]
+    assert not failed, failed
+    clues = json.loads(json.dumps(load_clues(engine), default=str, ensure_ascii=False))
     return sorted(clues, key=lambda c: str(c["clue_id"]))
+
+
+def drive(county: str, workspace: str, master: str, out: str) -> None:
+    """The cluster's driver process: the pipeline on ``master``, its clues written to ``out``."""
+    engine = open_engine("spark", Path(workspace), spark_master=master)
+    try:
+        clues = pipeline(engine, Path(county), Path(workspace) / "quarantine")
+    finally:
+        engine.close()
+    Path(out).write_text(json.dumps(clues, ensure_ascii=False), "utf-8")
+
+
+def _on(kind: str, workspace: Path, county: Path) -> list[dict[str, Any]]:
+    engine = open_engine(kind, workspace)
+    try:
+        return pipeline(engine, county, workspace / "quarantine")
+    finally:
+        engine.close()
 
 
 def test_the_cluster_starts_and_stops(tmp_path: Path) -> None:
@@ -59,17 +75,26 @@ def test_the_cluster_starts_and_stops(tmp_path: Path) -> None:
 def test_same_clues_on_duckdb_local_spark_and_a_standalone_cluster(tmp_path: Path) -> None:
     county = tmp_path / "county"
     generate(county, seed=5, documents=DOCUMENTS)
-    results = {"duckdb": _pipeline(tmp_path / "duckdb", county, "--engine", "duckdb")}
-    results["local"] = _pipeline(tmp_path / "local", county, "--engine", "spark")
+    results = {"duckdb": _on("duckdb", tmp_path / "duckdb", county)}
+    results["local"] = _on("spark", tmp_path / "local", county)
+    out = tmp_path / "cluster-clues.json"
+    call = (
+        f"import sys; sys.path.insert(0, {str(REPO)!r}); "
+        "from tests.engines.test_standalone_cluster import drive; "
+        f"drive({str(county)!r}, {str(tmp_path / 'cluster-ws')!r}, sys.argv[1], {str(out)!r})"
+    )
     with StandaloneCluster(workers=2, cores=1, memory="1g", work_dir=tmp_path / "cluster") as cluster:
-        results["cluster"] = _pipeline(
-            tmp_path / "cluster-ws", county, "--engine", "spark", "--spark-master", cluster.master_url
-        )
+        done = subprocess.run(
+            [sys.executable, "-c", call, cluster.master_url],
+            capture_output=True, text=True, timeout=1800, cwd=REPO, env=dict(os.environ),
+        )  # fmt: skip
+        assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         finished = cluster.status().get("completedapps", [])
-    # the cluster really ran the work: the pipeline's applications completed on it
+    # the cluster really ran the work: the driver's application completed on it
     assert finished, "no application ran on the standalone cluster"
+    results["cluster"] = json.loads(out.read_text("utf-8"))
     models = {c["model_id"] for c in results["duckdb"]}
-    assert len(results["duckdb"]) > 50 and len(models) >= 8, sorted(models)
+    assert len(results["duckdb"]) > 50 and len(models) >= 20, sorted(models)
     for kind in ("local", "cluster"):
         assert [c["clue_id"] for c in results[kind]] == [c["clue_id"] for c in results["duckdb"]], kind
         for mine, theirs in zip(results[kind], results["duckdb"], strict=True):

@@ -27,8 +27,12 @@ DISPLAY_NAMES = {username: f"用户{i}" for i, (username, _, _) in enumerate(USE
 ENGLISH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Latin words Chinese legal writing itself uses: LPR (贷款市场报价利率) in judgments and the
 # Supreme People's Court's interpretations; G in G字头动车组列车, the words of 《最高人民法院关于
-# 限制被执行人高消费及有关消费的若干规定》第三条 that the ban-violation model quotes.
-ALLOWED = frozenset({"LPR", "G"})
+# 限制被执行人高消费及有关消费的若干规定》第三条 that the ban-violation model quotes. Codes Chinese
+# official texts write in Latin letters: national standards (GB/T 4754) and contract model texts
+# (GF-2008-2601) as the land and water models cite them, and the coordinate systems the map and the
+# zone model name (WGS-84, GCJ-02, BD-09); and "Natural Earth", the proper name of the map's
+# boundary data, which its attribution must give.
+ALLOWED = frozenset({"LPR", "G", "GB", "T", "GF", "WGS", "GCJ", "BD", "Natural", "Earth"})
 REPR = re.compile(r"\{'|\['|\{[a-z_]*:[^}]*\}|%\([a-z_]+\)|\bNone\b|\bTrue\b|\bFalse\b")
 VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
 SHOWN_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")

@@ -49,6 +49,7 @@ def test_exports_look_like_the_agencies(tmp_path: Path) -> None:
         social.PAY_H1, social.PAY_H2, social.CREMATIONS, social.CERTIFICATES, social.DEREGISTRATIONS,
         social.PRISON, social.SENTENCES, social.CORRECTION_REG, social.LEAVES, social.CROSSINGS,
         social.DOCUMENTS, social.PENALTY_FILE, social.PAYMENTS, social.ACCOUNTS, social.PROPERTY,
+        "household",  # the planted people joined to the county's household register
     }  # fmt: skip
     first = (tmp_path / social.PAY_H1).read_bytes()
     assert first.startswith("\ufeff社会保障号码,姓名,险种,发放年月".encode())

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,7 +129,26 @@ def _xlsx(path: Path, title: str, headers: tuple[str, ...], rows: list[dict[str,
         ws.append([r.get(h, "") for h in headers])
     ws.append(["制表人：市自然资源和规划局土地利用处"])
     wb.save(path)
+    _fix_timestamps(path)
     return len(rows)
+
+
+_FIXED_STAMP = "2025-01-01T00:00:00Z"
+_CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fix_timestamps(path: Path) -> None:
+    """The same seed writes the same bytes: openpyxl stamps the save time into docProps/core.xml
+    and into every zip entry, so both are set to one fixed time."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rf"\g<1>{_FIXED_STAMP}\g<2>", data.decode("utf-8")).encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(fixed, data)
 
 
 def serial(day: dt.date) -> str:

@@ -52,6 +52,7 @@ from jiandu.synth.ids import resident_id
 from jiandu.synth.names import NameMaker
 from jiandu.synth.patterns import Instance
 from jiandu.synth.people import Person
+from jiandu.synth.registers import HOUSEHOLD_COLUMNS
 from jiandu.synth.rng import stream
 
 BENEFITS = "social_benefits"
@@ -919,9 +920,35 @@ def _writer(pattern: str, names: tuple[str, ...]) -> Any:
                 continue
             encoding = "gb18030" if name in (CERTIFICATES, SENTENCES) else "utf-8"
             counts[name] = _write_csv(out / name, HEADERS[name], rows, encoding)
+        counts["household"] = _register_households(out / "household.csv", county, pattern, instances)
         return counts
 
     return write
+
+
+def _register_households(path: Path, county: County, pattern: str, instances: list[Instance]) -> int:
+    """The planted people are county residents: each subject the population does not already
+    hold is appended to the household register (户籍, ``household.csv`` written by the county) as
+    the head of a household of their own, so every register names them as it names anyone."""
+    people = {
+        i.subject.key: i.subject
+        for i in instances
+        if isinstance(i.subject, Person) and i.subject.key not in county.pop.by_key
+    }
+    tag = zlib.crc32(pattern.encode("utf-8")) % 1000
+    rows = [
+        (f"HS{tag:03d}{n:05d}", p.key, p.name, p.sex, p.birth.isoformat(), p.ethnicity, p.relation,
+         p.spouse or "", p.father or "", p.mother or "", p.address, p.key[:6])
+        for n, p in enumerate(sorted(people.values(), key=lambda p: p.key))
+    ]  # fmt: skip
+    assert all(len(r) == len(HOUSEHOLD_COLUMNS) for r in rows)
+    fresh = not path.exists()  # a folder of the social exports alone (tests) has no register yet
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        if fresh:
+            w.writerow(HOUSEHOLD_COLUMNS)
+        w.writerows(rows)
+    return len(rows)
 
 
 write_benefits = _writer(BENEFITS, (PAY_H1, CREMATIONS, CERTIFICATES, DEREGISTRATIONS, PRISON))
