@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -242,6 +242,46 @@ def wilson(successes: int, trials: int, z: float = 1.959964) -> Interval | None:
     centre = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
     return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def band_row(
+    band: str,
+    planted: Collection[str | None],
+    found: int,
+    pushed: Sequence[Mapping[str, Any]],
+    model: str | None = None,
+) -> dict[str, Any]:
+    """One row of a per-band figure table: ``found`` of the ``planted`` subject keys were found
+    (recall); of the ``pushed`` clues, those whose subject key is planted are true (precision);
+    each with its Wilson interval. ``model``, when given, leads the row."""
+    true = sum(1 for c in pushed if c["subject"]["key"] in planted)
+    head = {} if model is None else {"model": model}
+    return head | {
+        "band": band,
+        "planted": len(planted),
+        "found": found,
+        "recall": found / len(planted) if planted else None,
+        "recall_ci": wilson(found, len(planted)),
+        "clues": len(pushed),
+        "true_clues": true,
+        "precision": true / len(pushed) if pushed else None,
+        "precision_ci": wilson(true, len(pushed)),
+    }
+
+
+def band_cells(row: Mapping[str, Any]) -> tuple[str, str]:
+    """A `band_row` as two table cells: recall and precision, ``0.750 (3/4) [0.301, 0.954]``
+    (an em dash without trials)."""
+    return (
+        _rate_text(row["recall"], row["recall_ci"], row["found"], row["planted"]),
+        _rate_text(row["precision"], row["precision_ci"], row["true_clues"], row["clues"]),
+    )
+
+
+def _rate_text(value: float | None, ci: Interval | None, k: int, n: int) -> str:
+    if value is None or ci is None:
+        return "—"
+    return f"{value:.3f} ({k}/{n}) [{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
 # --- the synthetic county and its planted risk signs ---------------------------------------

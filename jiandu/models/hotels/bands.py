@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.models.clues import load_clues
-from jiandu.models.evaluate import TruthInstance, read_truth, wilson
+from jiandu.models.evaluate import TruthInstance, band_cells, band_row, read_truth
 from jiandu.workspace import Workspace
 
 __all__ = ["BANDS", "MODEL", "band_figures", "main"]
@@ -41,21 +41,7 @@ def band_figures(clues: Sequence[Mapping[str, Any]], truth: Sequence[TruthInstan
     for strength, band in BANDS.items():
         keys = {t.subject_key for t in planted if t.positive and t.strength == strength}
         found = sum(1 for k in keys if band_of.get(k or "") == band)
-        pushed = [c for c in mine if c["band"] == band]
-        true = sum(1 for c in pushed if c["subject"]["key"] in keys)
-        out.append(
-            {
-                "band": band,
-                "planted": len(keys),
-                "found": found,
-                "recall": found / len(keys) if keys else None,
-                "recall_ci": wilson(found, len(keys)),
-                "clues": len(pushed),
-                "true_clues": true,
-                "precision": true / len(pushed) if pushed else None,
-                "precision_ci": wilson(true, len(pushed)),
-            }
-        )
+        out.append(band_row(band, keys, found, [c for c in mine if c["band"] == band]))
     near = [t for t in planted if not t.positive]
     out.append(
         {
@@ -65,12 +51,6 @@ def band_figures(clues: Sequence[Mapping[str, Any]], truth: Sequence[TruthInstan
         }
     )
     return out
-
-
-def _fmt(value: float | None, ci: tuple[float, float] | None, k: int, n: int) -> str:
-    if value is None or ci is None:
-        return "—"
-    return f"{value:.3f} ({k}/{n}) [{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -87,8 +67,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("| band | recall (95% Wilson) | precision (95% Wilson) |")
     print("|---|---|---|")
     for r in rows[:-1]:
-        recall = _fmt(r["recall"], r["recall_ci"], r["found"], r["planted"])
-        precision = _fmt(r["precision"], r["precision_ci"], r["true_clues"], r["clues"])
+        recall, precision = band_cells(r)
         print(f"| {r['band']} | {recall} | {precision} |")
     print(f"near misses flagged: {rows[-1]['flagged']}/{rows[-1]['planted']}")
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.models.clues import load_clues
-from jiandu.models.evaluate import TruthInstance, read_truth, wilson
+from jiandu.models.evaluate import TruthInstance, band_cells, band_row, read_truth
 from jiandu.models.land.patterns import PATTERNS
 from jiandu.synth.county import County
 from jiandu.synth.truth import Truth
@@ -46,24 +46,6 @@ MODELS = {
 BANDS = {"strong": "red", "medium": "yellow", "weak": "green"}
 
 
-def _row(
-    model: str, band: str, planted: set[str], found: int, pushed: list[Mapping[str, Any]]
-) -> dict[str, Any]:
-    true = sum(1 for c in pushed if c["subject"]["key"] in planted)
-    return {
-        "model": model,
-        "band": band,
-        "planted": len(planted),
-        "found": found,
-        "recall": found / len(planted) if planted else None,
-        "recall_ci": wilson(found, len(planted)),
-        "clues": len(pushed),
-        "true_clues": true,
-        "precision": true / len(pushed) if pushed else None,
-        "precision_ci": wilson(true, len(pushed)),
-    }
-
-
 def land_figures(clues: Sequence[Mapping[str, Any]], truth: Sequence[TruthInstance]) -> list[dict[str, Any]]:
     """Per model: one row for all bands, one per band, and the near misses flagged."""
     out: list[dict[str, Any]] = []
@@ -72,11 +54,11 @@ def land_figures(clues: Sequence[Mapping[str, Any]], truth: Sequence[TruthInstan
         band_of = {c["subject"]["key"]: c["band"] for c in mine}
         planted = [t for t in truth if t.pattern == pattern]
         positives = {t.subject_key or "" for t in planted if t.positive}
-        out.append(_row(model, "all", positives, sum(1 for k in positives if k in band_of), mine))
+        out.append(band_row("all", positives, sum(1 for k in positives if k in band_of), mine, model))
         for strength, band in BANDS.items():
             keys = {t.subject_key or "" for t in planted if t.positive and t.strength == strength}
             found = sum(1 for k in keys if band_of.get(k) == band)
-            out.append(_row(model, band, keys, found, [c for c in mine if c["band"] == band]))
+            out.append(band_row(band, keys, found, [c for c in mine if c["band"] == band], model))
         near = [t for t in planted if not t.positive]
         out.append(
             {
@@ -102,12 +84,6 @@ def plant(out: Path, seed: int, documents: int, copies: int) -> dict[str, int]:
         instances += planted
     Truth(instances).write(out / "truth.jsonl")
     return counts
-
-
-def _fmt(value: float | None, ci: tuple[float, float] | None, k: int, n: int) -> str:
-    if value is None or ci is None:
-        return "—"
-    return f"{value:.3f} ({k}/{n}) [{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -140,8 +116,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             continue
         if not r["planted"] and not r["clues"]:
             continue
-        recall = _fmt(r["recall"], r["recall_ci"], r["found"], r["planted"])
-        precision = _fmt(r["precision"], r["precision_ci"], r["true_clues"], r["clues"])
+        recall, precision = band_cells(r)
         print(f"| {r['model']} | {r['band']} | {recall} | {precision} |")
     print("near misses flagged: " + "; ".join(near))
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jiandu.models.clues import load_clues
-from jiandu.models.evaluate import TruthInstance, read_truth, wilson
+from jiandu.models.evaluate import TruthInstance, band_cells, band_row, read_truth
 from jiandu.workspace import Workspace
 
 __all__ = ["BANDS", "PATTERNS", "band_figures", "main"]
@@ -46,32 +46,11 @@ def band_figures(clues: Sequence[Mapping[str, Any]], truth: Sequence[TruthInstan
         for strength, band in BANDS.items():
             keys = {t.subject_key for t in planted if t.positive and t.strength == strength}
             found = sum(1 for k in keys if band_of.get(k or "") == band)
-            pushed = [c for c in mine if c["band"] == band]
-            true = sum(1 for c in pushed if c["subject"]["key"] in keys)
-            out.append(
-                {
-                    "model": model,
-                    "band": band,
-                    "planted": len(keys),
-                    "found": found,
-                    "recall": found / len(keys) if keys else None,
-                    "recall_ci": wilson(found, len(keys)),
-                    "clues": len(pushed),
-                    "true_clues": true,
-                    "precision": true / len(pushed) if pushed else None,
-                    "precision_ci": wilson(true, len(pushed)),
-                }
-            )
+            out.append(band_row(band, keys, found, [c for c in mine if c["band"] == band], model))
         near = [t for t in planted if not t.positive]
         flagged = sum(1 for t in near if (t.subject_key or "") in band_of)
         out.append({"model": model, "band": "near_miss", "planted": len(near), "flagged": flagged})
     return out
-
-
-def _fmt(value: float | None, ci: tuple[float, float] | None, k: int, n: int) -> str:
-    if value is None or ci is None:
-        return "—"
-    return f"{value:.3f} ({k}/{n}) [{ci[0]:.3f}, {ci[1]:.3f}]"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -91,8 +70,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for r in rows:
         if r["band"] == "near_miss":
             continue
-        recall = _fmt(r["recall"], r["recall_ci"], r["found"], r["planted"])
-        precision = _fmt(r["precision"], r["precision_ci"], r["true_clues"], r["clues"])
+        recall, precision = band_cells(r)
         print(f"| {r['model']} | {r['band']} | {recall} | {precision} | {near[r['model']]} |")
 
 
