@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlglot import exp
 
+from jiandu.engines.arrow_map import BatchFunction, BatchMap
 from jiandu.engines.dialects import Dialect, UnsupportedSQLError, normalise_result
 from jiandu.schema.registry import TableSchema, conform_arrow
 
@@ -78,6 +79,11 @@ class Engine(ABC):
         Called before untrusted (model) SQL runs. On DuckDB this is irreversible for the
         engine's life: the engine's own later work must not need file access (export).
         """
+
+    @abstractmethod
+    def _map_arrow(self, native_sql: str, mapper: BatchMap, name: str) -> int:
+        """Append ``mapper`` of each batch of a query (this engine's dialect) to a stored
+        table, streaming; return the number of rows appended."""
 
     def _after_timeout(self) -> None:
         """Clean up after an interrupted query (e.g. spill files); nothing by default."""
@@ -200,6 +206,30 @@ class Engine(ABC):
                 done.set()
             timer.cancel()
 
+    def map_arrow(
+        self, sql: str, func: BatchFunction, output: TableSchema, *, append: bool = False
+    ) -> int:
+        """Write ``func`` of the rows of a DuckDB-dialect query to table ``output.name``,
+        streaming; return the number of rows written.
+
+        ``func`` is a module-level function: a batch of the query's rows (an Arrow table with
+        the types `query` gives) → rows of ``output`` (columns matched by name, cast to the
+        stored types). Batches are independent, so ``func`` may not rely on seeing two rows
+        together unless the query puts them in one row. DuckDB streams record batches through
+        the text worker processes with a bounded number in flight (results appended in the
+        query's order); Spark runs ``mapInArrow`` on its executors and writes the table's
+        folder from there: no row passes through this process on either engine's driver side
+        beyond a few batches. Without ``append`` the table is replaced; with it the rows are
+        added to what it holds (a daily batch restricted to new documents).
+        """
+        native = self.transpile(sql)
+        with self._lock:
+            if not append:
+                self.drop_table(output.name, missing_ok=True)
+            self.create_table(output)
+            mapper = BatchMap(func, self.name, self.stored_schema(output.name), output.name)
+            return self._map_arrow(native, mapper, output.name)
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """`query` as a list of dicts, for small results and tests."""
         return self.query(sql, params).to_pylist()
@@ -311,6 +341,38 @@ class Engine(ABC):
                 f"(SELECT CAST(t.{quote(key_column)} AS VARCHAR) FROM {quote(table)} AS t)"
             )
         return set(found.column("v").to_pylist())
+
+    def store_staged_documents(
+        self, files: Mapping[str, str], position: str, stamp: Mapping[str, Any]
+    ) -> pa.Table:
+        """Store one unit of staged ingest output: ``files`` maps ``documents`` and child tables
+        to Parquet files whose rows carry the record's place in the unit (``position``).
+
+        Stores the documents whose doc_id is neither stored yet nor earlier in the unit (the
+        lowest position wins), with the ``stamp`` columns added, and the child rows of exactly
+        those documents. Returns the stored documents' ``case_category`` and ``doc_type``.
+        This generic version goes through Arrow in this process; engines may do it natively."""
+        import pyarrow.parquet as pq
+
+        from jiandu.engines.keys import first_occurrences
+
+        with self._lock:
+            documents = first_occurrences(pq.read_table(files["documents"]), ("doc_id",))
+            stored = self.existing_keys("documents", "doc_id", documents.column("doc_id").to_pylist())
+            if stored:
+                held = pa.array(sorted(stored), pa.string())
+                documents = documents.filter(pc.invert(pc.is_in(documents.column("doc_id"), held)))
+            kept = documents.column(position)
+            for name, value in stamp.items():
+                documents = documents.append_column(name, pa.array([value] * documents.num_rows))
+            self.append("documents", documents.drop_columns([position]))
+            for name, path in files.items():
+                if name in ("documents", "rejected"):
+                    continue
+                rows = pq.read_table(path)
+                rows = rows.filter(pc.is_in(rows.column(position), kept))
+                self.append(name, rows.drop_columns([position]))
+        return documents.select(["case_category", "doc_type"])
 
     def __enter__(self) -> Engine:
         return self

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from jiandu.engines.arrow_map import BatchMap
 from jiandu.engines.base import Engine, check_format
 from jiandu.engines.dialects import DIALECTS, UnsupportedSQLError
 from jiandu.schema.registry import TableSchema
@@ -183,6 +184,17 @@ class SparkEngine(Engine):
     # -- hooks ----------------------------------------------------------------------------
     def _run_query(self, native_sql: str, params: Sequence[Any] = ()) -> pa.Table:
         return self._sql(native_sql, params).toArrow()
+
+    def _map_arrow(self, native_sql: str, mapper: BatchMap, name: str) -> int:
+        """``mapInArrow`` on the executors, written straight to the table's folder; the driver
+        counts the rows from the written files' metadata."""
+        before = self._row_count(name)
+        df = self._sql(native_sql).mapInArrow(mapper.over_batches, self._schemas[name])
+        self._write(name, df)
+        return self._row_count(name) - before
+
+    def _row_count(self, name: str) -> int:
+        return int(self.spark.table(name).count())
 
     def _interrupt(self) -> None:
         self.spark.sparkContext.cancelAllJobs()

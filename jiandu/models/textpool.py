@@ -11,6 +11,10 @@ of a process and is shut down when the process exits (or by `shutdown`). A slice
 Arrow IPC bytes, which carry only the slice's own rows. As with any spawned pool, a script that
 runs these operators on more than one slice must guard its entry point with
 ``if __name__ == "__main__":`` (the `jiandu` command does).
+
+`map_batches` is the streaming form `Engine.map_arrow` uses on DuckDB: record batches of a
+query go through the same pool as they are fetched, with a bounded number in flight, so memory
+does not grow with the corpus.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
@@ -26,7 +30,7 @@ import pyarrow as pa
 
 from jiandu.cores import worker_count
 
-__all__ = ["ROWS_PER_TASK", "map_slices", "shutdown", "warm"]
+__all__ = ["ROWS_PER_TASK", "map_batches", "map_slices", "shutdown", "warm"]
 
 R = TypeVar("R")
 
@@ -118,3 +122,54 @@ def map_slices(
     except BaseException:
         shutdown()  # a failed or abandoned map leaves no half-busy workers behind
         raise
+
+
+def _as_table(batch: pa.RecordBatch | pa.Table) -> pa.Table:
+    return batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+
+
+def map_batches(
+    func: Callable[[pa.Table], R],
+    batches: Iterable[pa.RecordBatch | pa.Table],
+    *,
+    workers: int | None = None,
+) -> Iterator[R]:
+    """``func`` of each batch, in the batches' order, streaming: at most ``2 * workers + 1``
+    batches are read ahead of the one handed back.
+
+    ``func`` must be a module-level function. A stream of one batch, or ``workers == 1``, is
+    handled in this process (no worker is started for a small query).
+    """
+    workers = workers or worker_count()
+    stream = iter(batches)
+    first = next(stream, None)
+    if first is None:
+        return
+    second = next(stream, None)
+    if workers == 1 or second is None:
+        yield func(_as_table(first))
+        if second is not None:
+            yield func(_as_table(second))
+            for batch in stream:
+                yield func(_as_table(batch))
+        return
+    pool = _shared_pool(workers)
+    pending: deque[Future[R]] = deque()
+    try:
+        for batch in _chain(first, second, stream):
+            pending.append(pool.submit(_run_ipc, func, _to_ipc(_as_table(batch))))
+            while len(pending) > 2 * workers:  # bound the batches in flight
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BaseException:
+        shutdown()  # a failed or abandoned map leaves no half-busy workers behind
+        raise
+
+
+def _chain(
+    first: pa.RecordBatch | pa.Table, second: pa.RecordBatch | pa.Table, rest: Iterator[pa.RecordBatch | pa.Table]
+) -> Iterator[pa.RecordBatch | pa.Table]:
+    yield first
+    yield second
+    yield from rest
