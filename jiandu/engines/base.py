@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -341,6 +341,38 @@ class Engine(ABC):
                 f"(SELECT CAST(t.{quote(key_column)} AS VARCHAR) FROM {quote(table)} AS t)"
             )
         return set(found.column("v").to_pylist())
+
+    def store_staged_documents(
+        self, files: Mapping[str, str], position: str, stamp: Mapping[str, Any]
+    ) -> pa.Table:
+        """Store one unit of staged ingest output: ``files`` maps ``documents`` and child tables
+        to Parquet files whose rows carry the record's place in the unit (``position``).
+
+        Stores the documents whose doc_id is neither stored yet nor earlier in the unit (the
+        lowest position wins), with the ``stamp`` columns added, and the child rows of exactly
+        those documents. Returns the stored documents' ``case_category`` and ``doc_type``.
+        This generic version goes through Arrow in this process; engines may do it natively."""
+        import pyarrow.parquet as pq
+
+        from jiandu.engines.keys import first_occurrences
+
+        with self._lock:
+            documents = first_occurrences(pq.read_table(files["documents"]), ("doc_id",))
+            stored = self.existing_keys("documents", "doc_id", documents.column("doc_id").to_pylist())
+            if stored:
+                held = pa.array(sorted(stored), pa.string())
+                documents = documents.filter(pc.invert(pc.is_in(documents.column("doc_id"), held)))
+            kept = documents.column(position)
+            for name, value in stamp.items():
+                documents = documents.append_column(name, pa.array([value] * documents.num_rows))
+            self.append("documents", documents.drop_columns([position]))
+            for name, path in files.items():
+                if name in ("documents", "rejected"):
+                    continue
+                rows = pq.read_table(path)
+                rows = rows.filter(pc.is_in(rows.column(position), kept))
+                self.append(name, rows.drop_columns([position]))
+        return documents.select(["case_category", "doc_type"])
 
     def __enter__(self) -> Engine:
         return self

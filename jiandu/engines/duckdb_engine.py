@@ -26,7 +26,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +224,40 @@ class DuckDBEngine(Engine):
             self.append(schema.name, rows)
         return rows.num_rows
 
+    def store_staged_documents(
+        self, files: Mapping[str, str], position: str, stamp: Mapping[str, Any]
+    ) -> pa.Table:
+        """`Engine.store_staged_documents` in SQL over the Parquet files (read by DuckDB, not
+        Python): which positions to keep is decided on doc_id alone, then each table is
+        inserted with ``INSERT ... BY NAME SELECT`` from its file, in position order."""
+        pos = quote(position)
+        kept = temp_name("kept")
+        stamps = ", ".join(f"${i + 1} AS {quote(name)}" for i, name in enumerate(stamp))
+        with self._lock:
+            self.con.execute(
+                f"CREATE TEMP TABLE {kept} AS SELECT {pos}, case_category, doc_type FROM ("
+                f"SELECT {pos}, doc_id, case_category, doc_type, row_number() OVER "
+                f"(PARTITION BY doc_id ORDER BY {pos}) AS first FROM {_parquet(files['documents'])}) AS s "
+                "WHERE first = 1 AND NOT EXISTS (SELECT 1 FROM documents AS t WHERE t.doc_id = s.doc_id)"
+            )
+            try:
+                self.con.execute(
+                    f"INSERT INTO documents BY NAME SELECT d.* EXCLUDE ({pos}), {stamps} "
+                    f"FROM {_parquet(files['documents'])} AS d "
+                    f"WHERE d.{pos} IN (SELECT {pos} FROM {kept}) ORDER BY d.{pos}",
+                    list(stamp.values()),
+                )
+                for name, path in files.items():
+                    if name in ("documents", "rejected"):
+                        continue
+                    self.con.execute(
+                        f"INSERT INTO {quote(name)} BY NAME SELECT c.* EXCLUDE ({pos}) "
+                        f"FROM {_parquet(path)} AS c WHERE c.{pos} IN (SELECT {pos} FROM {kept})"
+                    )
+                return self.con.sql(f"SELECT case_category, doc_type FROM {kept}").to_arrow_table()
+            finally:
+                self.con.execute(f"DROP TABLE IF EXISTS {kept}")
+
     def materialize(self, name: str, sql: str) -> int:
         with self._lock:
             self.con.execute(f"CREATE OR REPLACE TABLE {quote(name)} AS {self.transpile(sql)}")
@@ -326,3 +360,8 @@ def _connect(
                 )
             time.sleep(min(0.05 * 2 ** min(attempt, 5), 1.0, max(limit - waited, 0.01)))
             attempt += 1
+
+
+def _parquet(path: str) -> str:
+    """``read_parquet`` of one file, its name as an SQL string literal."""
+    return "read_parquet('" + str(path).replace("'", "''") + "')"

@@ -1,7 +1,9 @@
-"""Ingest judgments: stream records in batches, parse them on all cores, store new documents.
+"""Ingest judgments: workers read and parse work units on all cores, this process stores them.
 
-Idempotent: a document already stored (same id from the normalised text) is counted as a
-duplicate and adds nothing. Memory stays bounded: a few batches are in flight at any time.
+Workers receive only file paths (and line ranges) and hand back only counts: they write their
+rows as Parquet into the run's staging folder, which the engine reads directly. Idempotent: a
+document already stored (same id from the normalised text) is counted as a duplicate and adds
+nothing. Memory stays bounded: a few units are in flight at any time.
 """
 
 from __future__ import annotations
@@ -9,26 +11,34 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import multiprocessing
+import os
+import shutil
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from jiandu.cores import worker_count
 from jiandu.engines.base import Engine
 from jiandu.ingest import quarantine
-from jiandu.ingest.rows import CHILD_TABLES
 from jiandu.ingest.sources import (
     DEFAULT_TEXT_FIELDS,
     Limits,
     RawRecord,
     RejectedRecord,
-    read_inputs,
 )
-from jiandu.ingest.worker import DOCUMENT_SECONDS, ParsedDocument, process_batch
+from jiandu.ingest.units import TARGET_BYTES, WorkUnit, plan_units
+from jiandu.ingest.worker import (
+    DOCUMENT_SECONDS,
+    POSITION,
+    ParsedDocument,
+    UnitResult,
+    process_batch,
+    process_unit,
+    read_rejected,
+)
 from jiandu.schema import canonical_tables, table
 
 Result = ParsedDocument | RejectedRecord
@@ -53,65 +63,27 @@ def new_run_id(prefix: str = "ingest") -> str:
     return f"{prefix}-{stamp}-{uuid.uuid4().hex[:6]}"
 
 
-def _batches(
-    items: Iterable[RawRecord | RejectedRecord], size: int
-) -> Iterator[tuple[list[RawRecord], list[RejectedRecord]]]:
-    raw: list[RawRecord] = []
-    rejected: list[RejectedRecord] = []
-    for item in items:
-        if isinstance(item, RawRecord):
-            raw.append(item)
-        else:
-            rejected.append(item)
-        if len(raw) >= size or len(rejected) >= size:
-            yield raw, rejected
-            raw, rejected = [], []
-    if raw or rejected:
-        yield raw, rejected
-
-
 class _Store:
-    """Writes one batch of results to the engine and keeps the run's counts."""
+    """Stores the units' staged rows and rejections in the engine and keeps the run's counts."""
 
     def __init__(self, engine: Engine, quarantine_dir: Path, report: IngestReport) -> None:
         self.engine = engine
         self.quarantine_dir = quarantine_dir
         self.report = report
-        self.schemas = canonical_tables()
         self.budget = quarantine.Budget()
 
-    def write(self, results: list[Result]) -> None:
+    def store_unit(self, result: UnitResult) -> None:
+        """Store a unit's staged documents (new ones only) and quarantine its rejections."""
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        parsed = [r for r in results if isinstance(r, ParsedDocument)]
-        rejected = [r for r in results if isinstance(r, RejectedRecord)]
-        self._write_documents(parsed, now)
-        self._write_rejections(rejected, now)
-
-    def _write_documents(self, parsed: list[ParsedDocument], now: dt.datetime) -> None:
-        if not parsed:
-            return
-        existing = self.engine.existing_keys("documents", "doc_id", [p.doc_id for p in parsed])
-        fresh: list[ParsedDocument] = []
-        seen: set[str] = set(existing)
-        for doc in parsed:
-            if doc.doc_id in seen:
-                self.report.duplicates += 1
-                continue
-            seen.add(doc.doc_id)
-            fresh.append(doc)
-        if not fresh:
-            return
-        documents = [
-            {**doc.document, "ingested_at": now, "ingest_run_id": self.report.run_id} for doc in fresh
-        ]
-        self.engine.append("documents", self.schemas["documents"].to_arrow(documents))
-        for name in CHILD_TABLES:
-            rows: list[dict[str, Any]] = [row for doc in fresh for row in doc.rows[name]]
-            if rows:
-                self.engine.append(name, self.schemas[name].to_arrow(rows))
-        self.report.parsed += len(fresh)
-        for doc in fresh:
-            self.report.by_type[f"{doc.document['case_category']}/{doc.document['doc_type']}"] += 1
+        if "documents" in result.files:
+            stamp = {"ingested_at": now, "ingest_run_id": self.report.run_id}
+            stored = self.engine.store_staged_documents(result.files, POSITION, stamp)
+            self.report.parsed += stored.num_rows
+            self.report.duplicates += result.documents - stored.num_rows
+            for row in stored.to_pylist():
+                self.report.by_type[f"{row['case_category']}/{row['doc_type']}"] += 1
+        if "rejected" in result.files:
+            self._write_rejections(read_rejected(result.files["rejected"]), now)
 
     def _write_rejections(self, rejected: list[RejectedRecord], now: dt.datetime) -> None:
         quarantine.store(
@@ -140,6 +112,25 @@ def settle(
         return parse_here(raw, document_seconds)
 
 
+def settle_unit(future: Future[UnitResult] | None, redo: Callable[[], UnitResult]) -> UnitResult:
+    """A unit's result; when its worker failed (or died), the unit is read and parsed again here,
+    record by record (``redo``)."""
+    if future is None:
+        return redo()
+    try:
+        return future.result()
+    except Exception as exc:
+        log.warning("a parsing worker failed (%s); parsing its unit record by record here", exc)
+        return redo()
+
+
+def _private_folder(folder: Path) -> Path:
+    """A new folder readable by the owner only: staged rows are case data."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=False)
+    os.chmod(folder, 0o700)
+    return folder
+
+
 def ingest_judgments(
     engine: Engine,
     quarantine_dir: Path,
@@ -152,43 +143,62 @@ def ingest_judgments(
     on_progress: Callable[[IngestReport], None] | None = None,
     run_id: str | None = None,
     document_seconds: float | None = DOCUMENT_SECONDS,
+    staging_dir: Path | None = None,
+    unit_bytes: int = TARGET_BYTES,
 ) -> IngestReport:
-    """Read, parse and store the judgments under ``paths``; return the run's counts."""
+    """Read, parse and store the judgments under ``paths``; return the run's counts.
+
+    The paths are cut into work units (`jiandu.ingest.units`); each worker reads its units'
+    files itself and writes their rows as Parquet into a staging folder of the run
+    (``staging_dir``, by default next to ``quarantine_dir``), and this process stores the
+    staged rows unit by unit in input order (`Engine.store_staged_documents`), so the first
+    occurrence of a document in input order is the one stored. ``batch_size`` caps the files
+    of a unit."""
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report = IngestReport(run_id=run_id or new_run_id())
     engine.ensure_tables(canonical_tables().values())
     store = _Store(engine, quarantine_dir, report)
     workers = workers or worker_count()
-    items = read_inputs(paths, text_fields, limits)
+    staging = _private_folder(staging_dir or quarantine_dir.parent / "staging" / report.run_id)
+    units = plan_units(paths, unit_bytes, max(batch_size, 1))
 
-    def handle(raw: list[RawRecord], rejected: list[RejectedRecord], results: list[Result]) -> None:
-        report.read += len(raw) + len(rejected)
-        report.input_bytes += sum(r.size for r in raw)
-        store.write([*rejected, *results])
+    def redo(unit: WorkUnit) -> Callable[[], UnitResult]:
+        return lambda: process_unit(unit, str(staging), text_fields, limits, document_seconds)
+
+    def handle(result: UnitResult) -> None:
+        report.read += result.read
+        report.input_bytes += result.input_bytes
+        store.store_unit(result)
+        for name in result.files.values():
+            Path(name).unlink(missing_ok=True)
         if on_progress:
             on_progress(report)
 
-    if workers == 1:
-        for raw, rejected in _batches(items, batch_size):
-            handle(raw, rejected, parse_here(raw, document_seconds))
-    else:
-        context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending: deque[tuple[list[RawRecord], list[RejectedRecord], Future[list[Result]] | None]]
-            pending = deque()
-            for raw, rejected in _batches(items, batch_size):
-                future: Future[list[Result]] | None
-                try:
-                    future = pool.submit(process_batch, raw, document_seconds)
-                except RuntimeError:  # the pool broke (a worker was killed): go on in this process
-                    future = None
-                pending.append((raw, rejected, future))
-                while len(pending) > 2 * workers:
-                    done_raw, done_rejected, done = pending.popleft()
-                    handle(done_raw, done_rejected, settle(done_raw, done, document_seconds))
-            while pending:
-                done_raw, done_rejected, done = pending.popleft()
-                handle(done_raw, done_rejected, settle(done_raw, done, document_seconds))
+    try:
+        if workers == 1:
+            for unit in units:
+                handle(redo(unit)())
+        else:
+            context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                pending: deque[tuple[WorkUnit, Future[UnitResult] | None]] = deque()
+                for unit in units:
+                    future: Future[UnitResult] | None
+                    try:
+                        future = pool.submit(
+                            process_unit, unit, str(staging), text_fields, limits, document_seconds
+                        )
+                    except RuntimeError:  # the pool broke (a worker was killed): go on in this process
+                        future = None
+                    pending.append((unit, future))
+                    while len(pending) > 2 * workers:
+                        done_unit, done = pending.popleft()
+                        handle(settle_unit(done, redo(done_unit)))
+                while pending:
+                    done_unit, done = pending.popleft()
+                    handle(settle_unit(done, redo(done_unit)))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report.seconds = (finished - started).total_seconds()
     engine.append(

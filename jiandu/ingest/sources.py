@@ -127,13 +127,55 @@ def read_inputs(
     paths = list(paths)
     given = set(paths)
     for path in expand_paths(paths):
-        source = str(path)
-        try:
-            yield from _read_path(path, source, path in given, text_fields, limits)
-        except Exception as exc:  # a reader bug or a hostile file must not stop the run
-            yield RejectedRecord(
-                source, "", "parse_error", f"reader error: {type(exc).__name__}: {str(exc)[:500]}", b""
-            )
+        yield from read_path(path, path in given, text_fields, limits)
+
+
+@dataclass(frozen=True, slots=True)
+class LineRange:
+    """Lines of a JSON-lines file from byte ``start`` (a line start) to ``end``; ``first_line``
+    is the number of the line at ``start`` (counted from 1, as a whole-file read counts)."""
+
+    start: int
+    end: int
+    first_line: int
+
+
+def read_path(
+    path: Path,
+    given: bool,
+    text_fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS,
+    limits: Limits | None = None,
+    lines: LineRange | None = None,
+) -> Iterator[Item]:
+    """Records (or rejections) of one file found by `expand_paths` (``given``: named by the
+    user, not found in a folder), or of a range of lines of a JSON-lines file; never raises."""
+    limits = limits or Limits()
+    source = str(path)
+    try:
+        if lines is None:
+            yield from _read_path(path, source, given, text_fields, limits)
+        else:
+            yield from _read_jsonl_range(path, source, lines, text_fields, limits)
+    except Exception as exc:  # a reader bug or a hostile file must not stop the run
+        yield RejectedRecord(
+            source, "", "parse_error", f"reader error: {type(exc).__name__}: {str(exc)[:500]}", b""
+        )
+
+
+def _read_jsonl_range(
+    path: Path, source: str, lines: LineRange, text_fields: tuple[str, ...], limits: Limits
+) -> Iterator[Item]:
+    try:
+        with _open_nofollow(path) as handle:
+            handle.seek(lines.start)
+            part = io.BufferedReader(_Counted(handle, lines.end - lines.start, cut=True))
+            yield from _read_jsonl(part, source, "", text_fields, limits, lines.first_line)
+    except FileNotFoundError:
+        yield RejectedRecord(source, "", "vanished", "file disappeared while it was read", b"")
+    except _NotRegular:
+        yield RejectedRecord(source, "", "symlink", "replaced by a link or special file while read", b"")
+    except OSError as exc:
+        yield RejectedRecord(source, "", "unreadable", f"cannot read: {exc.strerror or exc}", b"")
 
 
 def _read_path(
@@ -363,9 +405,10 @@ def _read_jsonl(
     ref: str,
     text_fields: tuple[str, ...],
     limits: Limits,
+    first_line: int = 1,
 ) -> Iterator[Item]:
     """Stream JSON lines: one record per line, never more than one line in memory."""
-    for number, (line, length) in enumerate(_lines(handle, limits.max_document_bytes), start=1):
+    for number, (line, length) in enumerate(_lines(handle, limits.max_document_bytes), start=first_line):
         line_ref = _join(ref, f"line {number}")
         if not line.strip():
             continue  # blank separator lines are layout, not records
@@ -424,16 +467,22 @@ def _unsafe_name(name: str) -> str | None:
 class _Counted(io.RawIOBase):
     """A read-only stream that counts the bytes read through it against a budget."""
 
-    def __init__(self, inner: IO[bytes], budget: int) -> None:
+    def __init__(self, inner: IO[bytes], budget: int, cut: bool = False) -> None:
         self.inner = inner
         self.budget = budget
+        self.cut = cut  # at the budget: end of stream (a byte range) instead of an error
         self.count = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.inner.read(len(buffer))
+        want = len(buffer)
+        if self.cut:
+            want = min(want, self.budget - self.count)
+            if want <= 0:
+                return 0
+        data = self.inner.read(want)
         self.count += len(data)
         if self.count > self.budget:
             raise _ZipBudget(self.count)

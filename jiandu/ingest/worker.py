@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from jiandu.documents import PARSER_VERSION, document_id
 from jiandu.documents.parser import parse_document_strict
@@ -15,8 +20,11 @@ from jiandu.documents.record import JudgmentRecord
 from jiandu.ingest.decode import decode_bytes
 from jiandu.ingest.html import html_to_text
 from jiandu.ingest.rejection import Rejection
-from jiandu.ingest.rows import Rows, record_rows
-from jiandu.ingest.sources import RawRecord, RejectedRecord
+from jiandu.ingest.rows import CHILD_TABLES, Rows, record_rows
+from jiandu.ingest.sources import RawRecord, RejectedRecord, read_path
+from jiandu.ingest.units import WorkUnit
+from jiandu.inputs.limits import Limits
+from jiandu.schema import canonical_tables
 
 DOCUMENT_SECONDS = 30.0  # time budget of one document (decode, HTML, parse); ordinary ones take ms
 
@@ -146,3 +154,99 @@ def process_batch(
 ) -> list[ParsedDocument | RejectedRecord]:
     """Worker entry point: one pickled batch in, one list of results out (one per record)."""
     return [process_one(raw, seconds) for raw in batch]
+
+
+# -- work units: a worker reads its files and writes Parquet itself --------------------------
+
+POSITION = "_pos"  # column of staged rows: the record's place in its unit (first one wins)
+REJECTED_SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("record_ref", pa.string()),
+        ("code", pa.string()),
+        ("reason", pa.string()),
+        ("data", pa.large_binary()),
+    ]
+)
+
+
+@dataclass(slots=True)
+class UnitResult:
+    """What a worker hands back for one unit: counts and the staged files, never texts."""
+
+    index: int
+    read: int = 0
+    input_bytes: int = 0
+    documents: int = 0  # parsed documents staged (duplicates included)
+    files: dict[str, str] = field(default_factory=dict)  # table (or "rejected") -> Parquet file
+
+
+def _write(table: pa.Table, target: Path) -> str:
+    """Write a staged Parquet file atomically (a dead worker leaves no half-written file)."""
+    partial = target.with_suffix(".partial")
+    pq.write_table(table, partial, compression="lz4")
+    os.replace(partial, target)
+    return str(target)
+
+
+def process_unit(
+    unit: WorkUnit,
+    folder: str,
+    text_fields: tuple[str, ...],
+    limits: Limits | None,
+    seconds: float | None = DOCUMENT_SECONDS,
+) -> UnitResult:
+    """Worker entry point: read a unit's files, parse each record within its time budget and
+    write one Parquet file per canonical table (rows tagged with `POSITION`) and one of the
+    rejected records into ``folder``; return only the counts and file names."""
+    result = UnitResult(unit.index)
+    documents: list[dict[str, Any]] = []
+    children: dict[str, list[dict[str, Any]]] = {name: [] for name in CHILD_TABLES}
+    rejected: list[RejectedRecord] = []
+    position = 0
+    for part in unit.parts:
+        for item in read_path(part.path, part.given, text_fields, limits, part.lines):
+            result.read += 1
+            if isinstance(item, RejectedRecord):
+                rejected.append(item)
+                continue
+            result.input_bytes += item.size
+            parsed = process_one(item, seconds)
+            if isinstance(parsed, RejectedRecord):
+                rejected.append(parsed)
+                continue
+            position += 1
+            documents.append({**parsed.document, POSITION: position})
+            for name in CHILD_TABLES:
+                for row in parsed.rows[name]:
+                    row[POSITION] = position
+                    children[name].append(row)
+    base = Path(folder) / f"unit-{unit.index:07d}"
+    schemas = canonical_tables()
+    if documents:
+        result.documents = len(documents)
+        for name, rows in (("documents", documents), *children.items()):
+            if rows:
+                arrow = schemas[name].arrow_schema()
+                if name == "documents":
+                    arrow = pa.schema([f for f in arrow if f.name not in _RUN_COLUMNS])
+                arrow = arrow.append(pa.field(POSITION, pa.int32()))
+                table = pa.Table.from_pylist(rows, schema=arrow)
+                result.files[name] = _write(table, base.with_name(f"{base.name}-{name}.parquet"))
+    if rejected:
+        columns = [[getattr(r, name) for r in rejected] for name in REJECTED_SCHEMA.names]
+        table = pa.Table.from_arrays(
+            [pa.array(values, f.type) for values, f in zip(columns, REJECTED_SCHEMA, strict=True)],
+            schema=REJECTED_SCHEMA,
+        )
+        result.files["rejected"] = _write(table, base.with_name(f"{base.name}-rejected.parquet"))
+    return result
+
+
+_RUN_COLUMNS = ("ingested_at", "ingest_run_id")  # set by the parent when it stores the rows
+
+
+def read_rejected(path: str) -> list[RejectedRecord]:
+    """The rejected records a worker staged, in the order it met them."""
+    rows = pq.read_table(path).to_pylist()
+    return [RejectedRecord(r["source"], r["record_ref"], r["code"], r["reason"], r["data"]) for r in rows]

@@ -1,0 +1,139 @@
+"""Work units: workers read their own files and stage Parquet; the result is exactly what a
+single process reading every record in order and keeping the first of each document stores."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from jiandu.engines.base import Engine
+from jiandu.ingest.pipeline import ingest_judgments
+from jiandu.ingest.rows import CHILD_TABLES
+from jiandu.ingest.sources import RawRecord, RejectedRecord, read_inputs, read_path
+from jiandu.ingest.units import line_ranges, plan_units
+from jiandu.ingest.worker import ParsedDocument, process_one
+from tests.ingest.test_hostile import doc
+
+_RUN_COLUMNS = {"ingested_at", "ingest_run_id"}
+
+
+def _items(items: Any) -> list[tuple[str, str, str]]:
+    """(source, record_ref, text or reason code) of each record, in order."""
+    out = []
+    for item in items:
+        if isinstance(item, RawRecord):
+            text = item.text or (item.data or b"").decode("utf-8", "replace")
+            out.append((item.source, item.record_ref, text))
+        else:
+            out.append((item.source, item.record_ref, item.code))
+    return out
+
+
+def _mixed_corpus(root: Path) -> Path:
+    """txt, html, GB18030, a zip, JSON lines with blank, damaged and repeated records."""
+    inputs = root / "in"
+    (inputs / "a").mkdir(parents=True)
+    (inputs / "a" / "one.txt").write_text(doc(1), encoding="utf-8")
+    (inputs / "a" / "two_gbk.txt").write_bytes(doc(2).encode("gb18030"))
+    (inputs / "a" / "three.html").write_text(
+        "<html><body>" + "".join(f"<p>{line}</p>" for line in doc(3).splitlines()) + "</body></html>",
+        encoding="utf-8",
+    )
+    (inputs / "a" / "again_one.txt").write_text(doc(1), encoding="utf-8")  # a duplicate across files
+    (inputs / "a" / "empty.txt").write_bytes(b"")
+    (inputs / "a" / "cut.txt").write_text(doc(50)[: len(doc(50)) // 2], encoding="utf-8")
+    (inputs / "a" / "news.txt").write_text("今日天气晴，气温十五度。" * 20, encoding="utf-8")
+    (inputs / "a" / "notes.docx").write_bytes(b"PK\x03\x04 not a judgment format")
+    with zipfile.ZipFile(inputs / "a" / "more.zip", "w") as archive:
+        archive.writestr("four.txt", doc(4).encode("utf-8"))
+        archive.writestr("two_again.txt", doc(2).encode("utf-8"))
+    lines = []
+    for n in range(5, 45):
+        lines.append(json.dumps({"id": n, "text": doc(n)}, ensure_ascii=False))
+        if n % 7 == 0:
+            lines.append("")  # blank lines count as lines
+        if n % 9 == 0:
+            lines.append('{"text": "cut off')  # damaged record
+        if n % 5 == 0:
+            lines.append(json.dumps({"id": f"r{n}", "text": doc(n - 3)}, ensure_ascii=False))  # repeats
+    lines.append(json.dumps({"id": 99, "text": doc(1)}, ensure_ascii=False))
+    (inputs / "b.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (inputs / "c.jsonl").write_text(json.dumps({"text": doc(6)}, ensure_ascii=False), encoding="utf-8")
+    return inputs
+
+
+def test_line_ranges_read_the_same_records_as_the_whole_file(tmp_path: Path) -> None:
+    path = _mixed_corpus(tmp_path) / "b.jsonl"
+    whole = _items(read_inputs([path]))
+    for target in (1, 500, 3000, path.stat().st_size, 10 * path.stat().st_size):
+        ranges = line_ranges(path, target)
+        assert ranges[0].start == 0 and ranges[-1].end == path.stat().st_size
+        assert all(a.end == b.start for a, b in itertools.pairwise(ranges))
+        parts = [item for lines in ranges for item in _items(read_path(path, True, lines=lines))]
+        assert parts == whole, target
+
+
+def test_units_cover_every_record_in_input_order(tmp_path: Path) -> None:
+    inputs = _mixed_corpus(tmp_path)
+    whole = _items(read_inputs([inputs]))
+    for target in (1, 2000, 10**9):
+        units = list(plan_units([inputs], target, max_files=3))
+        assert [u.index for u in units] == list(range(len(units)))
+        parts = [part for unit in units for part in unit.parts]
+        found = [item for p in parts for item in _items(read_path(p.path, p.given, lines=p.lines))]
+        assert found == whole, target
+    assert len(list(plan_units([inputs], 2000, max_files=3))) > 5  # b.jsonl is cut into ranges
+
+
+def _reference(paths: list[Path]) -> tuple[list[ParsedDocument], list[RejectedRecord], int]:
+    """One process, record by record, first occurrence of each document kept (the old ingest)."""
+    kept: dict[str, ParsedDocument] = {}
+    rejected: list[RejectedRecord] = []
+    duplicates = 0
+    for item in read_inputs(paths):
+        result = process_one(item) if isinstance(item, RawRecord) else item
+        if isinstance(result, RejectedRecord):
+            rejected.append(result)
+        elif result.doc_id in kept:
+            duplicates += 1
+        else:
+            kept[result.doc_id] = result
+    return list(kept.values()), rejected, duplicates
+
+
+def _stored(engine: Engine, name: str) -> list[tuple[Any, ...]]:
+    rows = engine.query(f"SELECT * FROM {name}").to_pylist()
+    return sorted(
+        (tuple(sorted((k, v) for k, v in row.items() if k not in _RUN_COLUMNS)) for row in rows), key=repr
+    )
+
+
+def test_parallel_units_store_what_one_process_would(engine: Engine, tmp_path: Path) -> None:
+    inputs = _mixed_corpus(tmp_path)
+    documents, rejected, duplicates = _reference([inputs])
+
+    report = ingest_judgments(
+        engine, tmp_path / "quarantine", [inputs], workers=2, unit_bytes=2000, batch_size=3
+    )
+
+    counts = (report.parsed, report.duplicates, report.quarantined)
+    assert counts == (len(documents), duplicates, len(rejected))
+    assert report.read == len(documents) + duplicates + len(rejected)
+    expected_docs = sorted((tuple(sorted(d.document.items())) for d in documents), key=repr)
+    assert _stored(engine, "documents") == expected_docs
+    for name in CHILD_TABLES:
+        rows = [row for d in documents for row in d.rows[name]]
+        assert _stored(engine, name) == sorted((tuple(sorted(r.items())) for r in rows), key=repr), name
+    quarantined = engine.query("SELECT source, record_ref, reason_code, reason FROM quarantine").to_pylist()
+    assert sorted(tuple(r.values()) for r in quarantined) == sorted(
+        (r.source, r.record_ref, r.code, r.reason) for r in rejected
+    )
+    assert {r.code for r in rejected} >= {"empty", "not_judgment", "unsupported", "truncated", "bad_json"}
+    assert not (tmp_path / "staging").exists() or not any((tmp_path / "staging").iterdir())
+
+    again = ingest_judgments(engine, tmp_path / "quarantine", [inputs], workers=2, unit_bytes=2000)
+    assert (again.parsed, again.duplicates) == (0, len(documents) + duplicates)
+    assert _stored(engine, "documents") == expected_docs
