@@ -22,6 +22,7 @@ from jiandu.models.runner import RunReport, new_run_id, run
 
 STATUS_ZH = {
     "built": "已重建",
+    "incremental": "增量更新",
     "up_to_date": "无需更新",
     "skipped": "跳过",
     "ok": "完成",
@@ -94,6 +95,14 @@ def run_models(
         str | None, typer.Option(help="Region whose parameter values to use (name or YAML file).")
     ] = None,
     skip_operators: Annotated[bool, typer.Option(help="Do not update derived tables first.")] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Rebuild every derived table the models read from scratch "
+            "(default: only what new ingest runs touch).",
+        ),
+    ] = False,
     sync: Annotated[
         bool, typer.Option(help="Upsert the clues into the workflow store afterwards (by clue id).")
     ] = True,
@@ -129,6 +138,7 @@ def run_models(
                 region=chosen,
                 run_id=run_id,
                 update_operators=not skip_operators,
+                rebuild=full,
                 time_limit=time_limit,
                 on_stage=lambda stage: bar.update(note=stage),
                 on_model=lambda _: bar.advance(),

@@ -22,14 +22,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+import pyarrow as pa
 
 from jiandu.documents.masked_names import masked_name_sql
 from jiandu.domains import domain_operators
 from jiandu.engines.base import Engine
 from jiandu.entities.resolve import EntityResolution
+from jiandu.models import incremental as inc
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
@@ -106,6 +109,12 @@ class PartyKeys:
             engine, derived_table("party_mentions"), self.sql(engine.table_exists(ENTITY_TABLE))
         )
 
+    def document_rows(self, engine: Engine, docs: str) -> dict[str, pa.Table]:
+        """The party_mentions rows of the documents in ``docs`` (incremental runs)."""
+        sql = self.sql(engine.table_exists(ENTITY_TABLE))
+        where = f"{sql} AND p.doc_id IN (SELECT doc_id FROM {docs})"
+        return {"party_mentions": inc.query_rows(engine, "party_mentions", where)}
+
 
 # -- party lawsuit statistics --------------------------------------------------------
 
@@ -161,9 +170,25 @@ class PartyStats:
     inputs: tuple[str, ...] = ("party_mentions", "cases", "flags")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("party_stats",)
+    key_column: str = "party_key"  # incremental runs recompute the keys a batch touches
 
     def run(self, engine: Engine) -> int:
         return rebuild_table(engine, derived_table("party_stats"), PARTY_STATS_SQL)
+
+    def affected_keys_sql(self, docs: str, removed: Mapping[str, str]) -> str:
+        """The party keys of the documents in ``docs``, and of party mentions taken out."""
+        sql = f"SELECT party_key AS k FROM party_mentions WHERE doc_id IN (SELECT doc_id FROM {docs})"
+        if "party_mentions" in removed:
+            sql += f" UNION SELECT party_key AS k FROM {removed['party_mentions']}"
+        return sql
+
+    def key_rows(self, engine: Engine, keys: str) -> dict[str, pa.Table]:
+        """The party_stats rows of the party keys in ``keys`` (column ``k``)."""
+        restricted = PARTY_STATS_SQL.replace(
+            "FROM party_mentions AS m",
+            f"FROM (SELECT * FROM party_mentions WHERE party_key IN (SELECT k FROM {keys})) AS m",
+        )
+        return {"party_stats": inc.query_rows(engine, "party_stats", restricted)}
 
 
 # -- registry and driver -------------------------------------------------------------
@@ -193,7 +218,7 @@ def register_domains() -> None:
 @dataclass(frozen=True, slots=True)
 class OperatorReport:
     name: str
-    status: str  # built | up_to_date | skipped
+    status: str  # built | incremental | up_to_date | skipped
     rows: int | None
     seconds: float
     message: str = ""
@@ -234,41 +259,74 @@ def update_derived(
     run_id: str,
     operators: Sequence[Operator] | None = None,
     force: bool = False,
+    incremental: bool = True,
 ) -> list[OperatorReport]:
-    """Bring derived tables up to date, in operator order; report what each operator did."""
+    """Bring derived tables up to date, in operator order; report what each operator did.
+
+    With ``incremental`` (the default), an operator that can (`jiandu.models.incremental`)
+    processes only the documents of ingest runs it has not covered and the documents or keys
+    whose input rows an operator before it changed; ``force`` rebuilds everything."""
     engine.ensure_tables([derived_table("operator_runs")])
     reports: list[OperatorReport] = []
-    rebuilt: set[str] = set()
-    for op in OPERATORS if operators is None else operators:
-        started = time.perf_counter()
-        missing = [t for t in op.inputs if not engine.table_exists(t)]
-        if missing:
-            reports.append(OperatorReport(op.name, "skipped", None, 0.0, f"missing input tables {missing}"))
-            continue
-        signature = _signature(engine, op)
-        upstream_changed = bool(rebuilt & set(op.inputs + op.optional_inputs))
-        outputs_exist = all(engine.table_exists(t) for t in op.outputs)
-        if (
-            not force
-            and not upstream_changed
-            and outputs_exist
-            and _last_signature(engine, op.name) == signature
-        ):
-            reports.append(OperatorReport(op.name, "up_to_date", None, time.perf_counter() - started))
-            continue
-        rows = op.run(engine)
-        seconds = time.perf_counter() - started
-        rebuilt.update(op.outputs)
-        record = {
-            "operator": op.name,
-            "version": op.version,
-            "inputs_signature": signature,
-            "output_rows": rows,
-            "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            "seconds": seconds,
-            "run_id": run_id,
-        }
-        schema = derived_table("operator_runs")
-        engine.append(schema.name, schema.to_arrow([record]))
-        reports.append(OperatorReport(op.name, "built", rows, seconds))
+    deltas: dict[str, inc.Delta | str] = {}  # tables changed in this run
+    try:
+        for op in OPERATORS if operators is None else operators:
+            reports.append(_update_one(engine, op, run_id, force, incremental, deltas))
+    finally:
+        temps = {t for d in deltas.values() if isinstance(d, inc.Delta) for t in (d.docs, d.removed) if t}
+        for t in temps:
+            engine.drop_temp(t)
     return reports
+
+
+def _update_one(
+    engine: Engine,
+    op: Operator,
+    run_id: str,
+    force: bool,
+    incremental: bool,
+    deltas: dict[str, inc.Delta | str],
+) -> OperatorReport:
+    started = time.perf_counter()
+    missing = [t for t in op.inputs if not engine.table_exists(t)]
+    if missing:
+        return OperatorReport(op.name, "skipped", None, 0.0, f"missing input tables {missing}")
+    signature = _signature(engine, op)
+    upstream = {t: d for t, d in deltas.items() if t in op.inputs + op.optional_inputs}
+    outputs_exist = all(engine.table_exists(t) for t in op.outputs)
+    last = _last_signature(engine, op.name)
+    if not force and not upstream and outputs_exist and last == signature:
+        return OperatorReport(op.name, "up_to_date", None, time.perf_counter() - started)
+    increment = (
+        inc.plan_increment(engine, op, last, signature, upstream)
+        if incremental and not force and outputs_exist
+        else None
+    )
+    if increment is not None:
+        rows, changed = inc.apply_increment(engine, op, increment)
+        deltas.update(changed)
+        status, message = "incremental", f"{increment.documents} documents"
+        if not changed:
+            engine.drop_temp(increment.docs)
+        covered: set[str] | None = increment.runs
+    else:
+        copies = inc.snapshot_outputs(engine, op.outputs) if incremental and not force else {}
+        rows = op.run(engine)
+        for t in op.outputs:
+            deltas[t] = inc.diff_documents(engine, t, copies[t]) if t in copies else inc.FULL
+        status, message, covered = "built", "", None
+    seconds = time.perf_counter() - started
+    if isinstance(op, inc.DocumentOperator | inc.KeyedOperator):
+        inc.record_coverage(engine, op.name, op.version, covered, run_id)
+    record = {
+        "operator": op.name,
+        "version": op.version,
+        "inputs_signature": signature,
+        "output_rows": rows,
+        "built_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "seconds": seconds,
+        "run_id": run_id,
+    }
+    schema = derived_table("operator_runs")
+    engine.append(schema.name, schema.to_arrow([record]))
+    return OperatorReport(op.name, status, rows, seconds, message)

@@ -524,6 +524,7 @@ def run(
     region: Region | None = None,
     run_id: str | None = None,
     update_operators: bool = True,
+    rebuild: bool = False,
     time_limit: float | None = None,
     on_stage: Callable[[str], None] | None = None,
     on_model: Callable[[ModelReport], None] | None = None,
@@ -534,7 +535,8 @@ def run(
 
     Raises KeyError for an unknown model id and RegionError for region values that do not fit,
     before anything runs. `time_limit` is each model's limit in seconds (default
-    `default_time_limit()`).
+    `default_time_limit()`). ``rebuild`` rebuilds every derived table it needs in full instead of
+    updating them incrementally.
     """
     time_limit = time_limit if time_limit is not None else default_time_limit()
     specs = [library.get(m) for m in model_ids] if model_ids else library.enabled()
@@ -544,7 +546,11 @@ def run(
     needed = operators_for(t for spec in specs for t in spec.inputs)
     if update_operators and on_stage:
         on_stage("更新派生表")
-    operators = update_derived(engine, run_id=run_id, operators=needed) if update_operators else []
+    operators = (
+        update_derived(engine, run_id=run_id, operators=needed, force=rebuild)
+        if update_operators
+        else []
+    )
     reports = []
     for spec in specs:
         if on_stage:

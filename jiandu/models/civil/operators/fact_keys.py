@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 from jiandu.engines.base import Engine
+from jiandu.models.incremental import query_rows
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
@@ -62,3 +65,12 @@ class PartyFactKeys:
             engine.table_exists("party_entities") and engine.table_exists("entities"),
         )
         return rebuild_table(engine, derived_table("party_fact_keys"), sql)
+
+    def document_rows(self, engine: Engine, docs: str) -> dict[str, pa.Table]:
+        """The rows of the documents in ``docs`` (incremental runs)."""
+        sql = party_fact_keys_sql(
+            engine.table_exists("party_register_keys"),
+            engine.table_exists("party_entities") and engine.table_exists("entities"),
+        )
+        sql += f" WHERE m.doc_id IN (SELECT doc_id FROM {docs})"
+        return {"party_fact_keys": query_rows(engine, "party_fact_keys", sql)}

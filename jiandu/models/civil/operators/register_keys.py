@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 from jiandu.engines.base import Engine
+from jiandu.models.incremental import query_rows
 from jiandu.models.operators import MASKED, NORMALIZED
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
@@ -187,3 +190,14 @@ class PartyRegisterKeys:
         orgs = engine.query(register_orgs_sql(existing))
         with engine.temp_table(people, "people") as tp, engine.temp_table(orgs, "orgs") as to:
             return rebuild_table(engine, derived_table("party_register_keys"), register_keys_sql(tp, to))
+
+    def document_rows(self, engine: Engine, docs: str) -> dict[str, pa.Table]:
+        """The rows of the documents in ``docs`` (incremental runs; the registers unchanged)."""
+        existing = {t for t in REGISTER_TABLES if engine.table_exists(t)}
+        people = engine.query(register_people_sql(existing))
+        orgs = engine.query(register_orgs_sql(existing))
+        with engine.temp_table(people, "people") as tp, engine.temp_table(orgs, "orgs") as to:
+            sql = register_keys_sql(tp, to).replace(
+                "FROM parties AS p\n", f"FROM parties AS p JOIN {docs} AS nd ON nd.doc_id = p.doc_id\n"
+            )
+            return {"party_register_keys": query_rows(engine, "party_register_keys", sql)}

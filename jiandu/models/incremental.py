@@ -1,0 +1,401 @@
+"""Incremental updates of derived tables: a daily batch re-runs only what it touches.
+
+`update_derived` (``operators.py``) asks this module, per operator, whether the inputs that
+changed since the operator's last build changed only for known documents. Canonical tables
+are insert-only and their document tables (`DOCUMENT_TABLES`) grow only with the documents of
+new ingest runs, so their change is "the documents of ingest runs this operator has not
+covered" (`operator_coverage` records, per operator and version, the ingest runs it covered).
+A derived table an operator rebuilt in this run changed either completely (`FULL`) or for the
+documents of a `Delta` (an incremental operator's, or a full build whose output is keyed by
+document and was compared with the previous rows, `DIFFED_OUTPUTS`).
+
+Two kinds of operator can use a delta:
+
+- a `DocumentOperator` (output rows belong to one document, computed from that document's
+  rows alone) replaces the rows of the affected documents (`run_documents`);
+- a `KeyedOperator` (output rows grouped by a key such as ``party_key``) recomputes the keys
+  the affected documents touch, before and after the change (`run_keys`).
+
+Anything else, a changed register, a version or parameter change, a missing output, or
+``force``, rebuilds in full as before. The result is the same rows as a full rebuild over the
+same inputs (tests/models/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol, runtime_checkable
+
+import pyarrow as pa
+
+from jiandu.engines.base import Engine, temp_name
+from jiandu.schema.derived import derived_table
+from jiandu.schema.registry import TableSchema, canonical_tables
+
+__all__ = [
+    "COVERAGE_TABLE",
+    "DIFFED_OUTPUTS",
+    "FULL",
+    "Delta",
+    "DocumentOperator",
+    "KeyedOperator",
+    "covered_runs",
+    "diff_documents",
+    "document_tables",
+    "query_rows",
+    "record_coverage",
+    "replace_documents",
+    "replace_keys",
+    "snapshot_outputs",
+    "uncovered_documents",
+]
+
+COVERAGE_TABLE = "operator_coverage"
+FULL = "full"  # a table rebuilt with no known delta: everything downstream rebuilds
+
+# Outputs of full builds compared with their previous rows, so that what reads them sees only
+# the documents whose rows changed (entity resolution keeps entity ids stable, so a batch
+# changes few documents' rows): table → (key column, SQL of the documents of the changed keys
+# in the table named {keys} (column ``k``), or None when the key is the document).
+DIFFED_OUTPUTS: Mapping[str, tuple[str, str | None]] = {
+    "party_entities": ("doc_id", None),
+    "entities": (
+        "entity_id",
+        "SELECT DISTINCT doc_id FROM party_entities WHERE entity_id IN (SELECT k FROM {keys})",
+    ),
+}
+
+
+@cache
+def document_tables() -> frozenset[str]:
+    """Canonical tables whose rows belong to a document and come with its ingest run."""
+    return frozenset(
+        name
+        for name, schema in canonical_tables().items()
+        if name != "quarantine" and "doc_id" in {c.name for c in schema.columns}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """How a table changed in this run: the rows of the documents in ``docs`` (a table with a
+    ``doc_id`` column) were replaced; ``removed`` (a table with the table's columns) holds the
+    rows taken out, for keyed operators that must also recompute the keys those rows had."""
+
+    docs: str
+    removed: str | None = None
+
+
+@runtime_checkable
+class DocumentOperator(Protocol):
+    """An operator whose output rows belong each to one document (column ``doc_id``) and depend
+    only on that document's rows of its inputs."""
+
+    def document_rows(self, engine: Engine, docs: str) -> Mapping[str, pa.Table]:
+        """Per output table, its rows for the documents in table ``docs`` (column ``doc_id``)."""
+        ...
+
+
+@runtime_checkable
+class KeyedOperator(Protocol):
+    """An operator whose output rows are grouped by one key column (``key_column``), each group
+    computed over all the input rows with that key."""
+
+    @property
+    def key_column(self) -> str: ...
+
+    def affected_keys_sql(self, docs: str, removed: Mapping[str, str]) -> str:
+        """SQL of the keys (one column ``k``) the documents in ``docs`` touch; ``removed``
+        names, per input table, a table of that input's rows taken out in this run."""
+        ...
+
+    def key_rows(self, engine: Engine, keys: str) -> Mapping[str, pa.Table]:
+        """Per output table, its rows for the keys in table ``keys`` (column ``k``)."""
+        ...
+
+
+# -- coverage ----------------------------------------------------------------------------
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def covered_runs(engine: Engine, operator: str, version: str) -> set[str] | None:
+    """The ingest runs ``operator`` at ``version`` has covered; None when it never recorded any
+    (built before coverage existed, or at another version): it must build in full."""
+    if not engine.table_exists(COVERAGE_TABLE):
+        return None
+    rows = engine.query(
+        f"SELECT ingest_run_id FROM {COVERAGE_TABLE} "
+        f"WHERE operator = {_quote(operator)} AND version = {_quote(version)}"
+    ).column("ingest_run_id").to_pylist()
+    return {str(r) for r in rows} if rows else None
+
+
+def _document_runs(engine: Engine) -> set[str]:
+    if not engine.table_exists("documents"):
+        return set()
+    rows = engine.query("SELECT DISTINCT coalesce(ingest_run_id, '') AS r FROM documents")
+    return {str(r) for r in rows.column("r").to_pylist()}
+
+
+def record_coverage(
+    engine: Engine, operator: str, version: str, runs: Iterable[str] | None, run_id: str
+) -> None:
+    """Record that ``operator`` covered ``runs`` (default: every ingest run in documents)."""
+    schema = derived_table(COVERAGE_TABLE)
+    engine.ensure_tables([schema])
+    have = covered_runs(engine, operator, version) or set()
+    new = sorted((_document_runs(engine) if runs is None else set(runs)) - have)
+    if not new:
+        return
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    engine.append(
+        schema.name,
+        schema.to_arrow(
+            [
+                {"operator": operator, "version": version, "ingest_run_id": r,
+                 "covered_at": now, "run_id": run_id}
+                for r in new
+            ]
+        ),
+    )
+
+
+def uncovered_documents(engine: Engine, covered: set[str]) -> tuple[str, set[str]]:
+    """A temp table of the documents of ingest runs not in ``covered`` and those runs' ids."""
+    runs = _document_runs(engine) - covered
+    name = temp_name("newdocs")
+    if runs:
+        values = ", ".join(_quote(r) for r in sorted(runs))
+        ids = engine.query(
+            f"SELECT doc_id FROM documents WHERE coalesce(ingest_run_id, '') IN ({values})"
+        )
+    else:
+        ids = pa.table({"doc_id": pa.array([], pa.string())})
+    engine.register_temp(name, ids)
+    return name, runs
+
+
+def union_documents(engine: Engine, tables: Iterable[str]) -> str:
+    """A temp table of the distinct doc_ids of ``tables``."""
+    parts = [f"SELECT doc_id FROM {t}" for t in tables]
+    ids = engine.query(
+        "SELECT DISTINCT doc_id FROM (" + " UNION ALL ".join(parts) + ") AS u"
+        if parts
+        else "SELECT CAST(NULL AS VARCHAR) AS doc_id WHERE FALSE"
+    )
+    name = temp_name("affected")
+    engine.register_temp(name, ids)
+    return name
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _select_cast(schema: TableSchema, select_sql: str) -> str:
+    casts = ", ".join(f"CAST(src.{c.name} AS {c.type}) AS {c.name}" for c in schema.columns)
+    return f"SELECT {casts} FROM ({select_sql}) AS src"
+
+
+def query_rows(engine: Engine, table: str, select_sql: str) -> pa.Table:
+    """The rows of a query cast to the declared columns of the derived table ``table``."""
+    return engine.query(_select_cast(derived_table(table), select_sql))
+
+
+def _replace_where(
+    engine: Engine, schema: TableSchema, column: str, keys: str, key_column: str, rows: pa.Table
+) -> tuple[int, str]:
+    """Take out the rows whose ``column`` is in ``keys`` (column ``key_column``), keep them in a
+    temp table (returned), add ``rows``; return the rows added."""
+    removed_rows = engine.query(
+        f"SELECT * FROM {schema.name} WHERE {column} IN (SELECT {key_column} FROM {keys})"
+    )
+    removed = temp_name(f"{schema.name}_removed")
+    engine.register_temp(removed, removed_rows)
+    new_rows = schema.conform(rows)
+    if engine.name == "duckdb":
+        if removed_rows.num_rows:
+            engine.execute(
+                f"DELETE FROM {schema.name} WHERE {column} IN (SELECT {key_column} FROM {keys})"
+            )
+        if new_rows.num_rows:
+            engine.append(schema.name, new_rows)
+    else:  # no row-level DELETE: the kept rows and the new ones replace the table at once
+        staging = dataclasses.replace(schema, name=f"{schema.name}__staging")
+        engine.drop_table(staging.name, missing_ok=True)
+        engine.create_table(staging)
+        engine.insert_query(
+            staging.name,
+            f"SELECT * FROM {schema.name} WHERE {column} NOT IN (SELECT {key_column} FROM {keys})",
+        )
+        if new_rows.num_rows:
+            engine.append(staging.name, new_rows)
+        engine.materialize(schema.name, f"SELECT * FROM {staging.name}")
+        engine.drop_table(staging.name, missing_ok=True)
+    return new_rows.num_rows, removed
+
+
+def replace_documents(
+    engine: Engine, schema: TableSchema, docs: str, rows: pa.Table
+) -> tuple[int, str]:
+    """Replace the rows of the documents in ``docs`` with ``rows`` (only those documents' rows);
+    return the rows written and a temp table of the rows taken out."""
+    return _replace_where(engine, schema, "doc_id", docs, "doc_id", rows)
+
+
+def replace_keys(
+    engine: Engine, schema: TableSchema, key_column: str, keys: str, rows: pa.Table
+) -> int:
+    """Replace the rows whose ``key_column`` is in ``keys`` (column ``k``) with ``rows``."""
+    written, removed = _replace_where(engine, schema, key_column, keys, "k", rows)
+    engine.drop_temp(removed)
+    return written
+
+
+# -- diffing full builds -------------------------------------------------------------------
+
+
+def snapshot_outputs(engine: Engine, outputs: Iterable[str]) -> dict[str, str]:
+    """Copy the `DIFFED_OUTPUTS` among ``outputs`` before a full build; return table → copy."""
+    copies: dict[str, str] = {}
+    for name in outputs:
+        if name in DIFFED_OUTPUTS and engine.table_exists(name):
+            copy = f"{name}__before"
+            engine.materialize(copy, f"SELECT * FROM {name}")
+            copies[name] = copy
+    return copies
+
+
+def diff_documents(engine: Engine, name: str, copy: str) -> Delta:
+    """The documents whose rows of ``name`` differ from its copy ``copy`` (dropped after); when
+    the table is keyed by document, the copy's rows of those documents are the removed rows."""
+    key, to_docs = DIFFED_OUTPUTS[name]
+    changed = engine.query(
+        f"SELECT DISTINCT {key} AS k FROM ("
+        f"(SELECT * FROM {name} EXCEPT ALL SELECT * FROM {copy}) UNION ALL "
+        f"(SELECT * FROM {copy} EXCEPT ALL SELECT * FROM {name})) AS d"
+    )
+    keys = temp_name(f"{name}_changed")
+    engine.register_temp(keys, changed)
+    docs = temp_name(f"{name}_docs")
+    removed: str | None = None
+    if to_docs is None:
+        engine.register_temp(docs, changed.rename_columns(["doc_id"]))
+        removed = temp_name(f"{name}_removed")
+        engine.register_temp(
+            removed, engine.query(f"SELECT * FROM {copy} WHERE {key} IN (SELECT k FROM {keys})")
+        )
+    else:
+        engine.register_temp(docs, engine.query(to_docs.format(keys=keys)))
+    engine.drop_temp(keys)
+    engine.drop_table(copy, missing_ok=True)
+    return Delta(docs, removed)
+
+
+def changed_inputs(previous_signature: str | None, signature: str) -> set[str] | None:
+    """Input tables whose row counts differ between two signatures; None when the version or
+    the set of inputs differs (a full build)."""
+    if previous_signature is None:
+        return None
+    before, now = json.loads(previous_signature), json.loads(signature)
+    if before.get("version") != now.get("version"):
+        return None
+    a, b = before.get("counts", {}), now.get("counts", {})
+    if set(a) != set(b):
+        return None
+    return {t for t in b if a[t] != b[t]}
+
+
+# -- planning and applying an increment ------------------------------------------------------
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def inputs(self) -> tuple[str, ...]: ...
+    @property
+    def optional_inputs(self) -> tuple[str, ...]: ...
+    @property
+    def outputs(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Increment:
+    """What an incremental build of one operator covers."""
+
+    docs: str  # temp table of the affected documents
+    removed: dict[str, str]  # input table → temp table of its rows taken out in this run
+    runs: set[str]  # the ingest runs it newly covers
+    documents: int  # how many affected documents
+
+
+def plan_increment(
+    engine: Engine,
+    op: _Named,
+    previous_signature: str | None,
+    signature: str,
+    deltas: Mapping[str, Delta | str],
+) -> Increment | None:
+    """The increment that brings ``op``'s outputs up to date, or None when it must build in
+    full. ``deltas`` are the tables changed earlier in this run."""
+    if not isinstance(op, DocumentOperator | KeyedOperator):
+        return None
+    covered = covered_runs(engine, op.name, op.version)
+    changed = changed_inputs(previous_signature, signature)
+    if covered is None or changed is None:
+        return None
+    reads = set(op.inputs) | {t for t in op.optional_inputs if engine.table_exists(t)}
+    doc_inputs = reads & document_tables()
+    parts: list[str] = []
+    removed: dict[str, str] = {}
+    for t in sorted((changed | set(deltas)) & reads):
+        delta = deltas.get(t)
+        if delta == FULL:
+            return None
+        if isinstance(delta, Delta):
+            parts.append(delta.docs)
+            if delta.removed:
+                removed[t] = delta.removed
+        elif t not in doc_inputs:  # a register, or a derived table changed outside this run
+            return None
+    new_docs, runs = uncovered_documents(engine, covered)
+    if doc_inputs:
+        parts.append(new_docs)
+    docs = union_documents(engine, parts)
+    engine.drop_temp(new_docs)
+    return Increment(docs, removed, runs, engine.count(docs))
+
+
+def apply_increment(
+    engine: Engine, op: _Named, increment: Increment
+) -> tuple[int, dict[str, Delta | str]]:
+    """Build ``op``'s outputs for the increment; return the rows written and each output's
+    delta for the operators after it."""
+    written = 0
+    out: dict[str, Delta | str] = {}
+    if isinstance(op, DocumentOperator):
+        for table, new in op.document_rows(engine, increment.docs).items():
+            rows, gone = replace_documents(engine, derived_table(table), increment.docs, new)
+            written += rows
+            out[table] = Delta(increment.docs, gone)
+        return written, out
+    assert isinstance(op, KeyedOperator)
+    keys = temp_name("keys")
+    engine.register_temp(
+        keys, engine.query(op.affected_keys_sql(increment.docs, increment.removed))
+    )
+    for table, new in op.key_rows(engine, keys).items():
+        written += replace_keys(engine, derived_table(table), op.key_column, keys, new)
+        out[table] = FULL  # keyed by something else than documents
+    engine.drop_temp(keys)
+    return written, out
