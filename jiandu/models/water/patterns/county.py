@@ -31,6 +31,7 @@ import csv
 import datetime as dt
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -627,30 +628,19 @@ def water_county(seed: int = 7) -> WaterCounty:
         approval_date=dt.date(2019, 6, 30),
         datum="cgcs2000",
     )
-    c.add(
-        "water_protection_zones",
-        zone_code="SY-QT-1",
-        source_name="青坛水库",
-        level="一级",
-        polygon_wkt=square(ZONE_LON, ZONE_LAT, half1),
-        **zone,
-    )
-    c.add(
-        "water_protection_zones",
-        zone_code="SY-QT-2",
-        source_name="青坛水库",
-        level="二级",
-        polygon_wkt=square(ZONE_LON, ZONE_LAT, half2),
-        **zone,
-    )
-    c.add(
-        "water_protection_zones",
-        zone_code="SY-QT-Z",
-        source_name="青坛水库",
-        level="准保护区",
-        polygon_wkt=square(ZONE_LON, ZONE_LAT, half3),
-        **zone,
-    )
+    for zone_code, level, half in (
+        ("SY-QT-1", "一级", half1),
+        ("SY-QT-2", "二级", half2),
+        ("SY-QT-Z", "准保护区", half3),
+    ):
+        c.add(
+            "water_protection_zones",
+            zone_code=zone_code,
+            source_name="青坛水库",
+            level=level,
+            polygon_wkt=square(ZONE_LON, ZONE_LAT, half),
+            **zone,
+        )
     c.add(
         "water_protection_zones",
         zone_code="YC-PS-2",
@@ -785,25 +775,34 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _write(
-    path: Path,
-    headers: list[str],
-    rows: list[list[Any]],
-    *,
-    encoding: str = "utf-8",
-    title: str | None = None,
-    footer: list[Any] | None = None,
-) -> int:
-    with path.open("w", encoding=encoding, newline="") as fh:
-        w = csv.writer(fh)
-        if title:
-            w.writerow([title] + [""] * (len(headers) - 1))
-        w.writerow(headers)
-        for r in rows:
-            w.writerow([_cell(v) for v in r])
-        if footer:
-            w.writerow([_cell(v) for v in footer])
-    return len(rows)
+Row = dict[str, Any]
+Column = tuple[str, str | Callable[[Row], Any]]  # header, and the row's field or a function of the row
+
+
+@dataclass(frozen=True, slots=True)
+class _Export:
+    """One agency export file: its columns in order, the county rows it writes (one line each),
+    its encoding, a title line above the headers and a footer line below the rows (by header)."""
+
+    file: str
+    columns: tuple[Column, ...]
+    rows: list[Row]
+    encoding: str = "utf-8"
+    title: str | None = None
+    footer: dict[str, Any] | None = None
+
+    def write(self, out: Path) -> int:
+        headers = [h for h, _ in self.columns]
+        with (out / self.file).open("w", encoding=self.encoding, newline="") as fh:
+            w = csv.writer(fh)
+            if self.title:
+                w.writerow([self.title] + [""] * (len(headers) - 1))
+            w.writerow(headers)
+            for r in self.rows:
+                w.writerow([_cell(r[f] if isinstance(f, str) else f(r)) for _, f in self.columns])
+            if self.footer:
+                w.writerow([_cell(self.footer.get(h, "")) for h in headers])
+        return len(self.rows)
 
 
 def _gcj(lon: float, lat: float) -> tuple[float, float]:
@@ -825,301 +824,175 @@ ZONES_FILE = "饮用水水源保护区范围.csv"
 POINTS_FILE = "平水江水库保护区拐点坐标.csv"
 
 
+CERT_STATES = {"1": "新发", "8": "变更", "9": "延续"}
+UNITS = {"m³": "立方米", "万m³": "万立方米"}
+
+
+def _ymd(field: str) -> Callable[[Row], str]:
+    return lambda r: r[field].strftime("%Y%m%d")
+
+
+PERMIT_COLUMNS: tuple[Column, ...] = (
+    ("许可证编号", "permit_no"),
+    ("取水许可证代码", "permit_code"),
+    ("取水权人名称", "holder_name"),
+    ("统一社会信用代码", "holder_key"),
+    ("取用水户代码", "user_code"),
+    ("行政区划", "admin_code"),
+    ("所属区县", "district"),
+    ("取水地址", "intake_address"),
+    ("取水口经度", "lon"),
+    ("取水口纬度", "lat"),
+    ("水源类型", "source_type"),
+    ("取水方式", "intake_mode"),
+    ("取水用途", "water_use"),
+    ("取水行业", "industry"),
+    ("年许可水量（万立方米）", lambda r: r["allowed_m3"] / 10000),
+    ("有效期起", "valid_from"),
+    ("有效期止", "valid_to"),
+    ("证件状态", lambda r: CERT_STATES[r["cert_state"]]),
+    ("许可状态", "status"),
+    ("吊销注销日期", "status_date"),
+)
+LATE_PERMIT_COLUMNS: tuple[Column, ...] = (
+    ("WPC_CD", "permit_code"),
+    ("WPC_SN", "permit_no"),
+    ("WRP_NM", "holder_name"),
+    ("WIU_CD", lambda r: org_code(r["holder_key"])),
+    ("AD_CD", "admin_code"),
+    ("INT_BD", _ymd("valid_from")),
+    ("INT_DL", _ymd("valid_to")),
+    ("CERT_COND", "cert_state"),
+)
+DAILY_COLUMNS: tuple[Column, ...] = (
+    ("MP_CD", "meter_code"),
+    ("WIU_CD", "user_code"),
+    ("DT", _ymd("reading_date")),
+    ("DAY_W", "volume"),
+)
+MONTHLY_COLUMNS: tuple[Column, ...] = (
+    ("计量点编码", "meter_code"),
+    ("取用水户名称", "holder_name"),
+    ("统一社会信用代码", "holder_key"),
+    ("取水许可证编号", "permit_no"),
+    ("所属区县", "district"),
+    ("月份", "reading_date"),
+    ("月取水量", "volume"),
+    ("计量单位", lambda r: UNITS[r["unit"]]),
+    ("水源类型", "source_type"),
+)
+WORKS_COLUMNS: tuple[Column, ...] = (
+    ("设施编码", "works_code"),
+    ("所有人", "owner_name"),
+    ("统一社会信用代码", "owner_key"),
+    ("设施类型", "kind"),
+    ("位置", "address"),
+    ("区县", "district"),
+    ("经度", "lon"),
+    ("纬度", "lat"),
+    ("核查日期", lambda r: r["check_date"].strftime("%Y年%m月%d日")),
+    ("运行状态", "state"),
+    ("日最大取水能力（立方米）", "capacity_m3_day"),
+    ("登记许可证号", "permit_no"),
+)
+FEE_COLUMNS: tuple[Column, ...] = (
+    ("缴款书编号", "bill_no"),
+    ("缴款单位", "payer_name"),
+    ("统一社会信用代码", "payer_key"),
+    ("取用水户代码", "user_code"),
+    ("取水许可证编号", "permit_no"),
+    ("水源类型", "source_type"),
+    ("所属期起", "period_start"),
+    ("所属期止", "period_end"),
+    ("计征水量（立方米）", "billed_m3"),
+    ("征收标准（元/立方米）", "rate"),
+    ("应缴金额（元）", "amount"),
+    ("缴款日期", "paid_date"),
+)
+TAX_COLUMNS: tuple[Column, ...] = (
+    ("申报表编号", "bill_no"),
+    ("纳税人识别号", "payer_key"),
+    ("纳税人名称", "payer_name"),
+    ("取水许可证编号", "permit_no"),
+    ("取水口", lambda r: "1号取水井"),
+    ("水源类型", "source_type"),
+    ("所属期起", "period_start"),
+    ("所属期止", "period_end"),
+    ("实际取用水量", "billed_m3"),
+    ("适用税额", "rate"),
+    ("应纳税额", "amount"),
+    ("申报日期", "paid_date"),
+)
+ENTERPRISE_COLUMNS: tuple[Column, ...] = (
+    ("统一社会信用代码", "credit_code"),
+    ("企业名称", "name"),
+    ("行业代码", "industry_code"),
+    ("行业名称", "industry_name"),
+    ("排污许可管理类别", "pollutant_class"),
+    ("住所", "address"),
+    ("所属区县", "district"),
+    ("经度", lambda r: _gcj(r["lon"], r["lat"])[0]),
+    ("纬度", lambda r: _gcj(r["lon"], r["lat"])[1]),
+    ("登记状态", "status"),
+)
+OUTPUT_COLUMNS: tuple[Column, ...] = (
+    ("定点屠宰企业", "name"),
+    ("统一社会信用代码", "credit_code"),
+    ("年度", "year"),
+    ("屠宰量", "quantity"),
+    ("计量单位", "unit"),
+)
+ZONE_COLUMNS: tuple[Column, ...] = (
+    ("保护区编码", "zone_code"),
+    ("水源地名称", "source_name"),
+    ("级别", lambda r: r["level"] if r["level"] == "准保护区" else r["level"] + "保护区"),
+    ("区县", "district"),
+    ("批复文号", "approval_no"),
+    ("批复日期", "approval_date"),
+    ("范围", "polygon_wkt"),
+)
+POINT_COLUMNS: tuple[Column, ...] = (
+    ("保护区编码", "zone_code"),
+    ("拐点编号", "point_no"),
+    ("经度", lambda r: dms(r["lon"])),
+    ("纬度", lambda r: dms(r["lat"])),
+)
+
+
+def _exports(county: WaterCounty) -> list[_Export]:
+    """The agencies' export files of the county, in the order they are written."""
+    t = county.tables
+    readings = t["water_meter_readings"]
+    fees = [r for r in t["water_fees"] if r["kind"] == "水资源费"]
+    fee_total = {
+        "缴款书编号": "合计",
+        "计征水量（立方米）": sum(r["billed_m3"] for r in fees),
+        "应缴金额（元）": round(sum(r["amount"] for r in fees), 2),
+    }
+    return [
+        _Export(
+            PERMITS_FILE,
+            PERMIT_COLUMNS,
+            t["water_permits"],
+            "gb18030",
+            title="绍兴市取水许可证台账（截至2024年6月30日）",
+        ),
+        _Export(PERMITS_LATE, LATE_PERMIT_COLUMNS, county.late_permits, "utf-8-sig"),
+        _Export(DAILY_FILE, DAILY_COLUMNS, [r for r in readings if r["period"] == "日"]),
+        _Export(DAILY_RESENT, DAILY_COLUMNS, county.resent_days),
+        _Export(MONTHLY_FILE, MONTHLY_COLUMNS, [r for r in readings if r["period"] == "月"], "utf-8-sig"),
+        _Export(WORKS_FILE, WORKS_COLUMNS, t["water_intake_works"]),
+        _Export(FEES_FILE, FEE_COLUMNS, fees, footer=fee_total),
+        _Export(TAX_FILE, TAX_COLUMNS, [r for r in t["water_fees"] if r["kind"] == "水资源税"], "gb18030"),
+        _Export(ENTERPRISES_FILE, ENTERPRISE_COLUMNS, t["water_enterprises"], "utf-8-sig"),
+        _Export(OUTPUT_FILE, OUTPUT_COLUMNS, t["enterprise_output"]),
+        _Export(ZONES_FILE, ZONE_COLUMNS, t["water_protection_zones"], "utf-8-sig"),
+        _Export(POINTS_FILE, POINT_COLUMNS, t["water_zone_points"]),
+    ]
+
+
 def write_exports(county: WaterCounty, out: Path) -> dict[str, int]:
     """Every water table as the agencies' export files under ``out`` (read back by the built-in
     sources); returns rows written per file."""
     out.mkdir(parents=True, exist_ok=True)
-    t = county.tables
-    n: dict[str, int] = {}
-    cert = {"1": "新发", "8": "变更", "9": "延续"}
-    n[PERMITS_FILE] = _write(
-        out / PERMITS_FILE,
-        [
-            "许可证编号",
-            "取水许可证代码",
-            "取水权人名称",
-            "统一社会信用代码",
-            "取用水户代码",
-            "行政区划",
-            "所属区县",
-            "取水地址",
-            "取水口经度",
-            "取水口纬度",
-            "水源类型",
-            "取水方式",
-            "取水用途",
-            "取水行业",
-            "年许可水量（万立方米）",
-            "有效期起",
-            "有效期止",
-            "证件状态",
-            "许可状态",
-            "吊销注销日期",
-        ],
-        [
-            [
-                r["permit_no"],
-                r["permit_code"],
-                r["holder_name"],
-                r["holder_key"],
-                r["user_code"],
-                r["admin_code"],
-                r["district"],
-                r["intake_address"],
-                r["lon"],
-                r["lat"],
-                r["source_type"],
-                r["intake_mode"],
-                r["water_use"],
-                r["industry"],
-                r["allowed_m3"] / 10000,
-                r["valid_from"],
-                r["valid_to"],
-                cert[r["cert_state"]],
-                r["status"],
-                r["status_date"],
-            ]
-            for r in t["water_permits"]
-        ],
-        encoding="gb18030",
-        title="绍兴市取水许可证台账（截至2024年6月30日）",
-    )
-    n[PERMITS_LATE] = _write(
-        out / PERMITS_LATE,
-        ["WPC_CD", "WPC_SN", "WRP_NM", "WIU_CD", "AD_CD", "INT_BD", "INT_DL", "CERT_COND"],
-        [
-            [
-                r["permit_code"],
-                r["permit_no"],
-                r["holder_name"],
-                org_code(r["holder_key"]),
-                r["admin_code"],
-                r["valid_from"].strftime("%Y%m%d"),
-                r["valid_to"].strftime("%Y%m%d"),
-                r["cert_state"],
-            ]
-            for r in county.late_permits
-        ],
-        encoding="utf-8-sig",
-    )
-    daily = [r for r in t["water_meter_readings"] if r["period"] == "日"]
-    day_rows = [
-        [r["meter_code"], r["user_code"], r["reading_date"].strftime("%Y%m%d"), r["volume"]] for r in daily
-    ]
-    n[DAILY_FILE] = _write(out / DAILY_FILE, ["MP_CD", "WIU_CD", "DT", "DAY_W"], day_rows)
-    n[DAILY_RESENT] = _write(
-        out / DAILY_RESENT,
-        ["MP_CD", "WIU_CD", "DT", "DAY_W"],
-        [
-            [r["meter_code"], r["user_code"], r["reading_date"].strftime("%Y%m%d"), r["volume"]]
-            for r in county.resent_days
-        ],
-    )
-    units = {"m³": "立方米", "万m³": "万立方米"}
-    n[MONTHLY_FILE] = _write(
-        out / MONTHLY_FILE,
-        [
-            "计量点编码",
-            "取用水户名称",
-            "统一社会信用代码",
-            "取水许可证编号",
-            "所属区县",
-            "月份",
-            "月取水量",
-            "计量单位",
-            "水源类型",
-        ],
-        [
-            [
-                r["meter_code"],
-                r["holder_name"],
-                r["holder_key"],
-                r["permit_no"],
-                r["district"],
-                r["reading_date"],
-                r["volume"],
-                units[r["unit"]],
-                r["source_type"],
-            ]
-            for r in t["water_meter_readings"]
-            if r["period"] == "月"
-        ],
-        encoding="utf-8-sig",
-    )
-    n[WORKS_FILE] = _write(
-        out / WORKS_FILE,
-        [
-            "设施编码",
-            "所有人",
-            "统一社会信用代码",
-            "设施类型",
-            "位置",
-            "区县",
-            "经度",
-            "纬度",
-            "核查日期",
-            "运行状态",
-            "日最大取水能力（立方米）",
-            "登记许可证号",
-        ],
-        [
-            [
-                r["works_code"],
-                r["owner_name"],
-                r["owner_key"],
-                r["kind"],
-                r["address"],
-                r["district"],
-                r["lon"],
-                r["lat"],
-                r["check_date"].strftime("%Y年%m月%d日"),
-                r["state"],
-                r["capacity_m3_day"],
-                r["permit_no"],
-            ]
-            for r in t["water_intake_works"]
-        ],
-    )
-    fees = [r for r in t["water_fees"] if r["kind"] == "水资源费"]
-    n[FEES_FILE] = _write(
-        out / FEES_FILE,
-        [
-            "缴款书编号",
-            "缴款单位",
-            "统一社会信用代码",
-            "取用水户代码",
-            "取水许可证编号",
-            "水源类型",
-            "所属期起",
-            "所属期止",
-            "计征水量（立方米）",
-            "征收标准（元/立方米）",
-            "应缴金额（元）",
-            "缴款日期",
-        ],
-        [
-            [
-                r["bill_no"],
-                r["payer_name"],
-                r["payer_key"],
-                r["user_code"],
-                r["permit_no"],
-                r["source_type"],
-                r["period_start"],
-                r["period_end"],
-                r["billed_m3"],
-                r["rate"],
-                r["amount"],
-                r["paid_date"],
-            ]
-            for r in fees
-        ],
-        footer=[
-            "合计",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            sum(r["billed_m3"] for r in fees),
-            "",
-            round(sum(r["amount"] for r in fees), 2),
-            "",
-        ],
-    )
-    taxes = [r for r in t["water_fees"] if r["kind"] == "水资源税"]
-    n[TAX_FILE] = _write(
-        out / TAX_FILE,
-        [
-            "申报表编号",
-            "纳税人识别号",
-            "纳税人名称",
-            "取水许可证编号",
-            "取水口",
-            "水源类型",
-            "所属期起",
-            "所属期止",
-            "实际取用水量",
-            "适用税额",
-            "应纳税额",
-            "申报日期",
-        ],
-        [
-            [
-                r["bill_no"],
-                r["payer_key"],
-                r["payer_name"],
-                r["permit_no"],
-                "1号取水井",
-                r["source_type"],
-                r["period_start"],
-                r["period_end"],
-                r["billed_m3"],
-                r["rate"],
-                r["amount"],
-                r["paid_date"],
-            ]
-            for r in taxes
-        ],
-        encoding="gb18030",
-    )
-    n[ENTERPRISES_FILE] = _write(
-        out / ENTERPRISES_FILE,
-        [
-            "统一社会信用代码",
-            "企业名称",
-            "行业代码",
-            "行业名称",
-            "排污许可管理类别",
-            "住所",
-            "所属区县",
-            "经度",
-            "纬度",
-            "登记状态",
-        ],
-        [
-            [
-                r["credit_code"],
-                r["name"],
-                r["industry_code"],
-                r["industry_name"],
-                r["pollutant_class"],
-                r["address"],
-                r["district"],
-                *_gcj(r["lon"], r["lat"]),
-                r["status"],
-            ]
-            for r in t["water_enterprises"]
-        ],
-        encoding="utf-8-sig",
-    )
-    n[OUTPUT_FILE] = _write(
-        out / OUTPUT_FILE,
-        ["定点屠宰企业", "统一社会信用代码", "年度", "屠宰量", "计量单位"],
-        [[r["name"], r["credit_code"], r["year"], r["quantity"], r["unit"]] for r in t["enterprise_output"]],
-    )
-    n[ZONES_FILE] = _write(
-        out / ZONES_FILE,
-        ["保护区编码", "水源地名称", "级别", "区县", "批复文号", "批复日期", "范围"],
-        [
-            [
-                r["zone_code"],
-                r["source_name"],
-                r["level"] if r["level"] == "准保护区" else r["level"] + "保护区",
-                r["district"],
-                r["approval_no"],
-                r["approval_date"],
-                r["polygon_wkt"],
-            ]
-            for r in t["water_protection_zones"]
-        ],
-        encoding="utf-8-sig",
-    )
-    n[POINTS_FILE] = _write(
-        out / POINTS_FILE,
-        ["保护区编码", "拐点编号", "经度", "纬度"],
-        [[r["zone_code"], r["point_no"], dms(r["lon"]), dms(r["lat"])] for r in t["water_zone_points"]],
-    )
-    return n
+    return {e.file: e.write(out) for e in _exports(county)}
