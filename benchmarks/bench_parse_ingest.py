@@ -8,19 +8,27 @@ appending a certification line with its number, written once as JSON lines shard
 `synth` uses a generated county (`--county DIR`, or one generated into the work folder): the
 parse runs use its JSON-lines half, the ingest reads the whole county (txt, html, jsonl, some
 GB18030, a few damaged records). Then:
-1. parse on one core (in this process),
-2. parse on all cores (a process pool, one batch per task),
+1. parse on one core (in this process, texts already in memory),
+2. parse and stage with 1 worker process, then with 2 (all cores), on the same work units of
+   the ingest input: each worker reads its units' files and writes their rows as Parquet, as
+   `jiandu ingest judgments` does (`jiandu.ingest.worker.process_unit`); the scaling factor is
+   the ratio of the two throughputs,
 3. `jiandu ingest judgments` into a fresh DuckDB workspace (a subprocess; peak memory of its
    whole process tree sampled from /proc).
+
+Example (issue 17): python benchmarks/bench_parse_ingest.py --source synth --county DIR --documents 100000
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import multiprocessing
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +39,9 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.memory import run_measured  # noqa: E402
 from jiandu.documents import parse_document  # noqa: E402
+from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS  # noqa: E402
+from jiandu.ingest.units import WorkUnit, plan_units  # noqa: E402
+from jiandu.ingest.worker import UnitResult, process_unit  # noqa: E402
 
 REAL = REPO.parent / "shared" / "data" / "real"
 SHARD = 10_000
@@ -111,6 +122,9 @@ def main() -> None:
     parser.add_argument("--county", type=Path, help="an existing `jiandu synth` folder (source synth)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/jiandu-bench"))
     parser.add_argument("--single-core-sample", type=int, default=20_000, help="documents parsed on one core")
+    parser.add_argument(
+        "--parse-documents", type=int, default=50_000, help="about this many records staged per run"
+    )
     parser.add_argument("--ingest-only", action="store_true", help="skip the two parse runs")
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
@@ -143,14 +157,20 @@ def main() -> None:
         f"parse, 1 core:   {len(sample) / one:8.0f} docs/s  {sample_mb / one:6.1f} MB/s  ({len(sample)} docs)"
     )
 
-    total_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    batches = [texts[i : i + 500] for i in range(0, len(texts), 500)]
-    t = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=cores) as pool:
-        parsed = sum(pool.map(_parse_all, batches))
-    allc = time.perf_counter() - t or 1e-9
-    print(f"parse, {cores} cores:  {parsed / allc:8.0f} docs/s  {total_mb / allc:6.1f} MB/s  ({parsed} docs)")
-    del texts, batches, sample
+    del texts, sample
+    units = list(plan_units([ingest_input]))
+    share = max(2 * cores, math.ceil(len(units) * min(1.0, args.parse_documents / args.documents)))
+    units = units[:share] if not args.ingest_only else []
+    rates: dict[int, float] = {}
+    for workers in sorted({1, cores}) if units else []:
+        records, docs, seconds = stage_units(units, workers, args.workdir)
+        rates[workers] = docs / seconds
+        print(
+            f"parse+stage, {workers} worker(s): {docs / seconds:8.0f} docs/s  "
+            f"({docs} documents, {records} records, {len(units)} units in {seconds:.1f} s)"
+        )
+    if len(rates) > 1:
+        print(f"scaling, {cores} workers / 1: {rates[cores] / rates[1]:.2f}x")
 
     workspace = args.workdir / f"workspace-{args.source}-{args.documents}"
     shutil.rmtree(workspace, ignore_errors=True)
@@ -166,6 +186,28 @@ def main() -> None:
     size = sum(p.stat().st_size for p in workspace.rglob("*") if p.is_file())
     print(f"workspace size after ingest: {size / 1e6:.0f} MB")
     print("\n".join(line for line in output.splitlines() if "│" in line)[:3000])
+
+
+def stage_units(units: list[WorkUnit], workers: int, workdir: Path) -> tuple[int, int, float]:
+    """Read, parse and stage ``units`` on ``workers`` spawned processes; (records, documents,
+    seconds). The pool is started (and its workers have imported jiandu) before the clock runs."""
+    context = multiprocessing.get_context("spawn")
+    with (
+        tempfile.TemporaryDirectory(dir=workdir) as staging,
+        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+    ):
+        list(pool.map(_warm, range(workers)))
+        started = time.perf_counter()
+        futures = [
+            pool.submit(process_unit, unit, staging, DEFAULT_TEXT_FIELDS, None) for unit in units
+        ]
+        results: list[UnitResult] = [f.result() for f in futures]
+        seconds = time.perf_counter() - started
+    return sum(r.read for r in results), sum(r.documents for r in results), seconds
+
+
+def _warm(_: int) -> None:
+    time.sleep(0.2)  # each worker has imported jiandu.ingest.worker by now
 
 
 def ingest_read_count(output: str) -> int:

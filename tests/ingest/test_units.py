@@ -6,15 +6,17 @@ from __future__ import annotations
 import itertools
 import json
 import zipfile
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
 from jiandu.engines.base import Engine
-from jiandu.ingest.pipeline import ingest_judgments
+from jiandu.ingest.pipeline import ingest_judgments, settle_unit
 from jiandu.ingest.rows import CHILD_TABLES
-from jiandu.ingest.sources import RawRecord, RejectedRecord, read_inputs, read_path
+from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS, RawRecord, RejectedRecord, read_inputs, read_path
 from jiandu.ingest.units import line_ranges, plan_units
-from jiandu.ingest.worker import ParsedDocument, process_one
+from jiandu.ingest.worker import ParsedDocument, UnitResult, process_one, process_unit
 from tests.ingest.test_hostile import doc
 
 _RUN_COLUMNS = {"ingested_at", "ingest_run_id"}
@@ -137,3 +139,17 @@ def test_parallel_units_store_what_one_process_would(engine: Engine, tmp_path: P
     again = ingest_judgments(engine, tmp_path / "quarantine", [inputs], workers=2, unit_bytes=2000)
     assert (again.parsed, again.duplicates) == (0, len(documents) + duplicates)
     assert _stored(engine, "documents") == expected_docs
+
+
+def test_a_unit_whose_worker_died_is_parsed_again_here(tmp_path: Path) -> None:
+    inputs = _mixed_corpus(tmp_path)
+    unit = next(plan_units([inputs / "b.jsonl"]))
+    died: Future[UnitResult] = Future()
+    died.set_exception(BrokenProcessPool("a worker process terminated abruptly"))
+    staging = tmp_path / "staging"
+    staging.mkdir()
+
+    result = settle_unit(died, lambda: process_unit(unit, str(staging), DEFAULT_TEXT_FIELDS, None))
+
+    assert result.read == len(list(read_inputs([inputs / "b.jsonl"])))
+    assert Path(result.files["documents"]).is_file() and Path(result.files["rejected"]).is_file()
