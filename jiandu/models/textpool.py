@@ -24,7 +24,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 import pyarrow as pa
 
@@ -167,9 +167,10 @@ def map_batches(
         raise
 
 
-def _chain(
-    first: pa.RecordBatch | pa.Table, second: pa.RecordBatch | pa.Table, rest: Iterator[pa.RecordBatch | pa.Table]
-) -> Iterator[pa.RecordBatch | pa.Table]:
+_Batch: TypeAlias = pa.RecordBatch | pa.Table
+
+
+def _chain(first: _Batch, second: _Batch, rest: Iterator[_Batch]) -> Iterator[_Batch]:
     yield first
     yield second
     yield from rest

@@ -8,16 +8,26 @@ by few plaintiffs (at most ``MAX_DF_SHARE`` of the distinct plaintiff names, and
 boilerplate, which every plaintiff's documents share, never makes two suits look alike; what is
 left and still matches is one plaintiff's (or one gang's) own standard form. One row per
 document in a cluster of two or more.
+
+Every step over the corpus runs in the engine, so nothing proportional to it comes back to
+this process: the regions and their shingles are written by `Engine.map_arrow` (per document,
+on the workers or executors), the shingles' document and author counts are SQL, the MinHash
+band keys of each document with enough rare shingles are written by `map_arrow` again, and
+the SQL joins documents sharing a band bucket. Only those joins (pairs of near-duplicate
+documents, bounded by the documents that cluster, not by the corpus) and the rows of the
+clustered documents are read here, to join the pairs into clusters.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from jiandu.engines.base import Engine
 from jiandu.models.civil.operators.claim_text import (
@@ -30,12 +40,111 @@ from jiandu.models.civil.operators.claim_text import (
     names_blanked,
 )
 from jiandu.models.civil.operators.loan_signs import any_word_sql
-from jiandu.models.civil.operators.wording_clusters import SHINGLE, shingle_clusters
+from jiandu.models.civil.operators.wording_clusters import (
+    LSH_THRESHOLD,
+    MAX_DF_SHARE,
+    MAX_DOC_SHARE,
+    MIN_DF_CAP,
+    MIN_DOC_CAP,
+    MIN_RARE_SHINGLES,
+    NUM_PERM,
+    SHINGLE,
+)
 from jiandu.models.shingles import codepoints, collapse_runs, shingle_ids_of
 from jiandu.models.store import write_rows
-from jiandu.models.textpool import map_slices, warm
+from jiandu.schema.registry import Column, TableSchema
 
 __all__ = ["ClaimWording"]
+
+_FIRST_INSTANCE_CIVIL = (
+    "coalesce(d.case_category, 'civil') = 'civil' "
+    "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance'"
+)
+# the civil first-instance documents that may hold a region, with their party names
+TEXTS_SQL = f"""
+WITH names AS (
+    SELECT p.doc_id, list(p.name) AS names FROM parties AS p WHERE p.name IS NOT NULL GROUP BY p.doc_id
+)
+SELECT d.doc_id, d.text, n.names FROM documents AS d
+JOIN cases AS c ON c.doc_id = d.doc_id
+LEFT JOIN names AS n ON n.doc_id = d.doc_id
+WHERE {_FIRST_INSTANCE_CIVIL} AND d.text IS NOT NULL AND {any_word_sql('d.text', CLAIM_WORDS)}
+"""
+
+# Scratch tables of a run (dropped at its end): one row per region (shingle null) and one per
+# distinct shingle of it; then one row per document, kind and LSH band.
+_SHINGLES = TableSchema(
+    "claim_wording__shingles",
+    "regions and their shingles",
+    (),
+    (
+        Column("doc_id", "VARCHAR", ""),
+        Column("kind", "VARCHAR", ""),
+        Column("span_start", "INTEGER", ""),
+        Column("span_end", "INTEGER", ""),
+        Column("shingle", "BIGINT", ""),
+    ),
+)
+_BANDS = TableSchema(
+    "claim_wording__bands",
+    "MinHash band keys of the documents with enough rare shingles",
+    (),
+    (
+        Column("doc_id", "VARCHAR", ""),
+        Column("kind", "VARCHAR", ""),
+        Column("rare_shingles", "BIGINT", ""),
+        Column("band", "INTEGER", ""),
+        Column("bucket", "VARCHAR", ""),
+    ),
+)
+
+# A document's author: its first plaintiff's name (documents share an author when the name is
+# the same), or the document itself when it names no plaintiff.
+_RARE_SQL = f"""
+WITH plaintiffs AS (
+    SELECT p.doc_id, arg_min(p.name, p.party_idx) AS author FROM parties AS p
+    WHERE p.side = 'plaintiff' AND p.name IS NOT NULL AND p.name <> '' GROUP BY p.doc_id
+),
+regions AS (
+    SELECT s.doc_id, s.kind, coalesce(a.author, s.doc_id) AS author
+    FROM {_SHINGLES.name} AS s LEFT JOIN plaintiffs AS a ON a.doc_id = s.doc_id
+    WHERE s.shingle IS NULL
+),
+caps AS (
+    SELECT kind,
+        greatest({MIN_DF_CAP}, CAST(floor({MAX_DF_SHARE} * count(DISTINCT author)) AS BIGINT)) AS cap,
+        greatest({MIN_DOC_CAP}, CAST(floor({MAX_DOC_SHARE} * count(*)) AS BIGINT)) AS doc_cap
+    FROM regions GROUP BY kind
+),
+held AS (
+    SELECT s.kind, s.shingle FROM {_SHINGLES.name} AS s JOIN caps AS k ON k.kind = s.kind
+    WHERE s.shingle IS NOT NULL GROUP BY s.kind, s.shingle, k.doc_cap HAVING count(*) <= k.doc_cap
+),
+candidate AS (
+    SELECT s.doc_id, s.kind, s.shingle FROM {_SHINGLES.name} AS s
+    JOIN held AS h ON h.kind = s.kind AND h.shingle = s.shingle
+),
+rare AS (
+    SELECT c.kind, c.shingle FROM candidate AS c
+    JOIN regions AS r ON r.doc_id = c.doc_id AND r.kind = c.kind
+    JOIN caps AS k ON k.kind = c.kind
+    GROUP BY c.kind, c.shingle, k.cap HAVING count(DISTINCT r.author) <= k.cap
+)
+SELECT c.doc_id, c.kind, list(c.shingle) AS shingles FROM candidate AS c
+JOIN rare AS r ON r.kind = c.kind AND r.shingle = c.shingle
+GROUP BY c.doc_id, c.kind HAVING count(*) >= {MIN_RARE_SHINGLES}
+"""
+
+# Documents sharing a bucket of one band are joined to the bucket's first document.
+_PAIRS_SQL = f"""
+WITH firsts AS (
+    SELECT kind, band, bucket, min(doc_id) AS first FROM {_BANDS.name}
+    GROUP BY kind, band, bucket HAVING count(*) > 1
+)
+SELECT DISTINCT b.kind, b.doc_id, f.first FROM {_BANDS.name} AS b
+JOIN firsts AS f ON f.kind = b.kind AND f.band = b.band AND f.bucket = b.bucket
+WHERE b.doc_id <> f.first
+"""
 
 
 @dataclass(frozen=True)
@@ -49,88 +158,144 @@ class ClaimWording:
     outputs: tuple[str, ...] = ("claim_wording",)
 
     def run(self, engine: Engine) -> int:
-        warm(engine.count("documents"))  # the workers start while the texts are read
-        docs = engine.query(
-            "SELECT d.doc_id, d.text FROM documents AS d JOIN cases AS c ON c.doc_id = d.doc_id "
-            "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
-            "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance' "
-            f"AND {any_word_sql('d.text', CLAIM_WORDS)}"
-        )
-        parties = engine.query(  # of the civil first-instance documents: only they are read
-            "SELECT p.doc_id, p.name, p.side FROM parties AS p WHERE p.name IS NOT NULL "
-            "AND p.doc_id IN (SELECT d.doc_id FROM documents AS d "
-            "JOIN cases AS c ON c.doc_id = d.doc_id "
-            "WHERE coalesce(d.case_category, 'civil') = 'civil' "
-            "AND coalesce(c.trial_procedure, 'first_instance') = 'first_instance') "
-            "ORDER BY p.doc_id, p.party_idx"
-        )
-        doc_ids = docs.column("doc_id").combine_chunks()
-        names, author = _names_and_authors(doc_ids, parties)
-        slices = pa.table(
-            {
-                "row": np.arange(docs.num_rows, dtype=np.int64),
-                "text": docs.column("text"),
-                "names": names,
-            }
-        )
-        shingled = {kind: _Shingled() for kind in _CLAIM_KINDS}
-        for part in map_slices(_shingle_slice, slices):
-            for kind, piece in part.items():
-                shingled[kind].add(*piece)
-        keys = doc_ids.to_pylist()
-        out = []
-        for kind in _CLAIM_KINDS:
-            done = shingled[kind]
-            rows = np.concatenate(done.rows) if done.rows else np.zeros(0, dtype=np.int64)
-            kind_keys = [keys[r] for r in rows]
-            clusters = shingle_clusters(kind_keys, done.doc_parts, done.id_parts, author[rows])
-            span_of = dict(zip(kind_keys, done.spans, strict=True))
-            for doc_id, (cid, size, rare) in sorted(clusters.items()):
-                start, end = span_of[doc_id]
-                out.append(
-                    {
-                        "doc_id": doc_id,
-                        "kind": kind,
-                        "cluster_id": f"{kind}:{cid}",
-                        "cluster_size": size,
-                        "rare_shingles": rare,
-                        "span_start": start,
-                        "span_end": min(end, start + 300),
-                    }
-                )
+        try:
+            engine.map_arrow(TEXTS_SQL, _shingles_of_batch, _SHINGLES)
+            engine.map_arrow(_RARE_SQL, _bands_of_batch, _BANDS)
+            pairs = engine.query(_PAIRS_SQL)
+            clusters = _clusters(pairs)
+            out = _cluster_rows(engine, clusters)
+        finally:
+            engine.drop_table(_SHINGLES.name, missing_ok=True)
+            engine.drop_table(_BANDS.name, missing_ok=True)
         return write_rows(engine, "claim_wording", out)
 
 
-def _names_and_authors(doc_ids: pa.Array, parties: pa.Table) -> tuple[pa.ListArray, npt.NDArray[np.int64]]:
-    """Per document of ``doc_ids``: its party names, and its author's code (documents share a
-    code when their first plaintiff's name is the same; a document without a plaintiff is its
-    own author). ``parties`` (doc_id, name, side) is ordered by document and party index."""
-    party_doc = parties.column("doc_id").combine_chunks()
-    starts = _run_starts(party_doc)
-    offsets = pa.array(np.append(starts, len(party_doc)).astype(np.int32))
-    by_named = pa.ListArray.from_arrays(offsets, parties.column("name").combine_chunks())
-    at = pc.index_in(doc_ids, value_set=party_doc.take(starts))
-    names = pc.if_else(pc.is_null(at), pa.scalar([], type=by_named.type), by_named.take(at))
-    # the first plaintiff of each document: the first of its run among the plaintiff rows
-    plaintiff_rows = parties.filter(
-        pc.and_(pc.equal(parties.column("side"), "plaintiff"), pc.not_equal(parties.column("name"), ""))
+def _clusters(pairs: pa.Table) -> dict[tuple[str, str], tuple[str, int]]:
+    """(kind, doc_id) → (smallest doc_id of its cluster, cluster size): the documents joined
+    through shared buckets (``pairs``: kind, doc_id, first)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    columns = (pairs.column(c).to_pylist() for c in ("kind", "doc_id", "first"))
+    for kind, doc, first in zip(*columns, strict=True):
+        a, b = find((kind, doc)), find((kind, first))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    members: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for key in list(parent):
+        members[find(key)].append(key)
+    out: dict[tuple[str, str], tuple[str, int]] = {}
+    for group in members.values():
+        cid = min(doc for _, doc in group)
+        for key in group:
+            out[key] = (cid, len(group))
+    return out
+
+
+def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int]]) -> list[dict[str, Any]]:
+    """claim_wording rows of the clustered documents, with their spans and rare-shingle counts."""
+    if not clusters:
+        return []
+    keys = pa.table(
+        {"kind": [k for k, _ in clusters], "doc_id": [d for _, d in clusters]},
+        schema=pa.schema([("kind", pa.string()), ("doc_id", pa.string())]),
     )
-    plaintiff_doc = plaintiff_rows.column("doc_id").combine_chunks()
-    firsts = _run_starts(plaintiff_doc)
-    first_plaintiff = plaintiff_rows.column("name").combine_chunks().take(firsts)
-    at = pc.index_in(doc_ids, value_set=plaintiff_doc.take(firsts))
-    author_name = pc.coalesce(first_plaintiff.take(at), doc_ids)
-    codes = pc.dictionary_encode(author_name).indices
-    return names, codes.to_numpy(zero_copy_only=False).astype(np.int64)
+    with engine.temp_table(keys, "clustered") as wanted:
+        found = engine.query(
+            f"SELECT DISTINCT s.doc_id, s.kind, s.span_start, s.span_end, b.rare_shingles "
+            f"FROM {_SHINGLES.name} AS s JOIN {wanted} AS w ON w.kind = s.kind AND w.doc_id = s.doc_id "
+            f"JOIN {_BANDS.name} AS b ON b.kind = s.kind AND b.doc_id = s.doc_id "
+            "WHERE s.shingle IS NULL"
+        )
+    out = []
+    for r in sorted(found.to_pylist(), key=lambda r: (_CLAIM_KINDS.index(r["kind"]), r["doc_id"])):
+        cid, size = clusters[(r["kind"], r["doc_id"])]
+        out.append(
+            {
+                "doc_id": r["doc_id"],
+                "kind": r["kind"],
+                "cluster_id": f"{r['kind']}:{cid}",
+                "cluster_size": size,
+                "rare_shingles": r["rare_shingles"],
+                "span_start": r["span_start"],
+                "span_end": min(r["span_end"], r["span_start"] + 300),
+            }
+        )
+    return out
 
 
-def _run_starts(values: pa.Array) -> pa.Array:
-    """Where each run of equal neighbours starts in ``values`` (int64 positions)."""
-    n = len(values)
-    if n == 0:
-        return pa.array([], type=pa.int64())
-    changed = pc.not_equal(values.slice(1), values.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-    return pa.array(np.concatenate([[0], np.flatnonzero(changed) + 1]), type=pa.int64())
+def _shingles_of_batch(table: pa.Table) -> pa.Table:
+    """`_SHINGLES` rows of a batch of TEXTS_SQL; runs in a worker or on an executor."""
+    names = [n or [] for n in table.column("names").to_pylist()]
+    part = _shingle_slice(
+        pa.table(
+            {
+                "row": np.arange(table.num_rows, dtype=np.int64),
+                "text": table.column("text"),
+                "names": pa.array(names, pa.list_(pa.string())),
+            }
+        )
+    )
+    doc_ids = table.column("doc_id").combine_chunks()
+    pieces = []
+    for kind in _CLAIM_KINDS:
+        rows, spans, doc, ids = part[kind]
+        starts = np.array([s for s, _ in spans], dtype=np.int32)
+        ends = np.array([e for _, e in spans], dtype=np.int32)
+        for which, shingle in ((np.arange(len(rows)), None), (doc, ids.astype(np.int64))):
+            pieces.append(
+                pa.table(
+                    {
+                        "doc_id": doc_ids.take(pa.array(rows[which])),
+                        "kind": pa.array([kind] * len(which), pa.string()),
+                        "span_start": starts[which],
+                        "span_end": ends[which],
+                        "shingle": pa.nulls(len(which), pa.int64()) if shingle is None else shingle,
+                    }
+                )
+            )
+    return pa.concat_tables(pieces)
+
+
+@cache
+def _minhash_parts() -> tuple[Any, list[tuple[int, int]]]:
+    """The MinHash every document starts from (its permutations drawn once) and the LSH bands."""
+    from datasketch import MinHash, MinHashLSH
+
+    first = MinHash(num_perm=NUM_PERM, seed=1)
+    return first, list(MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges)
+
+
+def _bands_of_batch(table: pa.Table) -> pa.Table:
+    """`_BANDS` rows of a batch of (doc_id, kind, shingles): the MinHash of each document's rare
+    shingles cut into the LSH bands; runs in a worker or on an executor."""
+    from datasketch import MinHash
+
+    first, ranges = _minhash_parts()
+    rows: list[dict[str, Any]] = []
+    for doc_id, kind, shingles in zip(
+        *(table.column(c).to_pylist() for c in ("doc_id", "kind", "shingles")), strict=True
+    ):
+        raw = np.array(shingles, dtype=np.int64).astype("<u4").tobytes()
+        mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=first.permutations, scheme=first.scheme)
+        mh.update_batch([raw[j : j + 4] for j in range(0, len(raw), 4)])
+        for band, (start, end) in enumerate(ranges):
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "kind": kind,
+                    "rare_shingles": len(shingles),
+                    "band": band,
+                    "bucket": mh.hashvalues[start:end].tobytes().hex(),
+                }
+            )
+    return _BANDS.to_arrow(rows)
 
 
 _CLAIM_KINDS = ("pleading", "iou")
@@ -168,27 +333,3 @@ def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
         doc, ids = shingle_ids_of(numbers_blanked, SHINGLE)  # = shingles of normalised(...)
         out[kind] = (np.array(rows[kind], dtype=np.int64), spans[kind], doc, ids)
     return out
-
-
-class _Shingled:
-    """Shingle pairs of one region kind gathered from the slices, numbered across slices."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.rows: list[npt.NDArray[np.int64]] = []
-        self.spans: list[tuple[int, int]] = []
-        self.doc_parts: list[npt.NDArray[np.int64]] = []
-        self.id_parts: list[npt.NDArray[np.uint32]] = []
-
-    def add(
-        self,
-        rows: npt.NDArray[np.int64],
-        spans: list[tuple[int, int]],
-        doc: npt.NDArray[np.int64],
-        ids: npt.NDArray[np.uint32],
-    ) -> None:
-        self.doc_parts.append(doc + self.count)
-        self.id_parts.append(ids)
-        self.rows.append(rows)
-        self.spans.extend(spans)
-        self.count += len(rows)

@@ -14,8 +14,6 @@ related to whom" for every model.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +23,9 @@ from jiandu.engines.base import Engine
 from jiandu.models.civil.operators.docfacts_executions import execution_facts
 from jiandu.models.civil.operators.docfacts_parties import Party
 from jiandu.models.civil.operators.docfacts_relations import address_relations, relation_facts
-from jiandu.models.textpool import map_slices, warm
+from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
+from jiandu.schema.registry import Column, TableSchema
 
 __all__ = ["DocumentFacts", "document_fact_rows"]
 
@@ -55,13 +54,25 @@ WHERE d.text IS NOT NULL
        OR d.doc_id IN (SELECT doc_id FROM shared))
 """
 
-PARTIES_SQL = f"""
-SELECT p.doc_id, p.party_idx, p.name, p.side, p.role, p.kind, p.address, p.span_start, p.span_end
-FROM parties AS p
-JOIN ({CANDIDATES_SQL}) AS c ON c.doc_id = p.doc_id
-WHERE p.name IS NOT NULL
-ORDER BY p.doc_id, p.party_idx
-"""
+# Each candidate with its named parties as one list (documents without any are skipped), so a
+# batch holds whole documents.
+FACTS_SQL = CANDIDATES_SQL.replace(
+    "WITH shared AS (",
+    """WITH party_lists AS (
+    SELECT p.doc_id, list(struct_pack(idx := p.party_idx, name := p.name, side := p.side,
+        role := p.role, kind := p.kind, address := p.address, span_start := p.span_start,
+        span_end := p.span_end)) AS parties
+    FROM parties AS p WHERE p.name IS NOT NULL GROUP BY p.doc_id
+),
+shared AS (""",
+).replace(
+    "FROM documents AS d\n",
+    "FROM documents AS d\nJOIN party_lists AS pl ON pl.doc_id = d.doc_id\n",
+).replace(
+    "AS terminated\n",
+    "AS terminated, pl.parties\n",
+)
+_PARTS = ("document_executions", "document_relations")
 
 
 def document_fact_rows(
@@ -122,10 +133,21 @@ def document_fact_rows(
     return executions, relations
 
 
-def _facts_of_slice(table: pa.Table) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows of a slice of candidate documents (with their parties as JSON); runs in a worker."""
-    executions: list[dict[str, Any]] = []
-    relations: list[dict[str, Any]] = []
+def _staging_schema() -> TableSchema:
+    """Both outputs in one table, told apart by ``part``: one pass over the texts writes both."""
+    columns: dict[str, Column] = {"part": Column("part", "VARCHAR", "output table")}
+    for name in _PARTS:
+        for column in derived_table(name).columns:
+            columns.setdefault(column.name, column)
+    return TableSchema(
+        "document_facts__staging", "document_facts rows before they are split", (), tuple(columns.values())
+    )
+
+
+def _facts_of_batch(table: pa.Table) -> pa.Table:
+    """Rows of a batch of FACTS_SQL, both outputs in the staging schema; runs in a worker or on
+    an executor."""
+    rows: list[dict[str, Any]] = []
     names = (
         "doc_id",
         "text",
@@ -138,10 +160,10 @@ def _facts_of_slice(table: pa.Table) -> tuple[list[dict[str, Any]], list[dict[st
         "parties",
     )
     columns = [table.column(c).to_pylist() for c in names]
-    for doc_id, text, number, code, category, filed, judged, terminated, parties_json in zip(
+    for doc_id, text, number, code, category, filed, judged, terminated, listed in zip(
         *columns, strict=True
     ):
-        parties = [Party(*p) for p in json.loads(parties_json or "[]")]
+        parties = [Party(**p) for p in sorted(listed or [], key=lambda p: p["idx"])]
         if not parties:
             continue
         ex, rel = document_fact_rows(
@@ -154,9 +176,9 @@ def _facts_of_slice(table: pa.Table) -> tuple[list[dict[str, Any]], list[dict[st
             judgment_date=judged,
             terminated=bool(terminated),
         )
-        executions += ex
-        relations += rel
-    return executions, relations
+        rows += [{"part": _PARTS[0], **r} for r in ex]
+        rows += [{"part": _PARTS[1], **r} for r in rel]
+    return _staging_schema().to_arrow(rows)
 
 
 @dataclass(frozen=True)
@@ -169,52 +191,23 @@ class DocumentFacts:
     optional_inputs: tuple[str, ...] = ("flags",)
     outputs: tuple[str, ...] = ("document_executions", "document_relations")
 
-    def rows(self, engine: Engine) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    def run(self, engine: Engine) -> int:
         sql = (
-            CANDIDATES_SQL
+            FACTS_SQL
             if engine.table_exists("flags")
-            else CANDIDATES_SQL.replace(
+            else FACTS_SQL.replace(
                 "LEFT JOIN flags AS f ON f.doc_id = d.doc_id AND f.flag = 'terminated_execution'",
                 "LEFT JOIN (SELECT CAST(NULL AS VARCHAR) AS doc_id, CAST(NULL AS BOOLEAN) AS value) AS f"
                 " ON f.doc_id = d.doc_id",
             )
         )
-        warm(engine.count("documents"))
-        docs = engine.query(sql)
-        if docs.num_rows == 0:
-            return
-        by_doc: dict[str, list[list[Any]]] = {}
-        for p in engine.query(PARTIES_SQL.replace(CANDIDATES_SQL, sql)).to_pylist():
-            by_doc.setdefault(p["doc_id"], []).append(
-                [
-                    p["party_idx"],
-                    p["name"],
-                    p["side"],
-                    p["role"],
-                    p["kind"],
-                    p["address"],
-                    p["span_start"],
-                    p["span_end"],
-                ]
-            )
-        ids = docs.column("doc_id").to_pylist()
-        docs = docs.append_column(
-            "parties", pa.array([json.dumps(by_doc.get(i, []), ensure_ascii=False) for i in ids], pa.string())
-        )
-        yield from map_slices(_facts_of_slice, docs)
-
-    def run(self, engine: Engine) -> int:
-        executions: list[dict[str, Any]] = []
-        relations: list[dict[str, Any]] = []
-        for ex, rel in self.rows(engine):
-            executions += ex
-            relations += rel
+        staging = _staging_schema()
+        engine.map_arrow(sql, _facts_of_batch, staging)
         total = 0
-        for name, rows in (("document_executions", executions), ("document_relations", relations)):
+        for name in _PARTS:
             schema = derived_table(name)
-            engine.drop_table(name, missing_ok=True)
-            engine.create_table(schema)
-            if rows:
-                engine.append(name, schema.to_arrow(rows))
-            total += len(rows)
+            columns = ", ".join(c.name for c in schema.columns)
+            select = f"SELECT {columns} FROM {staging.name} WHERE part = '{name}'"
+            total += rebuild_table(engine, schema, select)
+        engine.drop_table(staging.name, missing_ok=True)
         return total

@@ -17,9 +17,9 @@ import pyarrow as pa
 
 from jiandu.documents.spans import sentence_bounds
 from jiandu.engines.base import Engine
-from jiandu.models.store import write_rows
-from jiandu.models.textpool import map_slices, warm
+from jiandu.models.store import rebuild_table
 from jiandu.models.textscan import clause_finditer
+from jiandu.schema.derived import derived_table
 
 __all__ = ["LOAN_SIGN_WORDS", "LoanSigns", "any_word_sql", "document_signs", "may_hold_loan_sign"]
 
@@ -74,43 +74,38 @@ def document_signs(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def _signs_of_slice(table: pa.Table) -> list[dict[str, Any]]:
-    """loan_signs rows of a slice of (doc_id, text); runs in a worker."""
+def _signs_of_batch(table: pa.Table) -> pa.Table:
+    """loan_signs rows of a batch of (doc_id, text); runs in a worker or on an executor."""
     rows: list[dict[str, Any]] = []
     texts = table.column("text").to_pylist()
     for doc_id, text in zip(table.column("doc_id").to_pylist(), texts, strict=True):
         for sign in document_signs(text):
             rows.append({"doc_id": doc_id, **sign})
-    return rows
+    return derived_table("loan_signs").to_arrow(rows)
 
 
-def _record_sign_rows(engine: Engine) -> list[dict[str, Any]]:
-    """loan_signs rows from the record's risk signs: per document and sign, the strongest one."""
-    codes = ", ".join(f"'{c}'" for c in _FROM_SIGNS)
-    table = engine.query(
-        "SELECT s.doc_id, s.code, s.value, s.written_amount, s.delivered_amount, s.span_start, s.span_end "
-        "FROM signs AS s JOIN documents AS d ON d.doc_id = s.doc_id "
-        f"WHERE coalesce(d.case_category, 'civil') = 'civil' AND s.code IN ({codes}) "
-        "ORDER BY s.doc_id, s.code, s.value DESC NULLS LAST, s.span_start"
-    )
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in table.to_pylist():
-        sign = _FROM_SIGNS[r["code"]]
-        if sign == "iou_above_transfer" and r["value"] is None:
-            continue  # no amounts to compare: the sign holds, but loan_signs reports a ratio
-        rows.setdefault(
-            (r["doc_id"], sign),
-            {
-                "doc_id": r["doc_id"],
-                "sign": sign,
-                "value": r["value"],
-                "iou_amount": r["written_amount"],
-                "transfer_amount": r["delivered_amount"],
-                "span_start": r["span_start"],
-                "span_end": r["span_end"],
-            },
-        )
-    return list(rows.values())
+_SIGN_NAME = " ".join(f"WHEN '{code}' THEN '{sign}'" for code, sign in _FROM_SIGNS.items())
+# loan_signs rows from the record's risk signs: per document and sign, the strongest one (a
+# ratio is reported, so an IOU sign without amounts to compare is left out)
+RECORD_SIGNS_SQL = f"""
+SELECT doc_id, sign, value, iou_amount, transfer_amount, span_start, span_end FROM (
+    SELECT s.doc_id, CASE s.code {_SIGN_NAME} END AS sign, s.value,
+        s.written_amount AS iou_amount, s.delivered_amount AS transfer_amount,
+        s.span_start, s.span_end,
+        row_number() OVER (PARTITION BY s.doc_id, s.code
+                           ORDER BY s.value DESC NULLS LAST, s.span_start) AS pick
+    FROM signs AS s JOIN documents AS d ON d.doc_id = s.doc_id
+    WHERE coalesce(d.case_category, 'civil') = 'civil'
+      AND s.code IN ({", ".join(f"'{c}'" for c in _FROM_SIGNS)})
+      AND NOT (s.code = 'iou_exceeds_delivery' AND s.value IS NULL)
+) AS ranked WHERE pick = 1
+"""
+
+TEXTS_SQL = (
+    "SELECT d.doc_id, d.text FROM documents AS d "
+    "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
+    f"AND regexp_matches(d.text, '{_LOAN_SIGN_FILTER}')"
+)
 
 
 @dataclass(frozen=True)
@@ -125,13 +120,6 @@ class LoanSigns:
     outputs: tuple[str, ...] = ("loan_signs",)
 
     def run(self, engine: Engine) -> int:
-        warm(engine.count("documents"))  # the workers start while the texts are read
-        table = engine.query(
-            "SELECT d.doc_id, d.text FROM documents AS d "
-            "WHERE coalesce(d.case_category, 'civil') = 'civil' AND d.text IS NOT NULL "
-            f"AND regexp_matches(d.text, '{_LOAN_SIGN_FILTER}')"
-        )
-        rows = _record_sign_rows(engine)
-        for found in map_slices(_signs_of_slice, table):
-            rows.extend(found)
-        return write_rows(engine, "loan_signs", rows)
+        schema = derived_table("loan_signs")
+        record = rebuild_table(engine, schema, RECORD_SIGNS_SQL)
+        return record + engine.map_arrow(TEXTS_SQL, _signs_of_batch, schema, append=True)

@@ -3,7 +3,6 @@ the running text of civil judgments (`mentions_text`), from the documents that c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,6 @@ import pyarrow as pa
 from jiandu.documents.masked_names import is_masked_name
 from jiandu.engines.base import Engine
 from jiandu.models.civil.operators.mentions_text import document_mentions
-from jiandu.models.textpool import map_slices, warm
 from jiandu.schema.derived import derived_table
 
 __all__ = ["CANDIDATES_SQL", "DocumentMentions"]
@@ -41,8 +39,8 @@ WHERE d.text IS NOT NULL
 """
 
 
-def _mentions_of_slice(table: pa.Table) -> list[dict[str, Any]]:
-    """document_mentions rows of a slice of CANDIDATES_SQL; runs in a worker."""
+def _mentions_of_batch(table: pa.Table) -> pa.Table:
+    """document_mentions rows of a batch of CANDIDATES_SQL; runs in a worker or on an executor."""
     rows: list[dict[str, Any]] = []
     names = ("doc_id", "text", "assignment", "defence", "insurance", "guarantee")
     columns = [table.column(c).to_pylist() for c in names]
@@ -68,7 +66,7 @@ def _mentions_of_slice(table: pa.Table) -> list[dict[str, Any]]:
                     "span_end": m.span_end,
                 }
             )
-    return rows
+    return derived_table("document_mentions").to_arrow(rows)
 
 
 @dataclass(frozen=True)
@@ -81,16 +79,5 @@ class DocumentMentions:
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("document_mentions",)
 
-    def rows(self, engine: Engine) -> Iterator[dict[str, Any]]:
-        warm(engine.count("documents"))  # the workers start while the texts are read
-        for found in map_slices(_mentions_of_slice, engine.query(CANDIDATES_SQL)):
-            yield from found
-
     def run(self, engine: Engine) -> int:
-        schema = derived_table("document_mentions")
-        rows = list(self.rows(engine))
-        engine.drop_table(schema.name, missing_ok=True)
-        engine.create_table(schema)
-        if rows:
-            engine.append(schema.name, schema.to_arrow(rows))
-        return len(rows)
+        return engine.map_arrow(CANDIDATES_SQL, _mentions_of_batch, derived_table("document_mentions"))
