@@ -17,6 +17,7 @@ from typing import Any
 
 from jiandu.synth.cases import Entity
 from jiandu.synth.companies import Organization
+from jiandu.synth.exports import PROPERTY_COLUMNS
 from jiandu.synth.people import Person
 
 MEASURES = "执行措施记录.csv"
@@ -65,22 +66,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     ),
     HOTELS: ("LGBM", "LGMC", "LGDZ", "LGDZQH", "LGLX", "XJ"),
     STAYS: ("ZKLSH", "XM", "XB", "ZJLX", "ZJHM", "LGBM", "LGMC", "FH", "RZSJ", "LDSJ", "CJSJ"),
-    PROPERTY: (
-        "不动产单元号",
-        "不动产权证书号",
-        "权利人",
-        "权利人证件号",
-        "义务人",
-        "义务人证件号",
-        "共有情况",
-        "坐落",
-        "权利类型",
-        "登记类型",
-        "登记时间",
-        "用途",
-        "建筑面积",
-        "成交价格",
-    ),
+    PROPERTY: PROPERTY_COLUMNS,
     VEHICLES: (
         "HPHM",
         "HPZL",

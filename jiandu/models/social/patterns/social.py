@@ -47,6 +47,7 @@ from typing import Any
 
 from jiandu.synth import courts as C
 from jiandu.synth.county import County
+from jiandu.synth.exports import PROPERTY_COLUMNS
 from jiandu.synth.geography import DISTRICTS, District
 from jiandu.synth.ids import resident_id
 from jiandu.synth.names import NameMaker
@@ -185,22 +186,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "判决金额",
     ),
     PAYMENTS: ("票据号", "案号", "缴款人", "身份证号", "缴纳日期", "缴纳金额", "缴纳方式"),
-    PROPERTY: (
-        "不动产单元号",
-        "不动产权证书号",
-        "权利人",
-        "权利人证件号",
-        "义务人",
-        "义务人证件号",
-        "共有情况",
-        "坐落",
-        "权利类型",
-        "登记类型",
-        "登记时间",
-        "用途",
-        "建筑面积",
-        "成交价格",
-    ),
+    PROPERTY: PROPERTY_COLUMNS,
 }
 SCHEMES = {
     "enterprise": "企业职工基本养老保险",
