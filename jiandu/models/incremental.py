@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -207,6 +208,30 @@ def _select_cast(schema: TableSchema, select_sql: str) -> str:
 def query_rows(engine: Engine, table: str, select_sql: str) -> pa.Table:
     """The rows of a query cast to the declared columns of the derived table ``table``."""
     return engine.query(_select_cast(derived_table(table), select_sql))
+
+
+def touched_keys_sql(table: str, key_column: str, docs: str, removed: Mapping[str, str]) -> str:
+    """SQL of the keys (column ``k``) of ``table``'s rows for the documents in ``docs`` and of
+    its rows taken out in this run (``removed``), for a `KeyedOperator`."""
+    sql = f"SELECT {key_column} AS k FROM {table} WHERE doc_id IN (SELECT doc_id FROM {docs})"
+    if table in removed:
+        sql += f" UNION SELECT {key_column} AS k FROM {removed[table]}"
+    return sql
+
+
+def rows_for_keys(
+    engine: Engine, output: str, select_sql: str, table: str, key_column: str, keys: str
+) -> pa.Table:
+    """The rows of ``select_sql`` (which reads ``table`` and groups by its ``key_column``)
+    computed over only the rows of ``table`` with a key in ``keys``, cast to ``output``."""
+    sub = temp_name(table)
+    engine.register_temp(
+        sub, engine.query(f"SELECT * FROM {table} WHERE {key_column} IN (SELECT k FROM {keys})")
+    )
+    try:
+        return query_rows(engine, output, re.sub(rf"\b{table}\b", sub, select_sql))
+    finally:
+        engine.drop_temp(sub)
 
 
 def _replace_where(

@@ -177,18 +177,12 @@ class PartyStats:
 
     def affected_keys_sql(self, docs: str, removed: Mapping[str, str]) -> str:
         """The party keys of the documents in ``docs``, and of party mentions taken out."""
-        sql = f"SELECT party_key AS k FROM party_mentions WHERE doc_id IN (SELECT doc_id FROM {docs})"
-        if "party_mentions" in removed:
-            sql += f" UNION SELECT party_key AS k FROM {removed['party_mentions']}"
-        return sql
+        return inc.touched_keys_sql("party_mentions", "party_key", docs, removed)
 
     def key_rows(self, engine: Engine, keys: str) -> dict[str, pa.Table]:
         """The party_stats rows of the party keys in ``keys`` (column ``k``)."""
-        restricted = PARTY_STATS_SQL.replace(
-            "FROM party_mentions AS m",
-            f"FROM (SELECT * FROM party_mentions WHERE party_key IN (SELECT k FROM {keys})) AS m",
-        )
-        return {"party_stats": inc.query_rows(engine, "party_stats", restricted)}
+        rows = inc.rows_for_keys(engine, "party_stats", PARTY_STATS_SQL, "party_mentions", "party_key", keys)
+        return {"party_stats": rows}
 
 
 # -- registry and driver -------------------------------------------------------------

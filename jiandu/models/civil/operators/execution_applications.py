@@ -6,10 +6,14 @@ from published execution rulings (申请执行人); without the register only th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pyarrow as pa
 
 from jiandu.engines.base import Engine
 from jiandu.models.civil.operators.party_links import CLAIMANT_SIDES
+from jiandu.models.incremental import rows_for_keys, touched_keys_sql
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 
@@ -58,7 +62,18 @@ class ExecutionApplications:
     inputs: tuple[str, ...] = ("party_mentions", "cases")
     optional_inputs: tuple[str, ...] = ("execution_cases",)
     outputs: tuple[str, ...] = ("execution_applications",)
+    key_column: str = "party_key"  # incremental runs recompute the keys a batch touches
 
     def run(self, engine: Engine) -> int:
         sql = execution_sql(engine.table_exists("execution_cases"))
         return rebuild_table(engine, derived_table("execution_applications"), sql)
+
+    def affected_keys_sql(self, docs: str, removed: Mapping[str, str]) -> str:
+        """The party keys of the documents in ``docs``, and of party mentions taken out."""
+        return touched_keys_sql("party_mentions", "party_key", docs, removed)
+
+    def key_rows(self, engine: Engine, keys: str) -> dict[str, pa.Table]:
+        """The rows of the party keys in ``keys`` (incremental runs)."""
+        sql = execution_sql(engine.table_exists("execution_cases"))
+        rows = rows_for_keys(engine, "execution_applications", sql, "party_mentions", "party_key", keys)
+        return {"execution_applications": rows}

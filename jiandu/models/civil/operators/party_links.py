@@ -9,10 +9,14 @@ itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import pyarrow as pa
 
 from jiandu.documents.masked_names import masked_name_sql
 from jiandu.engines.base import Engine
+from jiandu.models.incremental import rows_for_keys, touched_keys_sql
 from jiandu.models.operators import NORMALIZED
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
@@ -101,7 +105,17 @@ class PartyLinks:
     inputs: tuple[str, ...] = ("party_mentions", "parties")
     optional_inputs: tuple[str, ...] = ("household", "companies")
     outputs: tuple[str, ...] = ("party_links",)
+    key_column: str = "party_key"  # incremental runs recompute the keys a batch touches
 
     def run(self, engine: Engine) -> int:
         sql = party_links_sql(engine.table_exists("household"), engine.table_exists("companies"))
         return rebuild_table(engine, derived_table("party_links"), sql)
+
+    def affected_keys_sql(self, docs: str, removed: Mapping[str, str]) -> str:
+        """The party keys of the documents in ``docs``, and of party mentions taken out."""
+        return touched_keys_sql("party_mentions", "party_key", docs, removed)
+
+    def key_rows(self, engine: Engine, keys: str) -> dict[str, pa.Table]:
+        """The rows of the party keys in ``keys`` (incremental runs)."""
+        sql = party_links_sql(engine.table_exists("household"), engine.table_exists("companies"))
+        return {"party_links": rows_for_keys(engine, "party_links", sql, "party_mentions", "party_key", keys)}
