@@ -1,15 +1,11 @@
 """The UI in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright) against
 uvicorn on 127.0.0.1: log in, filter the queue, open a clue, see the highlighted span, move it to
-verifying, record an outcome, download the suggestion draft."""
+verifying, record an outcome, download the suggestion draft. The fixtures (server, page) are
+tests/web/conftest.py's."""
 
 from __future__ import annotations
 
 import io
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,71 +15,11 @@ from tests.web.world import CITED, PASSWORD, YC, YC_GROUP
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def server(workspace: Path) -> Iterator[str]:
-    import uvicorn
-
-    from jiandu.web import create_app
-
-    port = free_port()
-    config = uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (scripts/test installs it: apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            accept_downloads=True,
-            locale="zh-CN",
-        )
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-
 
 def test_prosecutor_works_a_clue_in_the_browser(server: str, page: object, tmp_path: Path) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
-    page.set_default_timeout(20_000)
     external: list[str] = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
 
@@ -180,7 +116,6 @@ def test_bulk_actions_and_deadlines_in_the_browser(server: str, page: object) ->
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
-    page.set_default_timeout(20_000)
     page.goto(f"{server}/clues")
     page.fill("input[name=username]", "yc_pro")
     page.fill("input[name=password]", PASSWORD)

@@ -5,17 +5,14 @@ and the per-court 终本 view lists its court; nothing is fetched from outside, 
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.models.execution import support as S
+from tests.web.conftest import Browse, serve
 from tests.web.execution_world import BAN, REFUSAL, add_execution
-from tests.web.test_browser import free_port, page  # noqa: F401  (fixture)
-from tests.web.world import PASSWORD
 
 pytestmark = pytest.mark.slow
 
@@ -39,53 +36,19 @@ CHART_STATE = """() => {
 
 @pytest.fixture
 def execution_server(workspace: Path) -> Iterator[tuple[str, dict[str, dict[str, str]]]]:
-    import uvicorn
-
-    from jiandu.web import create_app
-
     ids = add_execution(workspace)
-    port = free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(workspace), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(workspace) as url:
+        yield url, ids
 
 
 def test_execution_pages_draw_in_the_browser(
-    execution_server: tuple[str, dict[str, dict[str, str]]],
-    page: object,  # noqa: F811
+    execution_server: tuple[str, dict[str, dict[str, str]]], browse: Browse
 ) -> None:
-    from playwright.sync_api import Page, expect
+    from playwright.sync_api import expect
 
     server, ids = execution_server
-    assert isinstance(page, Page)
-    page.set_default_timeout(20_000)
-    external: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(f"{m.text} {m.location.get('url', '')}")
-            if m.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", "yc_pro")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{server}/clues")
-
+    b = browse(server, "yc_pro")
+    page = b.page
     page.goto(f"{server}/clues/{ids[BAN][S.WANG]}")
     expect(page.locator("#execution-chart")).to_have_attribute("data-drawn", "1")
     expect(page.locator("#execution-chart canvas").first).to_be_visible()
@@ -107,6 +70,4 @@ def test_execution_pages_draw_in_the_browser(
     page.click("#execution-courts-link")
     expect(page.locator("#court-findings")).to_contain_text("浙江省绍兴市越城区人民法院")
 
-    assert external == [], f"fetched from outside: {external}"
-    problems = [p for p in problems if not p.endswith("/favicon.ico")]
-    assert problems == [], f"console errors: {problems}"
+    b.assert_clean()

@@ -10,25 +10,18 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.web.test_browser import page, server  # noqa: F401  (fixtures)
-from tests.web.world import CITED, PASSWORD, YC
+from tests.web.conftest import Browse
+from tests.web.world import CITED, YC
 
 pytestmark = pytest.mark.slow
 A4_POINTS = (595, 842)  # 210 × 297 mm
 
 
-def test_exports_and_print_view_in_the_browser(server: str, page: object, tmp_path: Path) -> None:  # noqa: F811
-    from playwright.sync_api import Page, expect
+def test_exports_and_print_view_in_the_browser(server: str, browse: Browse, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_default_timeout(20_000)
-    external: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", "yc_pro")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{server}/clues")
+    b = browse(server, "yc_pro")
+    page = b.page
 
     # the queue, filtered, as a workbook
     page.goto(f"{server}/clues?status=new")
@@ -69,4 +62,4 @@ def test_exports_and_print_view_in_the_browser(server: str, page: object, tmp_pa
     with page.expect_download() as stats_download:
         page.click("#export-stats")
     assert stats_download.value.suggested_filename.startswith("统计_")
-    assert external == []  # nothing from the internet
+    assert b.external == []  # nothing from the internet

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.conftest import Browse
 from tests.web.map_world import map_template, map_workspace  # noqa: F401  (fixtures)
-from tests.web.test_browser import page, server  # noqa: F401  (fixtures)
-from tests.web.world import PASSWORD
 
 pytestmark = pytest.mark.slow
 
@@ -37,28 +36,11 @@ def workspace(map_workspace: Path) -> Path:  # noqa: F811  (the server serves th
     return map_workspace
 
 
-def test_maps_draw_in_the_browser(server: str, page: object, workspace: Path) -> None:  # noqa: F811
-    from playwright.sync_api import Page, expect
+def test_maps_draw_in_the_browser(server: str, browse: Browse, workspace: Path) -> None:
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_default_timeout(20_000)
-    external: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(f"{m.text} {m.location.get('url', '')}")
-            if m.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", "sx_pro")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{server}/clues")
+    b = browse(server, "sx_pro")
+    page = b.page
 
     page.click('nav a[href="/map"]')
     expect(page.locator("h1")).to_have_text("地图")
@@ -90,6 +72,4 @@ def test_maps_draw_in_the_browser(server: str, page: object, workspace: Path) ->
     )
     expect(page.locator("#track-counts")).to_contain_text("抽稀后画出")
 
-    assert external == [], f"fetched from outside: {external}"
-    # the browser asks for /favicon.ico on its own (the site has none): not the page's doing
-    assert [p for p in problems if not p.endswith("/favicon.ico")] == [], problems
+    b.assert_clean()

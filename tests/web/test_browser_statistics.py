@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_browser import page, server  # noqa: F401  (fixtures)
-from tests.web.world import PASSWORD
+from tests.web.conftest import Browse
 
 pytestmark = pytest.mark.slow
 
@@ -21,28 +20,11 @@ PAINTED = """(canvas) => {
 }"""
 
 
-def test_charts_draw_in_the_browser(server: str, page: object) -> None:  # noqa: F811
-    from playwright.sync_api import Page, expect
+def test_charts_draw_in_the_browser(server: str, browse: Browse) -> None:
+    from playwright.sync_api import expect
 
-    assert isinstance(page, Page)
-    page.set_default_timeout(20_000)
-    external: list[str] = []
-    problems: list[str] = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(server) else None)
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(f"{m.text} {m.location.get('url', '')}")
-            if m.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", "sx_pro")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{server}/clues")
+    b = browse(server, "sx_pro")
+    page = b.page
 
     page.click('nav a[href="/statistics"]')
     expect(page.locator("h1")).to_have_text("统计分析")
@@ -61,7 +43,4 @@ def test_charts_draw_in_the_browser(server: str, page: object) -> None:  # noqa:
     expect(page.locator("#trend-table tbody tr").first).to_contain_text("2020年第1周")
     assert page.locator("#trend-chart canvas").first.evaluate(PAINTED) > 1000
 
-    assert external == [], f"fetched from outside: {external}"
-    # the browser asks for /favicon.ico on its own (the site has none): not the page's doing
-    problems = [p for p in problems if not p.endswith("/favicon.ico")]
-    assert problems == [], f"console errors: {problems}"
+    b.assert_clean()
