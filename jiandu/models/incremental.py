@@ -103,6 +103,18 @@ class DocumentOperator(Protocol):
 
 
 @runtime_checkable
+class AppendingOperator(Protocol):
+    """An operator whose output rows belong each to one document and depend only on that
+    document's rows of canonical tables: new documents' rows are appended (streaming, e.g.
+    through `Engine.map_arrow` with ``append=True``)."""
+
+    def append_documents(self, engine: Engine, docs: str) -> int:
+        """Add the output rows of the documents in the stored table ``docs`` (which have none
+        yet); return the rows added."""
+        ...
+
+
+@runtime_checkable
 class KeyedOperator(Protocol):
     """An operator whose output rows are grouped by one key column (``key_column``), each group
     computed over all the input rows with that key."""
@@ -139,7 +151,8 @@ def covered_runs(engine: Engine, operator: str, version: str) -> set[str] | None
     return {str(r) for r in rows} if rows else None
 
 
-def _document_runs(engine: Engine) -> set[str]:
+def document_runs(engine: Engine) -> set[str]:
+    """The ingest runs of the stored documents ('' for documents without one)."""
     if not engine.table_exists("documents"):
         return set()
     rows = engine.query("SELECT DISTINCT coalesce(ingest_run_id, '') AS r FROM documents")
@@ -153,7 +166,7 @@ def record_coverage(
     schema = derived_table(COVERAGE_TABLE)
     engine.ensure_tables([schema])
     have = covered_runs(engine, operator, version) or set()
-    new = sorted((_document_runs(engine) if runs is None else set(runs)) - have)
+    new = sorted((document_runs(engine) if runs is None else set(runs)) - have)
     if not new:
         return
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -171,7 +184,7 @@ def record_coverage(
 
 def uncovered_documents(engine: Engine, covered: set[str]) -> tuple[str, set[str]]:
     """A temp table of the documents of ingest runs not in ``covered`` and those runs' ids."""
-    runs = _document_runs(engine) - covered
+    runs = document_runs(engine) - covered
     name = temp_name("newdocs")
     if runs:
         values = ", ".join(_quote(r) for r in sorted(runs))
@@ -184,17 +197,47 @@ def uncovered_documents(engine: Engine, covered: set[str]) -> tuple[str, set[str
     return name, runs
 
 
+AFFECTED_PREFIX = "incremental_docs_"
+
+
 def union_documents(engine: Engine, tables: Iterable[str]) -> str:
-    """A temp table of the distinct doc_ids of ``tables``."""
+    """A table (a stored one: `Engine.map_arrow` reads it from another connection) of the
+    distinct doc_ids of ``tables``; `drop_scratch` drops it."""
     parts = [f"SELECT doc_id FROM {t}" for t in tables]
-    ids = engine.query(
-        "SELECT DISTINCT doc_id FROM (" + " UNION ALL ".join(parts) + ") AS u"
+    name = temp_name(AFFECTED_PREFIX)
+    engine.materialize(
+        name,
+        "SELECT DISTINCT CAST(doc_id AS VARCHAR) AS doc_id FROM (" + " UNION ALL ".join(parts) + ") AS u"
         if parts
-        else "SELECT CAST(NULL AS VARCHAR) AS doc_id WHERE FALSE"
+        else "SELECT CAST(NULL AS VARCHAR) AS doc_id WHERE FALSE",
     )
-    name = temp_name("affected")
-    engine.register_temp(name, ids)
     return name
+
+
+def drop_scratch(engine: Engine, name: str) -> None:
+    """Drop a table of affected documents (stored) or any other table of a run (temporary)."""
+    if name.startswith(AFFECTED_PREFIX):
+        engine.drop_table(name, missing_ok=True)
+    else:
+        engine.drop_temp(name)
+
+
+def only_documents(select_sql: str, docs: str) -> str:
+    """``select_sql`` with each aliased document table (``documents AS d``, ``parties AS p``,
+    ...) narrowed to the documents in ``docs``."""
+    names = "|".join(sorted(document_tables()))
+    return re.sub(
+        rf"\b({names}) AS (\w+)\b",
+        lambda m: f"(SELECT * FROM {m[1]} WHERE doc_id IN (SELECT doc_id FROM {docs})) AS {m[2]}",
+        select_sql,
+    )
+
+
+def append_query(engine: Engine, table: str, select_sql: str) -> int:
+    """Add the rows of a query (cast to the declared columns) to the derived table ``table``."""
+    before = engine.count(table)
+    engine.insert_query(table, _select_cast(derived_table(table), select_sql))
+    return engine.count(table) - before
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -373,7 +416,7 @@ def plan_increment(
 ) -> Increment | None:
     """The increment that brings ``op``'s outputs up to date, or None when it must build in
     full. ``deltas`` are the tables changed earlier in this run."""
-    if not isinstance(op, DocumentOperator | KeyedOperator):
+    if not isinstance(op, DocumentOperator | KeyedOperator | AppendingOperator):
         return None
     covered = covered_runs(engine, op.name, op.version)
     changed = changed_inputs(previous_signature, signature)
@@ -393,6 +436,9 @@ def plan_increment(
                 removed[t] = delta.removed
         elif t not in doc_inputs:  # a register, or a derived table changed outside this run
             return None
+    appending = not isinstance(op, DocumentOperator | KeyedOperator)
+    if appending and parts:  # documents that have rows already: only a full build replaces them
+        return None
     new_docs, runs = uncovered_documents(engine, covered)
     if doc_inputs:
         parts.append(new_docs)
@@ -408,6 +454,9 @@ def apply_increment(
     delta for the operators after it."""
     written = 0
     out: dict[str, Delta | str] = {}
+    if isinstance(op, AppendingOperator) and not isinstance(op, DocumentOperator | KeyedOperator):
+        written = op.append_documents(engine, increment.docs)
+        return written, {t: Delta(increment.docs) for t in op.outputs}
     if isinstance(op, DocumentOperator):
         for table, new in op.document_rows(engine, increment.docs).items():
             rows, gone = replace_documents(engine, derived_table(table), increment.docs, new)

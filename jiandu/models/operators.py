@@ -269,7 +269,7 @@ def update_derived(
     finally:
         temps = {t for d in deltas.values() if isinstance(d, inc.Delta) for t in (d.docs, d.removed) if t}
         for t in temps:
-            engine.drop_temp(t)
+            inc.drop_scratch(engine, t)
     return reports
 
 
@@ -301,16 +301,17 @@ def _update_one(
         deltas.update(changed)
         status, message = "incremental", f"{increment.documents} documents"
         if not changed:
-            engine.drop_temp(increment.docs)
-        covered: set[str] | None = increment.runs
+            inc.drop_scratch(engine, increment.docs)
+        covered = increment.runs
     else:
         copies = inc.snapshot_outputs(engine, op.outputs) if incremental and not force else {}
+        covered = inc.document_runs(engine)  # before the build: what it sees
         rows = op.run(engine)
         for t in op.outputs:
             deltas[t] = inc.diff_documents(engine, t, copies[t]) if t in copies else inc.FULL
-        status, message, covered = "built", "", None
+        status, message = "built", ""
     seconds = time.perf_counter() - started
-    if isinstance(op, inc.DocumentOperator | inc.KeyedOperator):
+    if isinstance(op, inc.DocumentOperator | inc.KeyedOperator | inc.AppendingOperator):
         inc.record_coverage(engine, op.name, op.version, covered, run_id)
     record = {
         "operator": op.name,

@@ -99,7 +99,7 @@ def test_batch_updates_only_what_it_touches(updated: tuple[Path, RunReport]) -> 
     status = {op.name: op for op in report.operators}
     incremental = (
         "party_keys", "party_stats", "party_links", "execution_applications", "party_register_keys",
-        "party_fact_keys",
+        "party_fact_keys", "loan_signs", "civil_mentions", "document_facts",
     )
     for name in incremental:
         assert status[name].status == "incremental", status[name]

@@ -23,6 +23,7 @@ from jiandu.engines.base import Engine
 from jiandu.models.civil.operators.docfacts_executions import execution_facts
 from jiandu.models.civil.operators.docfacts_parties import Party
 from jiandu.models.civil.operators.docfacts_relations import address_relations, relation_facts
+from jiandu.models.incremental import append_query, only_documents
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
 from jiandu.schema.registry import Column, TableSchema
@@ -192,6 +193,14 @@ class DocumentFacts:
     outputs: tuple[str, ...] = ("document_executions", "document_relations")
 
     def run(self, engine: Engine) -> int:
+        return self._build(engine, None)
+
+    def append_documents(self, engine: Engine, docs: str) -> int:
+        """Add the rows of the documents in ``docs`` (incremental runs)."""
+        return self._build(engine, docs)
+
+    def _build(self, engine: Engine, docs: str | None) -> int:
+        """Build both tables, or add the rows of the documents in ``docs`` to them."""
         sql = (
             FACTS_SQL
             if engine.table_exists("flags")
@@ -202,12 +211,15 @@ class DocumentFacts:
             )
         )
         staging = _staging_schema()
-        engine.map_arrow(sql, _facts_of_batch, staging)
+        engine.map_arrow(sql if docs is None else only_documents(sql, docs), _facts_of_batch, staging)
         total = 0
         for name in _PARTS:
             schema = derived_table(name)
             columns = ", ".join(c.name for c in schema.columns)
             select = f"SELECT {columns} FROM {staging.name} WHERE part = '{name}'"
-            total += rebuild_table(engine, schema, select)
+            if docs is None:
+                total += rebuild_table(engine, schema, select)
+            else:
+                total += append_query(engine, name, select)
         engine.drop_table(staging.name, missing_ok=True)
         return total

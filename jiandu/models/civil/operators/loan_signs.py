@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from jiandu.documents.spans import sentence_bounds
 from jiandu.engines.base import Engine
+from jiandu.models.incremental import append_query, only_documents
 from jiandu.models.store import rebuild_table
 from jiandu.models.textscan import clause_finditer
 from jiandu.schema.derived import derived_table
@@ -123,3 +124,9 @@ class LoanSigns:
         schema = derived_table("loan_signs")
         record = rebuild_table(engine, schema, RECORD_SIGNS_SQL)
         return record + engine.map_arrow(TEXTS_SQL, _signs_of_batch, schema, append=True)
+
+    def append_documents(self, engine: Engine, docs: str) -> int:
+        """Add the rows of the documents in ``docs`` (incremental runs)."""
+        record = append_query(engine, "loan_signs", only_documents(RECORD_SIGNS_SQL, docs))
+        texts = only_documents(TEXTS_SQL, docs)
+        return record + engine.map_arrow(texts, _signs_of_batch, derived_table("loan_signs"), append=True)

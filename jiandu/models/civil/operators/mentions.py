@@ -11,6 +11,7 @@ import pyarrow as pa
 from jiandu.documents.masked_names import is_masked_name
 from jiandu.engines.base import Engine
 from jiandu.models.civil.operators.mentions_text import document_mentions
+from jiandu.models.incremental import only_documents
 from jiandu.schema.derived import derived_table
 
 __all__ = ["CANDIDATES_SQL", "DocumentMentions"]
@@ -81,3 +82,8 @@ class DocumentMentions:
 
     def run(self, engine: Engine) -> int:
         return engine.map_arrow(CANDIDATES_SQL, _mentions_of_batch, derived_table("document_mentions"))
+
+    def append_documents(self, engine: Engine, docs: str) -> int:
+        """Add the rows of the documents in ``docs`` (incremental runs)."""
+        sql = only_documents(CANDIDATES_SQL, docs)
+        return engine.map_arrow(sql, _mentions_of_batch, derived_table("document_mentions"), append=True)
