@@ -21,13 +21,15 @@ ADDRESSEES = {
     "social.property_penalty_unexecuted": "人民法院",
 }
 
+# sums of money exact (DECIMAL): a float sum's order differs between engines
 GOVERNANCE_SQL = f"""
 WITH findings AS (
 SELECT coalesce(county, '未载明') AS county,
     '{ADDRESSEES["social.benefits_after_death_or_in_prison"]}' AS addressee,
     'social.benefits_after_death_or_in_prison' AS model_id,
     CASE reason WHEN 'death' THEN '死亡后继续发放养老金' ELSE '服刑期间继续发放养老金' END AS problem,
-    count(DISTINCT ssn) AS persons, count(*) AS items, sum(net_yuan) AS amount_yuan
+    count(DISTINCT ssn) AS persons, count(*) AS items,
+    CAST(sum(CAST(net_yuan AS DECIMAL(20, 4))) AS DOUBLE) AS amount_yuan
 FROM social_benefit_overpayments
 GROUP BY coalesce(county, '未载明'), reason
 UNION ALL
@@ -43,7 +45,8 @@ UNION ALL
 SELECT coalesce(court, '未载明') AS county,
     '{ADDRESSEES["social.property_penalty_unexecuted"]}' AS addressee,
     'social.property_penalty_unexecuted' AS model_id, '有履行能力未执行财产刑' AS problem,
-    count(DISTINCT person_key) AS persons, count(*) AS items, sum(unpaid_yuan) AS amount_yuan
+    count(DISTINCT person_key) AS persons, count(*) AS items,
+    CAST(sum(CAST(unpaid_yuan AS DECIMAL(20, 4))) AS DOUBLE) AS amount_yuan
 FROM social_penalty_arrears
 WHERE has_means
 GROUP BY coalesce(court, '未载明')
@@ -57,7 +60,7 @@ class SocialGovernance:
     """social_governance from the three finding tables."""
 
     name: str = "social_governance"
-    version: str = "1"
+    version: str = "2"  # 2: exact (DECIMAL) sums of money
     inputs: tuple[str, ...] = ()
     optional_inputs: tuple[str, ...] = (
         "social_benefit_overpayments",

@@ -23,6 +23,8 @@ __all__ = ["MEANS_YUAN", "SocialPenalties"]
 
 MEANS_YUAN = 1000.0  # project choice: a balance this large can pay part of the penalty
 
+# Sums of money are exact (DECIMAL, then DOUBLE): a float sum's order differs between engines and
+# shows at a threshold (unpaid ≥ min_unpaid, balance + income ≥ unpaid).
 ARREARS_SQL = f"""
 WITH as_of AS (
     SELECT max(d) AS as_of FROM (
@@ -41,7 +43,8 @@ instalments AS (
     WHERE coalesce(p.due_date, a.as_of) < a.as_of OR p.due_date IS NULL
 ),
 paid AS (
-    SELECT y.case_number, y.person_key, sum(y.amount_yuan) AS paid_yuan
+    SELECT y.case_number, y.person_key,
+        CAST(sum(CAST(y.amount_yuan AS DECIMAL(20, 4))) AS DOUBLE) AS paid_yuan
     FROM penalty_payments AS y
     CROSS JOIN as_of AS a
     WHERE y.paid_date <= a.as_of
@@ -49,7 +52,7 @@ paid AS (
 ),
 judged AS (
     SELECT case_number, person_key, max(exec_case_number) AS exec_case_number, max(court) AS court,
-        max(name) AS name, sum(amount_yuan) AS instalments_yuan,
+        max(name) AS name, CAST(sum(CAST(amount_yuan AS DECIMAL(20, 4))) AS DOUBLE) AS instalments_yuan,
         max(judgment_total_yuan) AS judgment_total_yuan,
         max(CASE WHEN kind = '罚金' THEN 1 ELSE 0 END) AS has_fine,
         max(CASE WHEN kind = '没收财产' THEN 1 ELSE 0 END) AS has_confiscation
@@ -57,7 +60,8 @@ judged AS (
     GROUP BY case_number, person_key
 ),
 arrears AS (
-    SELECT i.case_number, i.person_key, max(i.as_of) AS as_of, sum(i.amount_yuan) AS due_yuan,
+    SELECT i.case_number, i.person_key, max(i.as_of) AS as_of,
+        CAST(sum(CAST(i.amount_yuan AS DECIMAL(20, 4))) AS DOUBLE) AS due_yuan,
         coalesce(max(y.paid_yuan), 0.0) AS paid_yuan,
         min(CASE WHEN i.cumulative > coalesce(y.paid_yuan, 0.0) + 0.005
                  THEN coalesce(i.due_date, i.as_of) END) AS first_due
@@ -74,7 +78,8 @@ accounts AS (
     WHERE rn = 1
 ),
 income AS (
-    SELECT r.person_key, r.case_number, sum(coalesce(pa.income_yuan, 0.0)) AS income_yuan
+    SELECT r.person_key, r.case_number,
+        CAST(sum(CAST(coalesce(pa.income_yuan, 0.0) AS DECIMAL(20, 4))) AS DOUBLE) AS income_yuan
     FROM arrears AS r
     JOIN prison_accounts AS pa ON pa.person_key = r.person_key AND pa.as_of_date >= r.first_due
     GROUP BY r.person_key, r.case_number
@@ -121,7 +126,7 @@ class SocialPenalties:
     """social_penalty_arrears from penalties, payments, prison accounts and real estate."""
 
     name: str = "social_penalties"
-    version: str = "1"
+    version: str = "2"  # 2: exact (DECIMAL) sums of money
     inputs: tuple[str, ...] = ("property_penalties",)
     optional_inputs: tuple[str, ...] = ("penalty_payments", "prison_accounts", "property_registrations")
     outputs: tuple[str, ...] = ("social_penalty_arrears",)

@@ -22,14 +22,16 @@ _PARTS = {
     "water_unpermitted_intake": f"""
 SELECT coalesce(district, '未登记区县') AS district, '{WATER_BUREAU}' AS addressee, '无证取水' AS topic,
     count(DISTINCT subject_key) AS subjects, count(*) AS items,
-    sum(volume_m3) AS volume_m3, sum(fee_at_stake) AS amount
+    CAST(sum(CAST(volume_m3 AS DECIMAL(20, 4))) AS DOUBLE) AS volume_m3,
+    CAST(sum(CAST(fee_at_stake AS DECIMAL(20, 4))) AS DOUBLE) AS amount
 FROM water_unpermitted_intake
 GROUP BY coalesce(district, '未登记区县')""",
     "water_quota_gaps": f"""
 SELECT coalesce(district, '未登记区县') AS district,
     CASE WHEN rate_kind = '水资源税' THEN '{TAX_BUREAU}' ELSE '{WATER_BUREAU}' END AS addressee,
     '超定额低缴' AS topic, count(DISTINCT credit_code) AS subjects, count(*) AS items,
-    sum(gap_m3) AS volume_m3, sum(amount_at_stake) AS amount
+    CAST(sum(CAST(gap_m3 AS DECIMAL(20, 4))) AS DOUBLE) AS volume_m3,
+    CAST(sum(CAST(amount_at_stake AS DECIMAL(20, 4))) AS DOUBLE) AS amount
 FROM water_quota_gaps
 WHERE gap_m3 > 0
 GROUP BY coalesce(district, '未登记区县'),
@@ -49,7 +51,7 @@ class WaterGovernance:
     """water_governance (see the module docstring)."""
 
     name: str = "water_governance"
-    version: str = "1"
+    version: str = "2"  # 2: exact (DECIMAL) sums of volumes and amounts
     inputs: tuple[str, ...] = ()
     optional_inputs: tuple[str, ...] = tuple(_PARTS)
     outputs: tuple[str, ...] = ("water_governance",)

@@ -44,7 +44,8 @@ WITH out_rows AS (
 ),
 outs AS (
     SELECT credit_code, max(name) AS name, year, product, max(unit) AS unit,
-        max(quota_m3) AS quota_m3, max(standard) AS standard, sum(quantity_q) AS quantity,
+        max(quota_m3) AS quota_m3, max(standard) AS standard,
+        CAST(sum(CAST(quantity_q AS DECIMAL(20, 4))) AS DOUBLE) AS quantity,
         max(CASE WHEN quantity = round(quantity) THEN CAST(CAST(quantity AS BIGINT) AS VARCHAR)
                  ELSE CAST(quantity AS VARCHAR) END || unit_sent) AS quantity_sent
     FROM out_rows WHERE quantity_q IS NOT NULL
@@ -57,7 +58,8 @@ fees AS (
     WHERE f.period_start IS NOT NULL
 ),
 billed AS (
-    SELECT o.credit_code, o.year, o.product, sum(coalesce(f.billed_m3, 0.0)) AS billed_m3,
+    SELECT o.credit_code, o.year, o.product,
+        CAST(sum(CAST(coalesce(f.billed_m3, 0.0) AS DECIMAL(20, 4))) AS DOUBLE) AS billed_m3,
         count(f.year) AS bills, max(f.source_type) AS source_type
     FROM outs AS o
     LEFT JOIN fees AS f ON f.year = o.year
@@ -66,7 +68,8 @@ billed AS (
 ),
 metered AS (
     SELECT o.credit_code, o.year, o.product,
-        sum(m.volume * CASE WHEN m.unit LIKE '万%' THEN 10000.0 ELSE 1.0 END) AS metered_m3
+        CAST(sum(CAST(m.volume * CASE WHEN m.unit LIKE '万%' THEN 10000.0 ELSE 1.0 END AS DECIMAL(20, 4)))
+            AS DOUBLE) AS metered_m3
     FROM outs AS o
     JOIN {latest_rows(meters, "t.meter_code, t.reading_date, t.period")} AS m
       ON year(m.reading_date) = o.year AND m.volume >= 0
@@ -106,7 +109,7 @@ class WaterQuotaGaps:
     """water_quota_gaps (see the module docstring)."""
 
     name: str = "water_quota_gaps"
-    version: str = "1"
+    version: str = "2"  # 2: exact (DECIMAL) sums of quantities and volumes
     inputs: tuple[str, ...] = ("water_quotas", "water_rates", "enterprise_output")
     optional_inputs: tuple[str, ...] = ("water_enterprises", "water_fees", "water_meter_readings")
     outputs: tuple[str, ...] = ("water_quota_gaps",)
