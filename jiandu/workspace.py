@@ -77,7 +77,9 @@ class Workspace:
     def exists(self) -> bool:
         return self.config_path.is_file()
 
-    def init(self, engine: str = "duckdb", spark_master: str | None = None) -> bool:
+    def init(
+        self, engine: str = "duckdb", spark_master: str | None = None, spark_warehouse: str | None = None
+    ) -> bool:
         """Create the folders and configuration; return False when it already existed."""
         if engine not in ENGINES:
             raise WorkspaceError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -88,6 +90,8 @@ class Workspace:
             folder.chmod(FOLDER_MODE)
         if not existed:
             config = {"engine": engine, "spark_master": spark_master}
+            if spark_warehouse:
+                config["spark_warehouse"] = spark_warehouse
             self.config_path.write_text(
                 yaml.safe_dump(config, allow_unicode=True), encoding="utf-8"
             )
@@ -119,9 +123,14 @@ class Workspace:
         owner_only()
         kind = engine or str(config["engine"])
         master = config.get("spark_master")
+        warehouse = config.get("spark_warehouse")
         try:
             opened = open_engine(
-                kind, self.root, spark_master=str(master) if master else None, lock_wait=lock_wait
+                kind,
+                self.root,
+                spark_master=str(master) if master else None,
+                lock_wait=lock_wait,
+                spark_warehouse=str(warehouse) if warehouse else None,
             )
         except StoreBusy as exc:
             raise WorkspaceBusy(str(exc)) from None

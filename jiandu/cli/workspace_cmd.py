@@ -21,11 +21,18 @@ def init(
         str | None,
         typer.Option(help="Spark master URL (default local[*]) when the engine is spark."),
     ] = None,
+    spark_warehouse: Annotated[
+        str | None,
+        typer.Option(
+            help="Spark warehouse: a folder or a Hadoop-compatible URI (hdfs://…, s3a://…, "
+            "file:///…); default <workspace>/spark-warehouse."
+        ),
+    ] = None,
 ) -> None:
     """Create a workspace folder: analytic store, quarantine, logs, reports."""
     st = state(ctx)
     try:
-        created = st.workspace.init(engine=engine, spark_master=spark_master)
+        created = st.workspace.init(engine=engine, spark_master=spark_master, spark_warehouse=spark_warehouse)
     except WorkspaceError as exc:
         err_console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

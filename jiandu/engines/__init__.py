@@ -18,12 +18,19 @@ __all__ = ["ENGINE_KINDS", "Engine", "UnsupportedSQLError", "open_engine"]
 
 
 def open_engine(
-    kind: str, workspace_dir: Path, spark_master: str | None = None, *, lock_wait: float | None = None
+    kind: str,
+    workspace_dir: Path,
+    spark_master: str | None = None,
+    *,
+    lock_wait: float | None = None,
+    spark_warehouse: str | None = None,
 ) -> Engine:
     """Open the workspace's analytic store.
 
     ``duckdb`` → ``<workspace>/jiandu.duckdb``; ``spark`` → ``<workspace>/spark-warehouse/``
-    (PySpark is imported only then; ``spark_master`` defaults to ``local[*]``).
+    (PySpark is imported only then; ``spark_master`` defaults to ``local[*]``), or
+    ``spark_warehouse`` when given: a path or a Hadoop-compatible URI (``hdfs://…``,
+    ``s3a://…``, ``file:///…``) every executor can reach.
     """
     workspace_dir = Path(workspace_dir)
     if kind == "duckdb":
@@ -33,5 +40,6 @@ def open_engine(
     if kind == "spark":
         from jiandu.engines.spark_engine import SparkEngine
 
-        return SparkEngine(workspace_dir / SPARK_WAREHOUSE, master=spark_master or "local[*]")
+        warehouse = spark_warehouse or workspace_dir / SPARK_WAREHOUSE
+        return SparkEngine(warehouse, master=spark_master or "local[*]")
     raise ValueError(f"unknown engine {kind!r}; use one of {', '.join(ENGINE_KINDS)}")

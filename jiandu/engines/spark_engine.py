@@ -1,9 +1,10 @@
 """The scale-out engine: Apache Spark (PySpark), tables as Parquet folders in the workspace.
 
 Layout: ``<warehouse>/<table>/`` holds the table's Parquet files and ``_jiandu_schema.json``
-(its Spark schema), so an empty table keeps its columns and types. Every table is exposed to
-SQL as a temporary view of that folder, registered again when the engine opens and after each
-write (Spark lists a folder's files when a view is made).
+(its Spark schema), so an empty table keeps its columns and types. The warehouse is a local
+folder or a Hadoop-compatible URI (``file://``, ``hdfs://``, ``s3a://``; `Warehouse`). Every
+table is exposed to SQL as a temporary view of that folder, registered again when the engine
+opens and after each write (Spark lists a folder's files when a view is made).
 
 Sessions: starting Spark costs seconds, so one `SparkSession` is created per process and
 reused (`spark_session`); its settings are in `SPARK_CONF`. The ``master`` given to the first
@@ -17,7 +18,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from jiandu.engines.arrow_map import BatchMap
 from jiandu.engines.base import Engine, check_format
 from jiandu.engines.dialects import DIALECTS, UnsupportedSQLError
+from jiandu.engines.warehouse import Warehouse
 from jiandu.schema.registry import TableSchema
 
 if TYPE_CHECKING:
@@ -104,15 +105,17 @@ def spark_session(master: str = "local[*]") -> SparkSession:
 
 
 class SparkEngine(Engine):
-    """Tables as Parquet folders under ``warehouse_dir``, queried through Spark SQL."""
+    """Tables as Parquet folders under ``warehouse_dir`` (a path or a URI), queried through
+    Spark SQL."""
 
     name = "spark"
 
-    def __init__(self, warehouse_dir: Path, master: str = "local[*]") -> None:
+    def __init__(self, warehouse_dir: Path | str, master: str = "local[*]") -> None:
         global _active
         super().__init__()
         self.dialect = DIALECTS["spark"]
-        self.warehouse = warehouse_dir
+        self.store = Warehouse(warehouse_dir)
+        self.warehouse = self.store.uri
         self.spark = spark_session(master)
         with _session_lock:
             if _active is not None:
@@ -124,41 +127,42 @@ class SparkEngine(Engine):
         self._closed = False
         self._schemas: dict[str, StructType] = {}
         self._temps: set[str] = set()
-        warehouse_dir.mkdir(parents=True, exist_ok=True)
-        for folder in sorted(warehouse_dir.iterdir()):
-            if (folder / SCHEMA_FILE).is_file():
-                self._load(folder.name)
+        self.store.make_dir()
+        for folder in self.store.folders():
+            if not folder.startswith((".", "_")) and self.store.exists(f"{folder}/{SCHEMA_FILE}"):
+                self._load(folder)
 
     # -- storage helpers ------------------------------------------------------------------
-    def _folder(self, name: str) -> Path:
+    def _folder(self, name: str) -> str:
+        """The table's folder, relative to the warehouse."""
         if not name or "/" in name or name.startswith((".", "_")):
             raise ValueError(f"bad table name {name!r}")
-        return self.warehouse / name
+        return name
 
     def _load(self, name: str) -> None:
         from pyspark.sql.types import StructType
 
-        text = (self._folder(name) / SCHEMA_FILE).read_text("utf-8")
+        text = self.store.read_text(f"{self._folder(name)}/{SCHEMA_FILE}")
         self._schemas[name] = StructType.fromJson(json.loads(text))
         self._register(name)
 
     def _register(self, name: str) -> None:
         """(Re)make the view of a table folder, so Spark sees the files written so far."""
-        df = self.spark.read.schema(self._schemas[name]).parquet(str(self._folder(name)))
+        df = self.spark.read.schema(self._schemas[name]).parquet(self.store.spark_path(self._folder(name)))
         df.createOrReplaceTempView(name)
 
     def _save_schema(self, name: str, schema: StructType) -> None:
         folder = self._folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / SCHEMA_FILE).write_text(schema.json(), "utf-8")
+        self.store.make_dir(folder)
+        self.store.write_text(f"{folder}/{SCHEMA_FILE}", schema.json())
         self._schemas[name] = schema
 
-    def _staging(self) -> Path:
-        return self.warehouse / _STAGING / uuid.uuid4().hex
+    def _staging(self) -> str:
+        return f"{_STAGING}/{uuid.uuid4().hex}"
 
     def _write(self, name: str, df: DataFrame) -> None:
         """Append a DataFrame (already in the table's columns) to a table folder."""
-        df.write.mode("append").parquet(str(self._folder(name)))
+        df.write.mode("append").parquet(self.store.spark_path(self._folder(name)))
         self._register(name)
 
     def _check_open(self) -> None:
@@ -236,14 +240,14 @@ class SparkEngine(Engine):
         with self._lock:
             df = self._sql(self.transpile(sql))
             staging = self._staging()
-            df.write.parquet(str(staging))  # written before the old folder goes: may read it
+            # written before the old folder goes: the query may read it
+            df.write.parquet(self.store.spark_path(staging))
             folder = self._folder(name)
             trash = self._staging()
-            if folder.exists():
-                folder.rename(trash)
-            staging.parent.mkdir(parents=True, exist_ok=True)
-            staging.rename(folder)
-            shutil.rmtree(trash, ignore_errors=True)
+            if self.store.exists(folder):
+                self.store.move(folder, trash)
+            self.store.move(staging, folder)
+            self.store.delete_dir(trash)
             self._save_schema(name, df.schema)
             self._register(name)
         return self.count(name)
@@ -272,7 +276,7 @@ class SparkEngine(Engine):
                 raise KeyError(f"no table {name!r} in the Spark warehouse {self.warehouse}")
             self.spark.catalog.dropTempView(name)
             del self._schemas[name]
-            shutil.rmtree(self._folder(name))
+            self.store.delete_dir(self._folder(name))
 
     def register_temp(self, name: str, rows: pa.Table) -> None:
         self._check_open()
@@ -298,10 +302,10 @@ class SparkEngine(Engine):
                     return 0
                 staging = self._staging()
                 writer = df.coalesce(1).write.mode("overwrite").options(**_WRITE_OPTIONS[fmt])
-                getattr(writer, "json" if fmt == "jsonl" else fmt)(str(staging))
-                (part,) = [p for p in staging.iterdir() if p.name.startswith("part-")]
-                shutil.move(part, path)
-                shutil.rmtree(staging)
+                getattr(writer, "json" if fmt == "jsonl" else fmt)(self.store.spark_path(staging))
+                (part,) = [p for p in self.store.files(staging) if p.startswith("part-")]
+                self.store.copy_out(f"{staging}/{part}", path)
+                self.store.delete_dir(staging)
             finally:
                 df.unpersist()
         return count
@@ -315,7 +319,7 @@ class SparkEngine(Engine):
                 self.spark.catalog.dropTempView(view)
             self._temps.clear()
             self._closed = True
-            shutil.rmtree(self.warehouse / _STAGING, ignore_errors=True)
+            self.store.delete_dir(_STAGING)
         with _session_lock:
             if _active is self:
                 _active = None
