@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -204,7 +205,7 @@ def union_documents(engine: Engine, tables: Iterable[str]) -> str:
     """A table (a stored one: `Engine.map_arrow` reads it from another connection) of the
     distinct doc_ids of ``tables``; `drop_scratch` drops it."""
     parts = [f"SELECT doc_id FROM {t}" for t in tables]
-    name = temp_name(AFFECTED_PREFIX)
+    name = AFFECTED_PREFIX + uuid.uuid4().hex[:16]  # a stored table's name (no leading _)
     engine.materialize(
         name,
         "SELECT DISTINCT CAST(doc_id AS VARCHAR) AS doc_id FROM (" + " UNION ALL ".join(parts) + ") AS u"
