@@ -26,6 +26,7 @@ import json
 import math
 import multiprocessing
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -125,6 +126,9 @@ def main() -> None:
     parser.add_argument(
         "--parse-documents", type=int, default=50_000, help="about this many records staged per run"
     )
+    parser.add_argument(
+        "--unit-bytes", type=int, default=2 * 1024 * 1024, help="input bytes per unit of the staging runs"
+    )
     parser.add_argument("--ingest-only", action="store_true", help="skip the two parse runs")
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
@@ -158,16 +162,18 @@ def main() -> None:
     )
 
     del texts, sample
-    units = list(plan_units([ingest_input]))
+    units = list(plan_units([ingest_input], args.unit_bytes))
     share = max(2 * cores, math.ceil(len(units) * min(1.0, args.parse_documents / args.documents)))
     units = units[:share] if not args.ingest_only else []
     rates: dict[int, float] = {}
     for workers in sorted({1, cores}) if units else []:
+        cpu = children_cpu()
         records, docs, seconds = stage_units(units, workers, args.workdir)
+        cpu = children_cpu() - cpu
         rates[workers] = docs / seconds
         print(
-            f"parse+stage, {workers} worker(s): {docs / seconds:8.0f} docs/s  "
-            f"({docs} documents, {records} records, {len(units)} units in {seconds:.1f} s)"
+            f"parse+stage, {workers} worker(s): {docs / seconds:8.0f} docs/s  {docs / cpu:6.0f} docs/CPU-s  "
+            f"({docs} documents, {records} records, {len(units)} units in {seconds:.1f} s, {cpu:.1f} CPU-s)"
         )
     if len(rates) > 1:
         print(f"scaling, {cores} workers / 1: {rates[cores] / rates[1]:.2f}x")
@@ -176,12 +182,15 @@ def main() -> None:
     shutil.rmtree(workspace, ignore_errors=True)
     jiandu = str(Path(sys.executable).with_name("jiandu"))
     env = dict(os.environ, JIANDU_HOME=str(workspace), COLUMNS="200")
+    cpu = children_cpu()
     seconds, peak_mb, output = run_measured([jiandu, "ingest", "judgments", str(ingest_input)], env)
+    cpu = children_cpu() - cpu
     read = ingest_read_count(output)
     input_mb = sum(p.stat().st_size for p in Path(ingest_input).rglob("*") if p.is_file()) / 1e6
     print(
         f"ingest, {cores} cores: {read / seconds:8.0f} records/s  {input_mb / seconds:6.1f} MB/s  "
-        f"peak memory {peak_mb} MiB  ({read} records, {input_mb:.0f} MB in {seconds:.0f} s)"
+        f"peak memory {peak_mb} MiB  ({read} records, {input_mb:.0f} MB in {seconds:.0f} s, "
+        f"{cpu:.0f} CPU-s: {read / cpu:.0f} records/CPU-s)"
     )
     size = sum(p.stat().st_size for p in workspace.rglob("*") if p.is_file())
     print(f"workspace size after ingest: {size / 1e6:.0f} MB")
@@ -204,6 +213,12 @@ def stage_units(units: list[WorkUnit], workers: int, workdir: Path) -> tuple[int
         results: list[UnitResult] = [f.result() for f in futures]
         seconds = time.perf_counter() - started
     return sum(r.read for r in results), sum(r.documents for r in results), seconds
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes of this one, and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _warm(_: int) -> None:

@@ -342,6 +342,13 @@ class Engine(ABC):
             )
         return set(found.column("v").to_pylist())
 
+    def run_units(self, work: Callable[[Any], Any], units: Iterable[Any]) -> Iterator[Any] | None:
+        """``work`` of each of ``units`` (small picklable work orders, such as ingest's file
+        lists) run on the engine's own executors, results in the units' order; None when the
+        engine has none (DuckDB: the caller uses its own worker processes). A unit whose job
+        failed is run again in this process."""
+        return None
+
     def store_staged_documents(
         self, files: Mapping[str, str], position: str, stamp: Mapping[str, Any]
     ) -> pa.Table:

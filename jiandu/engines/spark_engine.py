@@ -15,6 +15,7 @@ raises. Writes are not atomic across processes: one writer per warehouse folder.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ import tempfile
 import threading
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -309,6 +310,25 @@ class SparkEngine(Engine):
             finally:
                 df.unpersist()
         return count
+
+    def run_units(self, work: Callable[[Any], Any], units: Iterable[Any]) -> Iterator[Any] | None:
+        """`Engine.run_units` as Spark jobs, one task per unit: executors read and write what
+        the units name; only ``work``'s (small) results come back to the driver, a few times
+        the cluster's parallelism at a time."""
+        return self._run_units(work, iter(units))
+
+    def _run_units(self, work: Callable[[Any], Any], units: Iterator[Any]) -> Iterator[Any]:
+        context = self.spark.sparkContext
+        step = max(1, 4 * context.defaultParallelism)
+        while chunk := list(itertools.islice(units, step)):
+            try:
+                results = context.parallelize(chunk, len(chunk)).map(work).collect()
+            except Exception as exc:  # an executor died or a task kept failing
+                logging.getLogger(__name__).warning(
+                    "a Spark job over %d units failed (%s); running them here", len(chunk), exc
+                )
+                results = [work(unit) for unit in chunk]
+            yield from results
 
     def close(self) -> None:
         global _active

@@ -9,6 +9,7 @@ nothing. Memory stays bounded: a few units are in flight at any time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import multiprocessing
 import os
@@ -153,7 +154,8 @@ def ingest_judgments(
     (``staging_dir``, by default next to ``quarantine_dir``), and this process stores the
     staged rows unit by unit in input order (`Engine.store_staged_documents`), so the first
     occurrence of a document in input order is the one stored. ``batch_size`` caps the files
-    of a unit."""
+    of a unit. On an engine with executors of its own (Spark) the units run there
+    (`Engine.run_units`) unless ``workers`` is 1."""
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report = IngestReport(run_id=run_id or new_run_id())
     engine.ensure_tables(canonical_tables().values())
@@ -162,8 +164,12 @@ def ingest_judgments(
     staging = _private_folder(staging_dir or quarantine_dir.parent / "staging" / report.run_id)
     units = plan_units(paths, unit_bytes, max(batch_size, 1))
 
+    work = functools.partial(
+        process_unit, folder=str(staging), text_fields=text_fields, limits=limits, seconds=document_seconds
+    )
+
     def redo(unit: WorkUnit) -> Callable[[], UnitResult]:
-        return lambda: process_unit(unit, str(staging), text_fields, limits, document_seconds)
+        return lambda: work(unit)
 
     def handle(result: UnitResult) -> None:
         report.read += result.read
@@ -175,9 +181,13 @@ def ingest_judgments(
             on_progress(report)
 
     try:
+        on_engine = engine.run_units(work, units) if workers != 1 else None
         if workers == 1:
             for unit in units:
-                handle(redo(unit)())
+                handle(work(unit))
+        elif on_engine is not None:  # Spark: the units run on its executors
+            for result in on_engine:
+                handle(result)
         else:
             context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -185,9 +195,7 @@ def ingest_judgments(
                 for unit in units:
                     future: Future[UnitResult] | None
                     try:
-                        future = pool.submit(
-                            process_unit, unit, str(staging), text_fields, limits, document_seconds
-                        )
+                        future = pool.submit(work, unit)
                     except RuntimeError:  # the pool broke (a worker was killed): go on in this process
                         future = None
                     pending.append((unit, future))

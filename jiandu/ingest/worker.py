@@ -181,6 +181,61 @@ class UnitResult:
     files: dict[str, str] = field(default_factory=dict)  # table (or "rejected") -> Parquet file
 
 
+FLUSH_DOCUMENTS = 500  # parsed documents a worker holds as Python rows before writing them
+
+
+class _Staged:
+    """The Parquet files of one unit, written a few hundred documents at a time (bounded
+    memory), each under a temporary name until `close` (a dead worker leaves no file that
+    looks complete)."""
+
+    def __init__(self, folder: str, index: int) -> None:
+        self.base = Path(folder) / f"unit-{index:07d}"
+        self.schemas = canonical_tables()
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ("documents", *CHILD_TABLES)}
+
+    def _schema(self, name: str) -> pa.Schema:
+        arrow = self.schemas[name].arrow_schema()
+        if name == "documents":
+            arrow = pa.schema([f for f in arrow if f.name not in _RUN_COLUMNS])
+        return arrow.append(pa.field(POSITION, pa.int32()))
+
+    def _path(self, name: str) -> Path:
+        return self.base.with_name(f"{self.base.name}-{name}.parquet")
+
+    def add(self, parsed: ParsedDocument, position: int) -> None:
+        self.rows["documents"].append({**parsed.document, POSITION: position})
+        for name in CHILD_TABLES:
+            for row in parsed.rows[name]:
+                row[POSITION] = position
+                self.rows[name].append(row)
+        if len(self.rows["documents"]) >= FLUSH_DOCUMENTS:
+            self.flush()
+
+    def flush(self) -> None:
+        for name, rows in self.rows.items():
+            if not rows:
+                continue
+            schema = self._schema(name)
+            if name not in self.writers:
+                partial = self._path(name).with_suffix(".partial")
+                self.writers[name] = pq.ParquetWriter(partial, schema, compression="lz4")
+            self.writers[name].write_table(pa.Table.from_pylist(rows, schema=schema))
+            rows.clear()
+
+    def close(self) -> dict[str, str]:
+        """Finish the files; table -> file name."""
+        self.flush()
+        files = {}
+        for name, writer in self.writers.items():
+            writer.close()
+            target = self._path(name)
+            os.replace(target.with_suffix(".partial"), target)
+            files[name] = str(target)
+        return files
+
+
 def _write(table: pa.Table, target: Path) -> str:
     """Write a staged Parquet file atomically (a dead worker leaves no half-written file)."""
     partial = target.with_suffix(".partial")
@@ -200,10 +255,8 @@ def process_unit(
     write one Parquet file per canonical table (rows tagged with `POSITION`) and one of the
     rejected records into ``folder``; return only the counts and file names."""
     result = UnitResult(unit.index)
-    documents: list[dict[str, Any]] = []
-    children: dict[str, list[dict[str, Any]]] = {name: [] for name in CHILD_TABLES}
+    staged = _Staged(folder, unit.index)
     rejected: list[RejectedRecord] = []
-    position = 0
     for part in unit.parts:
         for item in read_path(part.path, part.given, text_fields, limits, part.lines):
             result.read += 1
@@ -215,30 +268,16 @@ def process_unit(
             if isinstance(parsed, RejectedRecord):
                 rejected.append(parsed)
                 continue
-            position += 1
-            documents.append({**parsed.document, POSITION: position})
-            for name in CHILD_TABLES:
-                for row in parsed.rows[name]:
-                    row[POSITION] = position
-                    children[name].append(row)
-    base = Path(folder) / f"unit-{unit.index:07d}"
-    schemas = canonical_tables()
-    if documents:
-        result.documents = len(documents)
-        for name, rows in (("documents", documents), *children.items()):
-            if rows:
-                arrow = schemas[name].arrow_schema()
-                if name == "documents":
-                    arrow = pa.schema([f for f in arrow if f.name not in _RUN_COLUMNS])
-                arrow = arrow.append(pa.field(POSITION, pa.int32()))
-                table = pa.Table.from_pylist(rows, schema=arrow)
-                result.files[name] = _write(table, base.with_name(f"{base.name}-{name}.parquet"))
+            result.documents += 1
+            staged.add(parsed, result.documents)
+    result.files.update(staged.close())
     if rejected:
         columns = [[getattr(r, name) for r in rejected] for name in REJECTED_SCHEMA.names]
         table = pa.Table.from_arrays(
             [pa.array(values, f.type) for values, f in zip(columns, REJECTED_SCHEMA, strict=True)],
             schema=REJECTED_SCHEMA,
         )
+        base = staged.base
         result.files["rejected"] = _write(table, base.with_name(f"{base.name}-rejected.parquet"))
     return result
 

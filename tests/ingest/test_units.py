@@ -11,7 +11,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from jiandu.engines.base import Engine
+from jiandu.ingest import worker
 from jiandu.ingest.pipeline import ingest_judgments, settle_unit
 from jiandu.ingest.rows import CHILD_TABLES
 from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS, RawRecord, RejectedRecord, read_inputs, read_path
@@ -153,3 +156,20 @@ def test_a_unit_whose_worker_died_is_parsed_again_here(tmp_path: Path) -> None:
 
     assert result.read == len(list(read_inputs([inputs / "b.jsonl"])))
     assert Path(result.files["documents"]).is_file() and Path(result.files["rejected"]).is_file()
+
+
+def test_units_written_in_several_row_groups_store_the_same(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(worker, "FLUSH_DOCUMENTS", 3)  # workers=1: the units run in this process
+    inputs = _mixed_corpus(tmp_path)
+    documents, rejected, duplicates = _reference([inputs])
+
+    report = ingest_judgments(engine, tmp_path / "quarantine", [inputs], workers=1, unit_bytes=10**9)
+
+    counts = (report.parsed, report.duplicates, report.quarantined)
+    assert counts == (len(documents), duplicates, len(rejected))
+    expected = sorted((tuple(sorted(d.document.items())) for d in documents), key=repr)
+    assert _stored(engine, "documents") == expected
+    rows = [row for d in documents for row in d.rows["parties"]]
+    assert _stored(engine, "parties") == sorted((tuple(sorted(r.items())) for r in rows), key=repr)
