@@ -150,7 +150,7 @@ class InsuranceRings:
     insurance_graph_edges from motor_claims (and accident determinations, matched shop names)."""
 
     name: str = "insurance_rings"
-    version: str = "2"  # 2: service nodes computed for community claims only
+    version: str = "3"  # 2: service nodes computed for community claims only; 3: exact (DECIMAL) totals
     inputs: tuple[str, ...] = ("motor_claims",)
     optional_inputs: tuple[str, ...] = ("accident_determinations", "insurance_shop_names")
     outputs: tuple[str, ...] = (
@@ -481,8 +481,9 @@ def _outputs(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
             SELECT community_id, min(method) AS method, max(component_claims) AS component_claims,
                 count(*) AS claims, min(loss_time) AS first_loss, max(loss_time) AS last_loss,
                 count(*) FILTER (WHERE payee_is_shop) AS payee_shop_claims,
-                sum(coalesce(assessed_amount, 0)) AS assessed_total,
-                sum(coalesce(paid_amount, 0)) AS paid_total
+                -- exact (DECIMAL): a float sum's order varies with engine and threads
+                CAST(sum(CAST(coalesce(assessed_amount, 0) AS DECIMAL(20, 4))) AS DOUBLE) AS assessed_total,
+                CAST(sum(CAST(coalesce(paid_amount, 0) AS DECIMAL(20, 4))) AS DOUBLE) AS paid_total
             FROM member GROUP BY community_id
         )
         SELECT b.community_id,
