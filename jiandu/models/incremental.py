@@ -215,6 +215,15 @@ def union_documents(engine: Engine, tables: Iterable[str]) -> str:
     return name
 
 
+def drop_leftovers(engine: Engine) -> None:
+    """Drop the stored scratch tables a run stopped midway left behind (affected documents,
+    copies of outputs before a build)."""
+    copies = tuple(f"{t}__before" for t in DIFFED_OUTPUTS)
+    for name in engine.tables():
+        if name.startswith(AFFECTED_PREFIX) or name in copies:
+            engine.drop_table(name, missing_ok=True)
+
+
 def drop_scratch(engine: Engine, name: str) -> None:
     """Drop a table of affected documents (stored) or any other table of a run (temporary)."""
     if name.startswith(AFFECTED_PREFIX):

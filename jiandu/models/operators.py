@@ -261,6 +261,7 @@ def update_derived(
     processes only the documents of ingest runs it has not covered and the documents or keys
     whose input rows an operator before it changed; ``force`` rebuilds everything."""
     engine.ensure_tables([derived_table("operator_runs")])
+    inc.drop_leftovers(engine)
     reports: list[OperatorReport] = []
     deltas: dict[str, inc.Delta | str] = {}  # tables changed in this run
     try:

@@ -4,6 +4,7 @@ A+B; operators that can only process the batch's documents (and what entity reso
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -177,3 +178,27 @@ def test_batch_on_every_engine(engine: Engine) -> None:
     full = {t: sorted_rows(engine.query(f"SELECT * FROM {t}").to_pylist()) for t in outputs}
     assert incremental == full
     assert len(full["party_stats"]) > len(baseline()) // 20
+
+
+def test_what_forces_a_full_build(tmp_path: Path) -> None:
+    """No new documents: up to date; a new operator version: built in full; a crash's leftovers
+    are dropped."""
+    engine = DuckDBEngine(tmp_path / "jiandu.duckdb")
+    try:
+        keys = next(op for op in OPERATORS if op.name == "party_keys")
+        stats = next(op for op in OPERATORS if op.name == "party_stats")
+        _load(engine, baseline(), "run-1")
+        update_derived(engine, run_id="m1", operators=[keys, stats])
+        assert {r.status for r in update_derived(engine, run_id="m2", operators=[keys, stats])} == {
+            "up_to_date"
+        }
+        _load(engine, later(), "run-2")
+        engine.materialize(f"{inc.AFFECTED_PREFIX}left", "SELECT 'x' AS doc_id")
+        bumped = dataclasses.replace(keys, version=keys.version + "-test")
+        reports = update_derived(engine, run_id="m3", operators=[bumped, stats])
+        # the new version covers nothing yet; party_stats reads a table rebuilt in full
+        assert [r.status for r in reports] == ["built", "built"]
+        assert not [t for t in engine.tables() if t.startswith(inc.AFFECTED_PREFIX)]
+        assert inc.covered_runs(engine, "party_keys", bumped.version) == {"run-1", "run-2"}
+    finally:
+        engine.close()
