@@ -246,20 +246,31 @@ def _shingles_of_batch(table: pa.Table) -> pa.Table:
     pieces = []
     for kind in _CLAIM_KINDS:
         rows, spans, doc, ids = part[kind]
-        starts = np.array([s for s, _ in spans], dtype=np.int32)
-        ends = np.array([e for _, e in spans], dtype=np.int32)
-        for which, shingle in ((np.arange(len(rows)), None), (doc, ids.astype(np.int64))):
-            pieces.append(
-                pa.table(
-                    {
-                        "doc_id": doc_ids.take(pa.array(rows[which])),
-                        "kind": pa.array([kind] * len(which), pa.string()),
-                        "span_start": starts[which],
-                        "span_end": ends[which],
-                        "shingle": pa.nulls(len(which), pa.int64()) if shingle is None else shingle,
-                    }
-                )
+        regions, pairs = len(rows), len(doc)
+        pieces.append(  # one row per region, with its span
+            pa.table(
+                {
+                    "doc_id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), doc_ids),
+                    "kind": pa.repeat(pa.scalar(kind), regions),
+                    "span_start": pa.array([s for s, _ in spans], pa.int32()),
+                    "span_end": pa.array([e for _, e in spans], pa.int32()),
+                    "shingle": pa.nulls(regions, pa.int64()),
+                }
             )
+        )
+        pieces.append(  # one row per distinct shingle of a region
+            pa.table(
+                {
+                    "doc_id": pa.DictionaryArray.from_arrays(  # sent back as positions
+                        pa.array(rows[doc] if regions else doc, pa.int32()), doc_ids
+                    ),
+                    "kind": pa.repeat(pa.scalar(kind), pairs),
+                    "span_start": pa.nulls(pairs, pa.int32()),
+                    "span_end": pa.nulls(pairs, pa.int32()),
+                    "shingle": ids.astype(np.int64),
+                }
+            )
+        )
     return pa.concat_tables(pieces)
 
 
