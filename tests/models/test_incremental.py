@@ -202,3 +202,10 @@ def test_what_forces_a_full_build(tmp_path: Path) -> None:
         assert inc.covered_runs(engine, "party_keys", bumped.version) == {"run-1", "run-2"}
     finally:
         engine.close()
+
+
+def test_entities_are_compared_on_what_their_readers_read() -> None:
+    """`entities` is diffed on the columns party_fact_keys reads: a new operator that reads it
+    must be checked against DIFFED_OUTPUTS (and added to ENTITY_READERS)."""
+    readers = {op.name for op in OPERATORS if "entities" in (*op.inputs, *op.optional_inputs)}
+    assert readers == inc.ENTITY_READERS
