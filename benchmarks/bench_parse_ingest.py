@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument(
         "--unit-bytes", type=int, default=2 * 1024 * 1024, help="input bytes per unit of the staging runs"
     )
+    parser.add_argument("--parse-only", action="store_true", help="skip `jiandu ingest judgments`")
     parser.add_argument("--ingest-only", action="store_true", help="skip the two parse runs")
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0))
@@ -167,9 +168,7 @@ def main() -> None:
     units = units[:share] if not args.ingest_only else []
     rates: dict[int, float] = {}
     for workers in sorted({1, cores}) if units else []:
-        cpu = children_cpu()
-        records, docs, seconds = stage_units(units, workers, args.workdir)
-        cpu = children_cpu() - cpu
+        records, docs, seconds, cpu = stage_units(units, workers, args.workdir)
         rates[workers] = docs / seconds
         print(
             f"parse+stage, {workers} worker(s): {docs / seconds:8.0f} docs/s  {docs / cpu:6.0f} docs/CPU-s  "
@@ -178,6 +177,8 @@ def main() -> None:
     if len(rates) > 1:
         print(f"scaling, {cores} workers / 1: {rates[cores] / rates[1]:.2f}x")
 
+    if args.parse_only:
+        return
     workspace = args.workdir / f"workspace-{args.source}-{args.documents}"
     shutil.rmtree(workspace, ignore_errors=True)
     jiandu = str(Path(sys.executable).with_name("jiandu"))
@@ -197,9 +198,10 @@ def main() -> None:
     print("\n".join(line for line in output.splitlines() if "│" in line)[:3000])
 
 
-def stage_units(units: list[WorkUnit], workers: int, workdir: Path) -> tuple[int, int, float]:
+def stage_units(units: list[WorkUnit], workers: int, workdir: Path) -> tuple[int, int, float, float]:
     """Read, parse and stage ``units`` on ``workers`` spawned processes; (records, documents,
-    seconds). The pool is started (and its workers have imported jiandu) before the clock runs."""
+    seconds, CPU seconds the workers spent on the units). The pool is started (and its workers
+    have imported jiandu) before the clock runs."""
     context = multiprocessing.get_context("spawn")
     with (
         tempfile.TemporaryDirectory(dir=workdir) as staging,
@@ -207,12 +209,19 @@ def stage_units(units: list[WorkUnit], workers: int, workdir: Path) -> tuple[int
     ):
         list(pool.map(_warm, range(workers)))
         started = time.perf_counter()
-        futures = [
-            pool.submit(process_unit, unit, staging, DEFAULT_TEXT_FIELDS, None) for unit in units
-        ]
-        results: list[UnitResult] = [f.result() for f in futures]
+        futures = [pool.submit(_stage_timed, unit, staging) for unit in units]
+        results = [f.result() for f in futures]
         seconds = time.perf_counter() - started
-    return sum(r.read for r in results), sum(r.documents for r in results), seconds
+    staged = [r for r, _ in results]
+    cpu = sum(c for _, c in results)
+    return sum(r.read for r in staged), sum(r.documents for r in staged), seconds, cpu
+
+
+def _stage_timed(unit: WorkUnit, staging: str) -> tuple[UnitResult, float]:
+    """`process_unit` and the CPU seconds this worker spent on it."""
+    started = time.process_time()
+    result = process_unit(unit, staging, DEFAULT_TEXT_FIELDS, None)
+    return result, time.process_time() - started
 
 
 def children_cpu() -> float:
