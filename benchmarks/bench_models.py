@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.memory import run_measured  # noqa: E402
+from benchmarks.memory import run_sampled  # noqa: E402
 from jiandu.models.library import FALSE_LITIGATION_FAMILY as FAMILY  # noqa: E402
 
 
@@ -51,21 +51,36 @@ def _scratch_copy(workspace: Path, scratch: Path) -> None:
     (scratch / "workflow.sqlite").unlink(missing_ok=True)
 
 
-def _steps(scratch: Path) -> tuple[list[tuple[str, float, int | None]], int]:
+Step = tuple[str, float, int | None, float, float]  # name, seconds, rows, start, end (Unix time)
+
+
+def _steps(scratch: Path) -> tuple[list[Step], int]:
     import duckdb
 
     con = duckdb.connect(str(scratch / "jiandu.duckdb"), read_only=True)
     try:
+        con.execute("SET TimeZone = 'UTC'")
         ops = con.execute(
-            "SELECT operator, seconds, output_rows FROM operator_runs ORDER BY built_at"
+            "SELECT operator, seconds, output_rows, epoch(built_at) FROM operator_runs ORDER BY built_at"
         ).fetchall()
-        models = con.execute("SELECT model_id, seconds, clues FROM model_runs ORDER BY started_at").fetchall()
+        models = con.execute(
+            "SELECT model_id, seconds, clues, epoch(started_at), epoch(finished_at) FROM model_runs "
+            "ORDER BY started_at"
+        ).fetchall()
         documents = con.execute("SELECT count(*) FROM documents").fetchone()
     finally:
         con.close()
-    steps = [(f"operator {name}", float(s), rows) for name, s, rows in ops]
-    steps += [(f"model {name}", float(s), clues) for name, s, clues in models]
+    steps: list[Step] = [
+        (f"operator {name}", float(s), rows, float(end) - float(s), float(end)) for name, s, rows, end in ops
+    ]
+    steps += [(f"model {name}", float(s), clues, float(a), float(b)) for name, s, clues, a, b in models]
     return steps, int(documents[0]) if documents else 0
+
+
+def _peak(samples: list[tuple[float, int]], start: float, end: float) -> int | None:
+    """The highest tree RSS (MiB) sampled while a step ran (None: no sample in its window)."""
+    inside = [rss for t, rss in samples if start - 0.1 <= t <= end + 0.1]
+    return max(inside) if inside else None
 
 
 def main() -> None:
@@ -88,14 +103,16 @@ def main() -> None:
     if args.workers:
         env["JIANDU_WORKERS"] = str(args.workers)
     jiandu = str(Path(sys.executable).with_name("jiandu"))
-    seconds, peak_mib, _ = run_measured([jiandu, "run", *args.models], env=env)
+    seconds, samples, _ = run_sampled([jiandu, "run", *args.models], env=env)
+    peak_mib = max((rss for _, rss in samples), default=0)
     steps, documents = _steps(scratch)
-    er = sum(s for name, s, _ in steps if name == "operator entity_resolution")
-    family = sum(s for name, s, _ in steps if name != "operator entity_resolution")
+    er = sum(s for name, s, *_ in steps if name == "operator entity_resolution")
+    family = sum(s for name, s, *_ in steps if name != "operator entity_resolution")
     print(f"documents: {documents:,}; workers: {env.get('JIANDU_WORKERS', 'all cores')}")
-    print(f"{'step':<48} {'seconds':>9} {'rows':>11}")
-    for name, s, rows in steps:
-        print(f"{name:<48} {s:>9.1f} {rows if rows is not None else '':>11}")
+    print(f"{'step':<48} {'seconds':>9} {'rows':>11} {'peak RSS MiB':>13}")
+    peaks = [_peak(samples, start, end) for _, _, _, start, end in steps]
+    for (name, s, rows, _, _), peak in zip(steps, peaks, strict=True):
+        print(f"{name:<48} {s:>9.1f} {rows if rows is not None else '':>11} {peak or '':>13}")
     print(f"{'family without entity resolution':<48} {family:>9.1f}")
     print(f"{'entity resolution':<48} {er:>9.1f}")
     print(f"{'whole jiandu run (wall)':<48} {seconds:>9.1f}   peak RSS {peak_mib:,} MiB")
@@ -105,7 +122,10 @@ def main() -> None:
         "entity_resolution_seconds": round(er, 1),
         "run_seconds": round(seconds, 1),
         "peak_rss_mib": peak_mib,
-        "steps": [{"step": n, "seconds": round(s, 2), "rows": r} for n, s, r in steps],
+        "steps": [
+            {"step": n, "seconds": round(s, 2), "rows": r, "peak_rss_mib": peak}
+            for (n, s, r, _, _), peak in zip(steps, peaks, strict=True)
+        ],
     }
     print(json.dumps(result, ensure_ascii=False))
     if args.keep_copy:

@@ -53,3 +53,26 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[flo
     if proc.returncode:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{''.join(output)[-4000:]}")
     return seconds, peak // 1024, "".join(output)
+
+
+def run_sampled(
+    cmd: list[str], env: dict[str, str] | None = None, interval: float = 0.2
+) -> tuple[float, list[tuple[float, int]], str]:
+    """Run a command; return (seconds, samples of (Unix time, tree RSS in MiB), output).
+
+    The samples let a caller attribute memory to the steps a run records with their times.
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    samples: list[tuple[float, int]] = []
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        samples.append((time.time(), tree_rss_kb(proc.pid) // 1024))
+        time.sleep(interval)
+    reader.join()
+    seconds = time.perf_counter() - start
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{''.join(output)[-4000:]}")
+    return seconds, samples, "".join(output)

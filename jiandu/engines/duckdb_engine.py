@@ -62,6 +62,26 @@ def _size_setting(variable: str, default: str) -> str:
         raise ValueError(f"{variable}={value[:40]!r}: expected a size such as {default}")
     return value
 
+DEFAULT_SCRATCH_MEMORY_LIMIT = "1GB"  # JIANDU_DUCKDB_SCRATCH_MEMORY_LIMIT overrides
+
+
+def scratch_connection(*, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB for an operator's working tables (Splink's, shingle counts).
+
+    Without a limit its buffer pool may grow to 80% of RAM next to the store's own pool; it gets
+    ``JIANDU_DUCKDB_SCRATCH_MEMORY_LIMIT`` (default 1GB) and spills past it to the system temp
+    folder (never the working directory), within ``JIANDU_DUCKDB_TEMP_LIMIT``.
+    """
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "temp_directory": str(Path(tempfile.gettempdir()) / "jiandu-duckdb"),
+        "memory_limit": _size_setting("JIANDU_DUCKDB_SCRATCH_MEMORY_LIMIT", DEFAULT_SCRATCH_MEMORY_LIMIT),
+        "max_temp_directory_size": _size_setting("JIANDU_DUCKDB_TEMP_LIMIT", DEFAULT_TEMP_LIMIT),
+    }
+    if threads is not None:
+        config["threads"] = threads
+    return duckdb.connect(":memory:", config=config)
+
+
 _COPY_OPTIONS = {
     "parquet": "FORMAT parquet",
     "csv": "FORMAT csv, HEADER true",

@@ -77,15 +77,11 @@ class Clusters:
     forbidden: dict[int, set[int]] = field(default_factory=dict)  # mentions kept out
 
     def __post_init__(self) -> None:
+        # a single mention's key and document sets are made when first needed (`_own`): a
+        # million one-element sets cost more memory than the mentions themselves
         n = len(self.facts.doc_id)
         self.parent = list(range(n))
         self.size = [1] * n
-        for i in range(n):
-            key, doc = self.facts.id_key[i], self.facts.doc_id[i]
-            if key:
-                self.keys[i] = {key}
-            if doc:
-                self.docs[i] = {doc}
         for i, partners in self.not_same.items():
             self.judged[i] = {i}
             self.forbidden[i] = set(partners)
@@ -107,20 +103,33 @@ class Clusters:
             if (jb and not fa.isdisjoint(jb)) or (ja and not fb.isdisjoint(ja)):
                 return "conflict_not_same"
         if check_keys:
-            ka, kb = self.keys.get(ra), self.keys.get(rb)
+            ka, kb = self._own(self.keys, ra, self.facts.id_key), self._own(self.keys, rb, self.facts.id_key)
             if ka and kb and ka != kb:
                 return "conflict_id"
         if check_docs:
-            da, db = self.docs.get(ra), self.docs.get(rb)
+            da, db = self._own(self.docs, ra, self.facts.doc_id), self._own(self.docs, rb, self.facts.doc_id)
             if da and db:
                 small, large = (da, db) if len(da) <= len(db) else (db, da)
                 if not small.isdisjoint(large):
                     return "conflict_document"
         return None
 
+    def _own(self, sets: dict[int, set[str]], root: int, values: Sequence[str | None]) -> set[str] | None:
+        """The set of root ``root`` (its keys or documents); a single mention's from its facts."""
+        found = sets.get(root)
+        if found is None and self.size[root] == 1:
+            value = values[root]
+            return {value} if value else None
+        return found
+
     def union(self, ra: int, rb: int) -> None:
         if self.size[ra] < self.size[rb]:
             ra, rb = rb, ra
+        for sets, values in ((self.keys, self.facts.id_key), (self.docs, self.facts.doc_id)):
+            for root in (ra, rb):
+                value = values[root]
+                if value and root not in sets and self.size[root] == 1:
+                    sets[root] = {value}
         self.parent[rb] = ra
         self.size[ra] += self.size[rb]
         _merge(self.keys, ra, rb)

@@ -53,6 +53,15 @@ def _previous_ids(engine: Engine) -> dict[str, str]:
                     strict=True))
 
 
+def _positions(mentions: pa.Table, wanted: set[str]) -> dict[str, int]:
+    """The row of each wanted mention id that exists (no dictionary over every mention)."""
+    if not wanted:
+        return {}
+    names = sorted(wanted)
+    rows = pc.index_in(pa.array(names, pa.string()), value_set=mentions.column("mention_id"))
+    return {m: r for m, r in zip(names, rows.to_pylist(), strict=True) if r is not None}
+
+
 def _star(values: pa.Array, method: str) -> list[Link]:
     """Star links over rows sharing a non-null value: each row to the group's first row."""
     rows = pa.table({"v": values, "row": pa.array(range(len(values)), pa.int64())})
@@ -102,7 +111,6 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     n = mentions.num_rows
     report.mentions = n
     ids: list[str] = mentions.column("mention_id").to_pylist()
-    index = {m: i for i, m in enumerate(ids)}  # mentions are sorted by id
     previous = _previous_ids(engine)
     lap("mentions")
 
@@ -111,6 +119,7 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     not_same: list[tuple[int, int]] = []
     judged = jd.effective_judgements(jd.all_judgements(engine))
     judgement_rows: dict[tuple[int, int], jd.Judgement] = {}
+    index = _positions(mentions, {m for pair in judged for m in pair})
     for (a, b), j in sorted(judged.items()):
         if a not in index or b not in index:
             continue
@@ -263,14 +272,21 @@ def _links_table(
             continue
         text = "统一社会信用代码或身份证号码相同" if link.method == "exact_id" else "单位名称相同"
         add(link.a, link.b, link.method, link.status, 1.0, None, text, None)
-    gammas = list(zip(*(pairs.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS),
-                      strict=True))
+    levels = [pairs.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS]
     tf = {name: pairs.column(f"mw_tf_adj_{name}").to_pylist() for name in TF_COMPARISONS}
+    # few distinct (levels, adjustments) among the pairs: each is explained once
+    explained: dict[tuple[Any, ...], tuple[str, str]] = {}
     for row, link in enumerate(probabilistic):
         counts[f"probabilistic:{link.status}"] += 1
         if link.status == REDUNDANT:
             continue
-        text, detail = explain(weights, gammas[row], {name: tf[name][row] for name in tf})
+        gammas = tuple(column[row] for column in levels)
+        adjust = {name: tf[name][row] for name in tf}
+        key = (gammas, *adjust.values())
+        found = explained.get(key)
+        if found is None:
+            found = explained[key] = explain(weights, gammas, adjust)
+        text, detail = found
         add(link.a, link.b, "probabilistic", link.status, link.probability, link.weight,
             f"{text}；匹配权重{link.weight:.1f}，概率{link.probability:.3f}", detail)
     return pa.table(out), counts

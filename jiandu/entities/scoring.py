@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -278,11 +276,12 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
 
 
 def _score_duckdb(persons: pa.Table, weights: Weights, settings: ResolutionSettings) -> pa.Table:
-    import duckdb
     from splink import DuckDBAPI, Linker
 
-    # a private in-memory database spills to the system temp folder, never into the working directory
-    con = duckdb.connect(config={"temp_directory": str(Path(tempfile.gettempdir()) / "jiandu-duckdb")})
+    from jiandu.engines.duckdb_engine import scratch_connection
+
+    # a private in-memory database within the scratch memory budget (spills to the temp folder)
+    con = scratch_connection()
     try:
         con.execute("SET TimeZone = 'UTC'")
         api = DuckDBAPI(con)

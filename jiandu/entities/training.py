@@ -29,7 +29,6 @@ then score with the same weights.
 from __future__ import annotations
 
 import logging
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,15 +50,13 @@ _START_PRIOR = 1e-4  # EM's starting value only; the fitted prior replaces it
 
 def train(records: pa.Table, settings: ResolutionSettings) -> Weights:
     """Fit u, m and the prior on ``records`` (columns of `model.SPLINK_COLUMNS`)."""
-    import duckdb
     from splink import DuckDBAPI, Linker
+
+    from jiandu.engines.duckdb_engine import scratch_connection
 
     for name in ("splink", "py4j"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    config: dict[str, str | bool | int | float | list[str]] = {
-        "temp_directory": str(Path(tempfile.gettempdir()) / "jiandu-duckdb"), "threads": 1,
-    }
-    con = duckdb.connect(config=config)
+    con = scratch_connection(threads=1)
     try:
         con.execute("SET TimeZone = 'UTC'")
         api = DuckDBAPI(con)
