@@ -94,7 +94,8 @@ def main() -> None:
             seconds = time.perf_counter() - started
             total += seconds
             counts = {t: engine.count(t) for t in OUTPUTS[name]}  # type: ignore[attr-defined]
-            print(f"{name:16s} {seconds:8.1f} s  {counts}", flush=True)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"{name:16s} {seconds:8.1f} s  {counts}  (peak RSS so far {peak:.0f} MiB)", flush=True)
             if args.dump:
                 args.dump.mkdir(parents=True, exist_ok=True)
                 for table in OUTPUTS[name]:
