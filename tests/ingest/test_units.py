@@ -116,7 +116,9 @@ def _stored(engine: Engine, name: str) -> list[tuple[Any, ...]]:
     )
 
 
-def test_parallel_units_store_what_one_process_would(engine: Engine, tmp_path: Path) -> None:
+def test_parallel_units_store_what_one_process_would(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     inputs = _mixed_corpus(tmp_path)
     documents, rejected, duplicates = _reference([inputs])
 
@@ -137,6 +139,9 @@ def test_parallel_units_store_what_one_process_would(engine: Engine, tmp_path: P
         (r.source, r.record_ref, r.code, r.reason) for r in rejected
     )
     assert {r.code for r in rejected} >= {"empty", "not_judgment", "unsupported", "truncated", "bad_json"}
+    # the units ran in worker processes (DuckDB) or Spark tasks, not in the fallback here
+    assert "quarantined" in caplog.text  # warnings are captured
+    assert "record by record here" not in caplog.text and "running them here" not in caplog.text
     assert not (tmp_path / "staging").exists() or not any((tmp_path / "staging").iterdir())
 
     again = ingest_judgments(engine, tmp_path / "quarantine", [inputs], workers=2, unit_bytes=2000)
