@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -198,6 +199,12 @@ def distinct_records(mentions: pa.Table) -> pa.Table:
     return persons.take(pa.array(_groups(persons).representatives, pa.int64()))
 
 
+def _rows(table: pa.Table, batch: int = 20_000) -> Iterator[dict[str, Any]]:
+    """The rows of a table as dictionaries, a slice at a time (not all of them at once)."""
+    for start in range(0, table.num_rows, batch):
+        yield from table.slice(start, batch).to_pylist()
+
+
 def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
               settings: ResolutionSettings) -> tuple[pa.Table, pa.Table]:
     """Records with identical comparison columns collapse into one (the smallest id).
@@ -214,9 +221,9 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
     reps = persons.take(pa.array(groups.representatives, pa.int64()))
     tf = TermFrequencies(reps, weights)
     rep_rows = [groups.first[g] for g in collapsible]
-    records = persons.select(signature).take(pa.array(rep_rows, pa.int64())).to_pylist()
+    records = persons.select(signature).take(pa.array(rep_rows, pa.int64()))
     self_links: dict[int, tuple[tuple[int, ...], float, float, dict[str, float]]] = {}
-    for g, record in zip(collapsible, records, strict=True):
+    for g, record in zip(collapsible, _rows(records), strict=True):
         gammas, weight, adjust = self_score(record, weights, tf)
         probability = _probability(weight)
         masked_ok = not record["masked"] or (
