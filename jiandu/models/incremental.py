@@ -145,34 +145,45 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def covered_runs(engine: Engine, operator: str, version: str) -> set[str] | None:
-    """The ingest runs ``operator`` at ``version`` has covered; None when it never recorded any
-    (built before coverage existed, or at another version): it must build in full."""
+def covered_runs(engine: Engine, operator: str, version: str) -> dict[str, int] | None:
+    """The ingest runs ``operator`` at ``version`` has covered, each with how many documents it
+    held then; None when it never recorded any (built before coverage existed, or at another
+    version): it must build in full."""
     if not engine.table_exists(COVERAGE_TABLE):
         return None
     rows = engine.query(
-        f"SELECT ingest_run_id FROM {COVERAGE_TABLE} "
-        f"WHERE operator = {_quote(operator)} AND version = {_quote(version)}"
-    ).column("ingest_run_id").to_pylist()
-    return {str(r) for r in rows} if rows else None
+        f"SELECT ingest_run_id, max(documents) AS documents FROM {COVERAGE_TABLE} "
+        f"WHERE operator = {_quote(operator)} AND version = {_quote(version)} GROUP BY ingest_run_id"
+    ).to_pylist()
+    return {str(r["ingest_run_id"]): int(r["documents"] or 0) for r in rows} if rows else None
 
 
-def document_runs(engine: Engine) -> set[str]:
-    """The ingest runs of the stored documents ('' for documents without one)."""
+def document_runs(engine: Engine) -> dict[str, int]:
+    """The ingest runs of the stored documents ('' for documents without one) and their counts."""
     if not engine.table_exists("documents"):
-        return set()
-    rows = engine.query("SELECT DISTINCT coalesce(ingest_run_id, '') AS r FROM documents")
-    return {str(r) for r in rows.column("r").to_pylist()}
+        return {}
+    rows = engine.query(
+        "SELECT coalesce(ingest_run_id, '') AS r, count(*) AS n FROM documents GROUP BY 1"
+    ).to_pylist()
+    return {str(r["r"]): int(r["n"]) for r in rows}
+
+
+def grown_runs(covered: Mapping[str, int], current: Mapping[str, int]) -> set[str]:
+    """Covered runs that hold other documents than when covered (documents stored under a run
+    id used before): which of their documents are new is unknown, so they force a full build."""
+    return {r for r, n in covered.items() if current.get(r, 0) != n}
 
 
 def record_coverage(
-    engine: Engine, operator: str, version: str, runs: Iterable[str] | None, run_id: str
+    engine: Engine, operator: str, version: str, runs: Mapping[str, int] | None, run_id: str
 ) -> None:
-    """Record that ``operator`` covered ``runs`` (default: every ingest run in documents)."""
+    """Record that ``operator`` covered ``runs`` (run → documents; default: every ingest run in
+    documents now)."""
     schema = derived_table(COVERAGE_TABLE)
     engine.ensure_tables([schema])
-    have = covered_runs(engine, operator, version) or set()
-    new = sorted((document_runs(engine) if runs is None else set(runs)) - have)
+    have = covered_runs(engine, operator, version) or {}
+    runs = document_runs(engine) if runs is None else runs
+    new = sorted((r, n) for r, n in runs.items() if have.get(r) != n)
     if not new:
         return
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -180,17 +191,19 @@ def record_coverage(
         schema.name,
         schema.to_arrow(
             [
-                {"operator": operator, "version": version, "ingest_run_id": r,
+                {"operator": operator, "version": version, "ingest_run_id": r, "documents": n,
                  "covered_at": now, "run_id": run_id}
-                for r in new
+                for r, n in new
             ]
         ),
     )
 
 
-def uncovered_documents(engine: Engine, covered: set[str]) -> tuple[str, set[str]]:
-    """A temp table of the documents of ingest runs not in ``covered`` and those runs' ids."""
-    runs = document_runs(engine) - covered
+def uncovered_documents(
+    engine: Engine, covered: Mapping[str, int], current: Mapping[str, int]
+) -> tuple[str, dict[str, int]]:
+    """A temp table of the documents of ingest runs not in ``covered``, and those runs."""
+    runs = {r: n for r, n in current.items() if r not in covered}
     name = temp_name("newdocs")
     if runs:
         values = ", ".join(_quote(r) for r in sorted(runs))
@@ -418,7 +431,7 @@ class Increment:
 
     docs: str  # temp table of the affected documents
     removed: dict[str, str]  # input table → temp table of its rows taken out in this run
-    runs: set[str]  # the ingest runs it newly covers
+    runs: dict[str, int]  # the ingest runs it newly covers, with their documents
     documents: int  # how many affected documents
 
 
@@ -437,6 +450,9 @@ def plan_increment(
     changed = changed_inputs(previous_signature, signature)
     if covered is None or changed is None:
         return None
+    current = document_runs(engine)
+    if grown_runs(covered, current):
+        return None
     reads = set(op.inputs) | {t for t in op.optional_inputs if engine.table_exists(t)}
     doc_inputs = reads & document_tables()
     parts: list[str] = []
@@ -454,7 +470,7 @@ def plan_increment(
     appending = not isinstance(op, DocumentOperator | KeyedOperator)
     if appending and parts:  # documents that have rows already: only a full build replaces them
         return None
-    new_docs, runs = uncovered_documents(engine, covered)
+    new_docs, runs = uncovered_documents(engine, covered, current)
     if doc_inputs:
         parts.append(new_docs)
     docs = union_documents(engine, parts)

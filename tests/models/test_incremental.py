@@ -199,7 +199,10 @@ def test_what_forces_a_full_build(tmp_path: Path) -> None:
         # the new version covers nothing yet; party_stats reads a table rebuilt in full
         assert [r.status for r in reports] == ["built", "built"]
         assert not [t for t in engine.tables() if t.startswith(inc.AFFECTED_PREFIX)]
-        assert inc.covered_runs(engine, "party_keys", bumped.version) == {"run-1", "run-2"}
+        assert inc.covered_runs(engine, "party_keys", bumped.version) == {
+            "run-1": len(baseline()),
+            "run-2": len(later()),
+        }
     finally:
         engine.close()
 
@@ -209,3 +212,19 @@ def test_entities_are_compared_on_what_their_readers_read() -> None:
     must be checked against DIFFED_OUTPUTS (and added to ENTITY_READERS)."""
     readers = {op.name for op in OPERATORS if "entities" in (*op.inputs, *op.optional_inputs)}
     assert readers == inc.ENTITY_READERS
+
+
+def test_documents_under_a_covered_run_id_force_a_full_build(tmp_path: Path) -> None:
+    """Documents stored under a run id an operator has covered (a reused id): which are new is
+    unknown, so the operator builds in full and misses none."""
+    engine = DuckDBEngine(tmp_path / "jiandu.duckdb")
+    try:
+        keys = next(op for op in OPERATORS if op.name == "party_keys")
+        _load(engine, baseline(), "run-1")
+        update_derived(engine, run_id="m1", operators=[keys])
+        _load(engine, later(), "run-1")
+        assert [r.status for r in update_derived(engine, run_id="m2", operators=[keys])] == ["built"]
+        docs = engine.query("SELECT count(DISTINCT doc_id) AS n FROM party_mentions").column("n")[0]
+        assert docs.as_py() == len(baseline()) + len(later())
+    finally:
+        engine.close()
