@@ -169,7 +169,7 @@ class DuckDBEngine(Engine):
     def _map_arrow(self, native_sql: str, mapper: BatchMap, name: str) -> int:
         """Record batches of the query, read on a second connection to the same database while
         this one appends the results, through the textpool workers (`map_batches`)."""
-        from jiandu.models.textpool import ROWS_PER_TASK, map_batches
+        from jiandu.engines.textpool import ROWS_PER_TASK, map_batches
 
         reader_con = self.con.cursor()
         written = 0
