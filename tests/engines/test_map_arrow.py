@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pytest
 
 from jiandu.engines import Engine
-from jiandu.models import textpool
+from jiandu.engines import textpool
 from jiandu.schema.registry import Column, TableSchema
 from tests.engine_support import sorted_rows
 
