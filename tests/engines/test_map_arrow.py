@@ -9,8 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from jiandu.engines import Engine
-from jiandu.engines import textpool
+from jiandu.engines import Engine, textpool
 from jiandu.schema.registry import Column, TableSchema
 from tests.engine_support import sorted_rows
 

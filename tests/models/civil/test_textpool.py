@@ -7,8 +7,8 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from jiandu.engines.duckdb_engine import DuckDBEngine
 from jiandu.engines import textpool
+from jiandu.engines.duckdb_engine import DuckDBEngine
 from jiandu.models.civil.operators.claim_wording import ClaimWording
 from jiandu.models.civil.operators.loan_signs import LoanSigns
 from jiandu.models.civil.operators.mentions import DocumentMentions
