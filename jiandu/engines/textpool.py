@@ -105,23 +105,8 @@ def map_slices(
     """
     workers = workers or worker_count()
     rows_per_task = rows_per_task or ROWS_PER_TASK
-    starts = range(0, table.num_rows, rows_per_task)
-    if workers == 1 or table.num_rows <= rows_per_task:
-        for lo in starts:
-            yield func(table.slice(lo, rows_per_task))
-        return
-    pool = _shared_pool(workers)
-    pending: deque[Future[R]] = deque()
-    try:
-        for lo in starts:
-            pending.append(pool.submit(_run_ipc, func, _to_ipc(table.slice(lo, rows_per_task))))
-            while len(pending) > 2 * workers:  # bound the slices in flight
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    except BaseException:
-        shutdown()  # a failed or abandoned map leaves no half-busy workers behind
-        raise
+    slices = (table.slice(lo, rows_per_task) for lo in range(0, table.num_rows, rows_per_task))
+    yield from map_batches(func, slices, workers=workers)
 
 
 def _as_table(batch: pa.RecordBatch | pa.Table) -> pa.Table:
