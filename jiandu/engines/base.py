@@ -381,6 +381,38 @@ class Engine(ABC):
                 self.append(name, rows.drop_columns([position]))
         return documents.select(["case_category", "doc_type"])
 
+    def staging_location(self, run_id: str) -> str | None:
+        """Where the ingest run ``run_id`` stages its Parquet when its units run on this
+        engine's executors (`run_units`): a folder (a path or a URI) they can write and the
+        engine can read; None for a folder of the caller's choosing on this machine. The units
+        of such a run are stored together (`store_staged_units`) once all have run."""
+        return None
+
+    def store_staged_units(
+        self, units: Sequence[Mapping[str, str]], position: str, stamp: Mapping[str, Any]
+    ) -> pa.Table:
+        """Store the staged output of ``units`` (each as for `store_staged_documents`), given
+        in input order: a document is stored when its doc_id is neither stored yet nor earlier
+        in input order (an earlier unit, or a lower ``position`` in the same unit).
+
+        Returns how many documents were stored per ``case_category`` and ``doc_type``
+        (column ``documents``). This version stores the units one by one."""
+        stored = [
+            self.store_staged_documents(files, position, stamp) for files in units if "documents" in files
+        ]
+        kinds = pa.concat_tables(stored) if stored else pa.table(
+            {"case_category": pa.array([], pa.string()), "doc_type": pa.array([], pa.string())}
+        )
+        groups = kinds.group_by(["case_category", "doc_type"], use_threads=False)
+        counts = groups.aggregate([([], "count_all")])
+        return pa.table(
+            {
+                "case_category": counts.column("case_category"),
+                "doc_type": counts.column("doc_type"),
+                "documents": counts.column("count_all"),
+            }
+        )
+
     def __enter__(self) -> Engine:
         return self
 

@@ -24,7 +24,7 @@ import tempfile
 import threading
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 SCHEMA_FILE = "_jiandu_schema.json"
 _STAGING = ".staging"  # Spark ignores names starting with "." or "_" when listing a table
+_INGEST_STAGING = "_staging"  # ingest runs' staged Parquet, one folder per run
 
 # Settings of the process-wide session; see dialects.py for the ones that make SQL agree.
 SPARK_CONF: dict[str, str] = {
@@ -329,6 +330,85 @@ class SparkEngine(Engine):
                 )
                 results = [work(unit) for unit in chunk]
             yield from results
+
+    def staging_location(self, run_id: str) -> str | None:
+        """``<warehouse>/_staging/<run id>``: the executors write the units' Parquet there
+        (through pyarrow's file system for the URI) and Spark reads it from there."""
+        folder = f"{_INGEST_STAGING}/{self._folder(run_id)}"
+        self.store.make_private_dir(_INGEST_STAGING)
+        self.store.make_private_dir(folder)
+        return self.store.spark_path(folder)
+
+    def store_staged_units(
+        self, units: Sequence[Mapping[str, str]], position: str, stamp: Mapping[str, Any]
+    ) -> pa.Table:
+        """`Engine.store_staged_units` as Spark jobs over all units' staged files at once: the
+        first occurrence of each doc_id in input order (unit, then ``position``; a window),
+        less the documents already stored (an anti-join), is written as the run's kept keys;
+        then each table's staged rows of exactly those keys (a semi-join) are appended. Only
+        the counts per category and type come back to the driver."""
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        by_table: dict[str, list[str]] = {}
+        order: dict[str, int] = {}  # a staged file's name -> its unit's place in input order
+        for place, files in enumerate(units):
+            for name, path in files.items():
+                if name != "rejected":
+                    by_table.setdefault(name, []).append(path)
+                    order[path.rsplit("/", 1)[-1]] = place
+        if len(order) != sum(map(len, by_table.values())):
+            raise ValueError("staged files of one run must have distinct names")
+        empty = pa.table(
+            {
+                "case_category": pa.array([], pa.string()),
+                "doc_type": pa.array([], pa.string()),
+                "documents": pa.array([], pa.int64()),
+            }
+        )
+        if "documents" not in by_table:
+            return empty
+        keys = ["_unit", position]
+
+        places = self.spark.createDataFrame(list(order.items()), "_file string, _unit long")
+
+        def staged(name: str) -> DataFrame:
+            rows = self.spark.read.parquet(*by_table[name])
+            rows = rows.select("*", F.col("_metadata.file_name").alias("_file"))
+            return rows.join(F.broadcast(places), "_file").drop("_file")
+
+        with self._lock:
+            self._check_open()
+            first = Window.partitionBy("doc_id").orderBy(*keys)
+            stored = self.spark.table("documents").select("doc_id")
+            kept = (
+                staged("documents")
+                .select("doc_id", *keys, "case_category", "doc_type")
+                .withColumn("_first", F.row_number().over(first))
+                .where("_first = 1")
+                .drop("_first")
+                .join(stored, "doc_id", "left_anti")
+            )
+            # written once, before any table changes: the later joins must not see this run's
+            # own documents as already stored
+            kept_folder = self._staging()
+            try:
+                kept.write.parquet(self.store.spark_path(kept_folder))
+                kept = self.spark.read.parquet(self.store.spark_path(kept_folder))
+                stamps = [F.lit(value).alias(name) for name, value in stamp.items()]
+                for name in ["documents", *sorted(n for n in by_table if n != "documents")]:
+                    rows = staged(name).join(kept.select(*keys), keys, "left_semi")
+                    if name == "documents":
+                        rows = rows.select("*", *stamps)
+                    target = self._schemas[name]
+                    self._write(name, rows.select(*[F.col(f.name).cast(f.dataType) for f in target.fields]))
+                counts = kept.groupBy("case_category", "doc_type").agg(F.count("*").alias("documents"))
+                found = counts.toArrow()
+            finally:
+                self.store.delete_dir(kept_folder)
+        if found.num_rows == 0:
+            return empty
+        return pa.table({name: found.column(name) for name in empty.column_names}).cast(empty.schema)
 
     def close(self) -> None:
         global _active

@@ -1,4 +1,5 @@
-"""Where the Spark engine keeps its tables: a folder given as a local path or a URI.
+"""Where the Spark engine keeps its tables (and ingest stages its Parquet): a folder given as a
+local path or a URI.
 
 A local path (``/data/jiandu/spark-warehouse``) or a Hadoop-compatible URI (``file:///…``,
 ``hdfs://namenode:8020/…``, ``s3a://bucket/…``). Spark reads and writes the table folders
@@ -10,9 +11,12 @@ warehouse and use ``/``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 
 __all__ = ["Warehouse"]
 
@@ -38,6 +42,11 @@ class Warehouse:
     def __str__(self) -> str:
         return self.uri
 
+    @property
+    def is_local(self) -> bool:
+        """True when the warehouse is on this machine's own file system."""
+        return isinstance(self.fs, pafs.LocalFileSystem)
+
     def _path(self, relative: str) -> str:
         return f"{self.root}/{relative}" if relative else self.root
 
@@ -47,6 +56,13 @@ class Warehouse:
 
     def make_dir(self, relative: str = "") -> None:
         self.fs.create_dir(self._path(relative), recursive=True)
+
+    def make_private_dir(self, relative: str = "") -> None:
+        """A folder for case data: on a local disk readable by its owner only (on HDFS or object
+        storage access is the store's own permissions' business)."""
+        self.make_dir(relative)
+        if self.is_local:
+            os.chmod(self._path(relative), 0o700)
 
     def exists(self, relative: str) -> bool:
         return self.fs.get_file_info(self._path(relative)).type != pafs.FileType.NotFound
@@ -68,6 +84,14 @@ class Warehouse:
     def write_text(self, relative: str, text: str) -> None:
         with self.fs.open_output_stream(self._path(relative)) as stream:
             stream.write(text.encode("utf-8"))
+
+    def open_output(self, relative: str) -> pafs.NativeFile:
+        """A new file (replacing any of that name) to write bytes to, such as a Parquet writer's."""
+        return self.fs.open_output_stream(self._path(relative))
+
+    def read_parquet(self, relative: str) -> pa.Table:
+        """One Parquet file of the warehouse, read in this process."""
+        return pq.read_table(self._path(relative), filesystem=self.fs)
 
     def move(self, source: str, target: str) -> None:
         """Rename a folder or file (one rename on a local disk or HDFS)."""

@@ -13,7 +13,6 @@ import functools
 import logging
 import multiprocessing
 import os
-import shutil
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from jiandu.cores import worker_count
 from jiandu.engines.base import Engine
+from jiandu.engines.warehouse import Warehouse
 from jiandu.ingest import quarantine
 from jiandu.ingest.sources import (
     DEFAULT_TEXT_FIELDS,
@@ -73,17 +73,25 @@ class _Store:
         self.report = report
         self.budget = quarantine.Budget()
 
-    def store_unit(self, result: UnitResult) -> None:
-        """Store a unit's staged documents (new ones only) and quarantine its rejections."""
+    def store_units(self, results: list[UnitResult]) -> None:
+        """Store the staged documents of units (given in input order; new documents only)."""
+        units = [result.files for result in results if "documents" in result.files]
+        if not units:
+            return
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        if "documents" in result.files:
-            stamp = {"ingested_at": now, "ingest_run_id": self.report.run_id}
-            stored = self.engine.store_staged_documents(result.files, POSITION, stamp)
-            self.report.parsed += stored.num_rows
-            self.report.duplicates += result.documents - stored.num_rows
-            for row in stored.to_pylist():
-                self.report.by_type[f"{row['case_category']}/{row['doc_type']}"] += 1
+        stamp = {"ingested_at": now, "ingest_run_id": self.report.run_id}
+        counts = self.engine.store_staged_units(units, POSITION, stamp)
+        parsed = 0
+        for row in counts.to_pylist():
+            self.report.by_type[f"{row['case_category']}/{row['doc_type']}"] += row["documents"]
+            parsed += row["documents"]
+        self.report.parsed += parsed
+        self.report.duplicates += sum(result.documents for result in results) - parsed
+
+    def quarantine_unit(self, result: UnitResult) -> None:
+        """Quarantine the records a unit rejected."""
         if "rejected" in result.files:
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             self._write_rejections(read_rejected(result.files["rejected"]), now)
 
     def _write_rejections(self, rejected: list[RejectedRecord], now: dt.datetime) -> None:
@@ -132,6 +140,14 @@ def _private_folder(folder: Path) -> Path:
     return folder
 
 
+def _remove_staging(location: str) -> None:
+    """Delete a run's staging folder (a path or a URI); a failure to do so is only logged."""
+    try:
+        Warehouse(location).delete_dir("")
+    except OSError as exc:
+        log.warning("could not remove the staging folder %s: %s", location, exc)
+
+
 def ingest_judgments(
     engine: Engine,
     quarantine_dir: Path,
@@ -152,42 +168,59 @@ def ingest_judgments(
     The paths are cut into work units (`jiandu.ingest.units`); each worker reads its units'
     files itself and writes their rows as Parquet into a staging folder of the run
     (``staging_dir``, by default next to ``quarantine_dir``), and this process stores the
-    staged rows unit by unit in input order (`Engine.store_staged_documents`), so the first
+    staged rows unit by unit in input order (`Engine.store_staged_units`), so the first
     occurrence of a document in input order is the one stored. ``batch_size`` caps the files
     of a unit. On an engine with executors of its own (Spark) the units run there
-    (`Engine.run_units`) unless ``workers`` is 1."""
+    (`Engine.run_units`) unless ``workers`` is 1: they stage under the engine's
+    `Engine.staging_location` (Spark: ``<warehouse URI>/_staging/<run id>``) and the engine
+    stores all of them in one go once they have run. The staging folder is removed at the end,
+    also when the run fails."""
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report = IngestReport(run_id=run_id or new_run_id())
     engine.ensure_tables(canonical_tables().values())
     store = _Store(engine, quarantine_dir, report)
     workers = workers or worker_count()
-    staging = _private_folder(staging_dir or quarantine_dir.parent / "staging" / report.run_id)
+    # units run on the engine's executors stage where those can write (Spark: under the
+    # warehouse URI) and are stored together at the end; otherwise a private local folder
+    remote = engine.staging_location(report.run_id) if workers != 1 else None
+    staging = remote or str(_private_folder(staging_dir or quarantine_dir.parent / "staging" / report.run_id))
     units = plan_units(paths, unit_bytes, max(batch_size, 1))
 
     work = functools.partial(
-        process_unit, folder=str(staging), text_fields=text_fields, limits=limits, seconds=document_seconds
+        process_unit, folder=staging, text_fields=text_fields, limits=limits, seconds=document_seconds
     )
 
     def redo(unit: WorkUnit) -> Callable[[], UnitResult]:
         return lambda: work(unit)
 
-    def handle(result: UnitResult) -> None:
+    def counted(result: UnitResult) -> None:
         report.read += result.read
         report.input_bytes += result.input_bytes
-        store.store_unit(result)
+        store.quarantine_unit(result)
+
+    def handle(result: UnitResult) -> None:
+        counted(result)
+        store.store_units([result])
         for name in result.files.values():
             Path(name).unlink(missing_ok=True)
         if on_progress:
             on_progress(report)
 
     try:
-        on_engine = engine.run_units(work, units) if workers != 1 else None
-        if workers == 1:
+        on_engine = engine.run_units(work, units) if remote is not None else None
+        if on_engine is not None:  # Spark: the units run on its executors, then one bulk store
+            ran: list[UnitResult] = []
+            for result in on_engine:
+                counted(result)
+                ran.append(result)
+                if on_progress:
+                    on_progress(report)
+            store.store_units(ran)
+            if on_progress:
+                on_progress(report)
+        elif workers == 1:
             for unit in units:
                 handle(work(unit))
-        elif on_engine is not None:  # Spark: the units run on its executors
-            for result in on_engine:
-                handle(result)
         else:
             context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -206,7 +239,7 @@ def ingest_judgments(
                     done_unit, done = pending.popleft()
                     handle(settle_unit(done, redo(done_unit)))
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_staging(staging)
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     report.seconds = (finished - started).total_seconds()
     engine.append(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -17,6 +15,7 @@ import pyarrow.parquet as pq
 from jiandu.documents import PARSER_VERSION, document_id
 from jiandu.documents.parser import parse_document_strict
 from jiandu.documents.record import JudgmentRecord
+from jiandu.engines.warehouse import Warehouse
 from jiandu.ingest.decode import decode_bytes
 from jiandu.ingest.html import html_to_text
 from jiandu.ingest.rejection import Rejection
@@ -184,15 +183,22 @@ class UnitResult:
 FLUSH_DOCUMENTS = 500  # parsed documents a worker holds as Python rows before writing them
 
 
+def unit_file(index: int, table: str) -> str:
+    """Name of the staged Parquet file of one table (or ``rejected``) of a unit."""
+    return f"unit-{index:07d}-{table}.parquet"
+
+
 class _Staged:
-    """The Parquet files of one unit, written a few hundred documents at a time (bounded
+    """The Parquet files of one unit in the staging folder (a local path or a warehouse URI,
+    written through pyarrow's file system for it), a few hundred documents at a time (bounded
     memory), each under a temporary name until `close` (a dead worker leaves no file that
     looks complete)."""
 
     def __init__(self, folder: str, index: int) -> None:
-        self.base = Path(folder) / f"unit-{index:07d}"
+        self.folder = Warehouse(folder)
+        self.index = index
         self.schemas = canonical_tables()
-        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.writers: dict[str, tuple[pq.ParquetWriter, pa.NativeFile]] = {}
         self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in ("documents", *CHILD_TABLES)}
 
     def _schema(self, name: str) -> pa.Schema:
@@ -200,9 +206,6 @@ class _Staged:
         if name == "documents":
             arrow = pa.schema([f for f in arrow if f.name not in _RUN_COLUMNS])
         return arrow.append(pa.field(POSITION, pa.int32()))
-
-    def _path(self, name: str) -> Path:
-        return self.base.with_name(f"{self.base.name}-{name}.parquet")
 
     def add(self, parsed: ParsedDocument, position: int) -> None:
         self.rows["documents"].append({**parsed.document, POSITION: position})
@@ -219,29 +222,32 @@ class _Staged:
                 continue
             schema = self._schema(name)
             if name not in self.writers:
-                partial = self._path(name).with_suffix(".partial")
-                self.writers[name] = pq.ParquetWriter(partial, schema, compression="lz4")
-            self.writers[name].write_table(pa.Table.from_pylist(rows, schema=schema))
+                sink = self.folder.open_output(unit_file(self.index, name) + ".partial")
+                self.writers[name] = (pq.ParquetWriter(sink, schema, compression="lz4"), sink)
+            self.writers[name][0].write_table(pa.Table.from_pylist(rows, schema=schema))
             rows.clear()
 
     def close(self) -> dict[str, str]:
-        """Finish the files; table -> file name."""
+        """Finish the files; table -> file (a local path or a URI)."""
         self.flush()
         files = {}
-        for name, writer in self.writers.items():
+        for name, (writer, sink) in self.writers.items():
             writer.close()
-            target = self._path(name)
-            os.replace(target.with_suffix(".partial"), target)
-            files[name] = str(target)
+            sink.close()
+            files[name] = self._finish(name)
         return files
 
+    def _finish(self, name: str) -> str:
+        """Give a written file its final name; its path or URI."""
+        target = unit_file(self.index, name)
+        self.folder.move(target + ".partial", target)
+        return self.folder.spark_path(target)
 
-def _write(table: pa.Table, target: Path) -> str:
-    """Write a staged Parquet file atomically (a dead worker leaves no half-written file)."""
-    partial = target.with_suffix(".partial")
-    pq.write_table(table, partial, compression="lz4")
-    os.replace(partial, target)
-    return str(target)
+    def write(self, name: str, table: pa.Table) -> str:
+        """Write a whole staged file at once (atomically, as `close` does)."""
+        with self.folder.open_output(unit_file(self.index, name) + ".partial") as sink:
+            pq.write_table(table, sink, compression="lz4")
+        return self._finish(name)
 
 
 def process_unit(
@@ -277,8 +283,7 @@ def process_unit(
             [pa.array(values, f.type) for values, f in zip(columns, REJECTED_SCHEMA, strict=True)],
             schema=REJECTED_SCHEMA,
         )
-        base = staged.base
-        result.files["rejected"] = _write(table, base.with_name(f"{base.name}-rejected.parquet"))
+        result.files["rejected"] = staged.write("rejected", table)
     return result
 
 
@@ -286,6 +291,7 @@ _RUN_COLUMNS = ("ingested_at", "ingest_run_id")  # set by the parent when it sto
 
 
 def read_rejected(path: str) -> list[RejectedRecord]:
-    """The rejected records a worker staged, in the order it met them."""
-    rows = pq.read_table(path).to_pylist()
+    """The rejected records a worker staged (a local path or a URI), in the order it met them."""
+    folder, name = path.rsplit("/", 1)
+    rows = Warehouse(folder).read_parquet(name).to_pylist()
     return [RejectedRecord(r["source"], r["record_ref"], r["code"], r["reason"], r["data"]) for r in rows]

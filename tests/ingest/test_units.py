@@ -178,3 +178,84 @@ def test_units_written_in_several_row_groups_store_the_same(
     assert _stored(engine, "documents") == expected
     rows = [row for d in documents for row in d.rows["parties"]]
     assert _stored(engine, "parties") == sorted((tuple(sorted(r.items())) for r in rows), key=repr)
+
+
+def _source_of(engine: Engine) -> dict[str, str]:
+    rows = engine.query("SELECT doc_id, source FROM documents").to_pylist()
+    return {r["doc_id"]: r["source"] for r in rows}
+
+
+def test_the_first_unit_wins_over_a_lower_position_in_a_later_unit(engine: Engine, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name, n in (("1_x.txt", 7), ("2_y.txt", 1), ("3_z.txt", 1), ("4_w.txt", 8), ("5_v.txt", 7)):
+        (inputs / name).write_text(doc(n), encoding="utf-8")
+    units = list(plan_units([inputs], 10**9, max_files=2))
+    names = [[p.path.name for p in u.parts] for u in units]
+    assert names == [["1_x.txt", "2_y.txt"], ["3_z.txt", "4_w.txt"], ["5_v.txt"]]
+    documents, _, duplicates = _reference([inputs])
+
+    report = ingest_judgments(engine, tmp_path / "quarantine", [inputs], workers=2, batch_size=2)
+
+    assert (report.parsed, report.duplicates, duplicates) == (3, 2, 2)
+    # doc 1 is at place 2 of unit 0 and place 1 of unit 1: unit 0's copy is stored
+    assert sorted(_source_of(engine).values()) == sorted(d.document["source"] for d in documents)
+    assert {Path(s).name for s in _source_of(engine).values()} == {"1_x.txt", "2_y.txt", "4_w.txt"}
+    assert _stored(engine, "parties") == sorted(
+        (tuple(sorted(r.items())) for d in documents for r in d.rows["parties"]), key=repr
+    )
+    assert sum(report.by_type.values()) == 3
+
+
+def test_documents_stored_before_stay_and_add_no_child_rows(engine: Engine, tmp_path: Path) -> None:
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    (first / "a.txt").write_text(doc(1), encoding="utf-8")
+    for n in (2, 1, 3):
+        (later / f"{n}.txt").write_text(doc(n), encoding="utf-8")
+    before = ingest_judgments(engine, tmp_path / "quarantine", [first], workers=2, run_id="ingest-first")
+    parties = len(_stored(engine, "parties"))
+
+    report = ingest_judgments(
+        engine, tmp_path / "quarantine", [later], workers=2, batch_size=1, run_id="ingest-later"
+    )
+
+    documents, _, _ = _reference([first, later])
+    assert (before.parsed, report.parsed, report.duplicates) == (1, 2, 1)
+    assert sorted(_source_of(engine).values()) == sorted(d.document["source"] for d in documents)
+    runs = engine.rows("SELECT ingest_run_id, count(*) AS n FROM documents GROUP BY 1 ORDER BY 1")
+    assert runs == [{"ingest_run_id": "ingest-first", "n": 1}, {"ingest_run_id": "ingest-later", "n": 2}]
+    assert _stored(engine, "parties") == sorted(
+        (tuple(sorted(r.items())) for d in documents for r in d.rows["parties"]), key=repr
+    )
+    assert len(_stored(engine, "parties")) > parties
+
+
+def test_the_staging_folder_goes_also_when_the_store_fails(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(doc(1), encoding="utf-8")
+    locations: list[str | None] = []
+    staging_location = engine.staging_location
+
+    def record(run_id: str) -> str | None:
+        locations.append(staging_location(run_id))
+        return locations[-1]
+
+    def fail(*args: Any) -> Any:
+        raise RuntimeError("the store failed")
+
+    monkeypatch.setattr(engine, "staging_location", record)
+    monkeypatch.setattr(engine, "store_staged_units", fail)
+    with pytest.raises(RuntimeError, match="the store failed"):
+        ingest_judgments(engine, tmp_path / "quarantine", [inputs], workers=2, run_id="ingest-x")
+
+    assert not (tmp_path / "staging" / "ingest-x").exists()
+    if engine.name == "spark":  # staged under the warehouse, where the executors can write
+        assert locations == [f"{engine.store.uri}/_staging/ingest-x"]  # type: ignore[attr-defined]
+        assert not engine.store.exists("_staging/ingest-x")  # type: ignore[attr-defined]
+    else:
+        assert locations == [None]
