@@ -30,37 +30,78 @@ one cluster), or why it was not applied: ``below_threshold``, ``masked_rule``, `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 T = TypeVar("T")
 
 LINKED = "linked"
 REDUNDANT = "redundant"
 APPLIED = (LINKED, REDUNDANT)
+# every status a link can end with, as the int8 codes of `Links.status` ("" = not yet decided)
+STATUSES = ("", LINKED, REDUNDANT, "below_threshold", "masked_rule", "ambiguous", "not_best",
+            "conflict_not_same", "conflict_id", "conflict_document")
+CODE = {status: code for code, status in enumerate(STATUSES)}
+
+Codes = Sequence[Hashable | None] | npt.NDArray[Any]
+_CHUNK = 100_000  # links turned into Python ints at a time
 
 
 @dataclass(slots=True)
-class Link:
-    """A candidate link between mentions ``a`` and ``b`` (indices into the mention list)."""
+class Links:
+    """Candidate links as parallel arrays, one entry per link: mention rows ``a`` and ``b``
+    (indices into the mention table), probability and match weight (NaN: none) as float64,
+    and the status each link ends with (`STATUSES` codes, set by `cluster`).
 
-    a: int
-    b: int
-    method: str  # judgement | exact_id | exact_org | probabilistic
-    probability: float
-    weight: float | None = None
-    status: str = ""
-    stage: int = 0
+    Arrays rather than one Python object per link: at a million documents there are millions
+    of links.
+    """
+
+    a: npt.NDArray[np.int64]
+    b: npt.NDArray[np.int64]
+    probability: npt.NDArray[np.float64]
+    weight: npt.NDArray[np.float64]
+    status: npt.NDArray[np.int8]
+
+    @classmethod
+    def of(cls, a: Any, b: Any, probability: Any, weight: Any = None) -> Links:
+        """Links from array-likes; ``probability`` may be one number for all of them."""
+        a_ = np.asarray(a, dtype=np.int64).reshape(-1)
+        n = len(a_)
+        p = np.broadcast_to(np.asarray(probability, dtype=np.float64), (n,)).copy()
+        w = np.full(n, np.nan) if weight is None else np.asarray(weight, dtype=np.float64)
+        return cls(a_, np.asarray(b, dtype=np.int64).reshape(-1), p, w, np.zeros(n, np.int8))
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+    def statuses(self) -> list[str]:
+        """The status of each link, as text."""
+        return [STATUSES[c] for c in self.status.tolist()]
+
+
+def _chunks(rows: npt.NDArray[np.int64], links: Links) -> Iterator[tuple[int, int, int]]:
+    """(row, a, b) of the given link rows, in their order, as Python ints a chunk at a time."""
+    for start in range(0, len(rows), _CHUNK):
+        part = rows[start:start + _CHUNK]
+        yield from zip(part.tolist(), links.a[part].tolist(), links.b[part].tolist(), strict=True)
 
 
 @dataclass(slots=True)
 class MentionFacts:
-    """What clustering needs of each mention (parallel lists, one entry per mention)."""
+    """What clustering needs of each mention (parallel sequences, one entry per mention).
 
-    doc_id: Sequence[str | None]
-    id_key: Sequence[str | None]
-    masked: Sequence[bool]
+    ``doc_id`` and ``id_key`` may be any hashable codes with a false value for "none" (the
+    caller passes integer codes, 0 for null, rather than millions of strings).
+    """
+
+    doc_id: Codes
+    id_key: Codes
+    masked: Sequence[bool] | npt.NDArray[np.bool_]
 
 
 @dataclass(slots=True)
@@ -69,10 +110,10 @@ class Clusters:
 
     facts: MentionFacts
     not_same: dict[int, set[int]] = field(default_factory=dict)
-    parent: list[int] = field(default_factory=list)
-    size: list[int] = field(default_factory=list)
-    keys: dict[int, set[str]] = field(default_factory=dict)
-    docs: dict[int, set[str]] = field(default_factory=dict)
+    parent: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    size: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    keys: dict[int, set[Any]] = field(default_factory=dict)
+    docs: dict[int, set[Any]] = field(default_factory=dict)
     judged: dict[int, set[int]] = field(default_factory=dict)  # members with a not_same
     forbidden: dict[int, set[int]] = field(default_factory=dict)  # mentions kept out
 
@@ -80,8 +121,8 @@ class Clusters:
         # a single mention's key and document sets are made when first needed (`_own`): a
         # million one-element sets cost more memory than the mentions themselves
         n = len(self.facts.doc_id)
-        self.parent = list(range(n))
-        self.size = [1] * n
+        self.parent = np.arange(n, dtype=np.int64)
+        self.size = np.ones(n, dtype=np.int64)
         for i, partners in self.not_same.items():
             self.judged[i] = {i}
             self.forbidden[i] = set(partners)
@@ -89,10 +130,11 @@ class Clusters:
     def find(self, i: int) -> int:
         parent = self.parent
         root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
+        while (up := int(parent[root])) != root:
+            root = up
+        while (up := int(parent[i])) != root:
+            parent[i] = root
+            i = up
         return root
 
     def conflict(self, ra: int, rb: int, *, check_keys: bool, check_docs: bool) -> str | None:
@@ -114,7 +156,8 @@ class Clusters:
                     return "conflict_document"
         return None
 
-    def _own(self, sets: dict[int, set[str]], root: int, values: Sequence[str | None]) -> set[str] | None:
+    def _own(self, sets: dict[int, set[Any]], root: int, values: Codes
+             ) -> set[Any] | None:
         """The set of root ``root`` (its keys or documents); a single mention's from its facts."""
         found = sets.get(root)
         if found is None and self.size[root] == 1:
@@ -137,21 +180,25 @@ class Clusters:
         _merge(self.judged, ra, rb)
         _merge(self.forbidden, ra, rb)
 
-    def apply(self, link: Link, *, check_keys: bool, check_docs: bool) -> str:
-        ra, rb = self.find(link.a), self.find(link.b)
+    def apply(self, a: int, b: int, *, check_keys: bool, check_docs: bool) -> str:
+        """Merge the clusters of mentions ``a`` and ``b`` unless a rule forbids it; the status."""
+        ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            link.status = REDUNDANT
-            return link.status
+            return REDUNDANT
         reason = self.conflict(ra, rb, check_keys=check_keys, check_docs=check_docs)
         if reason is not None:
-            link.status = reason
             return reason
         self.union(ra, rb)
-        link.status = LINKED
         return LINKED
 
-    def roots(self) -> list[int]:
-        return [self.find(i) for i in range(len(self.parent))]
+    def roots(self) -> npt.NDArray[np.int64]:
+        """The root of every mention."""
+        parent = self.parent.copy()
+        while True:  # pointer jumping: roots are the fixed points
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                return parent
+            parent = up
 
 
 def _merge(sets: dict[int, set[T]], ra: int, rb: int) -> None:
@@ -169,108 +216,134 @@ def _merge(sets: dict[int, set[T]], ra: int, rb: int) -> None:
         sets[ra] = other
 
 
-def _order(link: Link) -> tuple[float, int, int]:
-    return (-link.probability, link.a, link.b)
+def _by_strength(links: Links, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The given link rows by falling probability, then ``a``, then ``b`` (stable)."""
+    order = np.lexsort((links.b[rows], links.a[rows], -links.probability[rows]))
+    return rows[order]
+
+
+def _apply_all(clusters: Clusters, links: Links, rows: npt.NDArray[np.int64], *,
+               check_keys: bool, check_docs: bool) -> None:
+    for row, a, b in _chunks(rows, links):
+        links.status[row] = CODE[clusters.apply(a, b, check_keys=check_keys,
+                                                check_docs=check_docs)]
 
 
 def cluster(
     facts: MentionFacts,
-    judgements: Sequence[Link],
-    exact: Sequence[Link],
-    probabilistic: Sequence[Link],
+    judgements: Links,
+    exact: Sequence[Links],
+    probabilistic: Links,
     *,
     not_same: Sequence[tuple[int, int]],
     link_threshold: float,
     ambiguity_margin: float,
-    masked_allowed: Sequence[bool],
-) -> list[int]:
+    masked_allowed: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.int64]:
     """Cluster mentions; set each link's status; return the root of each mention.
 
-    ``probabilistic[i]`` may be linked only if ``masked_allowed[i]`` (the masked-name rule,
-    evaluated by the caller for every probabilistic link).
+    ``exact`` is applied group by group, in order. ``probabilistic`` row ``i`` may be linked
+    only if ``masked_allowed[i]`` (the masked-name rule, evaluated by the caller for every
+    probabilistic link).
     """
     partners: dict[int, set[int]] = {}
     for a, b in not_same:
         partners.setdefault(a, set()).add(b)
         partners.setdefault(b, set()).add(a)
     clusters = Clusters(facts, partners)
-    for link in judgements:  # 1. reviewer judgements "same"
-        link.stage = 1
-        clusters.apply(link, check_keys=False, check_docs=False)
-    for link in exact:  # 2. exact ID numbers, credit codes, organisation names
-        link.stage = 2
-        clusters.apply(link, check_keys=True, check_docs=False)
+    # 1. reviewer judgements "same"
+    _apply_all(clusters, judgements, np.arange(len(judgements)), check_keys=False,
+               check_docs=False)
+    for group in exact:  # 2. exact ID numbers, credit codes, organisation names
+        _apply_all(clusters, group, np.arange(len(group)), check_keys=True, check_docs=False)
 
-    masked = facts.masked
-    plain: list[Link] = []
-    to_masked: dict[int, list[Link]] = {}
-    between_masked: list[Link] = []
-    for link, allowed in zip(probabilistic, masked_allowed, strict=True):
-        if link.probability < link_threshold:
-            link.status = "below_threshold"
+    links = probabilistic
+    masked = np.asarray(facts.masked, dtype=bool)
+    below = links.probability < link_threshold
+    links.status[below] = CODE["below_threshold"]
+    refused = ~below & ~np.asarray(masked_allowed, dtype=bool)
+    links.status[refused] = CODE["masked_rule"]
+    open_ = ~below & ~refused
+    ma, mb = masked[links.a], masked[links.b]
+    plain = np.flatnonzero(open_ & ~ma & ~mb)
+    between_masked = np.flatnonzero(open_ & ma & mb)
+    to_masked = np.flatnonzero(open_ & (ma ^ mb))
+
+    # 3. unmasked pairs, strongest first
+    _apply_all(clusters, links, _by_strength(links, plain), check_keys=True, check_docs=True)
+
+    # 4. masked mentions join one entity or none
+    ambiguous = _join_masked(clusters, links, to_masked, ma, ambiguity_margin)
+
+    # 5. masked with masked
+    for row, a, b in _chunks(_by_strength(links, between_masked), links):
+        if a in ambiguous or b in ambiguous:
+            links.status[row] = CODE["ambiguous"]
             continue
-        if not allowed:
-            link.status = "masked_rule"
-            continue
-        ma, mb = masked[link.a], masked[link.b]
-        if not ma and not mb:
-            plain.append(link)
-        elif ma and mb:
-            between_masked.append(link)
-        else:
-            to_masked.setdefault(link.a if ma else link.b, []).append(link)
+        links.status[row] = CODE[clusters.apply(a, b, check_keys=True, check_docs=True)]
+    return clusters.roots()
 
-    for link in sorted(plain, key=_order):  # 3. unmasked pairs, strongest first
-        link.stage = 3
-        clusters.apply(link, check_keys=True, check_docs=True)
 
+def _join_masked(clusters: Clusters, links: Links, rows: npt.NDArray[np.int64],
+                 a_masked: npt.NDArray[np.bool_], ambiguity_margin: float) -> set[int]:
+    """Stage 4: each masked mention, by mention row, joins the one entity its links point to
+    (the best link per entity; none when the two best are within ``ambiguity_margin`` bits).
+    Returns the ambiguous mentions."""
+    if not len(rows):
+        return set()
+    mention_of = np.where(a_masked[rows], links.a[rows], links.b[rows])
+    order = np.argsort(mention_of, kind="stable")
+    rows, mention_of = rows[order], mention_of[order]
+    starts = np.flatnonzero(np.r_[True, mention_of[1:] != mention_of[:-1]])
+    ends = np.r_[starts[1:], len(rows)]
+    status = links.status
     ambiguous: set[int] = set()
-    for mention in sorted(to_masked):  # 4. masked mentions join one entity or none
-        links = to_masked[mention]
-        best: dict[int, Link] = {}
-        for link in links:
-            link.stage = 4
-            other = link.b if link.a == mention else link.a
-            root = clusters.find(other)
+
+    def order_key(row: int) -> tuple[float, int, int]:
+        return (-float(links.probability[row]), int(links.a[row]), int(links.b[row]))
+
+    def weight(row: int) -> float:
+        w = float(links.weight[row])
+        return 0.0 if w != w else w  # NaN: no weight
+
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        group = rows[start:end].tolist()
+        mention = int(mention_of[start])
+        best: dict[int, int] = {}
+        for row in group:
+            a, b = int(links.a[row]), int(links.b[row])
+            root = clusters.find(b if a == mention else a)
             held = best.get(root)
-            if held is None or _order(link) < _order(held):
-                best[root] = link
+            if held is None or order_key(row) < order_key(held):
+                best[root] = row
         own = clusters.find(mention)
         candidates = []
-        for root, link in best.items():
+        for root, row in best.items():
             if root == own:
                 continue
             reason = clusters.conflict(own, root, check_keys=True, check_docs=True)
             if reason is None:
-                candidates.append(link)
+                candidates.append(row)
             else:
-                link.status = reason
-        chosen: Link | None = None
+                status[row] = CODE[reason]
+        chosen: int | None = None
         if candidates:
-            candidates.sort(key=lambda lk: (-(lk.weight or 0.0), lk.a, lk.b))
+            candidates.sort(key=lambda r: (-weight(r), int(links.a[r]), int(links.b[r])))
             top = candidates[0]
             runner_up = candidates[1] if len(candidates) > 1 else None
-            if runner_up is None or (top.weight or 0.0) - (runner_up.weight or 0.0) >= ambiguity_margin:
+            if runner_up is None or weight(top) - weight(runner_up) >= ambiguity_margin:
                 chosen = top
             else:
                 ambiguous.add(mention)
         if chosen is not None:
-            clusters.apply(chosen, check_keys=True, check_docs=True)
-        for link in links:
-            if link.status:
+            status[chosen] = CODE[clusters.apply(int(links.a[chosen]), int(links.b[chosen]),
+                                                 check_keys=True, check_docs=True)]
+        for row in group:
+            if status[row] or row == chosen:
                 continue
-            if link is chosen:
-                continue
-            other = link.b if link.a == mention else link.a
-            if clusters.find(other) == clusters.find(mention):
-                link.status = REDUNDANT
+            a, b = int(links.a[row]), int(links.b[row])
+            if clusters.find(b if a == mention else a) == clusters.find(mention):
+                status[row] = CODE[REDUNDANT]
             else:
-                link.status = "ambiguous" if mention in ambiguous else "not_best"
-
-    for link in sorted(between_masked, key=_order):  # 5. masked with masked
-        link.stage = 5
-        if link.a in ambiguous or link.b in ambiguous:
-            link.status = "ambiguous"
-            continue
-        clusters.apply(link, check_keys=True, check_docs=True)
-    return clusters.roots()
+                status[row] = CODE["ambiguous" if mention in ambiguous else "not_best"]
+    return ambiguous

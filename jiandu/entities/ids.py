@@ -59,12 +59,21 @@ def first_per_group(table: pa.Table, group: str, order: list[tuple[str, str]]) -
     return table.filter(pa.concat_arrays([pa.array([True]), changed]))
 
 
-def name_clusters(members: pa.Table, previous: Mapping[str, str]) -> dict[int, Named]:
+def _previous_table(previous: Mapping[str, str] | pa.Table) -> pa.Table:
+    if isinstance(previous, pa.Table):
+        return previous
+    return pa.table({"mention_id": pa.array(list(previous), pa.string()),
+                     "entity_id": pa.array(list(previous.values()), pa.string())})
+
+
+def name_clusters(members: pa.Table, previous: Mapping[str, str] | pa.Table) -> dict[int, Named]:
     """An id for every cluster (root → `Named`).
 
     ``members`` has one row per mention: ``root`` (cluster), ``mention_id``, ``kind``,
-    ``id_key``; ``previous`` maps mention ids to the entity ids of the previous run.
+    ``id_key``; ``previous`` gives the entity ids of the previous run by mention id (a mapping,
+    or a table of ``mention_id`` and ``entity_id`` with one row per mention id).
     """
+    previous = _previous_table(previous)
     named: dict[int, Named] = {}
     used: set[str] = set()
     kind_counts = members.group_by(["root", "kind"], use_threads=False).aggregate(
@@ -98,12 +107,13 @@ def name_clusters(members: pa.Table, previous: Mapping[str, str]) -> dict[int, N
             used.add(entity_id)
 
     # clusters without (a free) key: carry over previous ids
-    if previous:
-        ids = members.column("mention_id").to_pylist()
-        prev = [previous.get(m) for m in ids]
-        prev = [p if p is not None and not is_key_id(p) else None for p in prev]
+    if previous.num_rows:
+        found = pc.index_in(members.column("mention_id"), value_set=previous.column("mention_id"))
+        prev = pc.take(previous.column("entity_id"), found)
+        is_key = pc.equal(pc.utf8_slice_codeunits(prev, 1, 3), "k_")  # `is_key_id`
+        prev = pc.if_else(pc.fill_null(is_key, False), pa.scalar(None, pa.string()), prev)
         with_prev = members.select(["root", "mention_id"]).append_column(
-            "previous", pa.array(prev, pa.string()))
+            "previous", prev.cast(pa.string()))
         with_prev = with_prev.filter(pc.is_valid(with_prev.column("previous")))
         wants = with_prev.group_by(["root", "previous"], use_threads=False).aggregate(
             [("mention_id", "count")]).sort_by(

@@ -11,16 +11,18 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from jiandu.engines.base import Engine
 from jiandu.entities import judgements as jd
-from jiandu.entities.clustering import APPLIED, REDUNDANT, Link, MentionFacts, cluster
+from jiandu.entities.clustering import APPLIED, CODE, REDUNDANT, STATUSES, Links, MentionFacts, cluster
 from jiandu.entities.ids import first_per_group, name_clusters
 from jiandu.entities.mentions import ORGANIZATION, SOURCE_TABLES, build_mentions
 from jiandu.entities.model import COMPARISONS, TF_COMPARISONS, Weights, explain
@@ -32,6 +34,7 @@ from jiandu.schema.derived import derived_table
 log = logging.getLogger(__name__)
 
 OUTPUTS = ("entity_mentions", "entities", "entity_links", "party_entities")
+_WRITE_ROWS = 200_000  # entity_links rows built and appended at a time
 
 
 @dataclass(slots=True)
@@ -43,14 +46,14 @@ class ResolveReport:
     weights: Weights | None = None  # the fitted model (source, m, u, prior)
 
 
-def _previous_ids(engine: Engine) -> dict[str, str]:
+def _previous_ids(engine: Engine) -> pa.Table:
+    """The previous run's (mention_id, entity_id), as Arrow (no Python dictionary)."""
     if not engine.table_exists("entity_mentions"):
-        return {}
-    table = engine.query(
+        return pa.table({"mention_id": pa.array([], pa.string()),
+                         "entity_id": pa.array([], pa.string())})
+    return engine.query(
         "SELECT mention_id, entity_id FROM entity_mentions WHERE entity_id IS NOT NULL"
     )
-    return dict(zip(table.column("mention_id").to_pylist(), table.column("entity_id").to_pylist(),
-                    strict=True))
 
 
 def _positions(mentions: pa.Table, wanted: set[str]) -> dict[str, int]:
@@ -62,37 +65,51 @@ def _positions(mentions: pa.Table, wanted: set[str]) -> dict[str, int]:
     return {m: r for m, r in zip(names, rows.to_pylist(), strict=True) if r is not None}
 
 
-def _star(values: pa.Array, method: str) -> list[Link]:
+def _star(values: pa.Array) -> Links:
     """Star links over rows sharing a non-null value: each row to the group's first row."""
-    rows = pa.table({"v": values, "row": pa.array(range(len(values)), pa.int64())})
+    rows = pa.table({"v": values, "row": pa.array(np.arange(len(values), dtype=np.int64))})
     rows = rows.filter(pc.is_valid(rows.column("v"))).sort_by([("v", "ascending"),
                                                                 ("row", "ascending")])
     if rows.num_rows < 2:
-        return []
+        return Links.of([], [], 1.0)
     v = rows.column("v").combine_chunks()
     start = pa.concat_arrays([pa.array([True]), pc.not_equal(v.slice(1), v.slice(0, len(v) - 1))])
     row = rows.column("row").combine_chunks()
     anchor = pc.fill_null_forward(pc.if_else(start, row, pa.scalar(None, pa.int64())))
     member = pc.invert(start)
-    return [Link(a, b, method, 1.0) for a, b in zip(pc.filter(anchor, member).to_pylist(),
-                                                   pc.filter(row, member).to_pylist(), strict=True)]
+    return Links.of(pc.filter(anchor, member).to_numpy(), pc.filter(row, member).to_numpy(), 1.0)
 
 
-def _exact_links(mentions: pa.Table) -> list[Link]:
+def _exact_links(mentions: pa.Table) -> list[tuple[str, Links]]:
     """Star links: each mention to the first mention (by id) with its key or organisation name."""
     is_org = pc.equal(mentions.column("kind"), ORGANIZATION)
     org_names = pc.if_else(is_org, mentions.column("normalized_name"), pa.scalar(None, pa.string()))
-    return _star(mentions.column("id_key").combine_chunks(), "exact_id") + _star(
-        org_names.combine_chunks() if isinstance(org_names, pa.ChunkedArray) else org_names,
-        "exact_org",
-    )
+    return [
+        ("exact_id", _star(mentions.column("id_key").combine_chunks())),
+        ("exact_org", _star(org_names.combine_chunks() if isinstance(org_names, pa.ChunkedArray)
+                            else org_names)),
+    ]
+
+
+def _codes(column: pa.ChunkedArray) -> npt.NDArray[np.int32]:
+    """Integer codes of a string column for clustering: equal values, equal codes; 0 for null
+    or empty (what clustering treats as "none")."""
+    encoded = column.combine_chunks().dictionary_encode()
+    codes = pc.fill_null(pc.add(encoded.indices.cast(pa.int32()), 1), 0).to_numpy().copy()
+    empty = pc.index(encoded.dictionary, "").as_py()
+    if empty >= 0:
+        codes[codes == empty + 1] = 0
+    return codes
+
+
+def _create(engine: Engine, name: str) -> None:
+    engine.drop_table(name, missing_ok=True)
+    engine.create_table(derived_table(name))
 
 
 def _write(engine: Engine, name: str, rows: pa.Table) -> None:
-    schema = derived_table(name)
-    engine.drop_table(name, missing_ok=True)
-    engine.create_table(schema)
-    engine.append(name, schema.conform(rows))
+    _create(engine, name)
+    engine.append(name, derived_table(name).conform(rows))
 
 
 def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> ResolveReport:
@@ -110,12 +127,11 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     mentions = build_mentions(engine)
     n = mentions.num_rows
     report.mentions = n
-    ids: list[str] = mentions.column("mention_id").to_pylist()
     previous = _previous_ids(engine)
     lap("mentions")
 
     # judgements: the latest per pair, for mentions that exist
-    judgement_links: list[Link] = []
+    same: list[tuple[int, int]] = []
     not_same: list[tuple[int, int]] = []
     judged = jd.effective_judgements(jd.all_judgements(engine))
     judgement_rows: dict[tuple[int, int], jd.Judgement] = {}
@@ -125,62 +141,68 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
             continue
         ia, ib = index[a], index[b]
         judgement_rows[(ia, ib)] = j
-        if j.judgement == jd.SAME:
-            judgement_links.append(Link(ia, ib, "judgement", 1.0))
-        else:
-            not_same.append((ia, ib))
+        (same if j.judgement == jd.SAME else not_same).append((ia, ib))
+    judgement_links = Links.of([a for a, _ in same], [b for _, b in same], 1.0)
 
     exact = _exact_links(mentions)
     lap("exact")
 
     scored = score_pairs(engine, mentions, settings)
-    pairs = scored.pairs
-    report.weights = scored.weights
+    weights = report.weights = scored.weights
     lap("score")
 
     id_array = mentions.column("mention_id")
+    pairs = scored.pairs
     left = pc.index_in(pairs.column("unique_id_l"), value_set=id_array)
     right = pc.index_in(pairs.column("unique_id_r"), value_set=id_array)
-    probabilistic = [
-        Link(a, b, "probabilistic", p, w)
-        for a, b, p, w in zip(left.to_pylist(), right.to_pylist(),
-                              pairs.column("match_probability").to_pylist(),
-                              pairs.column("match_weight").to_pylist(), strict=True)
-    ]
+    probabilistic = Links.of(left.to_numpy(), right.to_numpy(),
+                             pairs.column("match_probability").to_numpy(),
+                             pairs.column("match_weight").to_numpy())
     allowed = masked_rule(mentions, left, right)
+    del left, right
+    # the pairs keep only what explains them; the ids are rows of the mention table now
+    pairs = pairs.select([f"gamma_{c.name}" for c in COMPARISONS]
+                         + [f"mw_tf_adj_{name}" for name in TF_COMPARISONS])
+    del scored
 
     facts = MentionFacts(
-        doc_id=mentions.column("doc_id").to_pylist(),
-        id_key=mentions.column("id_key").to_pylist(),
-        masked=mentions.column("masked").to_pylist(),
+        doc_id=_codes(mentions.column("doc_id")),
+        id_key=_codes(mentions.column("id_key")),
+        masked=pc.fill_null(mentions.column("masked"), False).to_numpy(),
     )
     roots = cluster(
-        facts, judgement_links, exact, probabilistic, not_same=not_same,
-        link_threshold=settings.link_threshold, ambiguity_margin=settings.ambiguity_margin,
-        masked_allowed=allowed,
+        facts, judgement_links, [links for _, links in exact], probabilistic,
+        not_same=not_same, link_threshold=settings.link_threshold,
+        ambiguity_margin=settings.ambiguity_margin, masked_allowed=allowed,
     )
+    del facts, allowed
     lap("cluster")
 
     members = mentions.select(
         ["mention_id", "kind", "id_key", "normalized_name", "masked", "doc_id", "source"]
     ).append_column("root", pa.array(roots, pa.int64()))
     named = name_clusters(members, previous)
-    entity_of = [named[root].entity_id for root in roots]
+    del previous
+    distinct = np.unique(roots)
+    entity_ids = pa.array([named[r].entity_id for r in distinct.tolist()], pa.string())
+    entity_of = entity_ids.take(pa.array(np.searchsorted(distinct, roots)))
+    del roots, distinct, entity_ids
     report.entities = len(named)
 
-    _write(engine, "entity_mentions", mentions.append_column("entity_id", pa.array(entity_of)))
+    _write(engine, "entity_mentions", mentions.append_column("entity_id", entity_of))
     _write(engine, "entities", _entities(members, named))
+    del members, named
     parties = pc.equal(mentions.column("source"), "parties")
     party_rows = mentions.filter(parties).select(["doc_id", "party_idx"])
-    party_rows = party_rows.append_column(
-        "entity_id", pa.array(entity_of, pa.string()).filter(parties)
-    )
+    party_rows = party_rows.append_column("entity_id", entity_of.filter(parties))
     _write(engine, "party_entities", party_rows)
-    links, report.links = _links_table(
-        ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic, pairs,
-        scored.weights,
-    )
-    _write(engine, "entity_links", links)
+    del party_rows, parties
+    ids = id_array.combine_chunks()
+    _create(engine, "entity_links")
+    schema = derived_table("entity_links")
+    for chunk in _link_chunks(ids, entity_of, judgement_links, not_same, judgement_rows, exact,
+                              probabilistic, pairs, weights, report.links):
+        engine.append("entity_links", schema.conform(chunk))
     lap("write")
     return report
 
@@ -221,75 +243,115 @@ def _entities(members: pa.Table, named: dict[int, Any]) -> pa.Table:
     return derived_table("entities").conform(table.sort_by("entity_id"))
 
 
-def _links_table(
-    ids: Sequence[str],
-    entity_of: Sequence[str],
-    judgement_links: Sequence[Link],
-    not_same: Sequence[tuple[int, int]],
+def _status_text(codes: npt.NDArray[np.int8]) -> pa.Array:
+    return pa.array(STATUSES, pa.string()).take(pa.array(codes))
+
+
+def _link_rows(ids: pa.Array, entity_of: pa.Array, a: npt.NDArray[np.int64],
+               b: npt.NDArray[np.int64], method: str, status: pa.Array,
+               probability: Any, weight: Any, explanation: Any, detail: Any) -> pa.Table:
+    """Rows of ``entity_links`` for links between mention rows ``a`` and ``b``: the smaller
+    mention id first, the entity of that mention."""
+    id_a, id_b = ids.take(pa.array(a)), ids.take(pa.array(b))
+    swap = pc.greater(id_a, id_b)
+    first = np.where(swap.to_numpy(zero_copy_only=False), b, a)
+    n = len(a)
+
+    def column(value: Any, type_: pa.DataType) -> pa.Array:
+        return pa.array(value, type_) if isinstance(value, (list, np.ndarray)) else pa.array(
+            [value] * n, type_)
+
+    return pa.table({
+        "mention_a": pc.if_else(swap, id_b, id_a),
+        "mention_b": pc.if_else(swap, id_a, id_b),
+        "method": pa.array([method] * n, pa.string()),
+        "status": status,
+        "applied": pc.is_in(status, pa.array(APPLIED, pa.string())),
+        "probability": column(probability, pa.float64()),
+        "match_weight": column(weight, pa.float64()),
+        "explanation": column(explanation, pa.string()),
+        "detail": column(detail, pa.string()),
+        "entity_id": entity_of.take(pa.array(first)),
+    })
+
+
+def _count(counts: Counter[str], method: str, status: npt.NDArray[np.int8]) -> None:
+    for code in dict.fromkeys(status.tolist()):  # in order of first occurrence
+        counts[f"{method}:{STATUSES[code]}"] += int(np.count_nonzero(status == code))
+
+
+def _link_chunks(
+    ids: pa.Array,
+    entity_of: pa.Array,
+    judgement_links: Links,
+    not_same: list[tuple[int, int]],
     judgement_rows: dict[tuple[int, int], jd.Judgement],
-    exact: Sequence[Link],
-    probabilistic: Sequence[Link],
+    exact: list[tuple[str, Links]],
+    probabilistic: Links,
     pairs: pa.Table,
     weights: Weights,
-) -> tuple[pa.Table, Counter[str]]:
-    """The links to keep: judgements, and machine links that merged clusters or were refused.
+    counts: Counter[str],
+) -> Iterator[pa.Table]:
+    """The links to keep, a chunk of rows at a time: judgements, and machine links that merged
+    clusters or were refused; ``counts`` gets every link's method and status.
 
     Machine links that were redundant (both mentions already in one entity) are only counted:
     the kept links form a spanning tree of each entity, which is what explains it.
     """
-    out: dict[str, list[Any]] = {c: [] for c in derived_table("entity_links").column_names}
-    counts: Counter[str] = Counter()
-
-    def add(a: int, b: int, method: str, status: str, probability: float,
-            weight: float | None, explanation: str, detail: str | None) -> None:
-        first, second = (a, b) if ids[a] <= ids[b] else (b, a)
-        out["mention_a"].append(ids[first])
-        out["mention_b"].append(ids[second])
-        out["method"].append(method)
-        out["status"].append(status)
-        out["applied"].append(status in APPLIED)
-        out["probability"].append(probability)
-        out["match_weight"].append(weight)
-        out["explanation"].append(explanation)
-        out["detail"].append(detail)
-        out["entity_id"].append(entity_of[first])
-
     def judged(a: int, b: int) -> str:
         j = judgement_rows[(a, b)]
         text = "审查人员判定为同一主体" if j.judgement == jd.SAME else "审查人员判定为不同主体"
         return f"{text}（{j.user}，{j.at:%Y-%m-%d %H:%M}{'：' + j.reason if j.reason else ''}）"
 
-    for link in judgement_links:
-        counts[f"judgement:{link.status}"] += 1
-        add(link.a, link.b, "judgement", link.status, 1.0, None, judged(link.a, link.b), None)
-    for a, b in not_same:
-        status = "linked" if entity_of[a] == entity_of[b] else "not_same"
-        counts[f"judgement:{status}"] += 1
-        add(a, b, "judgement", status, 0.0, None, judged(a, b), None)
-    for link in exact:
-        counts[f"{link.method}:{link.status}"] += 1
-        if link.status == REDUNDANT:
-            continue
-        text = "统一社会信用代码或身份证号码相同" if link.method == "exact_id" else "单位名称相同"
-        add(link.a, link.b, link.method, link.status, 1.0, None, text, None)
-    levels = [pairs.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS]
-    tf = {name: pairs.column(f"mw_tf_adj_{name}").to_pylist() for name in TF_COMPARISONS}
+    _count(counts, "judgement", judgement_links.status)
+    if len(judgement_links):
+        yield _link_rows(ids, entity_of, judgement_links.a, judgement_links.b, "judgement",
+                         _status_text(judgement_links.status), 1.0, None,
+                         [judged(a, b) for a, b in zip(judgement_links.a.tolist(),
+                                                       judgement_links.b.tolist(), strict=True)],
+                         None)
+    if not_same:
+        a = np.array([p[0] for p in not_same], np.int64)
+        b = np.array([p[1] for p in not_same], np.int64)
+        together = pc.equal(entity_of.take(pa.array(a)), entity_of.take(pa.array(b)))
+        status = pc.if_else(together, "linked", "not_same")
+        for text in status.to_pylist():
+            counts[f"judgement:{text}"] += 1
+        yield _link_rows(ids, entity_of, a, b, "judgement", status, 0.0, None,
+                         [judged(x, y) for x, y in not_same], None)
+    for method, links in exact:
+        _count(counts, method, links.status)
+        kept = np.flatnonzero(links.status != CODE[REDUNDANT])
+        text = "统一社会信用代码或身份证号码相同" if method == "exact_id" else "单位名称相同"
+        for start in range(0, len(kept), _WRITE_ROWS):
+            rows = kept[start:start + _WRITE_ROWS]
+            yield _link_rows(ids, entity_of, links.a[rows], links.b[rows], method,
+                             _status_text(links.status[rows]), 1.0, None, text, None)
+    _count(counts, "probabilistic", probabilistic.status)
+    kept = np.flatnonzero(probabilistic.status != CODE[REDUNDANT])
     # few distinct (levels, adjustments) among the pairs: each is explained once
     explained: dict[tuple[Any, ...], tuple[str, str]] = {}
-    for row, link in enumerate(probabilistic):
-        counts[f"probabilistic:{link.status}"] += 1
-        if link.status == REDUNDANT:
-            continue
-        gammas = tuple(column[row] for column in levels)
-        adjust = {name: tf[name][row] for name in tf}
-        key = (gammas, *adjust.values())
-        found = explained.get(key)
-        if found is None:
-            found = explained[key] = explain(weights, gammas, adjust)
-        text, detail = found
-        add(link.a, link.b, "probabilistic", link.status, link.probability, link.weight,
-            f"{text}；匹配权重{link.weight:.1f}，概率{link.probability:.3f}", detail)
-    return pa.table(out), counts
+    for start in range(0, len(kept), _WRITE_ROWS):
+        rows = kept[start:start + _WRITE_ROWS]
+        part = pairs.take(pa.array(rows))
+        levels = [part.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS]
+        tf = {name: part.column(f"mw_tf_adj_{name}").to_pylist() for name in TF_COMPARISONS}
+        probability = probabilistic.probability[rows]
+        weight = probabilistic.weight[rows]
+        explanation, detail = [], []
+        for i, (p, w) in enumerate(zip(probability.tolist(), weight.tolist(), strict=True)):
+            gammas = tuple(column[i] for column in levels)
+            adjust = {name: tf[name][i] for name in tf}
+            key = (gammas, *adjust.values())
+            found = explained.get(key)
+            if found is None:
+                found = explained[key] = explain(weights, gammas, adjust)
+            text, about = found
+            explanation.append(f"{text}；匹配权重{w:.1f}，概率{p:.3f}")
+            detail.append(about)
+        yield _link_rows(ids, entity_of, probabilistic.a[rows], probabilistic.b[rows],
+                         "probabilistic", _status_text(probabilistic.status[rows]), probability, weight,
+                         explanation, detail)
 
 
 @dataclass(frozen=True)

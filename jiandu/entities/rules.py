@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -52,7 +54,7 @@ def masked_link_allowed(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     )
 
 
-def masked_rule(mentions: pa.Table, left: pa.Array, right: pa.Array) -> list[bool]:
+def masked_rule(mentions: pa.Table, left: pa.Array, right: pa.Array) -> npt.NDArray[np.bool_]:
     """`masked_link_allowed` for many pairs at once: mention rows ``left[i]`` and ``right[i]``.
 
     Vectorised with Arrow; pairs whose surnames differ fall back to `surname_compatible`.
@@ -68,15 +70,17 @@ def masked_rule(mentions: pa.Table, left: pa.Array, right: pa.Array) -> list[boo
     evidence = pc.and_(known_equal("birth_date"),
                        pc.or_(known_equal("sex"), known_equal("district")))
     same_surname = known_equal("surname")
-    allowed = pc.or_(pc.invert(any_masked), pc.and_(evidence, same_surname)).to_pylist()
+    rule = pc.fill_null(pc.or_(pc.invert(any_masked), pc.and_(evidence, same_surname)), False)
+    allowed = rule.to_numpy(zero_copy_only=False).astype(bool)
     check = pc.and_(pc.and_(any_masked, evidence), pc.invert(same_surname))
     todo = pc.indices_nonzero(check).to_pylist()
-    if todo:
+    if todo:  # only these pairs become Python values
         columns = ("masked", "surname", "normalized_name")
-        rows_l = {c: side(c, left).to_pylist() for c in columns}
-        rows_r = {c: side(c, right).to_pylist() for c in columns}
-        for i in todo:
-            a = {c: rows_l[c][i] for c in columns}
-            b = {c: rows_r[c][i] for c in columns}
+        picked = pa.array(todo, pa.int64())
+        rows_l = {c: side(c, pc.take(left, picked)).to_pylist() for c in columns}
+        rows_r = {c: side(c, pc.take(right, picked)).to_pylist() for c in columns}
+        for k, i in enumerate(todo):
+            a = {c: rows_l[c][k] for c in columns}
+            b = {c: rows_r[c][k] for c in columns}
             allowed[i] = surname_compatible(a, b)
-    return [bool(x) for x in allowed]
+    return allowed

@@ -295,7 +295,8 @@ def _score_duckdb(persons: pa.Table, weights: Weights, settings: ResolutionSetti
         frame = api.register(persons, dataset_display_name="mentions")
         linker = Linker(frame, weights.settings, log_level=logging.ERROR)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
-        return _select(result.as_pyarrow_table())
+        relation = result.as_duckdbpyrelation()
+        return _select(relation.select(*_wanted(relation.columns)).to_arrow_table())
     finally:
         con.close()
 
@@ -316,10 +317,17 @@ def _score_spark(engine: Engine, persons: pa.Table, weights: Weights,
         frame = api.register(view)  # the temporary view, by name
         linker = Linker(frame, weights.settings, log_level=logging.ERROR)
         result = linker.inference.predict(threshold_match_probability=settings.store_threshold)
-        return _select(result.as_pyarrow_table())
+        predicted = result.as_spark_dataframe()
+        return _select(predicted.select(*_wanted(predicted.columns)).toArrow())
     finally:
         engine.drop_temp(view)
         spark.catalog.clearCache()
+
+
+def _wanted(columns: list[str]) -> list[str]:
+    """The `PAIR_COLUMNS` among Splink's output columns: only these leave the engine (Splink
+    also retains every compared column of both sides and its intermediate factors)."""
+    return [c for c in PAIR_COLUMNS if c in columns]
 
 
 def _select(table: pa.Table) -> pa.Table:

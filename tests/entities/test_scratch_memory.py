@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jiandu.engines.duckdb_engine import scratch_connection
-from jiandu.entities.clustering import Clusters, Link, MentionFacts
+from jiandu.entities.clustering import Clusters, MentionFacts
 
 
 def _limit_bytes(text: str) -> float:
@@ -45,15 +45,10 @@ def test_single_mention_sets_are_made_on_demand() -> None:
     clusters = Clusters(facts)
     assert clusters.keys == {} and clusters.docs == {}  # nothing made up front
     # two parties of one document may not merge; two different keys may not merge
-    assert clusters.apply(Link(0, 1, "probabilistic", 0.99), check_keys=True,
-                          check_docs=True) == "conflict_document"
-    assert clusters.apply(Link(0, 2, "probabilistic", 0.99), check_keys=True,
-                          check_docs=True) == "conflict_id"
-    assert clusters.apply(Link(0, 3, "probabilistic", 0.99), check_keys=True,
-                          check_docs=True) == "linked"
+    assert clusters.apply(0, 1, check_keys=True, check_docs=True) == "conflict_document"
+    assert clusters.apply(0, 2, check_keys=True, check_docs=True) == "conflict_id"
+    assert clusters.apply(0, 3, check_keys=True, check_docs=True) == "linked"
     root = clusters.find(0)
     assert clusters.keys[root] == {"k1"} and clusters.docs[root] == {"d1"}
-    assert clusters.apply(Link(2, 3, "probabilistic", 0.99), check_keys=True,
-                          check_docs=True) == "conflict_id"
-    assert clusters.apply(Link(1, 3, "probabilistic", 0.99), check_keys=True,
-                          check_docs=True) == "conflict_document"
+    assert clusters.apply(2, 3, check_keys=True, check_docs=True) == "conflict_id"
+    assert clusters.apply(1, 3, check_keys=True, check_docs=True) == "conflict_document"
