@@ -56,6 +56,16 @@ SANDBOX_SETTINGS = (
 )
 
 
+def _global(setting: str) -> str:
+    """A dialect setting (``SET name = value``) for the whole database instance, so every cursor
+    of the connection starts with it: a cursor begins from the global values, and once
+    `enter_sandbox` locks the configuration it may set nothing itself."""
+    name_value = re.fullmatch(r"SET (\w+ = .+)", setting)
+    if name_value is None:
+        raise ValueError(f"not a plain SET statement: {setting!r}")
+    return f"SET GLOBAL {name_value.group(1)}"
+
+
 def _size_setting(variable: str, default: str) -> str:
     value = os.environ.get(variable, default)
     if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", value, flags=re.IGNORECASE):
@@ -108,7 +118,7 @@ class DuckDBEngine(Engine):
         config: dict[str, str | bool | int | float | list[str]] = {} if path else {"temp_directory": spill}
         self._con: duckdb.DuckDBPyConnection | None = _connect(path, config, lock_wait)
         for setting in DuckDBDialect.SETTINGS:
-            self._con.execute(setting)
+            self._con.execute(_global(setting))
         # DuckDB's buffer pool may otherwise grow to 80% of RAM while a large ingest runs;
         # past the limit it spills to disk. JIANDU_DUCKDB_MEMORY_LIMIT overrides (e.g. "8GB").
         limit = _size_setting("JIANDU_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
@@ -171,11 +181,9 @@ class DuckDBEngine(Engine):
         this one appends the results, through the textpool workers (`map_batches`)."""
         from jiandu.engines.textpool import ROWS_PER_TASK, map_batches
 
-        reader_con = self.con.cursor()
+        reader_con = self.con.cursor()  # the dialect's settings are global: it has them
         written = 0
         try:
-            for setting in DuckDBDialect.SETTINGS:
-                reader_con.execute(setting)
             reader = reader_con.sql(native_sql).to_arrow_reader(ROWS_PER_TASK)
             for out in map_batches(mapper, reader):
                 if out.num_rows:

@@ -96,3 +96,28 @@ def test_map_arrow_streams_batches_through_the_pool_in_order(
     ids = stored.column("doc_id")
     assert pc.all(pc.equal(ids, pc.sort_indices(ids).to_pylist() and ids.take(pc.sort_indices(ids)))).as_py()
     assert stored.column("word").to_pylist()[:4] == ["甲", "乙", "甲", "乙"]
+
+
+def test_map_arrow_after_the_sandbox_locked_the_configuration() -> None:
+    """A run's model SQL locks DuckDB's configuration (`enter_sandbox`); the operators after it
+    still map, and the reader sees the engine's settings (time zone, null order) without
+    setting them again."""
+    from jiandu.engines.duckdb_engine import DuckDBEngine
+
+    engine = DuckDBEngine()
+    try:
+        engine.create_table(SOURCE)
+        engine.append(SOURCE.name, _source(9))
+        engine.model_query("SELECT 1 AS one")  # what the runner does before model SQL
+        assert engine.sandboxed
+        sql = (
+            "SELECT doc_id, current_setting('TimeZone') || ' ' || "
+            "current_setting('default_null_order') AS text, n FROM map_source"
+        )
+        assert engine.map_arrow(sql, _lengths, OUTPUT) == 18
+        assert {r["word"].lower() for r in _stored(engine)} == {"utc", "nulls_last"}
+        nulls_last = "SELECT doc_id, 'x' AS text, n FROM map_source ORDER BY CASE WHEN n > 0 THEN n END"
+        engine.map_arrow(nulls_last, _lengths, OUTPUT)
+        assert engine.query("SELECT doc_id FROM map_output").column("doc_id").to_pylist()[-1] == "d00000"
+    finally:
+        engine.close()
