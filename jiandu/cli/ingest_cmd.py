@@ -12,6 +12,7 @@ from jiandu.cli.context import console, err_console, state
 from jiandu.cli.progress import progress
 from jiandu.ingest.pipeline import IngestReport, ingest_judgments, new_run_id
 from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS
+from jiandu.ingest.units import TARGET_BYTES
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -63,7 +64,14 @@ def judgments(
         ),
     ] = None,
     workers: Annotated[int | None, typer.Option(help="Parsing processes (default: all cores).")] = None,
-    batch_size: Annotated[int, typer.Option(help="Documents per parsing batch.")] = 400,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            help="Most input files in one work unit, the share a parsing process reads at a time "
+            f"(a unit also ends at about {TARGET_BYTES // 2**20} MB of input; a JSON-lines file over "
+            f"twice that is cut into line ranges instead).",
+        ),
+    ] = 400,
 ) -> None:
     """Parse court documents and store them in the canonical tables (idempotent)."""
     st = state(ctx)
