@@ -4,11 +4,13 @@ A generated county's judgments are ingested into DuckDB, and the per-document te
 (loan_signs, civil_mentions, document_facts, claim_wording) run there. Then, in a separate
 process (a SparkSession's settings are fixed for the life of a process), a Spark engine whose
 ``spark.driver.maxResultSize`` is 1 MiB — far less than the county's texts — and whose
-warehouse is a ``file://`` URI gets the same input tables and runs the same operators: any
-collect or toArrow of the texts, shingles or per-document rows would fail the job. The test
-first checks that collecting the texts does fail, then that every operator's rows are the same
-as DuckDB's. Broadcast joins are turned off in that process: their small side passes through
-the driver, bounded by ``spark.sql.autoBroadcastJoinThreshold`` (10 MB), not by the corpus.
+warehouse is a ``file://`` URI ingests the same judgments (units parsed on the executors and
+staged under the warehouse URI, stored by Spark jobs) and runs the same operators: any collect
+or toArrow of the texts, shingles or per-document rows would fail the job. The test first
+checks that collecting the texts does fail, then that the ingest stored as many rows as
+DuckDB's and that every operator's rows are the same as DuckDB's. Broadcast joins are turned
+off in that process: their small side passes through the driver, bounded by
+``spark.sql.autoBroadcastJoinThreshold`` (10 MB), not by the corpus.
 """
 
 from __future__ import annotations
@@ -50,34 +52,32 @@ def _run_operators(engine: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def drive(store: str, warehouse: str, out: str) -> None:
-    """The Spark side, in its own process: inputs copied from the DuckDB file ``store`` into a
-    warehouse at the URI ``warehouse``, the operators' rows written to ``out`` (JSON)."""
-    import pyarrow as pa
-
+def drive(store: str, warehouse: str, out: str, documents: str) -> None:
+    """The Spark side, in its own process: the judgments under ``documents`` ingested by Spark
+    (units parsed on the executors, staged under the warehouse URI ``warehouse``, stored by
+    Spark jobs) into that warehouse, the operators' rows written to ``out`` (JSON) with the
+    document counts of that ingest and of the DuckDB file ``store``."""
     from jiandu.engines import spark_engine
-    from jiandu.schema import canonical_tables
 
     spark_engine.SPARK_CONF["spark.driver.maxResultSize"] = LIMIT
     # A broadcast join collects its small side through the driver: bounded by this threshold
     # (10 MB by default, whatever the corpus), but larger than the tiny limit; off here.
     spark_engine.SPARK_CONF["spark.sql.autoBroadcastJoinThreshold"] = "-1"
     source = DuckDBEngine(Path(store))
+    expected = {name: source.count(name) for name in INPUTS}
+    source.close()
     engine = spark_engine.SparkEngine(warehouse)
     try:
-        tables = canonical_tables()
-        for name in INPUTS:  # driver → executors: not a result, not limited
-            engine.create_table(tables[name])
-            for batch in source.con.sql(f"SELECT * FROM {name}").to_arrow_reader(20_000):
-                engine.append(name, pa.Table.from_batches([batch]))
-        source.close()
+        report = ingest_judgments(engine, Path(out).parent / "quarantine", [Path(documents)], workers=2)
+        counts = {name: engine.count(name) for name in INPUTS}
+        ingested = {"parsed": report.parsed, "counts": counts, "expected": expected}
         try:
             engine.query("SELECT text FROM documents")
         except Exception as exc:  # the limit bites: the texts are larger than it
             limited = "maxResultSize" in str(exc)
         else:
             limited = False
-        result = {"limited": limited, "tables": _run_operators(engine)}
+        result = {"limited": limited, "ingest": ingested, "tables": _run_operators(engine)}
     finally:
         engine.close()
     Path(out).write_text(json.dumps(result, ensure_ascii=False), "utf-8")
@@ -103,7 +103,7 @@ def test_text_operators_keep_the_corpus_off_a_tiny_spark_driver(tmp_path: Path) 
     call = (
         f"import sys; sys.path.insert(0, {str(REPO)!r}); "
         "from tests.engines.test_spark_driver_bound import drive; "
-        f"drive({str(store)!r}, {warehouse!r}, {str(out)!r})"
+        f"drive({str(store)!r}, {warehouse!r}, {str(out)!r}, {str(county / 'documents')!r})"
     )
     done = subprocess.run(
         [sys.executable, "-c", call],
@@ -112,7 +112,11 @@ def test_text_operators_keep_the_corpus_off_a_tiny_spark_driver(tmp_path: Path) 
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     result = json.loads(out.read_text("utf-8"))
     assert result["limited"], "collecting the texts should exceed spark.driver.maxResultSize"
+    ingested = result["ingest"]  # the same input tables as DuckDB's (same rows: tests/ingest)
+    assert ingested["counts"] == ingested["expected"]
+    assert ingested["parsed"] == ingested["counts"]["documents"]
     for name in OUTPUTS:
         assert result["tables"][name] == expected[name], name
-    # the tables are in the warehouse the URI names, with their schema files
+    # the tables are in the warehouse the URI names, with their schema files; no staging left
     assert (tmp_path / "warehouse" / "loan_signs" / "_jiandu_schema.json").is_file()
+    assert not any((tmp_path / "warehouse" / "_staging").iterdir())

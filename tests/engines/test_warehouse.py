@@ -29,6 +29,49 @@ def test_warehouse_reads_writes_moves_and_deletes(tmp_path: Path, uri: bool) -> 
     assert store.folders() == []
 
 
+@pytest.mark.parametrize("uri", [False, True])
+def test_warehouse_writes_parquet_through_its_file_system(tmp_path: Path, uri: bool) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = tmp_path / "wh"
+    store = Warehouse(root.as_uri() if uri else root)
+    assert store.is_local
+    store.make_private_dir("_staging/run")
+    assert (root / "_staging" / "run").stat().st_mode & 0o777 == 0o700
+    rows = pa.table({"doc_id": ["甲", "乙"], "_pos": pa.array([1, 2], pa.int32())})
+    with store.open_output("_staging/run/unit.parquet") as sink:
+        pq.write_table(rows, sink)
+    assert store.read_parquet("_staging/run/unit.parquet") == rows
+    assert pq.read_table(root / "_staging" / "run" / "unit.parquet") == rows
+    store.delete_dir("_staging/run")
+    assert store.folders("_staging") == []
+
+
+def test_a_unit_stages_its_files_under_a_warehouse_uri(tmp_path: Path) -> None:
+    from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS
+    from jiandu.ingest.units import plan_units
+    from jiandu.ingest.worker import process_unit, read_rejected
+    from tests.ingest.test_hostile import doc
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(doc(1), encoding="utf-8")
+    (inputs / "b.txt").write_bytes(b"")
+    staging = tmp_path / "wh" / "_staging" / "run"
+    staging.mkdir(parents=True)
+    (unit,) = plan_units([inputs])
+
+    result = process_unit(unit, staging.as_uri(), DEFAULT_TEXT_FIELDS, None)
+
+    assert result.files["documents"] == f"{staging.as_uri()}/unit-0000000-documents.parquet"
+    assert all(path.startswith(staging.as_uri()) for path in result.files.values())
+    assert sorted(p.name for p in staging.iterdir()) == sorted(
+        f"unit-0000000-{name}.parquet" for name in result.files
+    )  # no .partial left
+    assert [r.code for r in read_rejected(result.files["rejected"])] == ["empty"]
+
+
 def test_workspace_hands_its_warehouse_uri_to_the_engine(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
