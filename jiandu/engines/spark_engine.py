@@ -15,6 +15,7 @@ raises. Writes are not atomic across processes: one writer per warehouse folder.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import logging
@@ -395,7 +396,7 @@ class SparkEngine(Engine):
             try:
                 kept.write.parquet(self.store.spark_path(kept_folder))
                 kept = self.spark.read.parquet(self.store.spark_path(kept_folder))
-                stamps = [F.lit(value).alias(name) for name, value in stamp.items()]
+                stamps = [_literal(value).alias(name) for name, value in stamp.items()]
                 for name in ["documents", *sorted(n for n in by_table if n != "documents")]:
                     rows = staged(name).join(kept.select(*keys), keys, "left_semi")
                     if name == "documents":
@@ -436,6 +437,16 @@ _WRITE_OPTIONS: dict[str, dict[str, Any]] = {
     "csv": {**_TEXT_OPTIONS, "header": True, "escape": '"', "nullValue": ""},
     "jsonl": {**_TEXT_OPTIONS, "ignoreNullFields": False},
 }
+
+
+def _literal(value: Any) -> Any:
+    """A Spark literal column; a naive datetime as a TIMESTAMP_NTZ of the same wall time
+    (whatever the driver's local time zone)."""
+    from pyspark.sql import functions as F
+
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return F.lit(value.isoformat(sep=" ")).cast("timestamp_ntz")
+    return F.lit(value)
 
 
 def _write_empty(table: pa.Table, path: Path, fmt: str) -> None:

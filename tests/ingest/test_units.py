@@ -3,6 +3,7 @@ single process reading every record in order and keeping the first of each docum
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import zipfile
@@ -216,10 +217,15 @@ def test_documents_stored_before_stay_and_add_no_child_rows(engine: Engine, tmp_
         (later / f"{n}.txt").write_text(doc(n), encoding="utf-8")
     before = ingest_judgments(engine, tmp_path / "quarantine", [first], workers=2, run_id="ingest-first")
     parties = len(_stored(engine, "parties"))
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
     report = ingest_judgments(
         engine, tmp_path / "quarantine", [later], workers=2, batch_size=1, run_id="ingest-later"
     )
+
+    stamped = engine.rows("SELECT ingested_at FROM documents WHERE ingest_run_id = 'ingest-later'")
+    finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert all(started <= r["ingested_at"] <= finished for r in stamped)  # UTC wall time, unshifted
 
     documents, _, _ = _reference([first, later])
     assert (before.parsed, report.parsed, report.duplicates) == (1, 2, 1)
