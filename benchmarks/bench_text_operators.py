@@ -2,11 +2,13 @@
 
     python benchmarks/bench_text_operators.py --workspace DIR [--engine duckdb|spark]
                                               [--dump OUT] [--driver-max-result 1m]
+                                              [--only claim_wording ...]
 
 The workspace holds an ingested county (``jiandu ingest judgments``). Its DuckDB store is
 copied to a scratch folder (the workspace is never written); with ``--engine spark`` the input
 tables are loaded from that copy into a scratch Spark warehouse first (not timed). Then the
-operators loan_signs, civil_mentions, document_facts and claim_wording run one after the other.
+operators loan_signs, civil_mentions, document_facts and claim_wording run one after the other
+(``--only`` names the ones to run, alone: they read only the ingested tables).
 Printed: seconds per operator, rows written, and the peak RSS of this process and of its
 worker processes (``getrusage``). With ``--dump OUT`` each output table is written to
 ``OUT/<table>.parquet`` with its rows sorted, to compare two versions of the code.
@@ -81,6 +83,7 @@ def main() -> None:
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--dump", type=Path)
     parser.add_argument("--driver-max-result", help="spark.driver.maxResultSize, e.g. 1m")
+    parser.add_argument("--only", nargs="+", choices=tuple(OUTPUTS), help="run only these operators")
     args = parser.parse_args()
     import pyarrow.parquet as pq
 
@@ -89,6 +92,8 @@ def main() -> None:
         engine = _open(args.engine, args.workspace, scratch, args.driver_max_result)
         total = 0.0
         for name, op in _operators().items():
+            if args.only and name not in args.only:
+                continue
             started = time.perf_counter()
             op.run(engine)  # type: ignore[attr-defined]
             seconds = time.perf_counter() - started

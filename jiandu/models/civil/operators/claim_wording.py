@@ -20,6 +20,7 @@ clustered documents are read here, to join the pairs into clusters.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -71,32 +72,37 @@ LEFT JOIN names AS n ON n.doc_id = d.doc_id
 WHERE {_FIRST_INSTANCE_CIVIL} AND d.text IS NOT NULL AND {any_word_sql('d.text', CLAIM_WORDS)}
 """
 
-# Scratch tables of a run (dropped at its end): one row per region (shingle null) and one per
-# distinct shingle of it; then one row per document, kind and LSH band.
-_SHINGLES = TableSchema(
+
+def _scratch(name: str, description: str, *columns: tuple[str, str]) -> TableSchema:
+    """A scratch table of a run (dropped at its end): ``columns`` are (name, type) pairs."""
+    return TableSchema(name, description, (), tuple(Column(c, kind, "") for c, kind in columns))
+
+
+# One row per region (doc_id, kind, span, doc = the document's 64-bit key, kind_base) and one per
+# distinct shingle of it (doc, shingle = kind_base + shingle id): the millions of shingle rows
+# are two integers each, so writing and counting them stays cheap; then one row per document,
+# kind and LSH band.
+_SHINGLES = _scratch(
     "claim_wording__shingles",
     "regions and their shingles",
-    (),
-    (
-        Column("doc_id", "VARCHAR", ""),
-        Column("kind", "VARCHAR", ""),
-        Column("span_start", "INTEGER", ""),
-        Column("span_end", "INTEGER", ""),
-        Column("shingle", "BIGINT", ""),
-    ),
+    ("doc_id", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("span_start", "INTEGER"),
+    ("span_end", "INTEGER"),
+    ("kind_base", "BIGINT"),
+    ("doc", "BIGINT"),
+    ("shingle", "BIGINT"),
 )
-_BANDS = TableSchema(
+_BANDS = _scratch(
     "claim_wording__bands",
     "MinHash band keys of the documents with enough rare shingles",
-    (),
-    (
-        Column("doc_id", "VARCHAR", ""),
-        Column("kind", "VARCHAR", ""),
-        Column("rare_shingles", "BIGINT", ""),
-        Column("band", "INTEGER", ""),
-        Column("bucket", "VARCHAR", ""),
-    ),
+    ("doc_id", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("rare_shingles", "BIGINT"),
+    ("band", "INTEGER"),
+    ("bucket", "VARCHAR"),
 )
+_KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
 
 # A document's author: its first plaintiff's name (documents share an author when the name is
 # the same), or the document itself when it names no plaintiff.
@@ -106,33 +112,47 @@ WITH plaintiffs AS (
     WHERE p.side = 'plaintiff' AND p.name IS NOT NULL AND p.name <> '' GROUP BY p.doc_id
 ),
 regions AS (
-    SELECT s.doc_id, s.kind, coalesce(a.author, s.doc_id) AS author
+    SELECT s.doc_id, s.kind, s.kind_base, s.doc, coalesce(a.author, s.doc_id) AS author
     FROM {_SHINGLES.name} AS s LEFT JOIN plaintiffs AS a ON a.doc_id = s.doc_id
     WHERE s.shingle IS NULL
 ),
 caps AS (
-    SELECT kind,
+    SELECT kind_base,
         greatest({MIN_DF_CAP}, CAST(floor({MAX_DF_SHARE} * count(DISTINCT author)) AS BIGINT)) AS cap,
         greatest({MIN_DOC_CAP}, CAST(floor({MAX_DOC_SHARE} * count(*)) AS BIGINT)) AS doc_cap
-    FROM regions GROUP BY kind
+    FROM regions GROUP BY kind_base
+),
+shingles AS (
+    SELECT doc, shingle, shingle - shingle % {_KIND_STEP} AS kind_base FROM {_SHINGLES.name}
+    WHERE shingle IS NOT NULL
 ),
 held AS (
-    SELECT s.kind, s.shingle FROM {_SHINGLES.name} AS s JOIN caps AS k ON k.kind = s.kind
-    WHERE s.shingle IS NOT NULL GROUP BY s.kind, s.shingle, k.doc_cap HAVING count(*) <= k.doc_cap
+    SELECT n.shingle FROM (
+        SELECT shingle, kind_base, count(*) AS docs FROM shingles GROUP BY shingle, kind_base
+    ) AS n JOIN caps AS k ON k.kind_base = n.kind_base WHERE n.docs <= k.doc_cap
 ),
 candidate AS (
-    SELECT s.doc_id, s.kind, s.shingle FROM {_SHINGLES.name} AS s
-    JOIN held AS h ON h.kind = s.kind AND h.shingle = s.shingle
+    SELECT s.doc, s.kind_base, s.shingle FROM shingles AS s JOIN held AS h ON h.shingle = s.shingle
 ),
 rare AS (
-    SELECT c.kind, c.shingle FROM candidate AS c
-    JOIN regions AS r ON r.doc_id = c.doc_id AND r.kind = c.kind
-    JOIN caps AS k ON k.kind = c.kind
-    GROUP BY c.kind, c.shingle, k.cap HAVING count(DISTINCT r.author) <= k.cap
+    SELECT c.shingle FROM candidate AS c
+    JOIN regions AS r ON r.doc = c.doc AND r.kind_base = c.kind_base
+    JOIN caps AS k ON k.kind_base = c.kind_base
+    GROUP BY c.shingle, k.cap HAVING count(DISTINCT r.author) <= k.cap
 )
-SELECT c.doc_id, c.kind, list(c.shingle) AS shingles FROM candidate AS c
-JOIN rare AS r ON r.kind = c.kind AND r.shingle = c.shingle
-GROUP BY c.doc_id, c.kind HAVING count(*) >= {MIN_RARE_SHINGLES}
+SELECT g.doc_id, g.kind, list(c.shingle - c.kind_base) AS shingles FROM candidate AS c
+JOIN rare AS r ON r.shingle = c.shingle
+JOIN regions AS g ON g.doc = c.doc AND g.kind_base = c.kind_base
+GROUP BY g.doc_id, g.kind HAVING count(*) >= {MIN_RARE_SHINGLES}
+"""
+
+# Two documents whose 64-bit keys collide (about one chance in 37 million at a million documents)
+# would pool their shingles: the operator refuses to go on instead.
+_SHARED_KEYS_SQL = f"""
+SELECT count(*) AS shared FROM (
+    SELECT doc, kind_base FROM {_SHINGLES.name} WHERE shingle IS NULL
+    GROUP BY doc, kind_base HAVING count(*) > 1
+) AS k
 """
 
 # Documents sharing a bucket of one band are joined to the bucket's first document.
@@ -160,6 +180,8 @@ class ClaimWording:
     def run(self, engine: Engine) -> int:
         try:
             engine.map_arrow(TEXTS_SQL, _shingles_of_batch, _SHINGLES)
+            if engine.query(_SHARED_KEYS_SQL).column("shared")[0].as_py():
+                raise RuntimeError("claim_wording: two documents share a 64-bit key; report this")
             engine.map_arrow(_RARE_SQL, _bands_of_batch, _BANDS)
             pairs = engine.query(_PAIRS_SQL)
             clusters = _clusters(pairs)
@@ -243,35 +265,31 @@ def _shingles_of_batch(table: pa.Table) -> pa.Table:
         )
     )
     doc_ids = table.column("doc_id").combine_chunks()
+    keys = np.array([_doc_key(d) for d in doc_ids.to_pylist()], dtype=np.int64)
     pieces = []
-    for kind in _CLAIM_KINDS:
+    for at, kind in enumerate(_CLAIM_KINDS):
         rows, spans, doc, ids = part[kind]
-        regions, pairs = len(rows), len(doc)
-        pieces.append(  # one row per region, with its span
-            pa.table(
-                {
-                    "doc_id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), doc_ids),
-                    "kind": pa.repeat(pa.scalar(kind), regions),
-                    "span_start": pa.array([s for s, _ in spans], pa.int32()),
-                    "span_end": pa.array([e for _, e in spans], pa.int32()),
-                    "shingle": pa.nulls(regions, pa.int64()),
-                }
-            )
+        kind_base = at * _KIND_STEP
+        regions = pa.table(  # one row per region, with its span; the document id as positions
+            {
+                "doc_id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), doc_ids),
+                "kind": pa.repeat(pa.scalar(kind), len(rows)),
+                "span_start": pa.array([s for s, _ in spans], pa.int32()),
+                "span_end": pa.array([e for _, e in spans], pa.int32()),
+                "kind_base": pa.repeat(pa.scalar(kind_base), len(rows)),
+                "doc": keys[rows],
+            }
         )
-        pieces.append(  # one row per distinct shingle of a region
-            pa.table(
-                {
-                    "doc_id": pa.DictionaryArray.from_arrays(  # sent back as positions
-                        pa.array(rows[doc] if regions else doc, pa.int32()), doc_ids
-                    ),
-                    "kind": pa.repeat(pa.scalar(kind), pairs),
-                    "span_start": pa.nulls(pairs, pa.int32()),
-                    "span_end": pa.nulls(pairs, pa.int32()),
-                    "shingle": ids.astype(np.int64),
-                }
-            )
+        shingles = pa.table(  # one row per distinct shingle of a region: two integers
+            {"doc": keys[rows[doc]] if len(rows) else doc, "shingle": ids.astype(np.int64) + kind_base}
         )
-    return pa.concat_tables(pieces)
+        pieces += [regions, shingles]
+    return pa.concat_tables(pieces, promote_options="default")
+
+
+def _doc_key(doc_id: str) -> int:
+    """The document's 64-bit key in the shingle rows (the same in every process)."""
+    return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=8).digest(), "little", signed=True)
 
 
 @cache
