@@ -252,8 +252,22 @@ def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int
     return out
 
 
+_SHINGLED_TOGETHER = 2_000  # documents shingled at a time: the arrays of a slice are ~20 KB each
+
+
 def _shingles_of_batch(table: pa.Table) -> pa.Table:
-    """`_SHINGLES` rows of a batch of TEXTS_SQL; runs in a worker or on an executor."""
+    """`_SHINGLES` rows of a batch of TEXTS_SQL, shingled a few thousand documents at a time so
+    a worker's memory stays small; runs in a worker or on an executor."""
+    pieces = [
+        piece
+        for lo in range(0, table.num_rows, _SHINGLED_TOGETHER)
+        for piece in _shingle_rows(table.slice(lo, _SHINGLED_TOGETHER))
+    ]
+    return pa.concat_tables(pieces, promote_options="default") if pieces else _SHINGLES.to_arrow([])
+
+
+def _shingle_rows(table: pa.Table) -> list[pa.Table]:
+    """Per kind, the region rows and shingle rows of a slice of TEXTS_SQL."""
     names = [n or [] for n in table.column("names").to_pylist()]
     part = _shingle_slice(
         pa.table(
@@ -284,7 +298,7 @@ def _shingles_of_batch(table: pa.Table) -> pa.Table:
             {"doc": keys[rows[doc]] if len(rows) else doc, "shingle": ids.astype(np.int64) + kind_base}
         )
         pieces += [regions, shingles]
-    return pa.concat_tables(pieces, promote_options="default")
+    return pieces
 
 
 def _doc_key(doc_id: str) -> int:
