@@ -34,7 +34,7 @@ from jiandu.schema.derived import derived_table
 log = logging.getLogger(__name__)
 
 OUTPUTS = ("entity_mentions", "entities", "entity_links", "party_entities")
-_WRITE_ROWS = 200_000  # entity_links rows built and appended at a time
+_WRITE_ROWS = 50_000  # output rows built and appended at a time (200,000: +190 MiB at 100k)
 
 
 @dataclass(slots=True)
@@ -108,8 +108,24 @@ def _create(engine: Engine, name: str) -> None:
 
 
 def _write(engine: Engine, name: str, rows: pa.Table) -> None:
+    """Replace a table by ``rows``, appended a slice at a time (each slice is made to the
+    table's types on its own: the whole table is never converted at once)."""
     _create(engine, name)
-    engine.append(name, derived_table(name).conform(rows))
+    schema = derived_table(name)
+    for start in range(0, rows.num_rows, _WRITE_ROWS):
+        engine.append(name, schema.conform(rows.slice(start, _WRITE_ROWS)))
+
+
+# columns of the mention table that resolution only writes back: held dictionary-encoded
+# (few distinct values; strings again when written)
+_WRITTEN_ONLY = ("id_kind", "court", "role", "side")
+
+
+def _compact(mentions: pa.Table) -> pa.Table:
+    for name in _WRITTEN_ONLY:
+        i = mentions.schema.get_field_index(name)
+        mentions = mentions.set_column(i, name, mentions.column(name).dictionary_encode())
+    return mentions
 
 
 def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> ResolveReport:
@@ -124,7 +140,7 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
         report.seconds[step] = round(now - clock, 3)
         clock = now
 
-    mentions = build_mentions(engine)
+    mentions = _compact(build_mentions(engine))
     n = mentions.num_rows
     report.mentions = n
     previous = _previous_ids(engine)

@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -63,7 +65,7 @@ def splink_input(mentions: pa.Table) -> pa.Table:
             "sex": persons.column("sex"),
             "birth_date": persons.column("birth_date"),
             "birth_year": persons.column("birth_year"),
-            "address": pa.array(_street_addresses(persons), pa.string()),
+            "address": _street_addresses(persons),
             "district": persons.column("district"),
             "ethnicity": persons.column("ethnicity"),
             "id_key": persons.column("id_key"),
@@ -71,17 +73,22 @@ def splink_input(mentions: pa.Table) -> pa.Table:
     ).select(list(SPLINK_COLUMNS))
 
 
-def _street_addresses(persons: pa.Table) -> list[str | None]:
+def _street_addresses(persons: pa.Table, batch: int = 100_000) -> pa.Array:
     """Addresses that say more than their district (住浙江省绍兴市柯桥区 says no more than
-    柯桥区, so two such addresses agreeing is only a district agreement); others null."""
-    out: list[str | None] = []
-    for address, district in zip(persons.column("address").to_pylist(),
-                                 persons.column("district").to_pylist(), strict=True):
-        if address is None or (district is not None and address.endswith(district)):
-            out.append(None)
-        else:
-            out.append(address)
-    return out
+    柯桥区, so two such addresses agreeing is only a district agreement); others null.
+    Python strings are made a slice of rows at a time, not for every mention at once."""
+    parts = [pa.array([], pa.string())]
+    for start in range(0, persons.num_rows, batch):
+        part = persons.slice(start, batch)
+        out: list[str | None] = []
+        for address, district in zip(part.column("address").to_pylist(),
+                                     part.column("district").to_pylist(), strict=True):
+            if address is None or (district is not None and address.endswith(district)):
+                out.append(None)
+            else:
+                out.append(address)
+        parts.append(pa.array(out, pa.string()))
+    return pa.concat_arrays(parts)
 
 
 def _empty_pairs() -> pa.Table:
@@ -168,15 +175,16 @@ def _probability(weight: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class _Groups:
-    """Records with identical comparison columns: the group of each row and its first row."""
+    """Records with identical comparison columns: the group of each row (groups numbered in
+    order of first appearance), the first row of each group and its size, as arrays."""
 
-    group: list[int]
-    first: dict[int, int]
-    sizes: dict[int, int]
+    group: npt.NDArray[np.int64]
+    first: npt.NDArray[np.int64]
+    sizes: npt.NDArray[np.int64]
 
     @property
-    def representatives(self) -> list[int]:
-        return sorted(self.first.values())
+    def representatives(self) -> npt.NDArray[np.int64]:
+        return np.sort(self.first)
 
 
 def _groups(persons: pa.Table) -> _Groups:
@@ -184,19 +192,17 @@ def _groups(persons: pa.Table) -> _Groups:
     text = [pc.cast(persons.column(c), pa.string()) for c in signature]
     joined = pc.binary_join_element_wise(*text, "\x1f", null_handling="replace",
                                          null_replacement="\x00")
-    group = joined.combine_chunks().dictionary_encode().indices.to_pylist()
-    first: dict[int, int] = {}
-    sizes: dict[int, int] = {}
-    for row, g in enumerate(group):  # rows are sorted by mention id: the first is the smallest
-        first.setdefault(g, row)
-        sizes[g] = sizes.get(g, 0) + 1
-    return _Groups(group, first, sizes)
+    # dictionary indices count distinct values in order of first appearance; rows are sorted
+    # by mention id, so a group's first row holds its smallest id
+    group = joined.combine_chunks().dictionary_encode().indices.to_numpy().astype(np.int64)
+    _, first = np.unique(group, return_index=True)
+    return _Groups(group, first.astype(np.int64), np.bincount(group).astype(np.int64))
 
 
 def distinct_records(mentions: pa.Table) -> pa.Table:
     """The person records the model is fitted on: one per set of identical comparison columns."""
     persons = splink_input(mentions)
-    return persons.take(pa.array(_groups(persons).representatives, pa.int64()))
+    return persons.take(pa.array(_groups(persons).representatives))
 
 
 def _rows(table: pa.Table, batch: int = 20_000) -> Iterator[dict[str, Any]]:
@@ -214,16 +220,15 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
     representative, scored as the comparison of two identical records (a collapsed group whose
     self-comparison would not be linked is not collapsed).
     """
-    collapsible = [g for g, n in groups.sizes.items() if n > 1]
-    if not collapsible:
+    collapsible = np.flatnonzero(groups.sizes > 1)
+    if not len(collapsible):
         return persons, _empty_pairs()
     signature = [c for c in SPLINK_COLUMNS if c != "unique_id"]
-    reps = persons.take(pa.array(groups.representatives, pa.int64()))
+    reps = persons.take(pa.array(groups.representatives))
     tf = TermFrequencies(reps, weights)
-    rep_rows = [groups.first[g] for g in collapsible]
-    records = persons.select(signature).take(pa.array(rep_rows, pa.int64()))
+    records = persons.select(signature).take(pa.array(groups.first[collapsible]))
     self_links: dict[int, tuple[tuple[int, ...], float, float, dict[str, float]]] = {}
-    for g, record in zip(collapsible, _rows(records), strict=True):
+    for g, record in zip(collapsible.tolist(), _rows(records), strict=True):
         gammas, weight, adjust = self_score(record, weights, tf)
         probability = _probability(weight)
         masked_ok = not record["masked"] or (
@@ -234,26 +239,35 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
             self_links[g] = (gammas, weight, probability, adjust)
     if not self_links:
         return persons, _empty_pairs()
-    ids = persons.column("unique_id").to_pylist()
-    keep, rows = [], []
-    for row, g in enumerate(groups.group):
-        link = self_links.get(g)
-        if link is None or groups.first[g] == row:
-            keep.append(row)
-        else:
-            rows.append((ids[groups.first[g]], ids[row], link))
+    linked = sorted(self_links)  # the groups that collapse
+    is_linked = np.zeros(len(groups.sizes), dtype=bool)
+    is_linked[linked] = True
+    rows = np.arange(persons.num_rows, dtype=np.int64)
+    collapsed = is_linked[groups.group] & (groups.first[groups.group] != rows)
+    keep, rows = rows[~collapsed], rows[collapsed]
     pairs = _empty_pairs()
-    if rows:
+    if len(rows):
+        group = groups.group[rows]
+        at = pa.array(np.searchsorted(np.array(linked, dtype=np.int64), group))
+
+        def per_group(values: list[Any], type_: pa.DataType) -> pa.Array:
+            return pa.array(values, type_).take(at)
+
+        ids = persons.column("unique_id")
         columns: dict[str, Any] = {
-            "unique_id_l": [r[0] for r in rows], "unique_id_r": [r[1] for r in rows],
-            "match_weight": [r[2][1] for r in rows], "match_probability": [r[2][2] for r in rows],
+            "unique_id_l": ids.take(pa.array(groups.first[group])),
+            "unique_id_r": ids.take(pa.array(rows)),
+            "match_weight": per_group([self_links[g][1] for g in linked], pa.float64()),
+            "match_probability": per_group([self_links[g][2] for g in linked], pa.float64()),
         }
         for k, comparison in enumerate(COMPARISONS):
-            columns[f"gamma_{comparison.name}"] = [r[2][0][k] for r in rows]
+            columns[f"gamma_{comparison.name}"] = per_group(
+                [self_links[g][0][k] for g in linked], pa.int64())
         for name in TF_COMPARISONS:
-            columns[f"mw_tf_adj_{name}"] = [r[2][3].get(name, 0.0) for r in rows]
+            columns[f"mw_tf_adj_{name}"] = per_group(
+                [self_links[g][3].get(name, 0.0) for g in linked], pa.float64())
         pairs = pa.table(columns, schema=pairs.schema)
-    return persons.take(pa.array(keep, pa.int64())), pairs
+    return persons.take(pa.array(keep)), pairs
 
 
 def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings) -> Scored:
@@ -269,7 +283,7 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
         logging.getLogger(name).setLevel(logging.ERROR)
     persons = splink_input(mentions)
     groups = _groups(persons)
-    weights = fit(persons.take(pa.array(groups.representatives, pa.int64())), settings)
+    weights = fit(persons.take(pa.array(groups.representatives)), settings)
     if persons.num_rows < 2:
         return Scored(_empty_pairs(), weights)
     records, self_pairs = _collapse(persons, groups, weights, settings)
