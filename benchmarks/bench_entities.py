@@ -3,6 +3,7 @@
     python benchmarks/bench_entities.py --mentions 1000000 [--household 200000] [--seed 1]
     python benchmarks/bench_entities.py --county 11 --documents 20000 [--weights FILE]
     python benchmarks/bench_entities.py --real [PATH]
+    python benchmarks/bench_entities.py --workspace W [--copy-to DIR]
 
 ``--county SEED``: generate a synthetic county with that seed (names at published frequencies,
 so namesakes are realistic; see jiandu/synth/names.py), ingest documents and registers, resolve,
@@ -11,6 +12,12 @@ merged. By default the model is fitted on the county itself without labels (what
 does); with ``--weights`` the given fitted model is used as-is (e.g. the packaged
 jiandu/entities/reference_model.json, fitted on county seed 2: then nothing of the evaluated
 county fitted the weights, apart from name frequencies, which are read from the data).
+
+``--workspace W``: memory of entity resolution on an ingested workspace (issue 17). The store
+is copied (W is not changed) and `resolve` runs in a fresh process that samples its own
+resident memory every 50 ms; it prints the peak of each step (mentions, exact links, Splink
+scoring, masked rule, clustering, naming, each table written), Arrow's allocated bytes after
+each step, the seconds and the link counts.
 
 ``--real``: ingest the shared real documents (civil full judgments, CAIL fragments, criminal
 judgments), resolve, and count same-name pairs across documents that were merged (for masked
@@ -242,6 +249,67 @@ engine.close()
 """
 
 
+PROFILE = """
+import importlib, json, sys, threading, time
+from pathlib import Path
+import pyarrow as pa
+from jiandu.engines import open_engine
+R = importlib.import_module("jiandu.entities.resolve")
+
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    return 0
+
+phase, peaks, arrow, done = ["start"], {}, {}, []
+def sample():
+    while not done:
+        peaks[phase[0]] = max(peaks.get(phase[0], 0), rss())
+        time.sleep(0.05)
+threading.Thread(target=sample, daemon=True).start()
+
+def wrap(name):
+    f = getattr(R, name)
+    def g(*a, **k):
+        phase[0] = name
+        try:
+            return f(*a, **k)
+        finally:
+            arrow[name] = pa.total_allocated_bytes() >> 20
+            phase[0] = "after " + name
+    setattr(R, name, g)
+for name in ("build_mentions", "_exact_links", "score_pairs", "masked_rule", "cluster",
+             "name_clusters", "_entities", "_write"):
+    wrap(name)
+engine = open_engine("duckdb", Path(sys.argv[1]))
+started = rss()
+clock = time.perf_counter()
+report = R.resolve(engine)
+seconds = time.perf_counter() - clock
+done.append(True)
+print(json.dumps({"seconds": round(seconds, 1), "start_mib": started,
+                  "peak_mib": max(peaks.values()), "peaks_mib": peaks, "arrow_mib": arrow,
+                  "steps": report.seconds, "mentions": report.mentions,
+                  "entities": report.entities, "links": dict(report.links)}, indent=1))
+engine.close()
+"""
+
+
+def profile(workspace: Path, copy_to: Path | None) -> None:
+    """Peak memory of each step of entity resolution on a copy of an ingested workspace."""
+    root = copy_to or Path(tempfile.mkdtemp(prefix="jiandu-bench-er-ws-"))
+    try:
+        store = root / "workspace"
+        shutil.copytree(workspace, store, dirs_exist_ok=True)
+        seconds, peak_mib, output = run_measured([sys.executable, "-c", PROFILE, str(store)])
+        print(output.strip())
+        print(f"process {seconds:.1f} s, peak RSS of the process tree {peak_mib:,} MiB")
+    finally:
+        if copy_to is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def evaluate(workspace: Path, truth_path: Path) -> None:
     from collections import Counter
 
@@ -353,7 +421,12 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, help="a fitted model to use as-is (--county)")
     parser.add_argument("--real", type=Path, nargs="?", const=REPO.parent / "shared" / "data" / "real",
                         help="same-name merges on the shared real documents")
+    parser.add_argument("--workspace", type=Path, help="memory per step on a copy of this workspace")
+    parser.add_argument("--copy-to", type=Path, help="where to copy --workspace (kept)")
     args = parser.parse_args()
+    if args.workspace is not None:
+        profile(args.workspace, args.copy_to)
+        return
     if args.county is not None:
         county(args.county, args.documents, args.weights, args.keep)
         return
