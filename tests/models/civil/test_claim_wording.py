@@ -1,12 +1,14 @@
-"""claim_wording's shingle rows: documents keyed by a 64-bit hash of their id, checked for clashes."""
+"""claim_wording's shingle rows: documents keyed by a 64-bit hash of their id, checked for clashes;
+the corpus-wide counts split into passes give the rows one pass gives."""
 
 from __future__ import annotations
 
 import pytest
 
+from jiandu.engines.base import Engine
 from jiandu.engines.duckdb_engine import DuckDBEngine
 from jiandu.models.civil.operators import claim_wording as cw
-from tests.models.civil.support import STANDARD, load, series
+from tests.models.civil.support import OTHER_STANDARD, STANDARD, load, series
 
 
 def test_document_keys_are_stable_and_distinct() -> None:
@@ -28,3 +30,34 @@ def test_a_key_shared_by_two_documents_stops_the_operator(monkeypatch: pytest.Mo
         assert not engine.table_exists(cw._SHINGLES.name)  # scratch tables dropped all the same
     finally:
         engine.close()
+
+
+def test_passes_give_the_rows_of_one_pass(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIANDU_WORKERS", "1")
+    suits = (
+        series("周建", 4, 100, wording=STANDARD)
+        + series("王丽", 3, 200, wording=OTHER_STANDARD)
+        + series("李强", 3, 300, wording=STANDARD)
+        + series("赵敏", 6, 400)
+    )
+    load(engine, suits)
+    passes: list[int] = []
+    excluded_sql = cw._excluded_sql
+    monkeypatch.setattr(cw, "_excluded_sql", lambda n, at: passes.append(n) or excluded_sql(n, at))
+
+    def run() -> list[dict[str, object]]:
+        cw.ClaimWording().run(engine)
+        return engine.rows("SELECT * FROM claim_wording ORDER BY kind, doc_id")
+
+    one = run()
+    assert set(passes) == {1}
+    assert {r["cluster_size"] for r in one} == {3, 7}  # 周建 and 李强 share STANDARD; 王丽 its own
+    passes.clear()
+    monkeypatch.setattr(cw, "_passes", lambda shingle_rows: 3)
+    assert run() == one
+    assert set(passes) == {3}
+
+
+def test_passes_are_bounded_by_shingle_rows() -> None:
+    per = cw.ROWS_PER_PASS
+    assert [cw._passes(n) for n in (0, 1, per, per + 1, 8 * per)] == [1, 1, 1, 2, 8]

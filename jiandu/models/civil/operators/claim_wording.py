@@ -102,49 +102,69 @@ _BANDS = _scratch(
     ("band", "INTEGER"),
     ("bucket", "VARCHAR"),
 )
+_REGIONS = _scratch(
+    "claim_wording__regions",
+    "regions and their authors",
+    ("doc_id", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("kind_base", "BIGINT"),
+    ("doc", "BIGINT"),
+    ("author", "VARCHAR"),
+)
+_EXCLUDED = _scratch("claim_wording__excluded", "shingles too common to count", ("shingle", "BIGINT"))
 _KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
+# The corpus-wide counts run in passes over shingles (then documents) of at most about this many
+# shingle rows each, so DuckDB's hash tables and lists stay within its memory and spill limits
+# (one pass up to ~1.6 million documents' worth of shingle rows: 100k documents hold 12.8 million).
+ROWS_PER_PASS = 16_000_000
 
 # A document's author: its first plaintiff's name (documents share an author when the name is
 # the same), or the document itself when it names no plaintiff.
-_RARE_SQL = f"""
+_REGIONS_SQL = f"""
 WITH plaintiffs AS (
     SELECT p.doc_id, arg_min(p.name, p.party_idx) AS author FROM parties AS p
     WHERE p.side = 'plaintiff' AND p.name IS NOT NULL AND p.name <> '' GROUP BY p.doc_id
-),
-regions AS (
-    SELECT s.doc_id, s.kind, s.kind_base, s.doc, coalesce(a.author, s.doc_id) AS author
-    FROM {_SHINGLES.name} AS s LEFT JOIN plaintiffs AS a ON a.doc_id = s.doc_id
-    WHERE s.shingle IS NULL
-),
-caps AS (
+)
+SELECT s.doc_id, s.kind, s.kind_base, s.doc, coalesce(a.author, s.doc_id) AS author
+FROM {_SHINGLES.name} AS s LEFT JOIN plaintiffs AS a ON a.doc_id = s.doc_id
+WHERE s.shingle IS NULL
+"""
+
+_SHINGLE_ROWS_SQL = f"SELECT count(shingle) AS n FROM {_SHINGLES.name}"
+
+
+def _excluded_sql(passes: int, at: int) -> str:
+    """The shingles of pass ``at`` (of ``passes``, split by shingle) that do not count: in more
+    documents than their kind's ``doc_cap`` or written by more authors than its ``cap``."""
+    return f"""
+WITH caps AS (
     SELECT kind_base,
         greatest({MIN_DF_CAP}, CAST(floor({MAX_DF_SHARE} * count(DISTINCT author)) AS BIGINT)) AS cap,
         greatest({MIN_DOC_CAP}, CAST(floor({MAX_DOC_SHARE} * count(*)) AS BIGINT)) AS doc_cap
-    FROM regions GROUP BY kind_base
+    FROM {_REGIONS.name} GROUP BY kind_base
 ),
-shingles AS (
-    SELECT doc, shingle, shingle - shingle % {_KIND_STEP} AS kind_base FROM {_SHINGLES.name}
-    WHERE shingle IS NOT NULL
-),
-held AS (
-    SELECT n.shingle FROM (
-        SELECT shingle, kind_base, count(*) AS docs FROM shingles GROUP BY shingle, kind_base
-    ) AS n JOIN caps AS k ON k.kind_base = n.kind_base WHERE n.docs <= k.doc_cap
-),
-candidate AS (
-    SELECT s.doc, s.kind_base, s.shingle FROM shingles AS s JOIN held AS h ON h.shingle = s.shingle
-),
-rare AS (
-    SELECT c.shingle FROM candidate AS c
-    JOIN regions AS r ON r.doc = c.doc AND r.kind_base = c.kind_base
-    JOIN caps AS k ON k.kind_base = c.kind_base
-    GROUP BY c.shingle, k.cap HAVING count(DISTINCT r.author) <= k.cap
+authors AS (
+    SELECT s.shingle, r.kind_base, r.author, count(*) AS docs FROM {_SHINGLES.name} AS s
+    JOIN {_REGIONS.name} AS r ON r.doc = s.doc AND r.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+    WHERE s.shingle IS NOT NULL AND s.shingle % {passes} = {at}
+    GROUP BY s.shingle, r.kind_base, r.author
 )
-SELECT g.doc_id, g.kind, list(c.shingle - c.kind_base) AS shingles FROM candidate AS c
-JOIN rare AS r ON r.shingle = c.shingle
-JOIN regions AS g ON g.doc = c.doc AND g.kind_base = c.kind_base
+SELECT a.shingle FROM authors AS a JOIN caps AS k ON k.kind_base = a.kind_base
+GROUP BY a.shingle, k.cap, k.doc_cap HAVING sum(a.docs) > k.doc_cap OR count(*) > k.cap
+"""
+
+
+def _rare_sql(passes: int, at: int) -> str:
+    """Per document of pass ``at`` (of ``passes``, split by document key) and kind, the list of
+    its rare shingles (those not excluded), when it has enough of them."""
+    return f"""
+SELECT g.doc_id, g.kind, list(s.shingle - g.kind_base) AS shingles FROM {_SHINGLES.name} AS s
+JOIN {_REGIONS.name} AS g ON g.doc = s.doc AND g.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
+WHERE s.shingle IS NOT NULL AND x.shingle IS NULL AND ((s.doc % {passes}) + {passes}) % {passes} = {at}
 GROUP BY g.doc_id, g.kind HAVING count(*) >= {MIN_RARE_SHINGLES}
 """
+
 
 # Two documents whose 64-bit keys collide (about one chance in 37 million at a million documents)
 # would pool their shingles: the operator refuses to go on instead.
@@ -182,14 +202,35 @@ class ClaimWording:
             engine.map_arrow(TEXTS_SQL, _shingles_of_batch, _SHINGLES)
             if engine.query(_SHARED_KEYS_SQL).column("shared")[0].as_py():
                 raise RuntimeError("claim_wording: two documents share a 64-bit key; report this")
-            engine.map_arrow(_RARE_SQL, _bands_of_batch, _BANDS)
+            _write_bands(engine)
             pairs = engine.query(_PAIRS_SQL)
             clusters = _clusters(pairs)
             out = _cluster_rows(engine, clusters)
         finally:
             engine.drop_table(_SHINGLES.name, missing_ok=True)
             engine.drop_table(_BANDS.name, missing_ok=True)
+            engine.drop_table(_REGIONS.name, missing_ok=True)
+            engine.drop_table(_EXCLUDED.name, missing_ok=True)
         return write_rows(engine, "claim_wording", out)
+
+
+def _write_bands(engine: Engine) -> None:
+    """`_BANDS` from the shingle rows, in passes of about `ROWS_PER_PASS` shingle rows: first
+    the shingles that do not count (split by shingle), then each document's rare shingles (split
+    by document) hashed into bands."""
+    passes = _passes(engine.query(_SHINGLE_ROWS_SQL).column("n")[0].as_py() or 0)
+    engine.materialize(_REGIONS.name, _REGIONS_SQL)
+    engine.drop_table(_EXCLUDED.name, missing_ok=True)
+    engine.create_table(_EXCLUDED)
+    for at in range(passes):
+        engine.insert_query(_EXCLUDED.name, _excluded_sql(passes, at))
+    for at in range(passes):
+        engine.map_arrow(_rare_sql(passes, at), _bands_of_batch, _BANDS, append=at > 0)
+
+
+def _passes(shingle_rows: int) -> int:
+    """How many passes the counts over ``shingle_rows`` shingle rows take."""
+    return max(1, -(-shingle_rows // ROWS_PER_PASS))
 
 
 def _clusters(pairs: pa.Table) -> dict[tuple[str, str], tuple[str, int]]:
