@@ -115,7 +115,7 @@ _EXCLUDED = _scratch("claim_wording__excluded", "shingles too common to count", 
 _KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
 # The corpus-wide counts run in passes over shingles (then documents) of at most about this many
 # shingle rows each, so DuckDB's hash tables and lists stay within its memory and spill limits
-# (one pass up to ~1.6 million documents' worth of shingle rows: 100k documents hold 12.8 million).
+# (one pass holds about 125k documents' shingle rows: the 100k county has 12.8 million).
 ROWS_PER_PASS = 16_000_000
 
 # A document's author: its first plaintiff's name (documents share an author when the name is
