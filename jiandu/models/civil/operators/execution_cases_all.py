@@ -84,20 +84,31 @@ dd AS (
 
 _REGISTER_MERGE = f"""
 r AS (SELECT * FROM execution_cases),
+same_case AS (  -- a document case and a register row of the same case, or of the same executed
+    -- judgment when the document gives no case number: two equi-joins (disjoint, since the
+    -- second needs a document without a case number), not one join on an OR, which engines
+    -- run as a nested loop over every (document case, register row) pair
+    SELECT r.case_number AS r_case, r.respondent_key AS r_key, r.respondent_name AS r_name,
+        dd.case_ref, dd.respondent_key AS d_key, dd.respondent_written
+    FROM dd JOIN r ON r.case_number = dd.case_number
+    UNION ALL
+    SELECT r.case_number, r.respondent_key, r.respondent_name,
+        dd.case_ref, dd.respondent_key, dd.respondent_written
+    FROM dd JOIN r ON r.basis_case_number = dd.basis_case_number
+    WHERE dd.case_number IS NULL
+),
 matches AS (  -- a document case the register holds: same case (or executed judgment), same person
-    SELECT r.case_number AS r_case, r.respondent_key AS r_key, dd.case_ref, dd.respondent_key AS d_key,
-        row_number() OVER (PARTITION BY dd.case_ref, dd.respondent_key
-            ORDER BY CASE WHEN r.respondent_key = dd.respondent_key THEN 0
-                          WHEN r.respondent_name = dd.respondent_written THEN 1 ELSE 2 END,
-                r.case_number) AS rn
-    FROM dd JOIN r
-      ON (r.case_number = dd.case_number
-          OR (dd.case_number IS NULL AND r.basis_case_number = dd.basis_case_number))
-    WHERE r.respondent_key = dd.respondent_key
-       OR ({_DOC_KEY.format(k="dd.respondent_key")}
-           AND substr(r.respondent_name, 1, 1) = substr(dd.respondent_written, 1, 1)
-           AND (r.respondent_name = dd.respondent_written
-                OR {masked_name_sql("dd.respondent_written")}))
+    SELECT r_case, r_key, case_ref, d_key,
+        row_number() OVER (PARTITION BY case_ref, d_key
+            ORDER BY CASE WHEN r_key = d_key THEN 0
+                          WHEN r_name = respondent_written THEN 1 ELSE 2 END,
+                r_case) AS rn
+    FROM same_case
+    WHERE r_key = d_key
+       OR ({_DOC_KEY.format(k="d_key")}
+           AND substr(r_name, 1, 1) = substr(respondent_written, 1, 1)
+           AND (r_name = respondent_written
+                OR {masked_name_sql("respondent_written")}))
 ),
 best AS (SELECT * FROM matches WHERE rn = 1),
 confirmed AS (  -- per register row, the document case that states it (the first)
