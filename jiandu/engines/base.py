@@ -31,6 +31,10 @@ from jiandu.engines.dialects import Dialect, UnsupportedSQLError, normalise_resu
 from jiandu.schema.registry import TableSchema, conform_arrow
 
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")
+# What `Engine.store_staged_units` returns: documents stored per category and type.
+STORED_COUNTS = pa.schema(
+    [("case_category", pa.string()), ("doc_type", pa.string()), ("documents", pa.int64())]
+)
 
 
 class QueryTimeout(RuntimeError):
@@ -400,17 +404,13 @@ class Engine(ABC):
         stored = [
             self.store_staged_documents(files, position, stamp) for files in units if "documents" in files
         ]
-        kinds = pa.concat_tables(stored) if stored else pa.table(
-            {"case_category": pa.array([], pa.string()), "doc_type": pa.array([], pa.string())}
-        )
-        groups = kinds.group_by(["case_category", "doc_type"], use_threads=False)
+        if not stored:
+            return STORED_COUNTS.empty_table()
+        groups = pa.concat_tables(stored).group_by(["case_category", "doc_type"], use_threads=False)
         counts = groups.aggregate([([], "count_all")])
         return pa.table(
-            {
-                "case_category": counts.column("case_category"),
-                "doc_type": counts.column("doc_type"),
-                "documents": counts.column("count_all"),
-            }
+            [counts.column("case_category"), counts.column("doc_type"), counts.column("count_all")],
+            schema=STORED_COUNTS,
         )
 
     def __enter__(self) -> Engine:

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jiandu.engines.arrow_map import BatchMap
-from jiandu.engines.base import Engine, check_format
+from jiandu.engines.base import STORED_COUNTS, Engine, check_format
 from jiandu.engines.dialects import DIALECTS, UnsupportedSQLError
 from jiandu.engines.warehouse import Warehouse
 from jiandu.schema.registry import TableSchema
@@ -360,15 +360,8 @@ class SparkEngine(Engine):
                     order[path.rsplit("/", 1)[-1]] = place
         if len(order) != sum(map(len, by_table.values())):
             raise ValueError("staged files of one run must have distinct names")
-        empty = pa.table(
-            {
-                "case_category": pa.array([], pa.string()),
-                "doc_type": pa.array([], pa.string()),
-                "documents": pa.array([], pa.int64()),
-            }
-        )
         if "documents" not in by_table:
-            return empty
+            return STORED_COUNTS.empty_table()
         keys = ["_unit", position]
 
         places = self.spark.createDataFrame(list(order.items()), "_file string, _unit long")
@@ -408,8 +401,8 @@ class SparkEngine(Engine):
             finally:
                 self.store.delete_dir(kept_folder)
         if found.num_rows == 0:
-            return empty
-        return pa.table({name: found.column(name) for name in empty.column_names}).cast(empty.schema)
+            return STORED_COUNTS.empty_table()
+        return found.select(STORED_COUNTS.names).cast(STORED_COUNTS)
 
     def close(self) -> None:
         global _active
