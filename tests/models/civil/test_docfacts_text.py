@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
 from jiandu.documents.parser import parse_document
+from jiandu.models.civil.operators import docfacts_relations
 from jiandu.models.civil.operators.docfacts_executions import execution_facts
 from jiandu.models.civil.operators.docfacts_parties import Party
 from jiandu.models.civil.operators.docfacts_relations import address_relations, relation_facts
@@ -107,6 +109,44 @@ def test_stated_relations_between_the_parties() -> None:
     assert relations(HEADER + "原、被告系夫妻关系。") == {(0, "spouse", 1, 0.9)}
     assert relations(HEADER + "原告王建明系被告李丽之父。") == {(0, "parent", 1, 0.9)}
     assert relations(HEADER + "原告自2015年起在被告处工作。") == {(0, "employee_of", 1, 0.8)}
+
+
+WORK_AND_PRONOUN = {
+    "原告王建明及其妻李丽共同向本院提出诉讼请求。": {(1, "spouse", 0, 0.9)},
+    "被告李丽及其夫王建明，向原告借款。": {(0, "spouse", 1, 0.9)},
+    "被告李丽曾在原告王建明处上班。": {(1, "employee_of", 0, 0.8)},
+    "原告王建明在被告李丽公司工作期间。": {(0, "employee_of", 1, 0.8)},
+    "原告王建明与其朋友在外地工作。": set(),
+}
+
+
+@pytest.mark.parametrize("body", sorted(WORK_AND_PRONOUN))
+def test_work_and_pronoun_wordings(body: str) -> None:
+    assert relations(HEADER + body) == WORK_AND_PRONOUN[body]
+
+
+def _unhinted(text: str, monkeypatch: pytest.MonkeyPatch) -> set[tuple[int, str, int, float]]:
+    """`relations` with the work and pronoun patterns run on every text, as before their hints."""
+    with monkeypatch.context() as patched:
+        for hint in ("_WORK_HINT", "_PRONOUN_HINT"):
+            patched.setattr(docfacts_relations, hint, re.compile(""))
+        return relations(text)
+
+
+def test_the_hints_only_skip_texts_without_a_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text without a hint has no match of its pattern (the hint is part of every match), so
+    skipping it changes nothing: the same relations with and without the hints."""
+    texts = [HEADER + body for body in WORK_AND_PRONOUN] + [HEADER + "原告在外地工作，其妻在家。"]
+    for text in texts:
+        assert relations(text) == _unhinted(text, monkeypatch)
+
+
+@needs_real
+def test_the_hints_change_nothing_on_the_real_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    with open(CAIL_SCM, encoding="utf-8") as handle:
+        texts = [d["text"] for d in map(json.loads, handle)]
+    assert len(texts) > 200
+    assert [relations(t) for t in texts] == [_unhinted(t, monkeypatch) for t in texts]
 
 
 def test_same_street_address_and_surname_is_a_weak_relation() -> None:
