@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +27,9 @@ from jiandu.entities.ids import first_per_group, name_clusters
 from jiandu.entities.mentions import ORGANIZATION, SOURCE_TABLES, build_mentions
 from jiandu.entities.model import COMPARISONS, TF_COMPARISONS, Weights, explain
 from jiandu.entities.rules import masked_rule
-from jiandu.entities.scoring import score_pairs
+from jiandu.entities.scoring import INPUT_COLUMNS, score_pairs
 from jiandu.entities.settings import ResolutionSettings
+from jiandu.entities.spill import MentionFile, release_memory, spilled
 from jiandu.schema.derived import derived_table
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,12 @@ def _previous_ids(engine: Engine) -> pa.Table:
     )
 
 
-def _positions(mentions: pa.Table, wanted: set[str]) -> dict[str, int]:
+def _positions(ids: pa.Array, wanted: set[str]) -> dict[str, int]:
     """The row of each wanted mention id that exists (no dictionary over every mention)."""
     if not wanted:
         return {}
     names = sorted(wanted)
-    rows = pc.index_in(pa.array(names, pa.string()), value_set=mentions.column("mention_id"))
+    rows = pc.index_in(pa.array(names, pa.string()), value_set=ids)
     return {m: r for m, r in zip(names, rows.to_pylist(), strict=True) if r is not None}
 
 
@@ -116,18 +117,6 @@ def _write(engine: Engine, name: str, rows: pa.Table) -> None:
         engine.append(name, schema.conform(rows.slice(start, _WRITE_ROWS)))
 
 
-# columns of the mention table that resolution only writes back: held dictionary-encoded
-# (few distinct values; strings again when written)
-_WRITTEN_ONLY = ("id_kind", "court", "role", "side")
-
-
-def _compact(mentions: pa.Table) -> pa.Table:
-    for name in _WRITTEN_ONLY:
-        i = mentions.schema.get_field_index(name)
-        mentions = mentions.set_column(i, name, mentions.column(name).dictionary_encode())
-    return mentions
-
-
 def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> ResolveReport:
     """Resolve every mention in the store into entities; rebuild the output tables."""
     settings = settings or ResolutionSettings()
@@ -140,10 +129,17 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
         report.seconds[step] = round(now - clock, 3)
         clock = now
 
-    mentions = _compact(build_mentions(engine))
-    n = mentions.num_rows
-    report.mentions = n
+    with spilled(lambda: build_mentions(engine)) as mentions:
+        _resolve(engine, mentions, settings, report, lap)
+    return report
+
+
+def _resolve(engine: Engine, mentions: MentionFile, settings: ResolutionSettings,
+             report: ResolveReport, lap: Callable[[str], None]) -> None:
+    """`resolve` with the mention table in a file: each step reads the columns it needs."""
+    report.mentions = mentions.num_rows
     previous = _previous_ids(engine)
+    release_memory()
     lap("mentions")
 
     # judgements: the latest per pair, for mentions that exist
@@ -151,7 +147,7 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     not_same: list[tuple[int, int]] = []
     judged = jd.effective_judgements(jd.all_judgements(engine))
     judgement_rows: dict[tuple[int, int], jd.Judgement] = {}
-    index = _positions(mentions, {m for pair in judged for m in pair})
+    index = _positions(mentions.column("mention_id"), {m for pair in judged for m in pair})
     for (a, b), j in sorted(judged.items()):
         if a not in index or b not in index:
             continue
@@ -160,41 +156,43 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
         (same if j.judgement == jd.SAME else not_same).append((ia, ib))
     judgement_links = Links.of([a for a, _ in same], [b for _, b in same], 1.0)
 
-    exact = _exact_links(mentions)
+    exact = _exact_links(mentions.read(["kind", "normalized_name", "id_key"]))
     lap("exact")
 
-    scored = score_pairs(engine, mentions, settings)
+    scored = score_pairs(engine, mentions.read(INPUT_COLUMNS), settings)
     weights = report.weights = scored.weights
+    # the pairs keep only what explains them (levels as int8); their ids are mention rows
+    pairs = scored.pairs
+    left, right = pairs.column("unique_id_l").to_numpy(), pairs.column("unique_id_r").to_numpy()
+    probabilistic = Links.of(left, right, pairs.column("match_probability").to_numpy(),
+                             pairs.column("match_weight").to_numpy())
+    pairs = pa.table(
+        {f"gamma_{c.name}": pairs.column(f"gamma_{c.name}").cast(pa.int8()) for c in COMPARISONS}
+        | {f"mw_tf_adj_{name}": pairs.column(f"mw_tf_adj_{name}") for name in TF_COMPARISONS})
+    del scored
+    release_memory()
     lap("score")
 
-    id_array = mentions.column("mention_id")
-    pairs = scored.pairs
-    left = pc.index_in(pairs.column("unique_id_l"), value_set=id_array)
-    right = pc.index_in(pairs.column("unique_id_r"), value_set=id_array)
-    probabilistic = Links.of(left.to_numpy(), right.to_numpy(),
-                             pairs.column("match_probability").to_numpy(),
-                             pairs.column("match_weight").to_numpy())
-    allowed = masked_rule(mentions, left, right)
+    allowed = masked_rule(mentions.read(["masked", "birth_date", "sex", "district", "surname",
+                                         "normalized_name"]), pa.array(left), pa.array(right))
     del left, right
-    # the pairs keep only what explains them; the ids are rows of the mention table now
-    pairs = pairs.select([f"gamma_{c.name}" for c in COMPARISONS]
-                         + [f"mw_tf_adj_{name}" for name in TF_COMPARISONS])
-    del scored
-
+    facts_columns = mentions.read(["doc_id", "id_key", "masked"])
     facts = MentionFacts(
-        doc_id=_codes(mentions.column("doc_id")),
-        id_key=_codes(mentions.column("id_key")),
-        masked=pc.fill_null(mentions.column("masked"), False).to_numpy(),
+        doc_id=_codes(facts_columns.column("doc_id")),
+        id_key=_codes(facts_columns.column("id_key")),
+        masked=pc.fill_null(facts_columns.column("masked"), False).to_numpy(),
     )
+    del facts_columns
     roots = cluster(
         facts, judgement_links, [links for _, links in exact], probabilistic,
         not_same=not_same, link_threshold=settings.link_threshold,
         ambiguity_margin=settings.ambiguity_margin, masked_allowed=allowed,
     )
     del facts, allowed
+    release_memory()
     lap("cluster")
 
-    members = mentions.select(
+    members = mentions.read(
         ["mention_id", "kind", "id_key", "normalized_name", "masked", "doc_id", "source"]
     ).append_column("root", pa.array(roots, pa.int64()))
     named = name_clusters(members, previous)
@@ -205,22 +203,29 @@ def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> Resol
     del roots, distinct, entity_ids
     report.entities = len(named)
 
-    _write(engine, "entity_mentions", mentions.append_column("entity_id", entity_of))
     _write(engine, "entities", _entities(members, named))
     del members, named
-    parties = pc.equal(mentions.column("source"), "parties")
-    party_rows = mentions.filter(parties).select(["doc_id", "party_idx"])
+    release_memory()
+    _create(engine, "entity_mentions")
+    schema = derived_table("entity_mentions")
+    start = 0
+    for part in mentions.slices(_WRITE_ROWS):
+        part = part.append_column("entity_id", entity_of.slice(start, part.num_rows))
+        engine.append("entity_mentions", schema.conform(part))
+        start += part.num_rows
+    party_rows = mentions.read(["source", "doc_id", "party_idx"])
+    parties = pc.equal(party_rows.column("source"), "parties")
+    party_rows = party_rows.filter(parties).select(["doc_id", "party_idx"])
     party_rows = party_rows.append_column("entity_id", entity_of.filter(parties))
     _write(engine, "party_entities", party_rows)
     del party_rows, parties
-    ids = id_array.combine_chunks()
+    ids = mentions.column("mention_id")
     _create(engine, "entity_links")
     schema = derived_table("entity_links")
     for chunk in _link_chunks(ids, entity_of, judgement_links, not_same, judgement_rows, exact,
                               probabilistic, pairs, weights, report.links):
         engine.append("entity_links", schema.conform(chunk))
     lap("write")
-    return report
 
 
 def _entities(members: pa.Table, named: dict[int, Any]) -> pa.Table:

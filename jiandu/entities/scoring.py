@@ -41,17 +41,27 @@ PAIR_COLUMNS = (
 )
 
 
+# the mention columns `splink_input` reads
+INPUT_COLUMNS = (
+    "mention_id", "kind", "masked", "normalized_name", "surname", "sex", "birth_date",
+    "birth_year", "address", "district", "ethnicity", "id_key",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """Scored pairs (`PAIR_COLUMNS`) and the weights that scored them."""
+    """Scored pairs (`PAIR_COLUMNS`; the ids are rows of the mention table) and the weights
+    that scored them."""
 
     pairs: pa.Table
     weights: Weights
 
 
 def splink_input(mentions: pa.Table) -> pa.Table:
-    """Person mentions in the columns of `model.SPLINK_COLUMNS`."""
-    persons = mentions.filter(pc.equal(mentions.column("kind"), "person"))
+    """Person mentions in the columns of `model.SPLINK_COLUMNS` (``mentions`` needs
+    `INPUT_COLUMNS`)."""
+    persons = mentions.select(list(INPUT_COLUMNS)).filter(
+        pc.equal(mentions.column("kind"), "person"))
     masked = persons.column("masked")
     names = persons.column("normalized_name")
     return pa.table(
@@ -91,9 +101,11 @@ def _street_addresses(persons: pa.Table, batch: int = 100_000) -> pa.Array:
     return pa.concat_arrays(parts)
 
 
-def _empty_pairs() -> pa.Table:
+def _empty_pairs(id_type: pa.DataType | None = None) -> pa.Table:
+    """No pairs, in `PAIR_COLUMNS` and their types (ids: mention rows unless ``id_type``)."""
+    id_type = id_type or pa.int64()
     fields = [
-        pa.field("unique_id_l", pa.string()), pa.field("unique_id_r", pa.string()),
+        pa.field("unique_id_l", id_type), pa.field("unique_id_r", id_type),
         pa.field("match_weight", pa.float64()), pa.field("match_probability", pa.float64()),
     ] + [pa.field(f"gamma_{c.name}", pa.int64()) for c in COMPARISONS] + [
         pa.field(f"mw_tf_adj_{name}", pa.float64()) for name in TF_COMPARISONS]
@@ -273,19 +285,30 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
 def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings) -> Scored:
     """Pairs of person mentions with match probability ≥ store_threshold, and the weights.
 
-    The model is fitted on the distinct records (identical records once: a person named the
-    same way in 300 documents counts once for u, m and name frequencies). Identical records
+    ``mentions`` has `INPUT_COLUMNS` of the mention table, whose rows are sorted by mention
+    id. The model is fitted on the distinct records (identical records once: a person named
+    the same way in 300 documents counts once for u, m and name frequencies). Identical records
     are then collapsed (`_collapse`): each collapsed mention is paired with its representative;
     the representatives are scored by Splink inside the blocks.
-    Columns: `PAIR_COLUMNS`; ``unique_id_l < unique_id_r``.
+
+    Splink scores with the row number of each mention as its ``unique_id``: integers instead
+    of the mention ids (strings) in its working tables and in the pairs it returns. Rows are in
+    mention-id order, so ``l.unique_id < r.unique_id`` picks the same pair of each two as with
+    the ids. Columns: `PAIR_COLUMNS`; ``unique_id_l < unique_id_r``, both rows of ``mentions``.
     """
     for name in ("splink", "py4j"):  # Splink warns of levels marked "not observed" (training.py)
         logging.getLogger(name).setLevel(logging.ERROR)
+    is_person = pc.equal(mentions.column("kind").combine_chunks(), "person")
+    rows = pc.indices_nonzero(is_person).cast(pa.int64())
     persons = splink_input(mentions)
+    del mentions
     groups = _groups(persons)
+    # fitted on the records with their mention ids, as `distinct_records` gives them
     weights = fit(persons.take(pa.array(groups.representatives)), settings)
     if persons.num_rows < 2:
         return Scored(_empty_pairs(), weights)
+    persons = persons.set_column(persons.schema.get_field_index("unique_id"), "unique_id", rows)
+    del rows
     records, self_pairs = _collapse(persons, groups, weights, settings)
     if records.num_rows < 2:
         scored = _empty_pairs()
@@ -345,8 +368,9 @@ def _wanted(columns: list[str]) -> list[str]:
 
 
 def _select(table: pa.Table) -> pa.Table:
-    """Splink's predictions in `PAIR_COLUMNS` and types (TF adjustments 0 when absent)."""
-    schema = _empty_pairs().schema
+    """Splink's predictions in `PAIR_COLUMNS` and types (TF adjustments 0 when absent; the
+    ids as they were given)."""
+    schema = _empty_pairs(table.schema.field("unique_id_l").type).schema
     columns = []
     for f in schema:
         if f.name in table.column_names:
