@@ -149,6 +149,22 @@ def test_the_hints_change_nothing_on_the_real_texts(monkeypatch: pytest.MonkeyPa
     assert [relations(t) for t in texts] == [_unhinted(t, monkeypatch) for t in texts]
 
 
+PLAINTIFF_LINE = "原告王建明，男，1960年1月1日出生，汉族，住浙江省绍兴市越城区人民西路3号。\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("被告李丽（王建明之妻），女，1962年2月2日出生。\n", (1, "spouse", 0, 0.9)),
+        # the first note names no party; the next one, from the mark that closes it, does
+        ("被告李丽，女，1962年出生，系案外人张三之妻，系原告王建明之妻。\n", (1, "spouse", 0, 0.9)),
+        ("被告李丽，女，系张三之妻，原告王建明的女儿。\n", (1, "child", 0, 0.9)),
+    ],
+)
+def test_a_party_lines_own_note(line: str, read: tuple[int, str, int, float]) -> None:
+    assert relations(TOP + PLAINTIFF_LINE + line) == {read}
+
+
 def test_same_street_address_and_surname_is_a_weak_relation() -> None:
     text = TOP + (
         "原告王建明，男，1960年1月1日出生，汉族，住浙江省绍兴市越城区人民西路3号。\n"

@@ -108,8 +108,12 @@ _PRONOUN_RE = re.compile(
 _PRONOUN_HINT = re.compile(_PRONOUN_LINK)
 # where a party line's own note ends: the agents and representatives listed under it
 _NOTE_END = re.compile(r"委托|代理人|法定代表人|负责人|法定代理人|辩护人|近亲属|监护人|经营者")
+# a note right after the name (翁江艳（邵某1之妻）) or closing a clause of the line: it starts at
+# the line's start or at a clause mark (the search tries only those places); the lookahead after
+# the name, the first characters the rest can start with, spares trying each word at each length
 _HEADER_NOTE = re.compile(
-    r"[（(，,。]?\s*(?:系|是)?(?P<b>[^，。；：、,;:（）()\s系是]{1,40}?)(?:的|之)?"
+    r"(?:^|(?=[，,。（(]))[（(，,。]?\s*(?:系|是)?(?P<b>[^，。；：、,;:（）()\s系是]{1,40}?)"
+    r"(?=[的之" + "".join(sorted({w[0] for w in _OF_WORDS})) + r"])(?:的|之)?"
     r"(?P<word>" + "|".join(sorted(_OF_WORDS, key=len, reverse=True)) + r")[）)，,。；]"
 )
 _NEGATED = re.compile(r"不是|并非|非|否认|未能|不能|无法|是否|证明|欲证明|拟证明|主张|称")
@@ -140,18 +144,16 @@ def _header_notes(text: str, cast: Cast) -> Iterator[RelationFact]:
         cut = _NOTE_END.search(segment)
         if cut:
             segment = segment[: cut.start()]
-        # the note sits right after the name (翁江艳（邵某1之妻）) or closes a clause of the line
-        for m in re.finditer(r"(?:^|[，,。（(])", segment):
-            note = _HEADER_NOTE.match(segment, m.start() if m.group(0) else 0)
-            if note is None:
-                continue
+        # the first note, from the left, that names a party
+        note = _HEADER_NOTE.search(segment)
+        while note is not None:
             b = cast.one(note.group("b"))
-            if b is None:
-                continue
-            relation, confidence = _OF_WORDS[note.group("word")]
-            start = party.span_end + note.start()
-            yield from _pairs(party.idx, b, relation, confidence, start, party.span_end + note.end())
-            break
+            if b is not None:
+                relation, confidence = _OF_WORDS[note.group("word")]
+                start = party.span_end + note.start()
+                yield from _pairs(party.idx, b, relation, confidence, start, party.span_end + note.end())
+                break
+            note = _HEADER_NOTE.search(segment, note.start() + 1)
 
 
 def relation_facts(text: str, parties: Sequence[Party]) -> list[RelationFact]:
