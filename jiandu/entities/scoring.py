@@ -200,13 +200,25 @@ class _Groups:
 
 
 def _groups(persons: pa.Table) -> _Groups:
+    """Rows with equal values in every comparison column (null equal to null) form a group.
+
+    The row's group number is built a column at a time: the number so far times the column's
+    distinct values plus the value's code, renumbered densely by `dictionary_encode` (integers
+    only: no string of all the columns per row, which cost about 0.8 GiB at a million
+    documents). Dictionary indices count distinct values in order of first appearance, so
+    groups are numbered in that order; rows are sorted by mention id, so a group's first row
+    holds its smallest id.
+    """
     signature = [c for c in SPLINK_COLUMNS if c != "unique_id"]
-    text = [pc.cast(persons.column(c), pa.string()) for c in signature]
-    joined = pc.binary_join_element_wise(*text, "\x1f", null_handling="replace",
-                                         null_replacement="\x00")
-    # dictionary indices count distinct values in order of first appearance; rows are sorted
-    # by mention id, so a group's first row holds its smallest id
-    group = joined.combine_chunks().dictionary_encode().indices.to_numpy().astype(np.int64)
+    group = np.zeros(persons.num_rows, np.int64)
+    for name in signature:
+        encoded = persons.column(name).combine_chunks().dictionary_encode()
+        distinct = len(encoded.dictionary) + 1  # + null
+        codes = pc.fill_null(encoded.indices, distinct - 1).to_numpy().astype(np.int64)
+        del encoded
+        # group < rows and distinct <= rows + 1: no overflow of int64 below 3e9 rows
+        combined = pa.array(group * distinct + codes)
+        group = combined.dictionary_encode().indices.to_numpy().astype(np.int64)
     _, first = np.unique(group, return_index=True)
     return _Groups(group, first.astype(np.int64), np.bincount(group).astype(np.int64))
 
@@ -310,6 +322,7 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
     persons = persons.set_column(persons.schema.get_field_index("unique_id"), "unique_id", rows)
     del rows
     records, self_pairs = _collapse(persons, groups, weights, settings)
+    del persons, groups  # Splink holds the records it scores, not every person mention
     if records.num_rows < 2:
         scored = _empty_pairs()
     elif engine.name == "spark":

@@ -3,9 +3,13 @@ memory at a million documents): the same tables as with the table in memory and 
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import tempfile
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -13,7 +17,8 @@ import pytest
 from jiandu.engines import Engine
 from jiandu.entities import ResolutionSettings, resolve
 from jiandu.entities.mentions import build_mentions
-from jiandu.entities.scoring import _score_duckdb, splink_input
+from jiandu.entities.model import SPLINK_COLUMNS
+from jiandu.entities.scoring import _groups, _score_duckdb, splink_input
 from jiandu.entities.spill import MentionFile, release_memory
 from jiandu.entities.training import reference_model
 from jiandu.schema.derived import derived_table
@@ -89,3 +94,40 @@ def test_splink_scores_rows_as_it_scores_mention_ids(duck: Engine) -> None:
     assert mapped.column_names == by_id.column_names
     for name in by_id.column_names:
         assert mapped.column(name).to_pylist() == by_id.column(name).to_pylist(), name
+
+
+def _groups_by_text(persons: pa.Table) -> npt.NDArray[np.int64]:
+    """The group of each row as `_groups` numbered them before (one joined string per row)."""
+    signature = [c for c in SPLINK_COLUMNS if c != "unique_id"]
+    text = [pc.cast(persons.column(c), pa.string()) for c in signature]
+    joined = pc.binary_join_element_wise(*text, "\x1f", null_handling="replace",
+                                         null_replacement="\x00")
+    return np.asarray(joined.combine_chunks().dictionary_encode().indices.to_numpy(), np.int64)
+
+
+def test_groups_of_identical_records_are_numbered_as_before() -> None:
+    rng = random.Random(7)
+    rows = [{
+        "unique_id": f"m{i:05d}",
+        "full_name": rng.choice(["张伟", "李娜", None]),
+        "normalized_name": rng.choice(["张伟", "李娜", "张某"]),
+        "masked": rng.choice([True, False, None]),
+        "surname": rng.choice(["张", "李", None]),
+        "first_char": rng.choice(["张", "李"]),
+        "sex": rng.choice(["男", "女", None]),
+        "birth_date": rng.choice([dt.date(1980, 1, 1), dt.date(1981, 2, 3), None]),
+        "birth_year": rng.choice([1980, 1981, None]),
+        "address": rng.choice(["柯桥区华舍街道1号", None]),
+        "district": rng.choice(["柯桥区", "越城区", None]),
+        "ethnicity": rng.choice(["汉族", None]),
+        "id_key": rng.choice([None, None, "k1", "k2"]),
+    } for i in range(3000)]
+    persons = pa.Table.from_pylist(rows).cast(pa.schema(
+        [(c, pa.date32() if c == "birth_date" else pa.int32() if c == "birth_year"
+          else pa.bool_() if c == "masked" else pa.string()) for c in SPLINK_COLUMNS]))
+    groups = _groups(persons)
+    expected = _groups_by_text(persons)
+    assert 100 < len(groups.sizes) < 3000
+    assert np.array_equal(groups.group, expected)
+    assert np.array_equal(groups.sizes, np.bincount(expected))
+    assert np.array_equal(groups.first, np.unique(expected, return_index=True)[1])
