@@ -21,6 +21,8 @@ titles and summaries are masked for the others when shown (`masker_for`).
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
 import re
 import unicodedata
@@ -66,6 +68,7 @@ _BRACKETS = str.maketrans(
 )
 _SPACE = re.compile(r"\s+")
 _BATCH = 5000
+_MAX_NAMES = 20  # normalized names of an entity in its search text
 _INSERT = insert(Table(SearchEntry.__tablename__, SearchEntry.metadata))  # Core executemany, not ORM
 
 
@@ -81,9 +84,16 @@ def fold(value: str | None) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", value).translate(_BRACKETS)).lower()
 
 
-
-
 # ---------------------------------------------------------------- reading the analytic store
+
+
+_FOLD_SQL = "jiandu_fold"  # `fold` as a DuckDB function of the snapshot connection
+
+
+def _fold_arrow(values: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.array([None if v is None else fold(v) for v in values.to_pylist()], type=pa.string())
 
 
 class _SnapshotRows:
@@ -92,6 +102,7 @@ class _SnapshotRows:
         self._tables = {
             r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         }
+        self._fold_registered = False
 
     def table_exists(self, name: str) -> bool:
         return name in self._tables
@@ -100,6 +111,41 @@ class _SnapshotRows:
         cur = self.con.execute(sql, list(params))
         names = [d[0] for d in cur.description or []]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 10_000) -> Iterator[dict[str, Any]]:
+        """`rows`, fetched ``size`` at a time on a cursor of its own (several can be open at once)."""
+        cur = self.con.cursor()
+        try:
+            cur.execute(sql, list(params))
+            names = [d[0] for d in cur.description or []]
+            while batch := cur.fetchmany(size):
+                for r in batch:
+                    yield dict(zip(names, r, strict=True))
+        finally:
+            cur.close()
+
+    def with_fold(self) -> str:
+        """The name of `fold` as a SQL function of this connection (registered on first use)."""
+        if not self._fold_registered:
+            import duckdb
+            from duckdb.func import PythonUDFType
+
+            self.con.create_function(
+                _FOLD_SQL,
+                _fold_arrow,
+                [duckdb.sqltype("VARCHAR")],
+                duckdb.sqltype("VARCHAR"),
+                type=PythonUDFType.ARROW,
+                side_effects=False,
+            )
+            self._fold_registered = True
+        return _FOLD_SQL
+
+
+def _stream(source: RowSource, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    """A query's rows a batch at a time where the source can (a DuckDB snapshot), else all at once."""
+    stream = getattr(source, "stream", None)
+    return stream(sql, params) if stream is not None else iter(source.rows(sql, params))
 
 
 @contextmanager
@@ -133,39 +179,89 @@ def analytic_source(workspace_root: Path) -> Iterator[RowSource | None]:
 # ---------------------------------------------------------------- which jurisdictions
 
 
+def _place_rows(
+    source: RowSource, resolver: Resolver, entity_ids: Sequence[str] | None, *, ordered: bool
+) -> Iterator[tuple[str, str]]:
+    """(entity id, jurisdiction) pairs: the courts of its cases (party mentions: the case
+    number's court code, else the court's name) and of its register rows (the court's name);
+    with ``ordered`` by entity id (the two queries merged), else in any order."""
+    where, params = "", list(entity_ids or [])
+    if entity_ids is not None:
+        where = f" WHERE pe.entity_id IN ({', '.join('?' for _ in params)})"
+    order = " ORDER BY 1" if ordered else ""
+    parts: list[Iterator[tuple[str, str]]] = []
+    if source.table_exists("party_entities") and source.table_exists("cases"):
+        rows = _stream(
+            source,
+            "SELECT DISTINCT pe.entity_id, c.case_number, c.court FROM party_entities pe "
+            f"JOIN cases c ON c.doc_id = pe.doc_id{where}{order}",
+            params,
+        )
+        parts.append(
+            (r["entity_id"], code)
+            for r in rows
+            if (code := resolver.for_case(r["case_number"], r["court"])[0]) is not None
+        )
+    if source.table_exists("entity_mentions"):
+        mention_where = where.replace("pe.entity_id", "entity_id")
+        glue = " AND" if mention_where else " WHERE"
+        rows = _stream(
+            source,
+            f"SELECT DISTINCT entity_id, court FROM entity_mentions{mention_where}{glue} "
+            f"source <> 'parties' AND court IS NOT NULL{order}",
+            params,
+        )
+        parts.append(
+            (r["entity_id"], code)
+            for r in rows
+            if (code := resolver.for_court_name(r["court"])[0]) is not None
+        )
+    return heapq.merge(*parts, key=lambda pair: pair[0]) if ordered else itertools.chain(*parts)
+
+
 def entity_jurisdictions(
     source: RowSource, resolver: Resolver, entity_ids: Sequence[str] | None = None
 ) -> dict[str, set[str | None]]:
     """entity id → the jurisdictions of the courts of its cases (party mentions: the case
     number's court code, else the court's name) and of its register rows (the court's name).
     An entity none of whose courts maps to the tree gets {None}."""
-    where, params = "", list(entity_ids or [])
-    if entity_ids is not None:
-        if not entity_ids:
-            return {}
-        where = f" WHERE pe.entity_id IN ({', '.join('?' for _ in params)})"
+    if entity_ids is not None and not entity_ids:
+        return {}
     found: dict[str, set[str | None]] = defaultdict(set)
-    if source.table_exists("party_entities") and source.table_exists("cases"):
-        for r in source.rows(
-            "SELECT DISTINCT pe.entity_id, c.case_number, c.court FROM party_entities pe "
-            f"JOIN cases c ON c.doc_id = pe.doc_id{where}",
-            params,
-        ):
-            code = resolver.for_case(r["case_number"], r["court"])[0]
-            if code is not None:
-                found[r["entity_id"]].add(code)
-    if source.table_exists("entity_mentions"):
-        mention_where = where.replace("pe.entity_id", "entity_id")
-        glue = " AND" if mention_where else " WHERE"
-        for r in source.rows(
-            f"SELECT DISTINCT entity_id, court FROM entity_mentions{mention_where}{glue} "
-            "source <> 'parties' AND court IS NOT NULL",
-            params,
-        ):
-            code = resolver.for_court_name(r["court"])[0]
-            if code is not None:
-                found[r["entity_id"]].add(code)
+    for entity_id, code in _place_rows(source, resolver, entity_ids, ordered=False):
+        found[entity_id].add(code)
     return found
+
+
+def _by_entity(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, list[Any]]]:
+    """(entity id, its values) of pairs ordered by entity id; an order that is not Python's
+    (another collation) raises rather than losing rows in the merge join."""
+    last: str | None = None
+    for entity_id, group in itertools.groupby(pairs, key=lambda pair: pair[0]):
+        if last is not None and entity_id < last:
+            raise RuntimeError(f"entity ids out of order: {entity_id!r} after {last!r}")
+        last = entity_id
+        yield entity_id, [value for _, value in group]
+
+
+class _Follow:
+    """The values of one entity from a stream of (entity id, values) ordered by entity id, for
+    entity ids asked in ascending order (a merge join)."""
+
+    def __init__(self, groups: Iterator[tuple[str, list[Any]]]) -> None:
+        self.groups = groups
+        self.head: tuple[str, list[Any]] | None = next(groups, None)
+        self.last: str | None = None
+
+    def get(self, entity_id: str) -> list[Any]:
+        if self.last is not None and entity_id < self.last:
+            raise RuntimeError(f"entity ids out of order: {entity_id!r} after {self.last!r}")
+        self.last = entity_id
+        while self.head is not None and self.head[0] < entity_id:
+            self.head = next(self.groups, None)
+        if self.head is not None and self.head[0] == entity_id:
+            return self.head[1]
+        return []
 
 
 # ---------------------------------------------------------------- building the index
@@ -221,7 +317,7 @@ def _clue_entries(session: Session) -> Iterator[dict[str, Any]]:
             Clue.evidence,
             Clue.jurisdiction_code,
             Clue.score,
-        )
+        ).execution_options(yield_per=_BATCH)
     )
     for r in rows:
         numbers = list(dict.fromkeys(e.get("case_number") for e in r.evidence or [] if isinstance(e, dict)))
@@ -240,27 +336,35 @@ def _clue_entries(session: Session) -> Iterator[dict[str, Any]]:
 
 
 def _entity_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, Any]]:
+    """One row per entity and jurisdiction, by entity id; every query is read a batch at a time
+    and joined here on the entity id (each ordered by it), so nothing of the corpus is held."""
     if not source.table_exists("entities"):
         return
-    places = entity_jurisdictions(source, resolver)
-    names: dict[str, set[str]] = defaultdict(set)
-    if source.table_exists("entity_mentions"):
-        for r in source.rows(
-            "SELECT DISTINCT entity_id, normalized_name FROM entity_mentions "
-            "WHERE normalized_name IS NOT NULL"
-        ):
-            if len(names[r["entity_id"]]) < 20:
-                names[r["entity_id"]].add(r["normalized_name"])
-    for r in source.rows("SELECT entity_id, kind, name, id_key, documents FROM entities"):
+    places = _Follow(_by_entity(_place_rows(source, resolver, None, ordered=True)))
+    names = _Follow(
+        _by_entity(
+            (r["entity_id"], r["normalized_name"])
+            for r in _stream(
+                source,
+                "SELECT DISTINCT entity_id, normalized_name FROM entity_mentions "
+                "WHERE normalized_name IS NOT NULL ORDER BY entity_id, normalized_name",
+            )
+        )
+        if source.table_exists("entity_mentions")
+        else iter(())
+    )
+    entities = "SELECT entity_id, kind, name, id_key, documents FROM entities ORDER BY entity_id"
+    for r in _stream(source, entities):
         kind = "organization" if r["kind"] == "organization" else "person"
         docs = int(r["documents"] or 0)
         summary = f"{'单位' if kind == 'organization' else '自然人'}，涉及文书 {docs} 份"
-        for code in places.get(r["entity_id"]) or {None}:
+        shown = sorted(names.get(r["entity_id"])[:_MAX_NAMES])
+        for code in set(places.get(r["entity_id"])) or {None}:
             yield _entry(
                 kind,
                 r["name"] or "",
                 summary,
-                [r["name"], *sorted(names.get(r["entity_id"], ()))],
+                [r["name"], *shown],
                 [r["id_key"]],
                 code,
                 f"/profiles/{kind}/{r['entity_id']}",
@@ -268,9 +372,15 @@ def _entity_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str,
             )
 
 
-def _case_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, Any]]:
-    if not source.table_exists("cases"):
-        return
+_PARTY_COLUMNS = ("party_idx", "name", "kind", "role", "entity_id")
+
+
+CaseGroup = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # the cases of one number, their parties
+
+
+def _case_groups_in_memory(source: RowSource) -> Iterator[CaseGroup]:
+    """(cases, parties) of each folded case number, in the order of its first case in ``cases``:
+    every case and party held at once (any `RowSource`)."""
     parties: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if source.table_exists("parties"):
         join = source.table_exists("party_entities")
@@ -292,8 +402,55 @@ def _case_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, A
     ):
         by_number[fold(r["case_number"])].append(r)
     for cases in by_number.values():
+        yield cases, [p for c in cases for p in parties.get(c["doc_id"], [])]
+
+
+def _case_groups_streamed(source: _SnapshotRows) -> Iterator[CaseGroup]:
+    """The groups of `_case_groups_in_memory`, in the same order, from one query on a DuckDB
+    snapshot that does the grouping (``fold`` as a SQL function, the first case by ``rowid``,
+    the order in which the table is read) and is read a batch at a time: one group held at once."""
+    has_parties = source.table_exists("parties")
+    join = has_parties and source.table_exists("party_entities")
+    party = (
+        "p.doc_id IS NOT NULL AS has_party, p.party_idx, p.name, p.kind, p.role, "
+        + ("pe.entity_id " if join else "CAST(NULL AS VARCHAR) AS entity_id ")
+        if has_parties
+        else "FALSE AS has_party "
+    )
+    sql = (
+        f"WITH c AS (SELECT rowid AS pos, doc_id, case_number, court, cause, case_year, "
+        f"{source.with_fold()}(case_number) AS k FROM cases WHERE case_number IS NOT NULL), "
+        "g AS (SELECT k, min(pos) AS grp FROM c GROUP BY k) "
+        f"SELECT g.grp, c.pos, c.doc_id, c.case_number, c.court, c.cause, c.case_year, {party}"
+        "FROM c JOIN g ON g.k = c.k "
+        + ("LEFT JOIN parties p ON p.doc_id = c.doc_id " if has_parties else "")
+        + (
+            "LEFT JOIN party_entities pe ON pe.doc_id = p.doc_id AND pe.party_idx = p.party_idx "
+            if join
+            else ""
+        )
+        + "ORDER BY g.grp, c.pos"
+        + (", p.party_idx" if has_parties else "")
+    )
+    for _, rows in itertools.groupby(_stream(source, sql), key=lambda r: r["grp"]):
+        cases: list[dict[str, Any]] = []
+        people: list[dict[str, Any]] = []
+        for r in rows:  # ordered by case, then party
+            if not cases or cases[-1]["pos"] != r["pos"]:
+                cases.append(r)
+            if r["has_party"]:
+                people.append({k: r[k] for k in _PARTY_COLUMNS})
+        yield cases, people
+
+
+def _case_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, Any]]:
+    if not source.table_exists("cases"):
+        return
+    groups = (
+        _case_groups_streamed(source) if isinstance(source, _SnapshotRows) else _case_groups_in_memory(source)
+    )
+    for cases, people in groups:
         first = cases[0]
-        people = [p for c in cases for p in parties.get(c["doc_id"], [])]
         shown = list(dict.fromkeys(f"{p['role'] or '当事人'}{p['name']}" for p in people if p.get("name")))
         linked = next((p for p in people if p.get("entity_id")), None)
         target = (
