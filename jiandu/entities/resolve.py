@@ -161,14 +161,13 @@ def _resolve(engine: Engine, mentions: MentionFile, settings: ResolutionSettings
 
     scored = score_pairs(engine, mentions.read(INPUT_COLUMNS), settings)
     weights = report.weights = scored.weights
-    # the pairs keep only what explains them (levels as int8); their ids are mention rows
+    # the pairs keep only what explains them; their ids are mention rows
     pairs = scored.pairs
     left, right = pairs.column("unique_id_l").to_numpy(), pairs.column("unique_id_r").to_numpy()
     probabilistic = Links.of(left, right, pairs.column("match_probability").to_numpy(),
                              pairs.column("match_weight").to_numpy())
-    pairs = pa.table(
-        {f"gamma_{c.name}": pairs.column(f"gamma_{c.name}").cast(pa.int8()) for c in COMPARISONS}
-        | {f"mw_tf_adj_{name}": pairs.column(f"mw_tf_adj_{name}") for name in TF_COMPARISONS})
+    pairs = pairs.select([f"gamma_{c.name}" for c in COMPARISONS]
+                         + [f"mw_tf_adj_{name}" for name in TF_COMPARISONS])
     del scored
     release_memory()
     lap("score")

@@ -107,7 +107,7 @@ def _empty_pairs(id_type: pa.DataType | None = None) -> pa.Table:
     fields = [
         pa.field("unique_id_l", id_type), pa.field("unique_id_r", id_type),
         pa.field("match_weight", pa.float64()), pa.field("match_probability", pa.float64()),
-    ] + [pa.field(f"gamma_{c.name}", pa.int64()) for c in COMPARISONS] + [
+    ] + [pa.field(f"gamma_{c.name}", pa.int8()) for c in COMPARISONS] + [
         pa.field(f"mw_tf_adj_{name}", pa.float64()) for name in TF_COMPARISONS]
     return pa.schema(fields).empty_table()
 
@@ -286,7 +286,7 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
         }
         for k, comparison in enumerate(COMPARISONS):
             columns[f"gamma_{comparison.name}"] = per_group(
-                [self_links[g][0][k] for g in linked], pa.int64())
+                [self_links[g][0][k] for g in linked], pa.int8())
         for name in TF_COMPARISONS:
             columns[f"mw_tf_adj_{name}"] = per_group(
                 [self_links[g][3].get(name, 0.0) for g in linked], pa.float64())
@@ -329,7 +329,9 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
         scored = _score_spark(engine, records, weights, settings)
     else:
         scored = _score_duckdb(records, weights, settings)
-    return Scored(_pairs(pa.concat_tables([scored, self_pairs])), weights)
+    parts = [scored, self_pairs]
+    del scored, self_pairs
+    return Scored(_pairs(parts), weights)
 
 
 def _score_duckdb(persons: pa.Table, weights: Weights, settings: ResolutionSettings) -> pa.Table:
@@ -394,15 +396,22 @@ def _select(table: pa.Table) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
-def _pairs(table: pa.Table) -> pa.Table:
-    """Pairs in `PAIR_COLUMNS`, ids ordered within each pair, sorted."""
-    left, right = table.column("unique_id_l"), table.column("unique_id_r")
-    swap = pc.greater(left, right)
-    columns: dict[str, Any] = {
-        "unique_id_l": pc.if_else(swap, right, left),
-        "unique_id_r": pc.if_else(swap, left, right),
-    }
+def _pairs(parts: list[pa.Table]) -> pa.Table:
+    """The pairs of ``parts`` (emptied as it goes) in `PAIR_COLUMNS`, the smaller row first in
+    each pair, sorted by both rows. Built a column at a time, each column dropped from the parts
+    once it is taken, so the pairs are held about once, not twice (4.9 million pairs at a
+    million documents)."""
+    def column(name: str) -> npt.NDArray[Any]:
+        values = np.concatenate([p.column(name).to_numpy() for p in parts])
+        parts[:] = [p.drop_columns([name]) for p in parts]
+        return values
+
+    left, right = column("unique_id_l"), column("unique_id_r")
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    del left, right
+    order = np.lexsort((high, low))
+    columns: dict[str, Any] = {"unique_id_l": low[order], "unique_id_r": high[order]}
+    del low, high
     for name in PAIR_COLUMNS[2:]:
-        columns[name] = table.column(name)
-    pairs = pa.table(columns, schema=_empty_pairs().schema)
-    return pairs.sort_by([("unique_id_l", "ascending"), ("unique_id_r", "ascending")])
+        columns[name] = column(name)[order]
+    return pa.table(columns, schema=_empty_pairs().schema)
