@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import re
 
 import pytest
 
 from jiandu.documents.parser import parse_document
 from jiandu.models.civil.operators import docfacts_relations
-from jiandu.models.civil.operators.docfacts_executions import execution_facts
+from jiandu.models.civil.operators.docfacts_executions import _SENTENCE, _sentences_with, execution_facts
 from jiandu.models.civil.operators.docfacts_parties import Party
 from jiandu.models.civil.operators.docfacts_relations import address_relations, relation_facts
 from tests.paths import CAIL_SCM, CRIMINAL, needs_real
@@ -209,3 +210,23 @@ def test_execution_case_numbers_and_statements() -> None:
 )
 def test_execution_near_misses(body: str) -> None:
     assert _executions(body, judgment_date=dt.date(2020, 6, 1)) == []
+
+
+def test_sentences_with_a_word_are_the_sentences_that_contain_it() -> None:
+    """`_sentences_with` jumps from one occurrence of the word to the next; it yields exactly the
+    sentences a scan of every sentence keeps (marks at either end, doubled, none at all)."""
+    rng = random.Random(7)
+    texts = [
+        "",
+        "执行",
+        "。执行。",
+        "；；执行\n执行",
+        HEADER + "被告李丽系执行案件的被执行人。申请执行人参与分配；",
+    ]
+    texts += [
+        "".join(rng.choice("执行参与分配。；;\n，甲") for _ in range(rng.randint(0, 40))) for _ in range(3000)
+    ]
+    for text in texts:
+        for word in ("执行", "参与分配"):
+            every = [(s.start(), s.end()) for s in _SENTENCE.finditer(text) if word in s.group(0)]
+            assert [(s.start(), s.end()) for s in _sentences_with(text, word)] == every

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from jiandu.documents.case_number import normalise_case_number
 from jiandu.documents.flags import TERMINATED_RE
@@ -51,8 +51,21 @@ _APPLICANT = re.compile(
 )
 _CONDITIONAL = re.compile(r"如果|如|若|可以|可向|有权|逾期不|届满后")
 _NOT_DEBTOR = re.compile(r"不是|并非|不属于|未被|没有被|尚未")
-_DISTRIBUTION = re.compile(r"参与分配")
+_DISTRIBUTION = "参与分配"
 _REFUSAL = re.compile(r"拒不执行判决")
+
+
+def _sentences_with(text: str, word: str) -> Iterator[re.Match[str]]:
+    """The sentences of ``text`` (`_SENTENCE` matches) that contain ``word``, in order: each from
+    the mark before an occurrence of the word, instead of every sentence tested in turn."""
+    end = 0  # the previous sentence's end: a mark, so the next one starts after it
+    at = text.find(word)
+    while at >= 0:
+        s = _SENTENCE.match(text, max(text.rfind(mark, end, at) for mark in "。；;\n") + 1)
+        assert s is not None  # the word holds no mark, so its sentence is not empty
+        yield s
+        end = s.end()
+        at = text.find(word, end)
 
 
 def _date_of(m: re.Match[str]) -> dt.date | None:
@@ -167,13 +180,12 @@ def execution_facts(
         applicant = applicants[0] if len(applicants) == 1 else None
         ruled, basis_kind = (filing_date, "stated") if filing_date else (judgment_date, "ruling_date")
         distribution = None
-        for s in _SENTENCE.finditer(text):
-            if _DISTRIBUTION.search(s.group(0)):
-                others = [normalise_case_number(n.group(0)) for n in EXEC_NUMBER.finditer(s.group(0))]
-                others = [n for n in others if n != own]
-                if others:
-                    distribution = others[0]
-                    break
+        for s in _sentences_with(text, _DISTRIBUTION):
+            others = [normalise_case_number(n.group(0)) for n in EXEC_NUMBER.finditer(s.group(0))]
+            others = [n for n in others if n != own]
+            if others:
+                distribution = others[0]
+                break
         closing = "终结本次执行程序" if terminated or TERMINATED_RE.search(text) else None
         for p in cast.parties:
             if p.side != "respondent" or p.span_start is None or p.span_end is None:
@@ -196,10 +208,8 @@ def execution_facts(
             )
     if _REFUSAL.search(text[:600]):  # a conviction for refusing to execute: the accused was a debtor
         out += _refusal_facts(text, cast, judgment_date)
-    for s in _SENTENCE.finditer(text):
+    for s in _sentences_with(text, "执行"):
         sentence = s.group(0)
-        if "执行" not in sentence:
-            continue
         numbers = [n for n in EXEC_NUMBER.finditer(sentence) if normalise_case_number(n.group(0)) != own]
         statement = not numbers and (
             _APPLIED.search(sentence) or _RESP_LISTED.search(sentence) or _RESP_IS.search(sentence)
