@@ -15,9 +15,9 @@ county fitted the weights, apart from name frequencies, which are read from the 
 
 ``--workspace W``: memory of entity resolution on an ingested workspace (issue 17). The store
 is copied (W is not changed) and `resolve` runs in a fresh process that samples its own
-resident memory every 50 ms; it prints the peak of each step (mentions, exact links, Splink
-scoring, masked rule, clustering, naming, each table written), Arrow's allocated bytes after
-each step, the seconds and the link counts.
+resident memory every 50 ms; it prints the peak of each step (mentions, exact links, the parts
+of Splink scoring, masked rule, clustering, naming, each table written), Arrow's allocated
+bytes after each step, the seconds and the link counts.
 
 ``--real``: ingest the shared real documents (civil full judgments, CAIL fragments, criminal
 judgments), resolve, and count same-name pairs across documents that were merged (for masked
@@ -255,6 +255,7 @@ from pathlib import Path
 import pyarrow as pa
 from jiandu.engines import open_engine
 R = importlib.import_module("jiandu.entities.resolve")
+S = importlib.import_module("jiandu.entities.scoring")
 
 def rss():
     for line in open("/proc/self/status"):
@@ -269,8 +270,8 @@ def sample():
         time.sleep(0.05)
 threading.Thread(target=sample, daemon=True).start()
 
-def wrap(name):
-    f = getattr(R, name)
+def wrap(name, module=R):
+    f = getattr(module, name)
     def g(*a, **k):
         phase[0] = name
         try:
@@ -278,10 +279,12 @@ def wrap(name):
         finally:
             arrow[name] = pa.total_allocated_bytes() >> 20
             phase[0] = "after " + name
-    setattr(R, name, g)
+    setattr(module, name, g)
 for name in ("build_mentions", "_exact_links", "score_pairs", "masked_rule", "cluster",
-             "name_clusters", "_entities", "_write"):
+             "name_clusters", "_entities", "_write", "_link_chunks"):
     wrap(name)
+for name in ("splink_input", "_groups", "fit", "_collapse", "_score_duckdb", "_pairs"):
+    wrap(name, S)  # the parts of scoring
 engine = open_engine("duckdb", Path(sys.argv[1]))
 started = rss()
 clock = time.perf_counter()
