@@ -10,7 +10,8 @@ traceback goes to the workspace log), exiting with status 1.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 import typer
 from sqlalchemy.exc import OperationalError
@@ -21,16 +22,20 @@ from jiandu.workflow import Store, sync_clues
 from jiandu.workflow.errors import WorkflowError
 from jiandu.workflow.views import SyncResult
 
+if TYPE_CHECKING:
+    from jiandu.models.clues import ClueRows
+
 log = logging.getLogger(__name__)
 
 
-def load_run_clues(ctx: typer.Context) -> list[dict[str, Any]]:
-    """Every clue of the analytic store in the contract form (the store is opened and closed)."""
-    from jiandu.models.clues import load_clues
+def load_run_clues(ctx: typer.Context) -> ClueRows:
+    """Every clue of the analytic store in the contract form (the store is opened and closed),
+    as `ClueRows`: Arrow tables, turned into dicts a chunk at a time while the sync reads them."""
+    from jiandu.models.clues import read_clues
 
     engine = state(ctx).open_engine()
     try:
-        return load_clues(engine)
+        return read_clues(engine)
     finally:
         engine.close()
 
@@ -46,7 +51,7 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
 
 
-def sync_into_store(ctx: typer.Context, clues: list[dict[str, Any]]) -> SyncResult:
+def sync_into_store(ctx: typer.Context, clues: ClueRows | Collection[dict[str, Any]]) -> SyncResult:
     """Upsert the clues in one transaction of the workflow store; on failure roll back and exit 1."""
     store = open_store(ctx)
     try:

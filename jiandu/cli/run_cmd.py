@@ -8,7 +8,7 @@ clue sync that follows is one transaction of the workflow store (`jiandu.cli.clu
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,7 +16,7 @@ from rich.table import Table
 from jiandu.cli.context import console, err_console, state
 from jiandu.cli.models_cmd import library, regions_dir
 from jiandu.cli.progress import progress
-from jiandu.models.clues import load_clues
+from jiandu.models.clues import ClueRows, read_clues
 from jiandu.models.regions import RegionError, load_region
 from jiandu.models.runner import RunReport, new_run_id, run
 
@@ -143,7 +143,7 @@ def run_models(
                 on_stage=lambda stage: bar.update(note=stage),
                 on_model=lambda _: bar.advance(),
             )
-        clues = load_clues(engine) if sync else []
+        clues: ClueRows | list[dict[str, Any]] = read_clues(engine) if sync else []  # Arrow until synced
     except (KeyError, RegionError) as exc:
         err_console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
         raise typer.Exit(2) from None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -59,44 +59,63 @@ def _where(model_ids: Sequence[str] | None, band: str | None, clue_ids: Sequence
     return ("WHERE " + " AND ".join(conditions)) if conditions else ""
 
 
-def load_clues(
-    engine: Engine,
-    *,
-    model_ids: Sequence[str] | None = None,
-    band: str | None = None,
-    clue_ids: Sequence[str] | None = None,
-    limit: int | None = None,
-    with_evidence: bool = True,
-) -> list[dict[str, Any]]:
-    """Clues in the contract form, highest score first (ties by model and subject key)."""
-    if not engine.table_exists("clues"):
-        return []
-    sql = (
-        "SELECT clue_id, model_id, model_version, subject_type, subject_key, subject_name, score, "
-        "band, explanation, features, evidence_count, run_id, region FROM clues "
-        f"{_where(model_ids, band, clue_ids)} "
-        "ORDER BY score DESC, model_id, subject_key"
-    )
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    rows = engine.query(sql).to_pylist()
-    evidence: dict[str, list[dict[str, Any]]] = {r["clue_id"]: [] for r in rows}
-    if with_evidence and rows and engine.table_exists("clue_evidence"):
-        ids = pa.table({"k": pa.array(list(evidence), pa.string())})
-        # the court as the document names it: old-style case numbers do not say where (jurisdictions)
-        with_court = engine.table_exists("cases")
-        court = "c.court" if with_court else "CAST(NULL AS VARCHAR)"
-        court_join = "LEFT JOIN cases AS c ON c.doc_id = e.doc_id " if with_court else ""
-        with engine.temp_table(ids, "clue_ids") as tmp:
-            found = engine.query(
-                "SELECT e.clue_id, e.evidence_idx, e.kind, e.source, e.doc_id, e.case_number, "
-                f"e.span_start, e.span_end, e.text, e.label, {court} AS court FROM clue_evidence AS e "
-                f"JOIN {tmp} AS x ON e.clue_id = x.k {court_join}"
-                "ORDER BY e.clue_id, e.evidence_idx"
-            ).to_pylist()
-        for e in found:
+_CHUNK = 10_000  # clues turned into dicts at once by `ClueRows`
+
+
+class ClueRows:
+    """Clues in the contract form, held as Arrow tables (clue rows by rank, evidence rows by clue)
+    and turned into dicts ``chunk`` clues at a time while iterated: a whole run's clues without
+    a Python object per clue and evidence item (issue 17: 1M judgments)."""
+
+    def __init__(self, clues: pa.Table, evidence: pa.Table | None, *, chunk: int = _CHUNK) -> None:
+        self.clues = clues
+        self.evidence = evidence
+        self.chunk = chunk
+        self._where: dict[str, tuple[int, int]] = {}  # clue id → (first evidence row, end)
+        if evidence is not None:
+            ids = evidence.column("clue_id").to_pylist()
+            for i, clue_id in enumerate(ids):
+                first = self._where.get(clue_id)
+                self._where[clue_id] = (i if first is None else first[0], i + 1)
+
+    def __len__(self) -> int:
+        return self.clues.num_rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for start in range(0, self.clues.num_rows, self.chunk):
+            rows = self.clues.slice(start, self.chunk).to_pylist()
+            evidence = self._evidence([r["clue_id"] for r in rows])
+            for r in rows:
+                yield {
+                    "clue_id": r["clue_id"],
+                    "model_id": r["model_id"],
+                    "model_version": r["model_version"],
+                    "subject": {
+                        "type": r["subject_type"],
+                        "key": r["subject_key"],
+                        "name": r["subject_name"],
+                    },
+                    "score": r["score"],
+                    "band": r["band"],
+                    "explanation": r["explanation"],
+                    "features": json.loads(r["features"]) if r["features"] else {},
+                    "evidence": evidence.get(r["clue_id"], []),
+                    "evidence_count": r["evidence_count"],
+                    "run_id": r["run_id"],
+                    "region": r["region"],
+                }
+
+    def _evidence(self, clue_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {c: [] for c in clue_ids}
+        if self.evidence is None:
+            return out
+        spans = [self._where[c] for c in out if c in self._where]
+        if not spans:
+            return out
+        taken = self.evidence.take(pa.array([i for a, b in spans for i in range(a, b)], pa.int64()))
+        for e in taken.to_pylist():
             span = [e["span_start"], e["span_end"]] if e["span_start"] is not None else None
-            evidence[e["clue_id"]].append(
+            out[e["clue_id"]].append(
                 {
                     "kind": e["kind"],
                     "source": e["source"],
@@ -108,27 +127,68 @@ def load_clues(
                     "label": e["label"],
                 }
             )
-    return [
-        {
-            "clue_id": r["clue_id"],
-            "model_id": r["model_id"],
-            "model_version": r["model_version"],
-            "subject": {
-                "type": r["subject_type"],
-                "key": r["subject_key"],
-                "name": r["subject_name"],
-            },
-            "score": r["score"],
-            "band": r["band"],
-            "explanation": r["explanation"],
-            "features": json.loads(r["features"]) if r["features"] else {},
-            "evidence": evidence[r["clue_id"]],
-            "evidence_count": r["evidence_count"],
-            "run_id": r["run_id"],
-            "region": r["region"],
-        }
-        for r in rows
-    ]
+        return out
+
+
+def read_clues(
+    engine: Engine,
+    *,
+    model_ids: Sequence[str] | None = None,
+    band: str | None = None,
+    clue_ids: Sequence[str] | None = None,
+    limit: int | None = None,
+    with_evidence: bool = True,
+) -> ClueRows:
+    """Clues in the contract form, highest score first (ties by model and subject key), as
+    `ClueRows`: read from the store now, turned into dicts when iterated."""
+    if not engine.table_exists("clues"):
+        return ClueRows(pa.table({"clue_id": pa.array([], pa.string())}), None)
+    sql = (
+        "SELECT clue_id, model_id, model_version, subject_type, subject_key, subject_name, score, "
+        "band, explanation, features, evidence_count, run_id, region FROM clues "
+        f"{_where(model_ids, band, clue_ids)} "
+        "ORDER BY score DESC, model_id, subject_key"
+    )
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    clues = engine.query(sql)
+    evidence = None
+    if with_evidence and clues.num_rows and engine.table_exists("clue_evidence"):
+        ids = pa.table({"k": pa.array(list(dict.fromkeys(clues.column("clue_id").to_pylist())), pa.string())})
+        # the court as the document names it: old-style case numbers do not say where (jurisdictions)
+        with_court = engine.table_exists("cases")
+        court = "c.court" if with_court else "CAST(NULL AS VARCHAR)"
+        court_join = "LEFT JOIN cases AS c ON c.doc_id = e.doc_id " if with_court else ""
+        with engine.temp_table(ids, "clue_ids") as tmp:
+            evidence = engine.query(
+                "SELECT e.clue_id, e.evidence_idx, e.kind, e.source, e.doc_id, e.case_number, "
+                f"e.span_start, e.span_end, e.text, e.label, {court} AS court FROM clue_evidence AS e "
+                f"JOIN {tmp} AS x ON e.clue_id = x.k {court_join}"
+                "ORDER BY e.clue_id, e.evidence_idx"
+            )
+    return ClueRows(clues, evidence)
+
+
+def load_clues(
+    engine: Engine,
+    *,
+    model_ids: Sequence[str] | None = None,
+    band: str | None = None,
+    clue_ids: Sequence[str] | None = None,
+    limit: int | None = None,
+    with_evidence: bool = True,
+) -> list[dict[str, Any]]:
+    """Clues in the contract form, highest score first (ties by model and subject key)."""
+    return list(
+        read_clues(
+            engine,
+            model_ids=model_ids,
+            band=band,
+            clue_ids=clue_ids,
+            limit=limit,
+            with_evidence=with_evidence,
+        )
+    )
 
 
 def find_clue(engine: Engine, prefix: str) -> dict[str, Any] | None:

@@ -306,7 +306,7 @@ def test_clue_sync_is_all_or_nothing(county_workspace: Path, monkeypatch: pytest
         engine.close()
     many = [dict(good, clue_id=f"{n:032x}", score=50.0, band="yellow") for n in range(1500)]
     many.append(dict(good, clue_id="f" * 32, band="purple"))  # the 1501st: refused mid-sync
-    monkeypatch.setattr(model_clues, "load_clues", lambda engine, **kw: many)
+    monkeypatch.setattr(model_clues, "read_clues", lambda engine, **kw: many)
     failed = runner.invoke(app, ["--workspace", str(root), "clues", "sync"])
     assert failed.exit_code == 1, failed.output
     message = " ".join(failed.stderr.split())
