@@ -211,11 +211,14 @@ def _place_rows(
             f"source <> 'parties' AND court IS NOT NULL{order}",
             params,
         )
-        parts.append(
-            (r["entity_id"], code)
-            for r in rows
-            if (code := resolver.for_court_name(r["court"])[0]) is not None
-        )
+        courts: dict[str, str | None] = {}  # a few courts, named in millions of mentions
+
+        def court_code(name: str) -> str | None:
+            if name not in courts:
+                courts[name] = resolver.for_court_name(name)[0]
+            return courts[name]
+
+        parts.append((r["entity_id"], code) for r in rows if (code := court_code(r["court"])) is not None)
     return heapq.merge(*parts, key=lambda pair: pair[0]) if ordered else itertools.chain(*parts)
 
 
