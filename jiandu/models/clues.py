@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jiandu.engines.base import Engine
 
@@ -72,11 +73,12 @@ class ClueRows:
         self.evidence = evidence
         self.chunk = chunk
         self._where: dict[str, tuple[int, int]] = {}  # clue id → (first evidence row, end)
-        if evidence is not None:
-            ids = evidence.column("clue_id").to_pylist()
-            for i, clue_id in enumerate(ids):
-                first = self._where.get(clue_id)
-                self._where[clue_id] = (i if first is None else first[0], i + 1)
+        if evidence is not None and evidence.num_rows:  # ordered by clue: one run of rows each
+            runs = pc.run_end_encode(evidence.column("clue_id").combine_chunks())
+            start = 0
+            for clue_id, end in zip(runs.values.to_pylist(), runs.run_ends.to_pylist(), strict=True):
+                self._where[clue_id] = (start, end)
+                start = end
 
     def __len__(self) -> int:
         return self.clues.num_rows
