@@ -337,10 +337,7 @@ def score_pairs(engine: Engine, mentions: pa.Table, settings: ResolutionSettings
 def _score_duckdb(persons: pa.Table, weights: Weights, settings: ResolutionSettings) -> pa.Table:
     from splink import DuckDBAPI, Linker
 
-    from jiandu.engines.duckdb_engine import scratch_connection
-
-    # a private in-memory database within the scratch memory budget (spills to the temp folder)
-    con = scratch_connection()
+    con = scoring_connection(settings)
     try:
         con.execute("SET TimeZone = 'UTC'")
         api = DuckDBAPI(con)
@@ -351,6 +348,28 @@ def _score_duckdb(persons: pa.Table, weights: Weights, settings: ResolutionSetti
         return _select(relation.select(*_wanted(relation.columns)).to_arrow_table())
     finally:
         con.close()
+
+
+_UNITS = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40,
+          "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+
+
+def _memory_limit(con: Any) -> float:
+    """A DuckDB connection's memory limit in bytes (DuckDB shows it as e.g. "953.6 MiB")."""
+    text = str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+    number, _, unit = text.partition(" ")
+    return float(number) * _UNITS.get(unit.strip(), 1)
+
+
+def scoring_connection(settings: ResolutionSettings) -> Any:
+    """A private in-memory DuckDB for Splink's scoring within the scratch memory budget, or
+    ``settings.scoring_memory_mb`` when that is lower (it spills to the temp folder past it)."""
+    from jiandu.engines.duckdb_engine import scratch_connection
+
+    con = scratch_connection()
+    if settings.scoring_memory_mb * 10**6 < _memory_limit(con):
+        con.execute(f"SET memory_limit = '{settings.scoring_memory_mb}MB'")
+    return con
 
 
 def _score_spark(engine: Engine, persons: pa.Table, weights: Weights,

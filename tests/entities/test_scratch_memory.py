@@ -52,3 +52,23 @@ def test_single_mention_sets_are_made_on_demand() -> None:
     assert clusters.keys[root] == {"k1"} and clusters.docs[root] == {"d1"}
     assert clusters.apply(2, 3, check_keys=True, check_docs=True) == "conflict_id"
     assert clusters.apply(1, 3, check_keys=True, check_docs=True) == "conflict_document"
+
+
+def test_scoring_gets_the_lower_of_its_budget_and_the_scratch_budget(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from jiandu.entities import ResolutionSettings
+    from jiandu.entities.scoring import scoring_connection
+
+    def limit(settings: ResolutionSettings) -> float:
+        con = scoring_connection(settings)
+        try:
+            value = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        finally:
+            con.close()
+        return _limit_bytes(str(value))
+
+    monkeypatch.delenv("JIANDU_DUCKDB_SCRATCH_MEMORY_LIMIT", raising=False)
+    assert 0.5e9 <= limit(ResolutionSettings()) <= 0.52e9  # 512MB below the 1GB default
+    assert 0.9e9 <= limit(ResolutionSettings(scoring_memory_mb=4000)) <= 1.0e9
+    monkeypatch.setenv("JIANDU_DUCKDB_SCRATCH_MEMORY_LIMIT", "300MB")
+    assert 0.25e9 <= limit(ResolutionSettings()) <= 0.3e9
