@@ -113,6 +113,13 @@ def main() -> None:
     peaks = [_peak(samples, start, end) for _, _, _, start, end in steps]
     for (name, s, rows, _, _), peak in zip(steps, peaks, strict=True):
         print(f"{name:<48} {s:>9.1f} {rows if rows is not None else '':>11} {peak or '':>13}")
+    # after the last model: the clue sync into the workflow store and the search-index rebuild
+    last_end = max((end for *_, end in steps), default=0.0)
+    after = [(t, rss) for t, rss in samples if t > last_end]
+    if after:
+        sync_seconds = after[-1][0] - last_end
+        print(f"{'clue sync and search index (after the models)':<48} {sync_seconds:>9.1f} "
+              f"{'':>11} {max(rss for _, rss in after):>13}")
     print(f"{'family without entity resolution':<48} {family:>9.1f}")
     print(f"{'entity resolution':<48} {er:>9.1f}")
     print(f"{'whole jiandu run (wall)':<48} {seconds:>9.1f}   peak RSS {peak_mib:,} MiB")
