@@ -23,9 +23,7 @@ over Arrow and in igraph, so the result is the same on every engine.
 
 from __future__ import annotations
 
-import os
 import random
-import re
 import time
 from dataclasses import dataclass
 
@@ -35,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 
 from jiandu.engines.base import Engine
+from jiandu.engines.duckdb_engine import scratch_connection
 from jiandu.schema.derived import derived_table
 
 __all__ = ["HUB_LIMIT", "SPLIT_ABOVE", "InsuranceRings", "build_rings"]
@@ -192,24 +191,17 @@ def _read_claims(engine: Engine) -> pa.Table:
     return claims
 
 
-def _memory_limit() -> str:
-    """The in-memory DuckDB's buffer pool: JIANDU_DUCKDB_MEMORY_LIMIT (as the store's), else 2GB;
-    past it DuckDB spills to its temporary folder."""
-    value = os.environ.get("JIANDU_DUCKDB_MEMORY_LIMIT", "2GB").strip()
-    return value if re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*[KMGT]i?B", value, re.IGNORECASE) else "2GB"
-
-
 def build_rings(
     claims: pa.Table, determinations: pa.Table | None = None, names: pa.Table | None = None
 ) -> dict[str, pa.Table]:
     """The four output tables from the latest claims (`CURRENT_SQL`'s columns), the police
     determinations per plate and day, and the matched shop names."""
     started = time.perf_counter()
-    con = duckdb.connect()
+    # the scratch budget (JIANDU_DUCKDB_SCRATCH_MEMORY_LIMIT, spilling past it): this pool sits
+    # beside the store's own in the same process
+    con = scratch_connection(threads=2)
     try:
-        con.sql("SET threads TO 2")
         con.sql("SET preserve_insertion_order = false")
-        con.sql(f"SET memory_limit = '{_memory_limit()}'")
         con.register("claims_in", claims)
         con.register(
             "det",

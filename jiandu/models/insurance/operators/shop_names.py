@@ -25,10 +25,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from jiandu.engines.base import Engine
+from jiandu.engines.duckdb_engine import scratch_connection
 from jiandu.models.store import write_rows
 
 __all__ = ["FUZZY_MARGIN", "FUZZY_MIN", "InsuranceShopNames", "ShopMatcher", "normalize_shop_name"]
@@ -213,7 +213,7 @@ class ShopMatcher:
     def _fuzzy(self, wanted: list[tuple[str, str]]) -> dict[str, Match]:
         if not wanted:
             return {}
-        con = duckdb.connect()
+        con = scratch_connection()
         try:
             con.register("w", pa.table({"name": [w[0] for w in wanted], "n": [w[1] for w in wanted]}))
             con.register("r", pa.table({"idx": list(range(len(self.shops))), "n": self.normalized}))
