@@ -119,7 +119,7 @@ class StandaloneCluster:
                     raise ClusterError(f"Spark {name} exited with {proc.returncode}:\n{self._log_tail(name)}")
             try:
                 alive = int(str(self.status().get("aliveworkers", 0)))
-            except OSError:
+            except (OSError, ValueError):  # not listening yet, or its web UI still starting (HTML)
                 alive = 0
             if alive >= self.workers:
                 return

@@ -72,6 +72,29 @@ def test_the_cluster_starts_and_stops(tmp_path: Path) -> None:
     assert all(proc.poll() is not None for _name, proc in procs)
 
 
+def test_waiting_for_workers_outlasts_a_master_page_that_is_not_json_yet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While its web UI starts, the master may answer /json/ with its HTML page (seen in CI)."""
+    answers: list[dict[str, object] | str] = [
+        "<!DOCTYPE html><html>",
+        {"aliveworkers": 1},
+        {"aliveworkers": 2},
+    ]
+
+    def status() -> dict[str, object]:
+        answer = answers.pop(0)
+        if isinstance(answer, str):
+            return dict(json.loads(answer))
+        return answer
+
+    cluster = StandaloneCluster(workers=2)
+    monkeypatch.setattr(cluster, "status", status)
+    monkeypatch.setattr("jiandu.engines.spark_cluster.time.sleep", lambda _seconds: None)
+    cluster._wait_ready()
+    assert answers == []
+
+
 def test_same_clues_on_duckdb_local_spark_and_a_standalone_cluster(tmp_path: Path) -> None:
     county = tmp_path / "county"
     generate(county, seed=5, documents=DOCUMENTS)
