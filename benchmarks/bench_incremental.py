@@ -1,12 +1,14 @@
 """A daily batch on an ingested workspace: the incremental `jiandu run` against a full one.
 
     python benchmarks/bench_incremental.py --workspace DIR [--batch-documents N]
-        [--batch-seed 12] [--batch DIR] [--models civil.serial_suit ...] [--keep-copy]
+        [--batch-seed 12] [--batch DIR] [--models civil.serial_suit ...] [--keep-copy] [--built]
 
 The workspace must hold an ingested county (``jiandu ingest judgments`` and ``jiandu ingest
 registers``); it is not changed. Its store is copied to a scratch workspace, where:
 
-1. ``jiandu run`` builds everything (the day before: every derived table and clue exists);
+1. ``jiandu run`` builds everything (the day before: every derived table and clue exists),
+   unless ``--built`` says the workspace already holds such a run (``--models`` with no ids:
+   every enabled model, as `jiandu run` with none);
 2. the batch is ingested (``jiandu ingest judgments``): by default a synthetic county of
    ``--batch-documents`` judgments (default 1% of the workspace's documents) generated with
    another seed, or the documents under ``--batch``;
@@ -124,6 +126,11 @@ def main() -> None:
     parser.add_argument("--batch-seed", type=int, default=12, help="seed of the generated batch")
     parser.add_argument("--models", nargs="*", default=list(FAMILY), help="models (default: the family)")
     parser.add_argument("--keep-copy", action="store_true", help="keep the scratch workspaces")
+    parser.add_argument(
+        "--built", action="store_true",
+        help="the workspace's derived tables and clues are already built by a run of the same "
+        "models (e.g. the copy `bench_models.py --keep-copy` keeps): skip the first run",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="jiandu-bench-incremental-"))
@@ -133,7 +140,8 @@ def main() -> None:
     documents = _count(base, "SELECT count(*) FROM documents")
     timings: dict[str, tuple[float, int]] = {}
 
-    timings["first run (build everything)"] = _jiandu(["run", "--full", "--no-sync", *args.models], base)
+    if not args.built:
+        timings["first run (build everything)"] = _jiandu(["run", "--full", "--no-sync", *args.models], base)
     batch = args.batch
     if batch is None:
         from jiandu.synth import generate

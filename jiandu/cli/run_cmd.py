@@ -16,6 +16,7 @@ from rich.table import Table
 from jiandu.cli.context import console, err_console, state
 from jiandu.cli.models_cmd import library, regions_dir
 from jiandu.cli.progress import progress
+from jiandu.memory import release_memory
 from jiandu.models.clues import ClueRows, read_clues
 from jiandu.models.regions import RegionError, load_region
 from jiandu.models.runner import RunReport, new_run_id, run
@@ -149,6 +150,7 @@ def run_models(
         raise typer.Exit(2) from None
     finally:
         engine.close()  # a finished run publishes the web's read snapshot here
+        release_memory()  # DuckDB's buffer pool is gone: the sync starts without it
     print_run(report)
     if sync:
         from jiandu.cli.clue_sync import sync_into_store

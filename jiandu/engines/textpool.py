@@ -29,6 +29,7 @@ from typing import TypeAlias, TypeVar
 import pyarrow as pa
 
 from jiandu.cores import worker_count
+from jiandu.memory import release_memory
 
 __all__ = ["ROWS_PER_TASK", "map_batches", "map_slices", "shutdown", "warm"]
 
@@ -87,6 +88,7 @@ def _to_ipc(batch: pa.Table) -> bytes:
 
 
 def _run_ipc(func: Callable[[pa.Table], R], payload: bytes) -> R:
+    release_memory()  # a long-lived worker hands back the previous task's pages first
     return func(pa.ipc.open_stream(payload).read_all())
 
 

@@ -29,7 +29,8 @@ from jiandu.entities.model import COMPARISONS, TF_COMPARISONS, Weights, explain
 from jiandu.entities.rules import masked_rule
 from jiandu.entities.scoring import INPUT_COLUMNS, score_pairs
 from jiandu.entities.settings import ResolutionSettings
-from jiandu.entities.spill import MentionFile, release_memory, spilled
+from jiandu.entities.spill import MentionFile, spilled
+from jiandu.memory import release_memory
 from jiandu.schema.derived import derived_table
 
 log = logging.getLogger(__name__)

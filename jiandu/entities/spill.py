@@ -12,13 +12,9 @@ every step.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -67,24 +63,3 @@ def spilled(build: Callable[[], pa.Table]) -> Iterator[MentionFile]:
             yield mentions
         finally:
             mentions.close()
-
-
-@lru_cache(maxsize=1)
-def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    try:
-        return ctypes.CDLL(name) if name else None
-    except OSError:
-        return None
-
-
-def release_memory() -> None:
-    """Give freed memory back to the system between steps: Arrow's allocator keeps freed pages
-    for reuse, and so does the C allocator (glibc: ``malloc_trim``) for Python's and DuckDB's
-    freed blocks; otherwise a step's peak is the previous step's leftovers plus its own."""
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    libc = _libc()
-    trim = getattr(libc, "malloc_trim", None) if libc is not None else None
-    if trim is not None:
-        trim(0)

@@ -32,6 +32,7 @@ from jiandu.documents.masked_names import masked_name_sql
 from jiandu.domains import domain_operators
 from jiandu.engines.base import Engine
 from jiandu.entities.resolve import EntityResolution
+from jiandu.memory import release_memory
 from jiandu.models import incremental as inc
 from jiandu.models.store import rebuild_table
 from jiandu.schema.derived import derived_table
@@ -311,6 +312,7 @@ def _update_one(
         for t in op.outputs:
             deltas[t] = inc.diff_documents(engine, t, copies[t]) if t in copies else inc.FULL
         status, message = "built", ""
+    release_memory()  # the next operator starts from this one's working set handed back
     seconds = time.perf_counter() - started
     if isinstance(op, inc.DocumentOperator | inc.KeyedOperator | inc.AppendingOperator):
         inc.record_coverage(engine, op.name, op.version, covered, run_id)

@@ -28,7 +28,9 @@ from typing import Any
 
 import pyarrow as pa
 
+from jiandu.engines import textpool
 from jiandu.engines.base import Engine, QueryTimeout
+from jiandu.memory import release_memory
 from jiandu.models import template
 from jiandu.models.library import Library
 from jiandu.models.operators import OperatorReport, operators_for, update_derived
@@ -551,6 +553,8 @@ def run(
         if update_operators
         else []
     )
+    textpool.shutdown()  # the text workers' memory is not needed by the models' SQL
+    release_memory()
     reports = []
     for spec in specs:
         if on_stage:
@@ -564,6 +568,7 @@ def run(
             time_limit=time_limit,
         )
         reports.append(report)
+        release_memory()
         if on_model:
             on_model(report)
     return RunReport(run_id, region.region if region else None, engine.name, operators, reports)

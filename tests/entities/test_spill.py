@@ -19,8 +19,9 @@ from jiandu.entities import ResolutionSettings, resolve
 from jiandu.entities.mentions import build_mentions
 from jiandu.entities.model import SPLINK_COLUMNS
 from jiandu.entities.scoring import _groups, _score_duckdb, splink_input
-from jiandu.entities.spill import MentionFile, release_memory
+from jiandu.entities.spill import MentionFile
 from jiandu.entities.training import reference_model
+from jiandu.memory import release_memory
 from jiandu.schema.derived import derived_table
 
 from .helpers import load_parties, party
