@@ -190,6 +190,7 @@ class Resolver:
             (_place_of(name), code)
             for code, name in session.execute(select(Jurisdiction.code, Jurisdiction.name))
         ] + [(_place_of(alias), code) for alias, code in self.aliases.items() if not alias.isascii()]
+        # (court code of the case number, court name) → (jurisdiction, court code)
         self._cases: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
 
     def _existing(self, code: str | None) -> str | None:
@@ -233,14 +234,14 @@ class Resolver:
     def for_case(self, case_number: str | None, court_name: str | None) -> tuple[str | None, str | None]:
         """(jurisdiction, court code) of one case: by the court code of a new-style number, else
         by the court's name; an old-style number's abbreviation is never read as a place."""
-        key = (case_number, court_name)
+        code = court_code(case_number)
+        key = (code, court_name)  # all the answer depends on: a few per court, not one per case
         found = self._cases.get(key)
         if found is None:
-            found = self._cases[key] = self._for_case(case_number, court_name)
+            found = self._cases[key] = self._for_code(code, court_name)
         return found
 
-    def _for_case(self, case_number: str | None, court_name: str | None) -> tuple[str | None, str | None]:
-        code = court_code(case_number)
+    def _for_code(self, code: str | None, court_name: str | None) -> tuple[str | None, str | None]:
         if code is not None:
             jurisdiction = self.for_court(code)
             if jurisdiction is None and court_name:
