@@ -41,6 +41,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
 from jiandu.engines.base import Engine
 from jiandu.inputs.identifiers import KeyProblem, normalize_key
 from jiandu.models.store import write_rows
@@ -196,6 +198,45 @@ def _merge(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [best[k] for k in sorted(best)]
 
 
+# the columns of hotel_stays and household the grading reads (not the provenance columns)
+_STAY_COLUMNS = (
+    "stay_id, guest_name, sex, id_type, id_no, birth_date, hotel_code, hotel_name, room, "
+    "checkin_time, checkout_time"
+)
+_HOUSEHOLD_COLUMNS = "person_id, father_id, mother_id, name, birth_date"
+
+
+def _parents_of(engine: Engine, people: set[str]) -> set[str]:
+    """The registered fathers and mothers of ``people``."""
+    if not people:
+        return set()
+    keys = pa.table({"k": pa.array(sorted(people), pa.string())})
+    with engine.temp_table(keys, "kin") as tmp:
+        rows = engine.rows(
+            f"SELECT h.father_id, h.mother_id FROM household AS h JOIN {tmp} AS x ON h.person_id = x.k"
+        )
+    return {p for r in rows for p in (r["father_id"], r["mother_id"]) if p}
+
+
+def _kin_rows(engine: Engine, minors: set[str]) -> list[dict[str, Any]]:
+    """The household rows `_Household` reads for these minors, in person_id order: the minors,
+    their parents, the parents' parents, and every row naming a parent as father or mother (the
+    siblings). At a million documents the register has half a million people and a county's
+    hotels a few hundred minors: the whole register as Python dicts was the operator's peak."""
+    if not minors or not engine.table_exists("household"):
+        return []
+    parents = _parents_of(engine, minors)
+    grandparents = _parents_of(engine, parents)
+    people = pa.table({"k": pa.array(sorted(minors | parents | grandparents), pa.string())})
+    fathers = pa.table({"k": pa.array(sorted(parents), pa.string())})
+    with engine.temp_table(people, "kin") as who, engine.temp_table(fathers, "kin") as of:
+        return engine.rows(
+            f"SELECT {_HOUSEHOLD_COLUMNS} FROM household "
+            f"WHERE person_id IN (SELECT k FROM {who}) OR father_id IN (SELECT k FROM {of}) "
+            f"OR mother_id IN (SELECT k FROM {of}) ORDER BY person_id"
+        )
+
+
 class _Household:
     """Guardianship from the household register: parents, grandparents, adult siblings."""
 
@@ -285,7 +326,7 @@ class HotelMinorStays:
         for h in hotels.values():
             if not h.get("district") and h.get("admin_code") in named:
                 h["district"] = named[h["admin_code"]]
-        stays = self._stays(engine.rows("SELECT * FROM hotel_stays"))
+        stays = self._stays(engine.rows(f"SELECT {_STAY_COLUMNS} FROM hotel_stays"))
         by_room: dict[tuple[str, str], list[_Stay]] = defaultdict(list)
         for s in stays:
             by_room[(s.hotel_code, s.room_key)].append(s)
@@ -310,7 +351,7 @@ class HotelMinorStays:
                             person_of(v["visitor_name"], v["id_type"], v["id_no"], v["sex"], v["birth_date"]),
                         )
                     )
-        household = _Household(rows("household", "person_id"))
+        household = _Household(_kin_rows(engine, {m.person.key for m in minors if m.person.key}))
         checks = {r["stay_id"]: r for r in rows("hotel_minor_checks", "stay_id")}
         reports = rows("police_reports", "report_no")
         out = [self._grade(m, hotels, household, checks, reports) for m in minors]
