@@ -112,6 +112,13 @@ _REGIONS = _scratch(
     ("author", "VARCHAR"),
 )
 _EXCLUDED = _scratch("claim_wording__excluded", "shingles too common to count", ("shingle", "BIGINT"))
+_ENOUGH = _scratch(
+    "claim_wording__enough",
+    "regions with enough rare shingles",
+    ("doc", "BIGINT"),
+    ("kind_base", "BIGINT"),
+    ("rare", "BIGINT"),
+)
 _KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
 # The corpus-wide counts run in passes over shingles (then documents) of at most about this many
 # shingle rows each, so DuckDB's hash tables and lists stay within its memory and spill limits
@@ -135,7 +142,13 @@ _SHINGLE_ROWS_SQL = f"SELECT count(shingle) AS n FROM {_SHINGLES.name}"
 
 def _excluded_sql(passes: int, at: int) -> str:
     """The shingles of pass ``at`` (of ``passes``, split by shingle) that do not count: in more
-    documents than their kind's ``doc_cap`` or written by more authors than its ``cap``."""
+    documents than their kind's ``doc_cap`` or written by more authors than its ``cap``.
+
+    Documents are counted first, on the shingle rows alone; a shingle's authors are at most its
+    documents, so only the shingles in more than ``cap`` documents (a few thousand at 100k) are
+    joined to their regions' authors to count them. Every shingle row has its region (`_REGIONS`,
+    one per document key and kind: `_SHARED_KEYS_SQL`).
+    """
     return f"""
 WITH caps AS (
     SELECT kind_base,
@@ -143,26 +156,52 @@ WITH caps AS (
         greatest({MIN_DOC_CAP}, CAST(floor({MAX_DOC_SHARE} * count(*)) AS BIGINT)) AS doc_cap
     FROM {_REGIONS.name} GROUP BY kind_base
 ),
-authors AS (
-    SELECT s.shingle, r.kind_base, r.author, count(*) AS docs FROM {_SHINGLES.name} AS s
-    JOIN {_REGIONS.name} AS r ON r.doc = s.doc AND r.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+held AS (
+    SELECT s.shingle, count(*) AS docs FROM {_SHINGLES.name} AS s
     WHERE s.shingle IS NOT NULL AND s.shingle % {passes} = {at}
-    GROUP BY s.shingle, r.kind_base, r.author
+    GROUP BY s.shingle
+),
+common AS (
+    SELECT h.shingle, h.docs, k.cap, k.doc_cap FROM held AS h
+    JOIN caps AS k ON k.kind_base = h.shingle - h.shingle % {_KIND_STEP}
+    WHERE h.docs > k.cap OR h.docs > k.doc_cap
+),
+authors AS (
+    SELECT s.shingle, count(DISTINCT r.author) AS authors FROM {_SHINGLES.name} AS s
+    JOIN {_REGIONS.name} AS r ON r.doc = s.doc AND r.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+    WHERE s.shingle IN (SELECT shingle FROM common WHERE docs <= doc_cap)
+    GROUP BY s.shingle
 )
-SELECT a.shingle FROM authors AS a JOIN caps AS k ON k.kind_base = a.kind_base
-GROUP BY a.shingle, k.cap, k.doc_cap HAVING sum(a.docs) > k.doc_cap OR count(*) > k.cap
+SELECT shingle FROM common WHERE docs > doc_cap
+UNION ALL
+SELECT a.shingle FROM authors AS a JOIN common AS c ON c.shingle = a.shingle WHERE a.authors > c.cap
 """
 
 
+# Per document key and kind with at least MIN_RARE_SHINGLES rare shingles (those not excluded):
+# how many; one scan of the shingle rows, grouped by region (so by the documents, not the
+# shingle rows).
+_ENOUGH_SQL = f"""
+SELECT s.doc, s.shingle - s.shingle % {_KIND_STEP} AS kind_base, count(*) AS rare
+FROM {_SHINGLES.name} AS s LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
+WHERE s.shingle IS NOT NULL AND x.shingle IS NULL
+GROUP BY s.doc, s.shingle - s.shingle % {_KIND_STEP}
+HAVING count(*) >= {MIN_RARE_SHINGLES}
+"""
+
+_RARE_ROWS_SQL = f"SELECT sum(rare) AS n FROM {_ENOUGH.name}"
+
+
 def _rare_sql(passes: int, at: int) -> str:
-    """Per document of pass ``at`` (of ``passes``, split by document key) and kind, the list of
-    its rare shingles (those not excluded), when it has enough of them."""
+    """Per document of pass ``at`` (of ``passes``, split by document key) and kind with enough
+    rare shingles (`_ENOUGH`), the list of its rare shingles (those not excluded)."""
     return f"""
 SELECT g.doc_id, g.kind, list(s.shingle - g.kind_base) AS shingles FROM {_SHINGLES.name} AS s
-JOIN {_REGIONS.name} AS g ON g.doc = s.doc AND g.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+JOIN {_ENOUGH.name} AS e ON e.doc = s.doc AND e.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+JOIN {_REGIONS.name} AS g ON g.doc = e.doc AND g.kind_base = e.kind_base
 LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
-WHERE s.shingle IS NOT NULL AND x.shingle IS NULL AND ((s.doc % {passes}) + {passes}) % {passes} = {at}
-GROUP BY g.doc_id, g.kind HAVING count(*) >= {MIN_RARE_SHINGLES}
+WHERE s.shingle IS NOT NULL AND x.shingle IS NULL AND ((e.doc % {passes}) + {passes}) % {passes} = {at}
+GROUP BY g.doc_id, g.kind
 """
 
 
@@ -211,19 +250,24 @@ class ClaimWording:
             engine.drop_table(_BANDS.name, missing_ok=True)
             engine.drop_table(_REGIONS.name, missing_ok=True)
             engine.drop_table(_EXCLUDED.name, missing_ok=True)
+            engine.drop_table(_ENOUGH.name, missing_ok=True)
         return write_rows(engine, "claim_wording", out)
 
 
 def _write_bands(engine: Engine) -> None:
-    """`_BANDS` from the shingle rows, in passes of about `ROWS_PER_PASS` shingle rows: first
-    the shingles that do not count (split by shingle), then each document's rare shingles (split
-    by document) hashed into bands."""
+    """`_BANDS` from the shingle rows: first the shingles that do not count, in passes of about
+    `ROWS_PER_PASS` shingle rows (split by shingle); then, in one scan, the regions with enough
+    rare shingles (`_ENOUGH`); then their rare shingles listed and hashed into bands, in passes
+    of about `ROWS_PER_PASS` listed shingles (split by document; one pass unless the rare
+    shingles of such regions are that many)."""
     passes = _passes(engine.query(_SHINGLE_ROWS_SQL).column("n")[0].as_py() or 0)
     engine.materialize(_REGIONS.name, _REGIONS_SQL)
     engine.drop_table(_EXCLUDED.name, missing_ok=True)
     engine.create_table(_EXCLUDED)
     for at in range(passes):
         engine.insert_query(_EXCLUDED.name, _excluded_sql(passes, at))
+    engine.materialize(_ENOUGH.name, _ENOUGH_SQL)
+    passes = _passes(engine.query(_RARE_ROWS_SQL).column("n")[0].as_py() or 0)
     for at in range(passes):
         engine.map_arrow(_rare_sql(passes, at), _bands_of_batch, _BANDS, append=at > 0)
 
