@@ -78,20 +78,26 @@ def _scratch(name: str, description: str, *columns: tuple[str, str]) -> TableSch
     return TableSchema(name, description, (), tuple(Column(c, kind, "") for c, kind in columns))
 
 
-# One row per region (doc_id, kind, span, doc = the document's 64-bit key, kind_base) and one per
-# distinct shingle of it (doc, shingle = kind_base + shingle id): the millions of shingle rows
-# are two integers each, so writing and counting them stays cheap; then one row per document,
-# kind and LSH band.
+_CLAIM_KINDS = ("pleading", "iou")
+_KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
+
+# One row per region (doc = the document's 64-bit key, shingle = -1 - the kind's position in
+# _CLAIM_KINDS, doc_id) and one per distinct shingle of it (doc, shingle = kind_base + shingle id
+# >= 0, doc_id NULL): the millions of shingle rows are two integers and a null each, so writing
+# and counting them stays cheap (the regions' spans are read again for the few documents that
+# cluster); then one row per document, kind and LSH band.
 _SHINGLES = _scratch(
     "claim_wording__shingles",
     "regions and their shingles",
-    ("doc_id", "VARCHAR"),
-    ("kind", "VARCHAR"),
-    ("span_start", "INTEGER"),
-    ("span_end", "INTEGER"),
-    ("kind_base", "BIGINT"),
     ("doc", "BIGINT"),
     ("shingle", "BIGINT"),
+    ("doc_id", "VARCHAR"),
+)
+_KIND_OF_REGION = (  # the kind and kind_base of a region row ``s``
+    "CASE s.shingle "
+    + " ".join(f"WHEN {-1 - at} THEN '{kind}'" for at, kind in enumerate(_CLAIM_KINDS))
+    + " END",
+    f"(-1 - s.shingle) * {_KIND_STEP}",
 )
 _BANDS = _scratch(
     "claim_wording__bands",
@@ -119,7 +125,6 @@ _ENOUGH = _scratch(
     ("kind_base", "BIGINT"),
     ("rare", "BIGINT"),
 )
-_KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
 # The corpus-wide counts run in passes over shingles (then documents) of at most about this many
 # shingle rows each, so DuckDB's hash tables and lists stay within its memory and spill limits
 # (one pass holds about 125k documents' shingle rows: the 100k county has 12.8 million).
@@ -132,12 +137,13 @@ WITH plaintiffs AS (
     SELECT p.doc_id, arg_min(p.name, p.party_idx) AS author FROM parties AS p
     WHERE p.side = 'plaintiff' AND p.name IS NOT NULL AND p.name <> '' GROUP BY p.doc_id
 )
-SELECT s.doc_id, s.kind, s.kind_base, s.doc, coalesce(a.author, s.doc_id) AS author
+SELECT s.doc_id, {_KIND_OF_REGION[0]} AS kind, {_KIND_OF_REGION[1]} AS kind_base, s.doc,
+    coalesce(a.author, s.doc_id) AS author
 FROM {_SHINGLES.name} AS s LEFT JOIN plaintiffs AS a ON a.doc_id = s.doc_id
-WHERE s.shingle IS NULL
+WHERE s.shingle < 0
 """
 
-_SHINGLE_ROWS_SQL = f"SELECT count(shingle) AS n FROM {_SHINGLES.name}"
+_SHINGLE_ROWS_SQL = f"SELECT count(*) AS n FROM {_SHINGLES.name} WHERE shingle >= 0"
 
 
 def _excluded_sql(passes: int, at: int) -> str:
@@ -158,7 +164,7 @@ WITH caps AS (
 ),
 held AS (
     SELECT s.shingle, count(*) AS docs FROM {_SHINGLES.name} AS s
-    WHERE s.shingle IS NOT NULL AND s.shingle % {passes} = {at}
+    WHERE s.shingle >= 0 AND s.shingle % {passes} = {at}
     GROUP BY s.shingle
 ),
 common AS (
@@ -184,7 +190,7 @@ SELECT a.shingle FROM authors AS a JOIN common AS c ON c.shingle = a.shingle WHE
 _ENOUGH_SQL = f"""
 SELECT s.doc, s.shingle - s.shingle % {_KIND_STEP} AS kind_base, count(*) AS rare
 FROM {_SHINGLES.name} AS s LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
-WHERE s.shingle IS NOT NULL AND x.shingle IS NULL
+WHERE s.shingle >= 0 AND x.shingle IS NULL
 GROUP BY s.doc, s.shingle - s.shingle % {_KIND_STEP}
 HAVING count(*) >= {MIN_RARE_SHINGLES}
 """
@@ -200,7 +206,7 @@ SELECT g.doc_id, g.kind, list(s.shingle - g.kind_base) AS shingles FROM {_SHINGL
 JOIN {_ENOUGH.name} AS e ON e.doc = s.doc AND e.kind_base = s.shingle - s.shingle % {_KIND_STEP}
 JOIN {_REGIONS.name} AS g ON g.doc = e.doc AND g.kind_base = e.kind_base
 LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
-WHERE s.shingle IS NOT NULL AND x.shingle IS NULL AND ((e.doc % {passes}) + {passes}) % {passes} = {at}
+WHERE s.shingle >= 0 AND x.shingle IS NULL AND ((e.doc % {passes}) + {passes}) % {passes} = {at}
 GROUP BY g.doc_id, g.kind
 """
 
@@ -209,8 +215,8 @@ GROUP BY g.doc_id, g.kind
 # would pool their shingles: the operator refuses to go on instead.
 _SHARED_KEYS_SQL = f"""
 SELECT count(*) AS shared FROM (
-    SELECT doc, kind_base FROM {_SHINGLES.name} WHERE shingle IS NULL
-    GROUP BY doc, kind_base HAVING count(*) > 1
+    SELECT doc, shingle FROM {_SHINGLES.name} WHERE shingle < 0
+    GROUP BY doc, shingle HAVING count(*) > 1
 ) AS k
 """
 
@@ -306,7 +312,8 @@ def _clusters(pairs: pa.Table) -> dict[tuple[str, str], tuple[str, int]]:
 
 
 def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int]]) -> list[dict[str, Any]]:
-    """claim_wording rows of the clustered documents, with their spans and rare-shingle counts."""
+    """claim_wording rows of the clustered documents, with their spans (`_spans`) and rare-shingle
+    counts."""
     if not clusters:
         return []
     keys = pa.table(
@@ -315,14 +322,14 @@ def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int
     )
     with engine.temp_table(keys, "clustered") as wanted:
         found = engine.query(
-            f"SELECT DISTINCT s.doc_id, s.kind, s.span_start, s.span_end, b.rare_shingles "
-            f"FROM {_SHINGLES.name} AS s JOIN {wanted} AS w ON w.kind = s.kind AND w.doc_id = s.doc_id "
-            f"JOIN {_BANDS.name} AS b ON b.kind = s.kind AND b.doc_id = s.doc_id "
-            "WHERE s.shingle IS NULL"
+            f"SELECT DISTINCT b.doc_id, b.kind, b.rare_shingles "
+            f"FROM {_BANDS.name} AS b JOIN {wanted} AS w ON w.kind = b.kind AND w.doc_id = b.doc_id"
         )
+    spans = _spans(engine, sorted({d for _, d in clusters}))
     out = []
     for r in sorted(found.to_pylist(), key=lambda r: (_CLAIM_KINDS.index(r["kind"]), r["doc_id"])):
         cid, size = clusters[(r["kind"], r["doc_id"])]
+        start, end = spans[(r["kind"], r["doc_id"])]
         out.append(
             {
                 "doc_id": r["doc_id"],
@@ -330,10 +337,30 @@ def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int
                 "cluster_id": f"{r['kind']}:{cid}",
                 "cluster_size": size,
                 "rare_shingles": r["rare_shingles"],
-                "span_start": r["span_start"],
-                "span_end": min(r["span_end"], r["span_start"] + 300),
+                "span_start": start,
+                "span_end": min(end, start + 300),
             }
         )
+    return out
+
+
+_SPANS_TOGETHER = 2_000  # clustered documents whose texts are read at a time
+
+
+def _spans(engine: Engine, doc_ids: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(kind, doc_id) → the span of the region shingled (`_first_regions`) of those documents,
+    read again from their texts, a few thousand at a time."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for lo in range(0, len(doc_ids), _SPANS_TOGETHER):
+        ids = pa.table({"doc_id": pa.array(doc_ids[lo : lo + _SPANS_TOGETHER], pa.string())})
+        with engine.temp_table(ids, "spanned") as wanted:
+            texts = engine.query(
+                f"SELECT d.doc_id, d.text FROM documents AS d JOIN {wanted} AS w ON w.doc_id = d.doc_id"
+            )
+        columns = (texts.column(c).to_pylist() for c in ("doc_id", "text"))
+        for doc_id, text in zip(*columns, strict=True):
+            for kind, span in _first_regions(text).items():
+                out[(kind, doc_id)] = span
     return out
 
 
@@ -348,7 +375,7 @@ def _shingles_of_batch(table: pa.Table) -> pa.Table:
         for lo in range(0, table.num_rows, _SHINGLED_TOGETHER)
         for piece in _shingle_rows(table.slice(lo, _SHINGLED_TOGETHER))
     ]
-    return pa.concat_tables(pieces, promote_options="default") if pieces else _SHINGLES.to_arrow([])
+    return pa.concat_tables(pieces) if pieces else _SHINGLES.to_arrow([])
 
 
 def _shingle_rows(table: pa.Table) -> list[pa.Table]:
@@ -367,20 +394,21 @@ def _shingle_rows(table: pa.Table) -> list[pa.Table]:
     keys = np.array([_doc_key(d) for d in doc_ids.to_pylist()], dtype=np.int64)
     pieces = []
     for at, kind in enumerate(_CLAIM_KINDS):
-        rows, spans, doc, ids = part[kind]
+        rows, _, doc, ids = part[kind]
         kind_base = at * _KIND_STEP
-        regions = pa.table(  # one row per region, with its span; the document id as positions
+        regions = pa.table(  # one row per region; the document id as positions
             {
-                "doc_id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), doc_ids),
-                "kind": pa.repeat(pa.scalar(kind), len(rows)),
-                "span_start": pa.array([s for s, _ in spans], pa.int32()),
-                "span_end": pa.array([e for _, e in spans], pa.int32()),
-                "kind_base": pa.repeat(pa.scalar(kind_base), len(rows)),
                 "doc": keys[rows],
+                "shingle": np.full(len(rows), -1 - at, dtype=np.int64),
+                "doc_id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), doc_ids),
             }
         )
         shingles = pa.table(  # one row per distinct shingle of a region: two integers
-            {"doc": keys[rows[doc]] if len(rows) else doc, "shingle": ids.astype(np.int64) + kind_base}
+            {
+                "doc": keys[rows[doc]] if len(rows) else doc,
+                "shingle": ids.astype(np.int64) + kind_base,
+                "doc_id": pa.DictionaryArray.from_arrays(pa.nulls(len(doc), pa.int32()), doc_ids),
+            }
         )
         pieces += [regions, shingles]
     return pieces
@@ -426,10 +454,17 @@ def _bands_of_batch(table: pa.Table) -> pa.Table:
     return _BANDS.to_arrow(rows)
 
 
-_CLAIM_KINDS = ("pleading", "iou")
 _SlicePart = tuple[
     npt.NDArray[np.int64], list[tuple[int, int]], npt.NDArray[np.int64], npt.NDArray[np.uint32]
 ]
+
+
+def _first_regions(text: str) -> dict[str, tuple[int, int]]:
+    """kind → (start, end) of the region of that kind shingled: the document's first."""
+    out: dict[str, tuple[int, int]] = {}
+    for kind, start, end in claim_regions(text):
+        out.setdefault(kind, (start, end))
+    return out
 
 
 def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
@@ -444,11 +479,7 @@ def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
         table.column("names").to_pylist(),
         strict=True,
     ):
-        seen: set[str] = set()
-        for kind, start, end in claim_regions(text):
-            if kind in seen:
-                continue
-            seen.add(kind)
+        for kind, (start, end) in _first_regions(text).items():
             part = text[start:end]
             if kind == "pleading":
                 part = QUOTE.sub("", part)
