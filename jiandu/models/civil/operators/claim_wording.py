@@ -15,7 +15,8 @@ on the workers or executors), the shingles' document and author counts are SQL, 
 band keys of each document with enough rare shingles are written by `map_arrow` again, and
 the SQL joins documents sharing a band bucket. Only those joins (pairs of near-duplicate
 documents, bounded by the documents that cluster, not by the corpus) and the rows of the
-clustered documents are read here, to join the pairs into clusters.
+clustered documents are read here, to join the pairs into clusters; the texts of the clustered
+documents are read again, a few thousand at a time, for the spans of their regions.
 """
 
 from __future__ import annotations
