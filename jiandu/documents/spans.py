@@ -15,20 +15,23 @@ _SENTENCE_END = "。；;\n！？!?"
 
 
 _WINDOW = 400  # a clause or sentence longer than this is cut at this distance from the match
-_STOP_RES: dict[str, re.Pattern[str]] = {}
+# per stop set: the next stop character, and everything up to the last one (greedy, so the match
+# ends just after the last stop before the end of the searched range)
+_STOP_RES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
     """The clause (or sentence) around ``text[start:end]``: from the character after the previous
     stop to the next stop (excluded). Searched within ``_WINDOW`` characters each way, so the cost
     does not grow with the length of the text."""
+    res = _STOP_RES.get(stops)
+    if res is None:
+        stop_class = "[" + re.escape(stops) + "]"
+        res = _STOP_RES.setdefault(stops, (re.compile(stop_class), re.compile("(?s).*" + stop_class)))
+    rx, through_last = res
     floor = max(0, start - _WINDOW)
-    lo = max(text.rfind(c, floor, start) for c in stops) + 1
-    if lo == 0:
-        lo = floor
-    rx = _STOP_RES.get(stops)
-    if rx is None:
-        rx = _STOP_RES.setdefault(stops, re.compile("[" + re.escape(stops) + "]"))
+    before = through_last.match(text, floor, start)
+    lo = before.end() if before else floor
     ceiling = min(len(text), end + _WINDOW)
     m = rx.search(text, end, ceiling)
     hi = m.start() if m else ceiling

@@ -140,6 +140,49 @@ def test_clause_finditer_matches_finditer(kind: str) -> None:
         assert fast == plain, text
 
 
+GUARANTEE_FRAGMENTS = [
+    "张某作为连带责任保证人",
+    "李某自愿作为担保人",
+    "王某为上述借款提供连带责任保证",
+    "赵某为该笔借款提供了担保",
+    "由被告孙某提供担保",
+    "由案外人周某提供连带保证",
+    "担保人：吴某",
+    "保证人:郑某1",
+    "被告钱某提供担保",
+    "案外人冯某提供责任保证",
+    "作为",
+    "提供",
+    "保证",
+    "担保",
+    "为",
+    "由",
+    "被告",
+    "案外人",
+    "某某公司",
+    "，",
+    "。",
+    "；",
+    "、",
+    "\n",
+    ",",
+    "：",
+]
+
+
+def test_guarantor_searches_match_finditer() -> None:
+    rng = random.Random(6)
+    seen = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(GUARANTEE_FRAGMENTS) for _ in range(rng.randint(0, 12)))
+        for regex, (stops, needs) in zip(om._GUARANTOR, om._GUARANTOR_SEARCH, strict=True):
+            plain = [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+            seen += bool(plain)
+            found = [(m.span(), m.groupdict()) for m in om._searched(regex, text, stops, needs)]
+            assert found == plain, (regex.pattern, text)
+    assert seen > 1000
+
+
 LOAN_FRAGMENTS = [
     "原告实际仅支付借款8000元",
     "借条系应原告要求按11000元出具",

@@ -15,7 +15,8 @@ on the workers or executors), the shingles' document and author counts are SQL, 
 band keys of each document with enough rare shingles are written by `map_arrow` again, and
 the SQL joins documents sharing a band bucket. Only those joins (pairs of near-duplicate
 documents, bounded by the documents that cluster, not by the corpus) and the rows of the
-clustered documents are read here, to join the pairs into clusters.
+clustered documents are read here, to join the pairs into clusters; the texts of the clustered
+documents are read again, a few thousand at a time, for the spans of their regions.
 """
 
 from __future__ import annotations
@@ -78,20 +79,26 @@ def _scratch(name: str, description: str, *columns: tuple[str, str]) -> TableSch
     return TableSchema(name, description, (), tuple(Column(c, kind, "") for c, kind in columns))
 
 
-# One row per region (doc_id, kind, span, doc = the document's 64-bit key, kind_base) and one per
-# distinct shingle of it (doc, shingle = kind_base + shingle id): the millions of shingle rows
-# are two integers each, so writing and counting them stays cheap; then one row per document,
-# kind and LSH band.
+_CLAIM_KINDS = ("pleading", "iou")
+_KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
+
+# One row per region (doc = the document's 64-bit key, shingle = -1 - the kind's position in
+# _CLAIM_KINDS, doc_id) and one per distinct shingle of it (doc, shingle = kind_base + shingle id
+# >= 0, doc_id NULL): the millions of shingle rows are two integers and a null each, so writing
+# and counting them stays cheap (the regions' spans are read again for the few documents that
+# cluster); then one row per document, kind and LSH band.
 _SHINGLES = _scratch(
     "claim_wording__shingles",
     "regions and their shingles",
-    ("doc_id", "VARCHAR"),
-    ("kind", "VARCHAR"),
-    ("span_start", "INTEGER"),
-    ("span_end", "INTEGER"),
-    ("kind_base", "BIGINT"),
     ("doc", "BIGINT"),
     ("shingle", "BIGINT"),
+    ("doc_id", "VARCHAR"),
+)
+_KIND_OF_REGION = (  # the kind and kind_base of a region row ``s``
+    "CASE s.shingle "
+    + " ".join(f"WHEN {-1 - at} THEN '{kind}'" for at, kind in enumerate(_CLAIM_KINDS))
+    + " END",
+    f"(-1 - s.shingle) * {_KIND_STEP}",
 )
 _BANDS = _scratch(
     "claim_wording__bands",
@@ -112,7 +119,13 @@ _REGIONS = _scratch(
     ("author", "VARCHAR"),
 )
 _EXCLUDED = _scratch("claim_wording__excluded", "shingles too common to count", ("shingle", "BIGINT"))
-_KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
+_ENOUGH = _scratch(
+    "claim_wording__enough",
+    "regions with enough rare shingles",
+    ("doc", "BIGINT"),
+    ("kind_base", "BIGINT"),
+    ("rare", "BIGINT"),
+)
 # The corpus-wide counts run in passes over shingles (then documents) of at most about this many
 # shingle rows each, so DuckDB's hash tables and lists stay within its memory and spill limits
 # (one pass holds about 125k documents' shingle rows: the 100k county has 12.8 million).
@@ -125,17 +138,24 @@ WITH plaintiffs AS (
     SELECT p.doc_id, arg_min(p.name, p.party_idx) AS author FROM parties AS p
     WHERE p.side = 'plaintiff' AND p.name IS NOT NULL AND p.name <> '' GROUP BY p.doc_id
 )
-SELECT s.doc_id, s.kind, s.kind_base, s.doc, coalesce(a.author, s.doc_id) AS author
+SELECT s.doc_id, {_KIND_OF_REGION[0]} AS kind, {_KIND_OF_REGION[1]} AS kind_base, s.doc,
+    coalesce(a.author, s.doc_id) AS author
 FROM {_SHINGLES.name} AS s LEFT JOIN plaintiffs AS a ON a.doc_id = s.doc_id
-WHERE s.shingle IS NULL
+WHERE s.shingle < 0
 """
 
-_SHINGLE_ROWS_SQL = f"SELECT count(shingle) AS n FROM {_SHINGLES.name}"
+_SHINGLE_ROWS_SQL = f"SELECT count(*) AS n FROM {_SHINGLES.name} WHERE shingle >= 0"
 
 
 def _excluded_sql(passes: int, at: int) -> str:
     """The shingles of pass ``at`` (of ``passes``, split by shingle) that do not count: in more
-    documents than their kind's ``doc_cap`` or written by more authors than its ``cap``."""
+    documents than their kind's ``doc_cap`` or written by more authors than its ``cap``.
+
+    Documents are counted first, on the shingle rows alone; a shingle's authors are at most its
+    documents, so only the shingles in more than ``cap`` documents (a few thousand at 100k) are
+    joined to their regions' authors to count them. Every shingle row has its region (`_REGIONS`,
+    one per document key and kind: `_SHARED_KEYS_SQL`).
+    """
     return f"""
 WITH caps AS (
     SELECT kind_base,
@@ -143,26 +163,52 @@ WITH caps AS (
         greatest({MIN_DOC_CAP}, CAST(floor({MAX_DOC_SHARE} * count(*)) AS BIGINT)) AS doc_cap
     FROM {_REGIONS.name} GROUP BY kind_base
 ),
+held AS (
+    SELECT s.shingle, count(*) AS docs FROM {_SHINGLES.name} AS s
+    WHERE s.shingle >= 0 AND s.shingle % {passes} = {at}
+    GROUP BY s.shingle
+),
+common AS (
+    SELECT h.shingle, h.docs, k.cap, k.doc_cap FROM held AS h
+    JOIN caps AS k ON k.kind_base = h.shingle - h.shingle % {_KIND_STEP}
+    WHERE h.docs > k.cap OR h.docs > k.doc_cap
+),
 authors AS (
-    SELECT s.shingle, r.kind_base, r.author, count(*) AS docs FROM {_SHINGLES.name} AS s
+    SELECT s.shingle, count(DISTINCT r.author) AS authors FROM {_SHINGLES.name} AS s
     JOIN {_REGIONS.name} AS r ON r.doc = s.doc AND r.kind_base = s.shingle - s.shingle % {_KIND_STEP}
-    WHERE s.shingle IS NOT NULL AND s.shingle % {passes} = {at}
-    GROUP BY s.shingle, r.kind_base, r.author
+    WHERE s.shingle IN (SELECT shingle FROM common WHERE docs <= doc_cap)
+    GROUP BY s.shingle
 )
-SELECT a.shingle FROM authors AS a JOIN caps AS k ON k.kind_base = a.kind_base
-GROUP BY a.shingle, k.cap, k.doc_cap HAVING sum(a.docs) > k.doc_cap OR count(*) > k.cap
+SELECT shingle FROM common WHERE docs > doc_cap
+UNION ALL
+SELECT a.shingle FROM authors AS a JOIN common AS c ON c.shingle = a.shingle WHERE a.authors > c.cap
 """
 
 
+# Per document key and kind with at least MIN_RARE_SHINGLES rare shingles (those not excluded):
+# how many; one scan of the shingle rows, grouped by region (so by the documents, not the
+# shingle rows).
+_ENOUGH_SQL = f"""
+SELECT s.doc, s.shingle - s.shingle % {_KIND_STEP} AS kind_base, count(*) AS rare
+FROM {_SHINGLES.name} AS s LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
+WHERE s.shingle >= 0 AND x.shingle IS NULL
+GROUP BY s.doc, s.shingle - s.shingle % {_KIND_STEP}
+HAVING count(*) >= {MIN_RARE_SHINGLES}
+"""
+
+_RARE_ROWS_SQL = f"SELECT sum(rare) AS n FROM {_ENOUGH.name}"
+
+
 def _rare_sql(passes: int, at: int) -> str:
-    """Per document of pass ``at`` (of ``passes``, split by document key) and kind, the list of
-    its rare shingles (those not excluded), when it has enough of them."""
+    """Per document of pass ``at`` (of ``passes``, split by document key) and kind with enough
+    rare shingles (`_ENOUGH`), the list of its rare shingles (those not excluded)."""
     return f"""
 SELECT g.doc_id, g.kind, list(s.shingle - g.kind_base) AS shingles FROM {_SHINGLES.name} AS s
-JOIN {_REGIONS.name} AS g ON g.doc = s.doc AND g.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+JOIN {_ENOUGH.name} AS e ON e.doc = s.doc AND e.kind_base = s.shingle - s.shingle % {_KIND_STEP}
+JOIN {_REGIONS.name} AS g ON g.doc = e.doc AND g.kind_base = e.kind_base
 LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
-WHERE s.shingle IS NOT NULL AND x.shingle IS NULL AND ((s.doc % {passes}) + {passes}) % {passes} = {at}
-GROUP BY g.doc_id, g.kind HAVING count(*) >= {MIN_RARE_SHINGLES}
+WHERE s.shingle >= 0 AND x.shingle IS NULL AND ((e.doc % {passes}) + {passes}) % {passes} = {at}
+GROUP BY g.doc_id, g.kind
 """
 
 
@@ -170,8 +216,8 @@ GROUP BY g.doc_id, g.kind HAVING count(*) >= {MIN_RARE_SHINGLES}
 # would pool their shingles: the operator refuses to go on instead.
 _SHARED_KEYS_SQL = f"""
 SELECT count(*) AS shared FROM (
-    SELECT doc, kind_base FROM {_SHINGLES.name} WHERE shingle IS NULL
-    GROUP BY doc, kind_base HAVING count(*) > 1
+    SELECT doc, shingle FROM {_SHINGLES.name} WHERE shingle < 0
+    GROUP BY doc, shingle HAVING count(*) > 1
 ) AS k
 """
 
@@ -211,19 +257,24 @@ class ClaimWording:
             engine.drop_table(_BANDS.name, missing_ok=True)
             engine.drop_table(_REGIONS.name, missing_ok=True)
             engine.drop_table(_EXCLUDED.name, missing_ok=True)
+            engine.drop_table(_ENOUGH.name, missing_ok=True)
         return write_rows(engine, "claim_wording", out)
 
 
 def _write_bands(engine: Engine) -> None:
-    """`_BANDS` from the shingle rows, in passes of about `ROWS_PER_PASS` shingle rows: first
-    the shingles that do not count (split by shingle), then each document's rare shingles (split
-    by document) hashed into bands."""
+    """`_BANDS` from the shingle rows: first the shingles that do not count, in passes of about
+    `ROWS_PER_PASS` shingle rows (split by shingle); then, in one scan, the regions with enough
+    rare shingles (`_ENOUGH`); then their rare shingles listed and hashed into bands, in passes
+    of about `ROWS_PER_PASS` listed shingles (split by document; one pass unless the rare
+    shingles of such regions are that many)."""
     passes = _passes(engine.query(_SHINGLE_ROWS_SQL).column("n")[0].as_py() or 0)
     engine.materialize(_REGIONS.name, _REGIONS_SQL)
     engine.drop_table(_EXCLUDED.name, missing_ok=True)
     engine.create_table(_EXCLUDED)
     for at in range(passes):
         engine.insert_query(_EXCLUDED.name, _excluded_sql(passes, at))
+    engine.materialize(_ENOUGH.name, _ENOUGH_SQL)
+    passes = _passes(engine.query(_RARE_ROWS_SQL).column("n")[0].as_py() or 0)
     for at in range(passes):
         engine.map_arrow(_rare_sql(passes, at), _bands_of_batch, _BANDS, append=at > 0)
 
@@ -262,7 +313,8 @@ def _clusters(pairs: pa.Table) -> dict[tuple[str, str], tuple[str, int]]:
 
 
 def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int]]) -> list[dict[str, Any]]:
-    """claim_wording rows of the clustered documents, with their spans and rare-shingle counts."""
+    """claim_wording rows of the clustered documents, with their spans (`_spans`) and rare-shingle
+    counts."""
     if not clusters:
         return []
     keys = pa.table(
@@ -271,14 +323,14 @@ def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int
     )
     with engine.temp_table(keys, "clustered") as wanted:
         found = engine.query(
-            f"SELECT DISTINCT s.doc_id, s.kind, s.span_start, s.span_end, b.rare_shingles "
-            f"FROM {_SHINGLES.name} AS s JOIN {wanted} AS w ON w.kind = s.kind AND w.doc_id = s.doc_id "
-            f"JOIN {_BANDS.name} AS b ON b.kind = s.kind AND b.doc_id = s.doc_id "
-            "WHERE s.shingle IS NULL"
+            f"SELECT DISTINCT b.doc_id, b.kind, b.rare_shingles "
+            f"FROM {_BANDS.name} AS b JOIN {wanted} AS w ON w.kind = b.kind AND w.doc_id = b.doc_id"
         )
+    spans = _spans(engine, sorted({d for _, d in clusters}))
     out = []
     for r in sorted(found.to_pylist(), key=lambda r: (_CLAIM_KINDS.index(r["kind"]), r["doc_id"])):
         cid, size = clusters[(r["kind"], r["doc_id"])]
+        start, end = spans[(r["kind"], r["doc_id"])]
         out.append(
             {
                 "doc_id": r["doc_id"],
@@ -286,10 +338,30 @@ def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int
                 "cluster_id": f"{r['kind']}:{cid}",
                 "cluster_size": size,
                 "rare_shingles": r["rare_shingles"],
-                "span_start": r["span_start"],
-                "span_end": min(r["span_end"], r["span_start"] + 300),
+                "span_start": start,
+                "span_end": min(end, start + 300),
             }
         )
+    return out
+
+
+_SPANS_TOGETHER = 2_000  # clustered documents whose texts are read at a time
+
+
+def _spans(engine: Engine, doc_ids: list[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """(kind, doc_id) → the span of the region shingled (`_first_regions`) of those documents,
+    read again from their texts, a few thousand at a time."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for lo in range(0, len(doc_ids), _SPANS_TOGETHER):
+        ids = pa.table({"doc_id": pa.array(doc_ids[lo : lo + _SPANS_TOGETHER], pa.string())})
+        with engine.temp_table(ids, "spanned") as wanted:
+            texts = engine.query(
+                f"SELECT d.doc_id, d.text FROM documents AS d JOIN {wanted} AS w ON w.doc_id = d.doc_id"
+            )
+        columns = (texts.column(c).to_pylist() for c in ("doc_id", "text"))
+        for doc_id, text in zip(*columns, strict=True):
+            for kind, span in _first_regions(text).items():
+                out[(kind, doc_id)] = span
     return out
 
 
@@ -304,7 +376,7 @@ def _shingles_of_batch(table: pa.Table) -> pa.Table:
         for lo in range(0, table.num_rows, _SHINGLED_TOGETHER)
         for piece in _shingle_rows(table.slice(lo, _SHINGLED_TOGETHER))
     ]
-    return pa.concat_tables(pieces, promote_options="default") if pieces else _SHINGLES.to_arrow([])
+    return pa.concat_tables(pieces) if pieces else _SHINGLES.to_arrow([])
 
 
 def _shingle_rows(table: pa.Table) -> list[pa.Table]:
@@ -323,20 +395,21 @@ def _shingle_rows(table: pa.Table) -> list[pa.Table]:
     keys = np.array([_doc_key(d) for d in doc_ids.to_pylist()], dtype=np.int64)
     pieces = []
     for at, kind in enumerate(_CLAIM_KINDS):
-        rows, spans, doc, ids = part[kind]
+        rows, _, doc, ids = part[kind]
         kind_base = at * _KIND_STEP
-        regions = pa.table(  # one row per region, with its span; the document id as positions
+        regions = pa.table(  # one row per region; the document id as positions
             {
-                "doc_id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), doc_ids),
-                "kind": pa.repeat(pa.scalar(kind), len(rows)),
-                "span_start": pa.array([s for s, _ in spans], pa.int32()),
-                "span_end": pa.array([e for _, e in spans], pa.int32()),
-                "kind_base": pa.repeat(pa.scalar(kind_base), len(rows)),
                 "doc": keys[rows],
+                "shingle": np.full(len(rows), -1 - at, dtype=np.int64),
+                "doc_id": pa.DictionaryArray.from_arrays(pa.array(rows, pa.int32()), doc_ids),
             }
         )
         shingles = pa.table(  # one row per distinct shingle of a region: two integers
-            {"doc": keys[rows[doc]] if len(rows) else doc, "shingle": ids.astype(np.int64) + kind_base}
+            {
+                "doc": keys[rows[doc]] if len(rows) else doc,
+                "shingle": ids.astype(np.int64) + kind_base,
+                "doc_id": pa.DictionaryArray.from_arrays(pa.nulls(len(doc), pa.int32()), doc_ids),
+            }
         )
         pieces += [regions, shingles]
     return pieces
@@ -382,10 +455,17 @@ def _bands_of_batch(table: pa.Table) -> pa.Table:
     return _BANDS.to_arrow(rows)
 
 
-_CLAIM_KINDS = ("pleading", "iou")
 _SlicePart = tuple[
     npt.NDArray[np.int64], list[tuple[int, int]], npt.NDArray[np.int64], npt.NDArray[np.uint32]
 ]
+
+
+def _first_regions(text: str) -> dict[str, tuple[int, int]]:
+    """kind → (start, end) of the region of that kind shingled: the document's first."""
+    out: dict[str, tuple[int, int]] = {}
+    for kind, start, end in claim_regions(text):
+        out.setdefault(kind, (start, end))
+    return out
 
 
 def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
@@ -400,11 +480,7 @@ def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
         table.column("names").to_pylist(),
         strict=True,
     ):
-        seen: set[str] = set()
-        for kind, start, end in claim_regions(text):
-            if kind in seen:
-                continue
-            seen.add(kind)
+        for kind, (start, end) in _first_regions(text).items():
             part = text[start:end]
             if kind == "pleading":
                 part = QUOTE.sub("", part)

@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from jiandu.documents.numerals import calendar_date
 from jiandu.documents.signs import defendant_admissions
-from jiandu.models.textscan import clause_finditer
+from jiandu.models.textscan import anchored_finditer, clause_finditer
 
 __all__ = [
     "Mention",
@@ -233,6 +234,18 @@ _GUARANTOR = (
     re.compile(r"(?:担保人|保证人)[：:](?P<name>[\u4e00-\u9fff×＊*]{1,4}\d{0,2})"),
     re.compile(r"(?:被告|案外人)(?P<name>" + _NAME + r")提供" + _GUARANTEE),
 )
+# Where `guarantee_mentions` searches each of _GUARANTOR (same order), finding the matches
+# ``finditer`` finds: in the clauses (`clause_finditer`: stop characters no match holds, then
+# words every match holds) for the patterns led by a lazy name, which ``finditer`` tries at every
+# position of the text; at the words every match starts with (`anchored_finditer`, no stops)
+# for the one led by a literal.
+_GUARANTOR_SEARCH: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
+    ("，。；", (("作为",), ("保证人", "担保人"))),
+    ("，。；", (("提供",), ("为",), ("保证", "担保"))),
+    ("，。；", (("提供",), ("由",), ("保证", "担保"))),
+    ("", (("担保人", "保证人"),)),
+    ("，。；", (("提供",), ("被告", "案外人"), ("保证", "担保"))),
+)
 # 经宋某介绍 / 经被告业务员段某介绍: a named go-between of the loan (lender's agent or broker)
 _INTRODUCER = re.compile(r"经(?P<name>" + _NAME + r")介绍")
 _NOT_A_NAMED_PERSON = re.compile(
@@ -257,13 +270,22 @@ def _person_or_org(kind: str, m: re.Match[str]) -> Mention | None:
     return Mention(kind, name, None, None, start, start + len(name))
 
 
+def _searched(
+    regex: re.Pattern[str], text: str, stops: str, needs: tuple[tuple[str, ...], ...]
+) -> Iterator[re.Match[str]]:
+    """``regex.finditer(text)`` where `_GUARANTOR_SEARCH` says to look."""
+    if stops:
+        return clause_finditer(regex, text, stops, needs)
+    return anchored_finditer(regex, text, needs[0])
+
+
 def guarantee_mentions(text: str) -> list[Mention]:
     """Guarantors of the loan (作为担保人 / 为借款提供担保 / 担保人：X) and named go-betweens
     (经X介绍) as written; a name is a person or organisation name or nothing."""
     found: list[Mention] = []
     if "保" in text:
-        for regex in _GUARANTOR:
-            for m in regex.finditer(text):
+        for regex, (stops, needs) in zip(_GUARANTOR, _GUARANTOR_SEARCH, strict=True):
+            for m in _searched(regex, text, stops, needs):
                 mention = _person_or_org("guarantor", m)
                 if mention is not None:
                     found.append(mention)
