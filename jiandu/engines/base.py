@@ -385,6 +385,13 @@ class Engine(ABC):
                 self.append(name, rows.drop_columns([position]))
         return documents.select(["case_category", "doc_type"])
 
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """A stretch of many small appends (an ingest's units, one after the other): an engine
+        may put off work it would otherwise repeat after every few of them (DuckDB: its
+        automatic checkpoints). Nothing here."""
+        yield
+
     def staging_location(self, run_id: str) -> str | None:
         """Where the ingest run ``run_id`` stages its Parquet when its units run on this
         engine's executors (`run_units`): a folder (a path or a URI) they can write and the

@@ -26,7 +26,8 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,9 @@ from jiandu.schema.registry import TableSchema
 log = logging.getLogger(__name__)
 
 DEFAULT_MEMORY_LIMIT = "2GB"
+# write-ahead log size that triggers an automatic checkpoint during `DuckDBEngine.bulk_load`
+# (DuckDB's default is 16 MiB)
+BULK_CHECKPOINT_THRESHOLD = "64MiB"
 DEFAULT_TEMP_LIMIT = "4GB"  # cap on spill files; JIANDU_DUCKDB_TEMP_LIMIT overrides
 SANDBOX_SETTINGS = (
     "SET enable_external_access = false",
@@ -285,6 +289,31 @@ class DuckDBEngine(Engine):
                 return self.con.sql(f"SELECT case_category, doc_type FROM {kept}").to_arrow_table()
             finally:
                 self.con.execute(f"DROP TABLE IF EXISTS {kept}")
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """`Engine.bulk_load`: the automatic checkpoint waits for `BULK_CHECKPOINT_THRESHOLD`
+        of write-ahead log instead of DuckDB's 16 MiB. An ingest appends a few hundred
+        documents per unit; each checkpoint compresses and writes again the tables' last,
+        partly filled row groups, so with the default about half of the ingest's store time
+        went to checkpoints (100k judgments in one process, 1 GiB: 103.4 -> 98.6 CPU-s). The price
+        is memory: the store holds up to that much more uncheckpointed data (peak RSS of a
+        100k ingest 688 -> 861 MiB at 64 MiB, 981 MiB at 128 MiB). The data is as safe
+        (committed and in the log); the previous threshold comes back afterwards, and
+        `close` checkpoints as before."""
+        if self.sandboxed:  # the configuration is locked
+            yield
+            return
+        with self._lock:
+            row = self.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()
+            previous = str(row[0]) if row else "16MiB"
+            self.con.execute(f"SET GLOBAL checkpoint_threshold = '{BULK_CHECKPOINT_THRESHOLD}'")
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._con is not None and not self.sandboxed:
+                    self._con.execute(f"SET GLOBAL checkpoint_threshold = '{previous}'")
 
     def materialize(self, name: str, sql: str) -> int:
         with self._lock:

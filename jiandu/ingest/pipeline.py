@@ -207,37 +207,38 @@ def ingest_judgments(
             on_progress(report)
 
     try:
-        on_engine = engine.run_units(work, units) if remote is not None else None
-        if on_engine is not None:  # Spark: the units run on its executors, then one bulk store
-            ran: list[UnitResult] = []
-            for result in on_engine:
-                counted(result)
-                ran.append(result)
+        with engine.bulk_load():  # DuckDB: fewer automatic checkpoints
+            on_engine = engine.run_units(work, units) if remote is not None else None
+            if on_engine is not None:  # Spark: the units run on its executors, then one bulk store
+                ran: list[UnitResult] = []
+                for result in on_engine:
+                    counted(result)
+                    ran.append(result)
+                    if on_progress:
+                        on_progress(report)
+                store.store_units(ran)
                 if on_progress:
                     on_progress(report)
-            store.store_units(ran)
-            if on_progress:
-                on_progress(report)
-        elif workers == 1:
-            for unit in units:
-                handle(work(unit))
-        else:
-            context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                pending: deque[tuple[WorkUnit, Future[UnitResult] | None]] = deque()
+            elif workers == 1:
                 for unit in units:
-                    future: Future[UnitResult] | None
-                    try:
-                        future = pool.submit(work, unit)
-                    except RuntimeError:  # the pool broke (a worker was killed): go on in this process
-                        future = None
-                    pending.append((unit, future))
-                    while len(pending) > 2 * workers:
+                    handle(work(unit))
+            else:
+                context = multiprocessing.get_context("spawn")  # never fork a process holding an engine
+                with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                    pending: deque[tuple[WorkUnit, Future[UnitResult] | None]] = deque()
+                    for unit in units:
+                        future: Future[UnitResult] | None
+                        try:
+                            future = pool.submit(work, unit)
+                        except RuntimeError:  # the pool broke (a worker was killed): go on in this process
+                            future = None
+                        pending.append((unit, future))
+                        while len(pending) > 2 * workers:
+                            done_unit, done = pending.popleft()
+                            handle(settle_unit(done, redo(done_unit)))
+                    while pending:
                         done_unit, done = pending.popleft()
                         handle(settle_unit(done, redo(done_unit)))
-                while pending:
-                    done_unit, done = pending.popleft()
-                    handle(settle_unit(done, redo(done_unit)))
     finally:
         _remove_staging(staging)
     finished = dt.datetime.now(dt.UTC).replace(tzinfo=None)

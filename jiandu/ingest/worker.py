@@ -183,6 +183,13 @@ class UnitResult:
 FLUSH_DOCUMENTS = 500  # parsed documents a worker holds as Python rows before writing them
 
 
+def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """``pa.Table.from_pylist(rows, schema=schema)``, converted in C++ (as one struct array)
+    instead of column by column in Python: the same table, several times faster."""
+    struct = pa.array(rows, type=pa.struct(schema))
+    return pa.Table.from_batches([pa.RecordBatch.from_struct_array(struct)], schema=schema)
+
+
 def unit_file(index: int, table: str) -> str:
     """Name of the staged Parquet file of one table (or ``rejected``) of a unit."""
     return f"unit-{index:07d}-{table}.parquet"
@@ -224,7 +231,7 @@ class _Staged:
             if name not in self.writers:
                 sink = self.folder.open_output(unit_file(self.index, name) + ".partial")
                 self.writers[name] = (pq.ParquetWriter(sink, schema, compression="lz4"), sink)
-            self.writers[name][0].write_table(pa.Table.from_pylist(rows, schema=schema))
+            self.writers[name][0].write_table(_table(rows, schema))
             rows.clear()
 
     def close(self) -> dict[str, str]:

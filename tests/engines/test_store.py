@@ -222,3 +222,24 @@ def test_open_engine_paths(tmp_path: Path) -> None:
     assert (tmp_path / "jiandu.duckdb").is_file()
     with pytest.raises(ValueError, match="unknown engine"):
         open_engine("oracle", tmp_path)
+
+
+def test_bulk_load_puts_off_duckdb_checkpoints_and_restores_the_threshold(tmp_path: Path) -> None:
+    from jiandu.engines.duckdb_engine import DuckDBEngine
+
+    def threshold(engine: DuckDBEngine) -> str:
+        return str(engine.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0])
+
+    engine = DuckDBEngine(tmp_path / "store.duckdb")
+    try:
+        engine.ensure_tables([table("ingest_runs")])
+        before = threshold(engine)
+        with engine.bulk_load():
+            assert threshold(engine) != before
+            assert threshold(engine).startswith("64")
+        assert threshold(engine) == before
+        with pytest.raises(ValueError), engine.bulk_load():
+            raise ValueError("a failed ingest")
+        assert threshold(engine) == before
+    finally:
+        engine.close()

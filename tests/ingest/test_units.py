@@ -265,3 +265,22 @@ def test_the_staging_folder_goes_also_when_the_store_fails(
         assert not engine.store.exists("_staging/ingest-x")  # type: ignore[attr-defined]
     else:
         assert locations == [None]
+
+
+def test_staged_tables_are_what_from_pylist_makes() -> None:
+    """Staged rows go to Arrow in one struct conversion; the table is the one
+    ``pa.Table.from_pylist`` would make (missing keys and None as null, types cast alike)."""
+    import pyarrow as pa
+
+    staged = worker._Staged("/nonexistent", 0)
+    schema = staged._schema("parties")
+    rows: list[dict[str, Any]] = [
+        {"doc_id": "a", "party_idx": 0, "name": "张三", "birth_date": dt.date(1980, 1, 2), "_pos": 1},
+        {"doc_id": "b", "party_idx": 1, "name": None, "span_start": 3, "span_end": 7, "_pos": 2},
+        {"doc_id": "c", "party_idx": 2, "role": "原告", "extra": "ignored", "_pos": 3},
+    ]
+    made = worker._table(rows, schema)
+    assert made.equals(pa.Table.from_pylist(rows, schema=schema))
+    assert made.schema == schema
+    documents = staged._schema("documents")
+    assert worker._table([], documents).equals(pa.Table.from_pylist([], schema=documents))
