@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from jiandu.memory import step_cache
 
 _PREFIXES = ("住所地", "住址", "户籍地", "现住", "住")
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -17,7 +18,7 @@ _PROVINCE = re.compile(r"^(?:[^省]{2,3}省|[^区]{2,8}自治区|北京市|天�
 _UNIT = re.compile(r"[^市区县旗盟]{1,7}?(?:自治县|自治州|市|区|县|旗|盟)")
 
 
-@lru_cache(maxsize=500_000)
+@step_cache(maxsize=500_000)
 def normalize_address(address: str | None) -> str | None:
     """NFKC text without spaces, without a leading 住/住所地, without a trailing 。."""
     if not address:
@@ -30,7 +31,7 @@ def normalize_address(address: str | None) -> str | None:
     return text or None
 
 
-@lru_cache(maxsize=500_000)
+@step_cache(maxsize=500_000)
 def district_of(address: str | None) -> str | None:
     """The county-level unit of an address: 柯桥区, 新昌县, 诸暨市 (else the prefecture).
 

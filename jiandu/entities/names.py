@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from jiandu.documents.masked_names import is_masked_name, looks_like_organization
+from jiandu.memory import step_cache
 
 # Two-character surnames (复姓) common enough to matter; a full name starting with one of them
 # has that surname. Single-character surnames are the default.
@@ -52,7 +52,7 @@ def normalize_name(name: str) -> str:
     return text.replace("(", "（").replace(")", "）")
 
 
-@lru_cache(maxsize=500_000)
+@step_cache(maxsize=500_000)
 def name_info(name: str, kind: str | None = None) -> NameInfo:
     """Normalise a party name and read its masking and surname.
 

@@ -30,6 +30,8 @@ from functools import lru_cache
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from jiandu.memory import step_cache
+
 _FULL_WIDTH = str.maketrans(
     "０１２３４５６７８９ＸｘＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＹＺ＊",
     "0123456789XXABCDEFGHIJKLMNOPQRSTUVWYZ*",
@@ -97,7 +99,7 @@ def _uscc(number: str) -> IdNumber | None:
     return IdNumber(number, "uscc") if uscc.is_valid(number) else None
 
 
-@lru_cache(maxsize=1_000_000)
+@step_cache(maxsize=1_000_000)
 def parse_id(value: str | None) -> IdNumber | None:
     """The valid 18-character ID number or credit code in `value`, else None (never guessed)."""
     if not value:
@@ -229,7 +231,7 @@ def _masked(text: str) -> Key | None:
 ALL_KEY_KINDS = frozenset({"ric", "ric15", "ric_masked", "uscc", "org_code"})
 
 
-@lru_cache(maxsize=1_000_000)
+@step_cache(maxsize=1_000_000)
 def normalize_key(value: str, accept: frozenset[str] = ALL_KEY_KINDS) -> Key:
     """The normalised key in ``value``; raises `KeyProblem` when it is none of ``accept``.
 
@@ -286,7 +288,7 @@ _COLOUR_NAMES = set(PLATE_COLOURS.values())
 _PLATE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{4,6}[\u4e00-\u9fff]?$")
 
 
-@lru_cache(maxsize=100_000)
+@step_cache(maxsize=100_000)
 def normalize_plate(value: str) -> str:
     """`云A·D3101` → `云AD3101`; raises `KeyProblem` for a value that is no plate number."""
     plate = re.sub(r"[\s·•\.\-]", "", unicodedata.normalize("NFKC", value)).upper()
@@ -310,7 +312,7 @@ def normalize_plate_colour(value: str) -> str:
     raise KeyProblem(f"unknown plate colour {value!r}")
 
 
-@lru_cache(maxsize=100_000)
+@step_cache(maxsize=100_000)
 def normalize_passport(value: str) -> str:
     """Upper case, separators removed; 5–20 letters and digits, else `KeyProblem`."""
     number = compact(value)
