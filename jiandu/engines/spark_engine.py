@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+import jiandu
 from jiandu.engines.arrow_map import BatchMap
 from jiandu.engines.base import STORED_COUNTS, Engine, check_format
 from jiandu.engines.dialects import DIALECTS, UnsupportedSQLError
@@ -95,6 +96,9 @@ def spark_session(master: str = "local[*]") -> SparkSession:
             for key, value in SPARK_CONF.items():
                 builder = builder.config(key, value)
             builder = builder.config("spark.sql.warehouse.dir", str(config_dir / "catalog"))
+            root = _driver_code_root()
+            if root and "spark.executorEnv.PYTHONPATH" not in SPARK_CONF:
+                builder = builder.config("spark.executorEnv.PYTHONPATH", root)
             builder = builder.config(
                 "spark.driver.extraJavaOptions",
                 f"-Dlog4j2.configurationFile=file:{config_dir / 'log4j2.properties'}",
@@ -105,6 +109,21 @@ def spark_session(master: str = "local[*]") -> SparkSession:
             for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
         return _session
+
+
+def _driver_code_root() -> str | None:
+    """The folder the driver imported jiandu from, when the Python workers would not find it
+    on their own: the workers build their ``sys.path`` from PYTHONPATH, not from the driver's
+    ``sys.path``, so a jiandu found through the driver's working directory or a
+    ``sys.path.insert`` (a checkout of another commit, say) would otherwise be shadowed in the
+    workers by the installed one, and per-batch functions, sent by reference, would run another
+    version's code (`BatchMap` refuses to). On a local master the workers get this folder first
+    on their path; on a cluster it helps where the executors have the same folder."""
+    import site
+
+    root = Path(jiandu.__file__).resolve().parents[1]
+    installed = {Path(p).resolve() for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    return None if root in installed else str(root)
 
 
 class SparkEngine(Engine):

@@ -3,11 +3,14 @@ the corpus-wide counts split into passes give the rows one pass gives."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jiandu.engines.base import Engine
 from jiandu.engines.duckdb_engine import DuckDBEngine
 from jiandu.models.civil.operators import claim_wording as cw
+from tests.engine_support import make_engine
 from tests.models.civil.support import OTHER_STANDARD, STANDARD, load, series
 
 
@@ -61,3 +64,30 @@ def test_passes_give_the_rows_of_one_pass(engine: Engine, monkeypatch: pytest.Mo
 def test_passes_are_bounded_by_shingle_rows() -> None:
     per = cw.ROWS_PER_PASS
     assert [cw._passes(n) for n in (0, 1, per, per + 1, 8 * per)] == [1, 1, 1, 2, 8]
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_finds_the_clusters_duckdb_finds(tmp_path: Path) -> None:
+    """The same clusters, row for row, on both engines: the pleadings of two shared standard
+    wordings (clusters of 7 and 3). A checkout of 6fc55e3 run with its Spark workers importing
+    another jiandu wrote 0 rows on Spark and 182 on DuckDB (tests/engines/test_worker_code.py)."""
+    suits = (
+        series("周建", 4, 100, wording=STANDARD)
+        + series("王丽", 3, 200, wording=OTHER_STANDARD)
+        + series("李强", 3, 300, wording=STANDARD)
+        + series("赵敏", 6, 400)
+    )
+    found = {}
+    for kind in ("duckdb", "spark"):
+        engine = make_engine(kind, tmp_path / kind)
+        try:
+            load(engine, suits)
+            count = cw.ClaimWording().run(engine)
+            found[kind] = engine.rows("SELECT * FROM claim_wording ORDER BY kind, doc_id")
+        finally:
+            engine.close()
+        assert count == len(found[kind]), kind
+    assert found["spark"] == found["duckdb"]
+    assert {r["cluster_size"] for r in found["duckdb"]} == {3, 7}
+    assert {r["kind"] for r in found["duckdb"]} == {"pleading"}
