@@ -191,7 +191,7 @@ class Resolver:
             for code, name in session.execute(select(Jurisdiction.code, Jurisdiction.name))
         ] + [(_place_of(alias), code) for alias, code in self.aliases.items() if not alias.isascii()]
         # (court code of the case number, court name) → (jurisdiction, court code)
-        self._cases: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
+        self._by_court: dict[tuple[str | None, str | None], tuple[str | None, str | None]] = {}
 
     def _existing(self, code: str | None) -> str | None:
         """The code itself if it exists, else its city (xxxx00), else its province (xx0000)."""
@@ -236,9 +236,9 @@ class Resolver:
         by the court's name; an old-style number's abbreviation is never read as a place."""
         code = court_code(case_number)
         key = (code, court_name)  # all the answer depends on: a few per court, not one per case
-        found = self._cases.get(key)
+        found = self._by_court.get(key)
         if found is None:
-            found = self._cases[key] = self._for_code(code, court_name)
+            found = self._by_court[key] = self._for_code(code, court_name)
         return found
 
     def _for_code(self, code: str | None, court_name: str | None) -> tuple[str | None, str | None]:

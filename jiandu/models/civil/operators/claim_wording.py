@@ -395,7 +395,7 @@ def _shingle_rows(table: pa.Table) -> list[pa.Table]:
     keys = np.array([_doc_key(d) for d in doc_ids.to_pylist()], dtype=np.int64)
     pieces = []
     for at, kind in enumerate(_CLAIM_KINDS):
-        rows, _, doc, ids = part[kind]
+        rows, doc, ids = part[kind]
         kind_base = at * _KIND_STEP
         regions = pa.table(  # one row per region; the document id as positions
             {
@@ -455,9 +455,7 @@ def _bands_of_batch(table: pa.Table) -> pa.Table:
     return _BANDS.to_arrow(rows)
 
 
-_SlicePart = tuple[
-    npt.NDArray[np.int64], list[tuple[int, int]], npt.NDArray[np.int64], npt.NDArray[np.uint32]
-]
+_SlicePart = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.uint32]]
 
 
 def _first_regions(text: str) -> dict[str, tuple[int, int]]:
@@ -469,11 +467,11 @@ def _first_regions(text: str) -> dict[str, tuple[int, int]]:
 
 
 def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
-    """Per kind: rows, region spans and shingle pairs of a slice of (row, text, names); runs in a
-    worker. The first region of a kind in a document counts."""
+    """Per kind: rows and shingle pairs of a slice of (row, text, names); runs in a worker. The
+    first region of a kind in a document counts (`_first_regions`; its span is read again by
+    `_spans` for the documents that cluster)."""
     texts: dict[str, list[str]] = {kind: [] for kind in _CLAIM_KINDS}
     rows: dict[str, list[int]] = {kind: [] for kind in _CLAIM_KINDS}
-    spans: dict[str, list[tuple[int, int]]] = {kind: [] for kind in _CLAIM_KINDS}
     for row, text, doc_names in zip(
         table.column("row").to_pylist(),
         table.column("text").to_pylist(),
@@ -486,10 +484,9 @@ def _shingle_slice(table: pa.Table) -> dict[str, _SlicePart]:
                 part = QUOTE.sub("", part)
             texts[kind].append(names_blanked(part, doc_names))
             rows[kind].append(row)
-            spans[kind].append((start, end))
     out: dict[str, _SlicePart] = {}
     for kind in _CLAIM_KINDS:
         numbers_blanked = collapse_runs(codepoints(texts[kind]), DIGITS, DIGIT_SEPARATORS, NUMERALS, "#")
         doc, ids = shingle_ids_of(numbers_blanked, SHINGLE)  # = shingles of normalised(...)
-        out[kind] = (np.array(rows[kind], dtype=np.int64), spans[kind], doc, ids)
+        out[kind] = (np.array(rows[kind], dtype=np.int64), doc, ids)
     return out

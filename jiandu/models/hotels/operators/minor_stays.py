@@ -206,12 +206,16 @@ _STAY_COLUMNS = (
 _HOUSEHOLD_COLUMNS = "person_id, father_id, mother_id, name, birth_date"
 
 
+def _keys(values: set[str]) -> pa.Table:
+    """Person ids as a one-column table ``k``, to join with."""
+    return pa.table({"k": pa.array(sorted(values), pa.string())})
+
+
 def _parents_of(engine: Engine, people: set[str]) -> set[str]:
     """The registered fathers and mothers of ``people``."""
     if not people:
         return set()
-    keys = pa.table({"k": pa.array(sorted(people), pa.string())})
-    with engine.temp_table(keys, "kin") as tmp:
+    with engine.temp_table(_keys(people), "kin") as tmp:
         rows = engine.rows(
             f"SELECT h.father_id, h.mother_id FROM household AS h JOIN {tmp} AS x ON h.person_id = x.k"
         )
@@ -227,9 +231,8 @@ def _kin_rows(engine: Engine, minors: set[str]) -> list[dict[str, Any]]:
         return []
     parents = _parents_of(engine, minors)
     grandparents = _parents_of(engine, parents)
-    people = pa.table({"k": pa.array(sorted(minors | parents | grandparents), pa.string())})
-    fathers = pa.table({"k": pa.array(sorted(parents), pa.string())})
-    with engine.temp_table(people, "kin") as who, engine.temp_table(fathers, "kin") as of:
+    people, parent_ids = _keys(minors | parents | grandparents), _keys(parents)
+    with engine.temp_table(people, "kin") as who, engine.temp_table(parent_ids, "kin") as of:
         return engine.rows(
             f"SELECT {_HOUSEHOLD_COLUMNS} FROM household "
             f"WHERE person_id IN (SELECT k FROM {who}) OR father_id IN (SELECT k FROM {of}) "
