@@ -168,6 +168,47 @@ def test_batch_anomaly_grades_notarised_batches_red(county: Any) -> None:
     assert len(lender["evidence"]) == 8  # the batch filed that day
 
 
+def test_batch_anomaly_breaks_ties_by_the_earliest_year_and_day(tmp_path: Path) -> None:
+    """Two years with as many cases and two batch days as large: the clue names the earlier of
+    each, whatever order the rows come in (the later ones are written first here)."""
+    import csv
+    import datetime as dt
+
+    from jiandu.synth.ids import credit_code
+
+    folder = tmp_path / "exports"
+    S.write_exports(folder)
+    applicant, key = "绍兴瑞丰商务咨询有限公司", credit_code(S._rng, "330602")
+    # 2022 first: 20 cases, 6 of them on 2022-09-01 and 6 on 2022-05-01; then 2021: 20 cases
+    days = [dt.date(2022, 9, 1)] * 6 + [dt.date(2022, 5, 1)] * 6 + [
+        dt.date(2022, 6, 1) + dt.timedelta(days=3 * i) for i in range(8)
+    ] + [dt.date(2021, 2, 1) + dt.timedelta(days=5 * i) for i in range(20)]
+    path = folder / "execution_cases.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        for n, day in enumerate(days, start=900):
+            row = {
+                "case_number": S.case(n, day.year), "court": S.YUECHENG, "court_code": S.COURT_CODE,
+                "filing_date": day.isoformat(), "applicant_name": applicant, "applicant_key": key,
+                "applicant_kind": "organization", "respondent_name": "施杰",
+                "respondent_key": S.BORROWER, "respondent_kind": "person", "cause": "借款合同纠纷",
+                "basis_case_number": f"（{day.year}）浙绍越证执字第{n}号",
+                "basis_document": "公证债权文书", "amount": 40_000 + n, "status": "执行中",
+            }
+            writer.writerow([row.get(column, "") for column in header])
+    engine = make_engine("duckdb", tmp_path / "workspace")
+    try:
+        ingest_registers(engine, tmp_path / "quarantine", [folder])
+        run(engine, Library(), [BATCH])
+        clue = by_model(load_clues(engine), BATCH)[key]
+    finally:
+        engine.close()
+    assert "2021年达20件" in clue["explanation"]
+    assert "2022-05-01同日立案6件" in clue["explanation"]
+
+
 def test_refusal_names_the_transfer_and_the_relation(county: Any) -> None:
     clues = by_model(county[3], REFUSAL)
     assert "转至配偶何芳" in clues[S.CHU]["explanation"]
