@@ -4,6 +4,7 @@ the model's SQL returns them in (DuckDB's order varies with threads and row grou
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from jiandu.models.runner import build_clues
 from jiandu.models.spec import parse_spec
@@ -29,3 +30,29 @@ def test_the_clue_of_tied_rows_does_not_depend_on_their_order() -> None:
         assert [(c.subject_name, c.row, c.explanation) for c in clues] == [
             (c.subject_name, c.row, c.explanation) for c in expected
         ]
+
+
+def test_evidence_items_apart_only_by_their_end_keep_one_order(tmp_path: Any) -> None:
+    from jiandu.models.runner import collect_evidence
+    from tests.engine_support import make_engine
+
+    engine = make_engine("duckdb", tmp_path / "workspace")
+    try:
+        orders = []
+        for ends in ((30, 20, 40), (40, 30, 20)):
+            data = example_data()
+            values = ", ".join(f"({e})" for e in ends)
+            data["evidence"]["sql"] = (
+                "SELECT s.subject_key, 'register' AS source, CAST(NULL AS VARCHAR) AS doc_id, "
+                "10 AS span_start, v.e AS span_end, '登记' AS label "
+                f"FROM clue_subjects AS s CROSS JOIN (VALUES {values}) AS v(e)"
+            )
+            spec = parse_spec(data)
+            params = spec.resolve()
+            clues = build_clues(spec, [{"subject_key": "name:王大成", "subject_name": "王大成", **FEATURES}],
+                                params)
+            collect_evidence(engine, spec, params, clues)
+            orders.append([i["span_end"] for i in clues[0].evidence])
+    finally:
+        engine.close()
+    assert orders == [[20, 30, 40]] * 2
