@@ -309,6 +309,7 @@ def collect_evidence(
                 i["case_number"] or "",
                 i["doc_id"] or "",
                 -1 if i["span_start"] is None else i["span_start"],
+                -1 if i["span_end"] is None else i["span_end"],  # every field of `ident`: no tie
                 i["label"] or "",
                 i["source"] or "",
                 i["text"] or "",
@@ -316,6 +317,12 @@ def collect_evidence(
         )
         by_key[key].evidence = ordered[: ev.max_items]
         by_key[key].evidence_total = len(ordered)
+
+
+def _row_order(row: dict[str, Any]) -> str:
+    """A total order over result rows: of a subject's rows with the best score, the first by it
+    makes the clue, whatever order the model's SQL returned them in."""
+    return json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, ParamValue]) -> list[Clue]:
@@ -342,7 +349,11 @@ def build_clues(spec: ModelSpec, rows: list[dict[str, Any]], params: dict[str, P
             row,
         )
         current = best.get(key)
-        if current is None or score > current.score:
+        if (
+            current is None
+            or score > current.score
+            or (score == current.score and _row_order(row) < _row_order(current.row))
+        ):
             best[key] = clue
     clues = sorted(best.values(), key=lambda c: (-c.score, c.subject_key))
     for clue in clues:

@@ -119,3 +119,25 @@ def test_rules_beyond_the_county(engine: Engine) -> None:
         "越城区": (2, 1, 0),
         "330699": (1, 1, 1),
     }
+
+
+def test_a_stay_uploaded_twice_takes_the_latest_upload_in_any_row_order(tmp_path: Any) -> None:
+    from tests.engine_support import make_engine
+
+    girl = _id(dt.date(2011, 3, 1), 10, False)
+    uploads = [  # the same stay and guest (the ID number written with a space once), re-sent
+        {**_stay("S1", "王小红", girl, "女", "H1", "101", 18), "uploaded_at": dt.datetime(2024, 7, 1, 19)},
+        {**_stay("S1", "王小红", girl + " ", "女", "H1", "0101", 18),
+         "uploaded_at": dt.datetime(2024, 7, 2, 9)},
+    ]
+    rooms = []
+    for at, order in enumerate((uploads, uploads[::-1])):
+        engine = make_engine("duckdb", tmp_path / f"w{at}")
+        try:
+            _load(engine, {"hotels": [{"hotel_code": "H1", "hotel_name": "甲宾馆", "admin_code": "330602",
+                                       "district": "越城区"}], "hotel_stays": order})
+            update_derived(engine, run_id="run-test", operators=list(OPERATORS))
+            rooms.append(engine.rows("SELECT stay_id, room FROM hotel_minor_stays"))
+        finally:
+            engine.close()
+    assert rooms == [[{"stay_id": "S1", "room": "0101"}]] * 2

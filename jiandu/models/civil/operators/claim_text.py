@@ -65,7 +65,9 @@ def normalised(text: str, names: list[str]) -> str:
 
 
 def names_blanked(text: str, names: list[str]) -> str:
-    for name in sorted(set(names), key=len, reverse=True):
+    # longest first, then by name: overlapping names of one length blank the same way whatever
+    # order the parties were listed in (TEXTS_SQL lists them unordered)
+    for name in sorted(set(names), key=lambda n: (-len(n), n)):
         if name:
             text = text.replace(name, "某")
     return text

@@ -33,7 +33,7 @@ _DOC_KEY = "regexp_matches(coalesce({k}, ''), '^(pk_|pm_|ok_|om_|name:|masked:)'
 
 _DOCUMENT_ROWS = """
 d AS (
-    SELECT x.doc_id, x.kind AS source_kind, x.case_number,
+    SELECT x.doc_id, x.fact_idx, x.kind AS source_kind, x.case_number,
         coalesce(x.case_number,
                  '未载明案号：' || coalesce(c.case_number, x.doc_id) || '#' || CAST(x.span_start AS VARCHAR))
             AS case_ref,
@@ -52,11 +52,12 @@ d AS (
     WHERE rk.fact_key IS NOT NULL
 ),
 d_pick AS (  -- the row that speaks for a case: its own ruling first, then the earliest
+    -- (fact_idx last: (doc_id, fact_idx) is unique, so ties never fall to row order)
     SELECT * FROM (
         SELECT d.*, row_number() OVER (
             PARTITION BY case_ref, respondent_key
             ORDER BY CASE source_kind WHEN 'ruling' THEN 0 WHEN 'cited_number' THEN 1 ELSE 2 END,
-                filing_date, doc_id, span_start) AS rn
+                filing_date, doc_id, span_start, fact_idx) AS rn
         FROM d
     ) AS ranked
     WHERE rn = 1
@@ -98,11 +99,12 @@ same_case AS (  -- a document case and a register row of the same case, or of th
     WHERE dd.case_number IS NULL
 ),
 matches AS (  -- a document case the register holds: same case (or executed judgment), same person
+    -- (r_key last: two respondents of one register case may match a document's equally)
     SELECT r_case, r_key, case_ref, d_key,
         row_number() OVER (PARTITION BY case_ref, d_key
             ORDER BY CASE WHEN r_key = d_key THEN 0
                           WHEN r_name = respondent_written THEN 1 ELSE 2 END,
-                r_case) AS rn
+                r_case, r_key) AS rn
     FROM same_case
     WHERE r_key = d_key
        OR ({_DOC_KEY.format(k="d_key")}

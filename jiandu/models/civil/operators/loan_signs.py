@@ -87,14 +87,15 @@ def _signs_of_batch(table: pa.Table) -> pa.Table:
 
 _SIGN_NAME = " ".join(f"WHEN '{code}' THEN '{sign}'" for code, sign in _FROM_SIGNS.items())
 # loan_signs rows from the record's risk signs: per document and sign, the strongest one (a
-# ratio is reported, so an IOU sign without amounts to compare is left out)
+# ratio is reported, so an IOU sign without amounts to compare is left out; ties go to the first
+# sign of the document, sign_idx, not to row order)
 RECORD_SIGNS_SQL = f"""
 SELECT doc_id, sign, value, iou_amount, transfer_amount, span_start, span_end FROM (
     SELECT s.doc_id, CASE s.code {_SIGN_NAME} END AS sign, s.value,
         s.written_amount AS iou_amount, s.delivered_amount AS transfer_amount,
         s.span_start, s.span_end,
         row_number() OVER (PARTITION BY s.doc_id, s.code
-                           ORDER BY s.value DESC NULLS LAST, s.span_start) AS pick
+                           ORDER BY s.value DESC NULLS LAST, s.span_start, s.sign_idx) AS pick
     FROM signs AS s JOIN documents AS d ON d.doc_id = s.doc_id
     WHERE coalesce(d.case_category, 'civil') = 'civil'
       AND s.code IN ({", ".join(f"'{c}'" for c in _FROM_SIGNS)})

@@ -112,10 +112,11 @@ stated AS (  -- relations documents state between their parties, both directions
     JOIN party_fact_keys AS ka ON ka.doc_id = r.doc_id AND ka.party_idx = r.party_idx_a
     JOIN party_fact_keys AS kb ON kb.doc_id = r.doc_id AND kb.party_idx = r.party_idx_b
 ),
-doc AS (  -- per pair and relation, the strongest statement (then the first document)
+doc AS (  -- per pair and relation, the strongest statement (then the first document and span)
     SELECT * FROM (
         SELECT s.*, row_number() OVER (
-            PARTITION BY key_a, key_b, relation ORDER BY confidence DESC, doc_id, span_start) AS rn
+            PARTITION BY key_a, key_b, relation
+            ORDER BY confidence DESC, doc_id, span_start, span_end) AS rn
         FROM stated AS s
         WHERE key_a IS NOT NULL AND key_b IS NOT NULL AND key_a <> key_b
     ) AS ranked

@@ -329,7 +329,12 @@ class HotelMinorStays:
         for h in hotels.values():
             if not h.get("district") and h.get("admin_code") in named:
                 h["district"] = named[h["admin_code"]]
-        stays = self._stays(engine.rows(f"SELECT {_STAY_COLUMNS} FROM hotel_stays"))
+        # latest upload first (`_merge` keeps the first row of a stay and guest), then the last
+        # file and row read: never the order the engine happens to return
+        stays = self._stays(engine.rows(
+            f"SELECT {_STAY_COLUMNS} FROM hotel_stays ORDER BY uploaded_at DESC NULLS LAST, "
+            "source_file DESC NULLS LAST, source_row DESC NULLS LAST, id_no"
+        ))
         by_room: dict[tuple[str, str], list[_Stay]] = defaultdict(list)
         for s in stays:
             by_room[(s.hotel_code, s.room_key)].append(s)

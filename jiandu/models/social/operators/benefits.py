@@ -69,7 +69,8 @@ SELECT ssn, name, scheme, pay_month, net_yuan, account, benefit_status, reason, 
     event_date, event_end, event_source, recorded_date, county, agency
 FROM (
     SELECT f.*, row_number() OVER (PARTITION BY f.ssn, f.scheme, f.pay_month
-                                   ORDER BY f.priority, f.event_date) AS rn
+                                   -- two terms admitted on one day: the source decides, not row order
+                                   ORDER BY f.priority, f.event_date, f.event_source, f.event_end) AS rn
     FROM found AS f
 ) AS ranked
 WHERE rn = 1
