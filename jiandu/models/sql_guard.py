@@ -50,8 +50,8 @@ ALLOWED_FUNCTIONS = frozenset(
         # aggregates
         "count", "count_if", "sum", "min", "max", "avg", "median", "mode", "percentile_cont",
         "percentile_disc", "group_concat", "array_agg", "logical_and", "logical_or", "stddev",
-        "stddev_samp", "stddev_pop", "variance", "variance_pop", "first", "last", "any_value",
-        "arg_max", "arg_min", "approx_distinct", "corr", "covar_pop", "covar_samp", "product",
+        "stddev_samp", "stddev_pop", "variance", "variance_pop", "approx_distinct", "corr",
+        "covar_pop", "covar_samp", "product",
         # window functions
         "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
         "first_value", "last_value", "nth_value",
@@ -78,6 +78,19 @@ ALLOWED_FUNCTIONS = frozenset(
         "list_slice", "list_sum", "array_min", "array_max", "struct_extract", "unnest", "explode",
     }
 )  # fmt: skip
+
+# Aggregates whose value depends on the order rows reach them, which changes between runs once
+# the engine works on several threads (DuckDB past one row group, Spark always): refused, with
+# what to write instead. A list or string aggregate must order its elements (`_unordered`).
+ORDER_DEPENDENT_AGGREGATES = {
+    "first": "min/max, or row_number() OVER (... ORDER BY a unique key)",
+    "last": "min/max, or row_number() OVER (... ORDER BY a unique key)",
+    "any_value": "min/max",
+    "arg_max": "row_number() OVER (PARTITION BY ... ORDER BY value DESC, a unique key) = 1",
+    "arg_min": "row_number() OVER (PARTITION BY ... ORDER BY value, a unique key) = 1",
+    "mode": "count(*) per value and row_number() ordered by the count and the value",
+}
+_ORDERED_AGGREGATES = (exp.GroupConcat, exp.ArrayAgg)  # string_agg/group_concat, list/array_agg
 
 # Types a cast may name: plain built-in types (no extension types such as INET or JSON).
 ALLOWED_TYPES = frozenset(
@@ -360,8 +373,23 @@ def _check_node(node: exp.Expr, prefix: str, parameters: set[str]) -> None:
         )
 
 
+def _unordered(node: exp.Func) -> bool:
+    """A list or string aggregate without ORDER BY: its elements come in row order."""
+    return isinstance(node, _ORDERED_AGGREGATES) and not isinstance(node.this, exp.Order)
+
+
 def _check_function(node: exp.Func, prefix: str) -> None:
     name = function_name(node)
+    if name in ORDER_DEPENDENT_AGGREGATES:
+        raise SqlRefused(
+            f"{prefix} calls {name} at {_where(node)!r}, whose result depends on the order of the "
+            f"rows (it can change from run to run); write {ORDER_DEPENDENT_AGGREGATES[name]}"
+        )
+    if _unordered(node):
+        raise SqlRefused(
+            f"{prefix} aggregates {_where(node)!r} without ORDER BY, so its elements come in "
+            f"whatever order the rows do; write {name}(... ORDER BY ...)"
+        )
     if name in ALLOWED_FUNCTIONS:
         return
     if _reads_files(name):

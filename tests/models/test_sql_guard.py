@@ -143,3 +143,42 @@ def test_guard_reports_tables_parameters_and_columns() -> None:
     assert checked.parameters == {"n"}
     assert checked.output_columns == ("k", "n")
     assert check_sql("SELECT * FROM cases", KNOWN).output_columns is None
+
+
+# Aggregates whose value depends on the order rows reach them: it changes between runs once the
+# engine aggregates on several threads, so a spec may not use them (SQL, fragment of the refusal)
+ORDER_DEPENDENT = [
+    ("SELECT court, arg_max(party_key, suits) AS top FROM party_stats GROUP BY court", "arg_max"),
+    ("SELECT court, arg_min(party_key, suits) AS low FROM party_stats GROUP BY court", "arg_min"),
+    ("SELECT court, max_by(party_key, suits) AS top FROM party_stats GROUP BY court", "arg_max"),
+    ("SELECT court, any_value(party_key) AS one FROM party_stats GROUP BY court", "any_value"),
+    ("SELECT court, first(party_key) AS one FROM party_stats GROUP BY court", "first"),
+    ("SELECT court, last(party_key) AS one FROM party_stats GROUP BY court", "last"),
+    ("SELECT court, mode(party_key) AS most FROM party_stats GROUP BY court", "mode"),
+    ("SELECT court, string_agg(party_key, '、') AS all_keys FROM party_stats GROUP BY court",
+     "without order by"),
+    ("SELECT court, list(party_key) AS all_keys FROM party_stats GROUP BY court", "without order by"),
+    ("SELECT court, array_agg(DISTINCT party_key) AS k FROM party_stats GROUP BY court",
+     "without order by"),
+]
+
+
+@pytest.mark.parametrize(("sql", "fragment"), ORDER_DEPENDENT, ids=[f for _, f in ORDER_DEPENDENT])
+def test_order_dependent_aggregates_are_refused(sql: str, fragment: str) -> None:
+    with pytest.raises(SqlRefused) as info:
+        check_sql(sql, KNOWN, model="test.order")
+    message = str(info.value)
+    assert fragment in message.lower() and "order" in message, message
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT court, string_agg(party_key, '、' ORDER BY party_key) AS k FROM party_stats GROUP BY court",
+        "SELECT court, array_to_string(list(DISTINCT party_key ORDER BY party_key), '、') AS k "
+        "FROM party_stats GROUP BY court",
+        "SELECT court, min(party_key) AS k, max(suits) AS n FROM party_stats GROUP BY court",
+    ],
+)
+def test_ordered_aggregates_pass(sql: str) -> None:
+    check_sql(sql, KNOWN, model="test.order")
