@@ -69,6 +69,15 @@ def _address_range(work: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 def mask_addresses(text: str) -> str:
     """Mask what follows the district in addresses (length kept); case numbers are left alone."""
+    # an address needs a house number or a lead word in its run or just before it; a text with
+    # neither (most names, courts and causes) has nothing to hide: the same answer, found sooner
+    if not _HOUSE.search(text) and not _LEAD.search(text):
+        return text
+    return _mask_runs(text)
+
+
+def _mask_runs(text: str) -> str:
+    """`mask_addresses` without the shortcut: every run is tried."""
     # case numbers become placeholders the address pattern never matches, so no range covers them
     work = CASE_NUMBER.sub(lambda m: _PLACEHOLDER * len(m.group(0)), text)
     out: list[str] = []
