@@ -302,8 +302,8 @@ def _update_one(
         rows, changed = inc.apply_increment(engine, op, increment)
         deltas.update(changed)
         status, message = "incremental", f"{increment.documents} documents"
-        if not changed:
-            inc.drop_scratch(engine, increment.docs)
+        if not any(isinstance(d, inc.Delta) and d.docs == increment.docs for d in changed.values()):
+            inc.drop_scratch(engine, increment.docs)  # no delta hands it on (keyed outputs: FULL)
         covered = increment.runs
     else:
         copies = inc.snapshot_outputs(engine, op.outputs) if incremental and not force else {}

@@ -118,6 +118,8 @@ def test_batch_updates_only_what_it_touches(updated: tuple[Path, RunReport]) -> 
         ).to_pylist(),
     )
     assert {r["operator"]: r["runs"] for r in covered}["party_keys"] == 2
+    # the batch's tables of affected documents are gone with the run (keyed operators' included)
+    assert not [t for t in step(store, lambda e: e.tables()) if t.startswith(inc.AFFECTED_PREFIX)]
 
 
 @pytest.mark.slow
