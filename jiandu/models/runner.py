@@ -370,9 +370,15 @@ def _write(
     region: str | None,
     now: dt.datetime,
 ) -> tuple[int, int]:
-    """Write clues and evidence (replacing earlier versions of the same clues); (new, updated)."""
+    """Write clues and evidence (replacing earlier versions of the same clues); (new, updated).
+
+    The model's clues this run did not produce again are taken out with their evidence: the
+    data no longer supports them, and left in place they would be read and synced as current."""
     ids = [c.clue_id for c in clues]
+    stale = _stale_clue_ids(engine, spec.id, ids)
     if not ids:
+        if stale:
+            _replace_clues(engine, [], [], stale)
         return 0, 0
     previous: dict[str, dict[str, Any]] = {}
     if engine.table_exists("clues") and engine.existing_keys("clues", "clue_id", ids):
@@ -426,11 +432,26 @@ def _write(
                     "label": item["label"],
                 }
             )
+    _replace_clues(engine, clue_rows, evidence_rows, ids + stale)
+    return len(ids) - len(previous), len(previous)
+
+
+def _stale_clue_ids(engine: Engine, model_id: str, produced: list[str]) -> list[str]:
+    """The stored clues of ``model_id`` that are not among ``produced`` (this run's)."""
+    if not engine.table_exists("clues"):
+        return []
+    stored = engine.query("SELECT clue_id FROM clues WHERE model_id = ?", [model_id])
+    return sorted(set(stored.column("clue_id").to_pylist()) - set(produced))
+
+
+def _replace_clues(
+    engine: Engine, clue_rows: list[dict[str, Any]], evidence_rows: list[dict[str, Any]], ids: list[str]
+) -> None:
+    """Replace the clues and evidence of ``ids`` with the rows given (none: delete them)."""
     clues_schema = derived_table("clues")
     evidence_schema = derived_table("clue_evidence")
-    replace_rows(engine, clues_schema, "clue_id", clues_schema.to_arrow(clue_rows))
+    replace_rows(engine, clues_schema, "clue_id", clues_schema.to_arrow(clue_rows), keys=ids)
     replace_rows(engine, evidence_schema, "clue_id", evidence_schema.to_arrow(evidence_rows), keys=ids)
-    return len(ids) - len(previous), len(previous)
 
 
 def run_model(

@@ -133,6 +133,34 @@ def test_region_parameters_change_what_is_pushed(engine: Engine) -> None:
     assert params["window_years"] == 2 and params["min_suits"] == 9
 
 
+def test_clues_the_model_no_longer_gives_are_taken_out(engine: Engine) -> None:
+    """Under wider parameters 赵强 and 李小明 qualify; run again under the defaults, their clues
+    and evidence are gone (not left to be synced as current), the others are updated."""
+    county.load(engine, county.baseline())
+    wider = parse_region(
+        {"region": "testland", "name_zh": "测试省", "models": {EXAMPLE: {"window_years": 2, "min_suits": 9}}},
+        source="test",
+    )
+    run(engine, Library(), region=wider, run_id="run-wide")
+    assert set(clues_by_key(engine)) == {WANG, HENGTONG, "name:赵强", "name:李小明"}
+    report = run(engine, Library(), run_id="run-default")
+    assert (report.models[0].new, report.models[0].updated) == (0, 2)
+    after = clues_by_key(engine)
+    assert set(after) == {WANG, HENGTONG}
+    assert {c["run_id"] for c in after.values()} == {"run-default"}
+    gone = [clue_id(EXAMPLE, "name:赵强"), clue_id(EXAMPLE, "name:李小明")]
+    marks = ", ".join(f"'{g}'" for g in gone)
+    assert engine.rows(f"SELECT clue_id FROM clue_evidence WHERE clue_id IN ({marks})") == []
+    assert engine.count("clue_evidence") == sum(len(c["evidence"]) for c in after.values())
+    # a run that finds nothing leaves nothing of the model behind
+    none = parse_region(
+        {"region": "testland", "name_zh": "测试省", "models": {EXAMPLE: {"min_suits": 1000}}}, source="test"
+    )
+    report = run(engine, Library(), region=none, run_id="run-none")
+    assert report.models[0].clues == 0
+    assert engine.count("clues") == 0 and engine.count("clue_evidence") == 0
+
+
 def test_masked_names_are_never_merged(engine: Engine) -> None:
     county.load(engine, county.baseline())
     run(engine, Library())
