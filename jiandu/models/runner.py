@@ -375,23 +375,9 @@ def _write(
     The model's clues this run did not produce again are taken out with their evidence: the
     data no longer supports them, and left in place they would be read and synced as current."""
     ids = [c.clue_id for c in clues]
-    stale = _stale_clue_ids(engine, spec.id, ids)
-    if not ids:
-        if stale:
-            _replace_clues(engine, [], [], stale)
-        return 0, 0
-    previous: dict[str, dict[str, Any]] = {}
-    if engine.table_exists("clues") and engine.existing_keys("clues", "clue_id", ids):
-        keys = pa.table({"k": pa.array(ids, pa.string())})
-        with engine.temp_table(keys, "ids") as tmp:
-            previous = {
-                r["clue_id"]: r
-                for r in engine.query(
-                    "SELECT t.clue_id, t.first_run_id, t.first_seen_at FROM clues AS t "
-                    f"JOIN {tmp} AS x "
-                    "ON t.clue_id = x.k"
-                ).to_pylist()
-            }
+    stored = _stored_clues(engine, spec.id)
+    previous = {i: stored[i] for i in ids if i in stored}
+    stale = sorted(set(stored) - set(ids))
     clue_rows = []
     evidence_rows = []
     for c in clues:
@@ -436,12 +422,15 @@ def _write(
     return len(ids) - len(previous), len(previous)
 
 
-def _stale_clue_ids(engine: Engine, model_id: str, produced: list[str]) -> list[str]:
-    """The stored clues of ``model_id`` that are not among ``produced`` (this run's)."""
+def _stored_clues(engine: Engine, model_id: str) -> dict[str, dict[str, Any]]:
+    """The stored clues of ``model_id``: id → when and by which run each was first seen (a clue
+    id is a hash of the model id, so this run's clues that exist already are among them)."""
     if not engine.table_exists("clues"):
-        return []
-    stored = engine.query("SELECT clue_id FROM clues WHERE model_id = ?", [model_id])
-    return sorted(set(stored.column("clue_id").to_pylist()) - set(produced))
+        return {}
+    rows = engine.query(
+        "SELECT clue_id, first_run_id, first_seen_at FROM clues WHERE model_id = ?", [model_id]
+    ).to_pylist()
+    return {r["clue_id"]: r for r in rows}
 
 
 def _replace_clues(
