@@ -93,6 +93,12 @@ class Engine(ABC):
         """Clean up after an interrupted query (e.g. spill files); nothing by default."""
         return None
 
+    def release_memory(self) -> None:
+        """Hand the memory the engine's finished queries freed back to the operating system,
+        between the steps of a long command (`jiandu.memory.release_memory` does the same for
+        Python, Arrow and the C allocator); nothing by default."""
+        return None
+
     @abstractmethod
     def _run_statement(self, native_sql: str) -> None:
         """Run a statement already in this engine's dialect."""

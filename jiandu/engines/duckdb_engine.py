@@ -125,8 +125,8 @@ class DuckDBEngine(Engine):
             self._con.execute(_global(setting))
         # DuckDB's buffer pool may otherwise grow to 80% of RAM while a large ingest runs;
         # past the limit it spills to disk. JIANDU_DUCKDB_MEMORY_LIMIT overrides (e.g. "8GB").
-        limit = _size_setting("JIANDU_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
-        self._con.execute(f"SET memory_limit = '{limit}'")
+        self._memory_limit = _size_setting("JIANDU_DUCKDB_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT)
+        self._con.execute(f"SET memory_limit = '{self._memory_limit}'")
         # a hostile or runaway sort may not fill the disk with spill files
         temp_limit = _size_setting("JIANDU_DUCKDB_TEMP_LIMIT", DEFAULT_TEMP_LIMIT)
         self._con.execute(f"SET max_temp_directory_size = '{temp_limit}'")
@@ -149,6 +149,18 @@ class DuckDBEngine(Engine):
         con = self._con
         if con is not None:
             con.interrupt()
+
+    def release_memory(self) -> None:
+        """DuckDB's allocator (jemalloc on Linux) keeps the pages a large query freed: after a
+        join or an ``EXCEPT ALL`` over a few million rows the process stays about 0.9 GiB
+        larger although `duckdb_memory()` counts 55 MiB, and the next step's peak comes on top.
+        Setting the memory limit again, to the same value, makes DuckDB flush its allocator
+        (the 0.9 GiB are back at once). Not once the sandbox has locked the configuration: the
+        models' SQL comes after every operator, and their working sets are small."""
+        with self._lock:
+            if self._con is None or self.sandboxed:
+                return
+            self._con.execute(f"SET memory_limit = '{self._memory_limit}'")
 
     def enter_sandbox(self) -> None:
         with self._lock:

@@ -575,6 +575,7 @@ def run(
         else []
     )
     textpool.shutdown()  # the text workers' memory is not needed by the models' SQL
+    engine.release_memory()  # before the models' SQL locks the store's configuration
     release_memory()
     reports = []
     for spec in specs:
