@@ -518,6 +518,7 @@ def export_clues(
                 "jurisdiction_code": c.jurisdiction_code,
                 "status": c.status,
                 "outcome": c.outcome,
+                "not_found_run_id": c.not_found_run_id,
             },
             mask,
         )
