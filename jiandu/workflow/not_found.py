@@ -9,8 +9,9 @@ latest run of every model:
 
 - a model whose latest run has status ``ok``: each of its workflow clues that is not among the
   synced ids is marked not found by that run (``not_found_run_id``, ``not_found_at`` = when the
-  run finished), with a 'not_found' event; a clue already marked by that same run is left alone,
-  one marked by an earlier run moves on to the new one (event again);
+  run finished), with a 'not_found' event; a clue already marked keeps its mark: it names the
+  first run that no longer found it, and a daily run that still does not find it adds nothing
+  to its timeline;
 - a model without a run, or whose latest run failed or was skipped, marks nothing: its clues
   stay in the analytic store until a successful run decides about them;
 - a marked clue that is among the synced ids again is unmarked with a 'found_again' event.
@@ -108,7 +109,7 @@ def mark_not_found(
     # not found: the clues of models whose latest run succeeded, by id and mark only
     ok = {m: r for m, r in latest_runs.items() if r.status == "ok" and r.run_id}
     models = sorted(ok)
-    to_mark: dict[str, list[tuple[str, str | None, str | None]]] = defaultdict(list)
+    to_mark: dict[str, list[tuple[str, str | None]]] = defaultdict(list)  # (clue id, last run)
     for start in range(0, len(models), MODELS_PER_QUERY):
         rows = session.execute(
             select(Clue.clue_id, Clue.model_id, Clue.not_found_run_id, Clue.run_id)
@@ -116,19 +117,19 @@ def mark_not_found(
             .order_by(Clue.model_id, Clue.clue_id)
         ).all()
         for row in rows:
-            if row.clue_id not in found and row.not_found_run_id != ok[row.model_id].run_id:
-                to_mark[row.model_id].append((row.clue_id, row.not_found_run_id, row.run_id))
+            if row.clue_id not in found and row.not_found_run_id is None:
+                to_mark[row.model_id].append((row.clue_id, row.run_id))
     for model_id, clues in to_mark.items():
         run = ok[model_id]
         finished = _utc(run.finished_at) or now
-        for clue_id, before, last_found in clues:
+        for clue_id, last_found in clues:
             writer.append(
                 actor=actor,
                 kind=NOT_FOUND,
                 entity_type="clue",
                 entity_id=clue_id,
                 reason="模型最近一次成功运行未再命中此线索：数据已不再支持",
-                before={"not_found_run_id": before, "run_id": last_found},
+                before={"not_found_run_id": None, "run_id": last_found},
                 after={"not_found_run_id": run.run_id},
                 at=now,
             )

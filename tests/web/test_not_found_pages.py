@@ -45,7 +45,7 @@ def test_the_clue_page_says_the_latest_run_no_longer_finds_it(marked: Path, clie
     notice = re.search(r'<p class="not-found-notice"[^>]*>(.*?)</p>', page.text, re.S)
     assert notice is not None
     text = re.sub(r"<[^>]+>", "", notice.group(1))
-    assert "最近一次模型运行（北京时间 2026-12-04 16:30 完成）未再命中此线索" in text
+    assert "自北京时间 2026-12-04 16:30 完成的模型运行起，模型未再命中此线索" in text
     assert "请核实后决定是否继续办理" in text
     assert "未再命中" in page.text.split('<ol class="timeline">', 1)[1]  # the event in 办理经过
     assert 'id="not-found-run"><code>run-2</code>' in page.text  # the run id in 技术信息 only

@@ -78,12 +78,12 @@ def test_a_clue_the_latest_ok_run_no_longer_gives_is_marked_and_keeps_its_work(w
     before = event_count(world)
     assert full_sync(world, without_2, runs) == (0, 0)
     assert event_count(world) == before
-    # the next successful run that still does not give it: marked by that run instead
+    # the next successful run that still does not give it: the mark keeps the first run that
+    # no longer found it, and the clue's timeline gets nothing new (no event per daily run)
     runs = {MODEL: LatestRun("run-3", "ok", FINISHED + dt.timedelta(days=1))}
-    assert full_sync(world, [make_clue(n) for n in (1, 3)], runs) == (3, 0)  # 2 again, 4 and 5 now
-    second = events(world, C[2], "not_found")[-1]
-    assert second.before == {"not_found_run_id": "run-2", "run_id": "run-1"}
-    assert second.after == {"not_found_run_id": "run-3"}
+    assert full_sync(world, [make_clue(n) for n in (1, 3)], runs) == (2, 0)  # 4 and 5 now
+    assert marks(world) == {C[1]: None, C[2]: "run-2", C[3]: None, C[4]: "run-3", C[5]: "run-3"}
+    assert len(events(world, C[2], "not_found")) == 1
 
 
 def test_a_model_whose_latest_run_failed_or_was_skipped_or_never_ran_marks_nothing(world: World) -> None:
@@ -109,8 +109,8 @@ def test_a_clue_found_again_is_unmarked_with_an_event(world: World) -> None:
     back = make_clue(4, court="浙0603")
     back["run_id"] = "run-3"
     runs = {MODEL: LatestRun("run-3", "ok", FINISHED + dt.timedelta(hours=1))}
-    assert full_sync(world, [make_clue(n) for n in (1, 2, 3)] + [back], runs) == (1, 1)  # 5 by run-3 now
-    assert marks(world)[C[4]] is None and marks(world)[C[5]] == "run-3"
+    assert full_sync(world, [make_clue(n) for n in (1, 2, 3)] + [back], runs) == (0, 1)  # 5 stays run-2's
+    assert marks(world)[C[4]] is None and marks(world)[C[5]] == "run-2"
     (event,) = events(world, C[4], "found_again")
     assert event.before == {"not_found_run_id": "run-2"}
     assert event.after == {"not_found_run_id": None, "run_id": "run-3"}
