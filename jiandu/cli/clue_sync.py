@@ -10,7 +10,7 @@ traceback goes to the workspace log), exiting with status 1.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -18,26 +18,45 @@ from sqlalchemy.exc import OperationalError
 
 from jiandu.cli.context import console, err_console, state
 from jiandu.cli.workflow_cmd import cli_principal, open_store
-from jiandu.workflow import Store, sync_clues
+from jiandu.workflow import LatestRun, Store, mark_not_found, sync_clues
 from jiandu.workflow.errors import WorkflowError
 from jiandu.workflow.views import SyncResult
 
 if TYPE_CHECKING:
+    from jiandu.engines.base import Engine
     from jiandu.models.clues import ClueRows
 
 log = logging.getLogger(__name__)
 
 
-def load_run_clues(ctx: typer.Context) -> ClueRows:
+def latest_model_runs(engine: Engine) -> dict[str, LatestRun]:
+    """Each model's latest run in the analytic store's ``model_runs`` (for 未再命中)."""
+    from jiandu.models.clues import latest_runs
+
+    return {
+        model_id: LatestRun(run_id=r["run_id"], status=r["status"], finished_at=r["finished_at"])
+        for model_id, r in latest_runs(engine).items()
+    }
+
+
+def load_run_clues(ctx: typer.Context) -> tuple[ClueRows, dict[str, LatestRun]]:
     """Every clue of the analytic store in the contract form (the store is opened and closed),
-    as `ClueRows`: Arrow tables, turned into dicts a chunk at a time while the sync reads them."""
+    as `ClueRows` (Arrow tables, turned into dicts a chunk at a time while the sync reads them),
+    and each model's latest run, read in the same opening of the store."""
     from jiandu.models.clues import read_clues
 
     engine = state(ctx).open_engine()
     try:
-        return read_clues(engine)
+        return read_clues(engine), latest_model_runs(engine)
     finally:
         engine.close()
+
+
+def _clue_ids(clues: ClueRows | Collection[dict[str, Any]]) -> list[str]:
+    table = getattr(clues, "clues", None)  # ClueRows: the ids straight from its Arrow table
+    if table is not None:
+        return [str(i) for i in table.column("clue_id").to_pylist()] if table.num_rows else []
+    return [str(c["clue_id"]) for c in clues]
 
 
 def _reason(exc: Exception) -> str:
@@ -51,12 +70,24 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
 
 
-def sync_into_store(ctx: typer.Context, clues: ClueRows | Collection[dict[str, Any]]) -> SyncResult:
-    """Upsert the clues in one transaction of the workflow store; on failure roll back and exit 1."""
+def sync_into_store(
+    ctx: typer.Context,
+    clues: ClueRows | Collection[dict[str, Any]],
+    latest_runs: Mapping[str, LatestRun] | None = None,
+) -> SyncResult:
+    """Upsert the clues in one transaction of the workflow store; on failure roll back and exit 1.
+
+    With ``latest_runs`` the clues are every clue of the analytic store (a full sync): the
+    workflow clues of a model whose latest run succeeded but did not produce them are marked
+    未再命中, marked clues produced again are unmarked (`jiandu.workflow.mark_not_found`)."""
     store = open_store(ctx)
     try:
         with store.write() as session:  # one transaction: commits at the end or rolls back
-            result = sync_clues(session, clues, actor=cli_principal(session).username)
+            actor = cli_principal(session).username
+            result = sync_clues(session, clues, actor=actor)
+            if latest_runs is not None:
+                marks = mark_not_found(session, _clue_ids(clues), latest_runs, actor=actor)
+                result.not_found, result.found_again = marks.marked, marks.found_again
     except Exception as exc:  # every failure: the transaction was rolled back, nothing was kept
         log.info("clue sync failed and was rolled back", exc_info=True)  # to the log file, not the screen
         err_console.print(
@@ -72,7 +103,8 @@ def sync_into_store(ctx: typer.Context, clues: ClueRows | Collection[dict[str, A
         store.close()
     console.print(
         f"synced {len(clues)} clues: {result.new} new, {result.rescored} rescored, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
+        f"{result.unchanged} unchanged, {result.not_found} no longer found (未再命中), "
+        f"{result.found_again} found again"
     )
     return result
 
@@ -91,4 +123,5 @@ def _rebuild_search(ctx: typer.Context, store: Store) -> None:
 
 def clues_sync(ctx: typer.Context) -> None:
     """Load the clues of model runs (analytic store) into the workflow store, by clue id."""
-    sync_into_store(ctx, load_run_clues(ctx))
+    clues, latest_runs = load_run_clues(ctx)
+    sync_into_store(ctx, clues, latest_runs)

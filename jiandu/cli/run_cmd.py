@@ -145,6 +145,7 @@ def run_models(
                 on_model=lambda _: bar.advance(),
             )
         clues: ClueRows | list[dict[str, Any]] = read_clues(engine) if sync else []  # Arrow until synced
+        latest_runs = _latest_runs(engine) if sync else {}  # for 未再命中: read with the clues
     except (KeyError, RegionError) as exc:
         err_console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
         raise typer.Exit(2) from None
@@ -155,9 +156,16 @@ def run_models(
     if sync:
         from jiandu.cli.clue_sync import sync_into_store
 
-        sync_into_store(ctx, clues)  # after the snapshot: the web has the documents new clues cite
+        # after the snapshot: the web has the documents new clues cite
+        sync_into_store(ctx, clues, latest_runs)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _latest_runs(engine: Any) -> dict[str, Any]:
+    from jiandu.cli.clue_sync import latest_model_runs
+
+    return dict(latest_model_runs(engine))
 
 
 def register(app: typer.Typer) -> None:

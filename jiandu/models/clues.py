@@ -171,6 +171,25 @@ def read_clues(
     return ClueRows(clues, evidence)
 
 
+def latest_runs(engine: Engine) -> dict[str, dict[str, Any]]:
+    """Each model's latest run in ``model_runs``: model id → {run_id, status, finished_at}.
+
+    Latest by when it finished, then started, then run id (a total order: two rows of one model
+    never tie). A clue sync marks 未再命中 only for models whose latest run is ``ok``."""
+    if not engine.table_exists("model_runs"):
+        return {}
+    rows = engine.query(
+        "SELECT model_id, run_id, status, finished_at FROM ("
+        "SELECT model_id, run_id, status, finished_at, row_number() OVER ("
+        "PARTITION BY model_id ORDER BY finished_at DESC NULLS LAST, started_at DESC NULLS LAST, "
+        "run_id DESC, status DESC) AS n FROM model_runs) AS r WHERE n = 1 ORDER BY model_id"
+    ).to_pylist()
+    return {
+        r["model_id"]: {"run_id": r["run_id"], "status": r["status"], "finished_at": r["finished_at"]}
+        for r in rows
+    }
+
+
 def load_clues(
     engine: Engine,
     *,

@@ -58,6 +58,7 @@ CHANGE_ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
 }
 
 Band = Literal["red", "yellow", "green"]
+NotFoundChoice = Literal["only", "hide"]  # 未再命中: only the clues the latest run no longer found, or none
 StatusCode = Literal[
     "new", "assigned", "verifying", "case_filed", "suggestion_issued", "rejected", "merged", "closed"
 ]
@@ -221,6 +222,7 @@ def _filters(
     jurisdiction_code: str | None,
     assignee: str | None,
     min_score: float | None,
+    not_found: str | None = None,
 ) -> ClueFilter:
     return ClueFilter(
         model_id=model_id or None,
@@ -229,6 +231,7 @@ def _filters(
         jurisdiction_code=jurisdiction_code or None,
         assignee=assignee or None,
         min_score=min_score,
+        not_found=not_found or None,
     )
 
 
@@ -262,16 +265,19 @@ def clues(
     jurisdiction_code: JurisdictionQ = None,
     assignee: AssigneeQ = None,
     min_score: ScoreQ = None,
+    not_found: Annotated[NotFoundChoice | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=300)] = None,
 ) -> Page:
-    """The clue queue, highest score first, keyset paged: pass `next_cursor` back as `cursor`."""
+    """The clue queue, highest score first, keyset paged: pass `next_cursor` back as `cursor`.
+    Each clue carries `not_found_run_id` when the latest successful run of its model no longer
+    produced it (未再命中); `not_found=only` lists just those, `not_found=hide` leaves them out."""
     with state.store.read() as s:
         return aware(
             list_clues(
                 s,
                 p,
-                _filters(model_id, band, status, jurisdiction_code, assignee, min_score),
+                _filters(model_id, band, status, jurisdiction_code, assignee, min_score, not_found),
                 limit=limit,
                 cursor=cursor or None,
             )
@@ -379,6 +385,7 @@ def export(
     jurisdiction_code: JurisdictionQ = None,
     assignee: AssigneeQ = None,
     min_score: ScoreQ = None,
+    not_found: Annotated[NotFoundChoice | None, Query()] = None,
 ) -> StreamingResponse:
     """Clues in the contract form as JSON lines, masked for the caller; the export is logged.
 
@@ -388,7 +395,7 @@ def export(
     try:
         with state.store.write() as s:
             for row in export_clues(
-                s, p, _filters(model_id, band, status, jurisdiction_code, assignee, min_score)
+                s, p, _filters(model_id, band, status, jurisdiction_code, assignee, min_score, not_found)
             ):
                 spool.write(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8") + b"\n")
     except BaseException:

@@ -53,7 +53,7 @@ _SHOWN_FIELDS = (
 )
 
 
-_ID_FIELDS = frozenset({"run_id"})  # ids an investigator reads in the 技术信息 fold
+_ID_FIELDS = frozenset({"run_id", "not_found_run_id"})  # ids an investigator reads in the 技术信息 fold
 
 
 def day_zh(value: dt.date | str | None) -> str:

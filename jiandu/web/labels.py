@@ -49,6 +49,8 @@ EVENT_NAMES_ZH = {
     "returned": "审批退回",
     "withdrawn": "撤回审批申请",
     "deadline_set": "变更期限",
+    "not_found": "未再命中",
+    "found_again": "重新命中",
 }
 ENTITY_NAMES_ZH = {
     "clue": "线索",
@@ -100,6 +102,7 @@ FIELD_NAMES_ZH = {
     "due_at": "期限",
     "outcome_cause": "误报原因",
     "feedback": "反馈意见",
+    "not_found_run_id": "未再命中的运行",
 }
 
 

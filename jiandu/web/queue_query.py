@@ -28,10 +28,22 @@ def min_score_of(value: str | None) -> float | None:
     return number
 
 
+NOT_FOUND_CHOICES = {"only": "只看未再命中", "hide": "不看未再命中"}
+
+
+def not_found_of(value: str | None) -> str | None:
+    """The 未再命中 filter a user chose (None: all clues); a Chinese refusal for anything else."""
+    if value is None:
+        return None
+    if value not in NOT_FOUND_CHOICES:
+        raise InvalidInput(f"未再命中筛选应为“只看”或“不看”：{value!r}")
+    return value
+
+
 class QueueQuery:
     """A FastAPI dependency: the queue's filter fields from the query string (``assignee=me``
     stands for the user asking; ``overdue=1`` past their deadline; ``pending=1`` awaiting
-    approval)."""
+    approval; ``not_found=only|hide`` only or no clues the latest run no longer found, 未再命中)."""
 
     def __init__(
         self,
@@ -43,6 +55,7 @@ class QueueQuery:
         min_score: Annotated[str | None, Query(max_length=20)] = None,
         overdue: Annotated[str | None, Query(max_length=1)] = None,
         pending: Annotated[str | None, Query(max_length=1)] = None,
+        not_found: Annotated[str | None, Query(max_length=10)] = None,
     ) -> None:
         self.fields = {
             "model": model,
@@ -53,6 +66,7 @@ class QueueQuery:
             "min_score": min_score,
             "overdue": overdue,
             "pending": pending,
+            "not_found": not_found,
         }
 
     def params(self) -> dict[str, str]:
@@ -70,4 +84,5 @@ class QueueQuery:
             min_score=min_score_of(f["min_score"]),
             overdue=f["overdue"] == "1",
             pending_approval=f["pending"] == "1",
+            not_found=not_found_of(f["not_found"]),
         )

@@ -28,7 +28,8 @@ permission and the jurisdiction, masks its output, and appends hash-chained even
     bulk_assign(s, p, ids, assignee, reason) / bulk_dismiss(s, p, ids, reject_reason, reason)
     jiandu.workflow.notifications: list_notifications / unread_count / mark_read (by login name)
     sync_clues(s, clues, actor="system") -> SyncResult
-    sync_clues_as(s, p, clues) -> SyncResult
+    sync_clues_as(s, p, clues) -> SyncResult      # a partial list: never marks 未再命中
+    mark_not_found(s, found_ids, latest_runs, actor) -> NotFoundResult   # the full sync only
 
     model_stats(s, p, model_id=None, by_jurisdiction=True) -> list[StatsRow]
     governance_groups(s, p, min_clues=1) -> list[GovernanceGroup]
@@ -79,6 +80,7 @@ from jiandu.workflow.jurisdictions import (
 from jiandu.workflow.lifecycle import TRANSITIONS, Outcome, RejectReason, Status
 from jiandu.workflow.log import list_events, verify_log
 from jiandu.workflow.masking import mask_text
+from jiandu.workflow.not_found import LatestRun, NotFoundResult, mark_not_found
 from jiandu.workflow.reresolve import ReresolveResult, reresolve_clues
 from jiandu.workflow.stats import StatsRow, funnel, model_stats
 from jiandu.workflow.users import (
@@ -114,7 +116,9 @@ __all__ = [
     "GovernanceGroup",
     "InvalidInput",
     "InvalidTransition",
+    "LatestRun",
     "NotFound",
+    "NotFoundResult",
     "Outcome",
     "Page",
     "Permission",
@@ -152,6 +156,7 @@ __all__ = [
     "list_events",
     "list_jurisdictions",
     "list_users",
+    "mark_not_found",
     "mask_text",
     "masker_for",
     "model_stats",

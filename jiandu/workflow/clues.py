@@ -244,6 +244,8 @@ _SUMMARY_COLUMNS = (
     Clue.updated_at,
     Clue.due_at,
     Clue.proposal,
+    Clue.not_found_run_id,
+    Clue.not_found_at,
 )
 
 
@@ -271,6 +273,8 @@ def _summary(row: Any, principal: Principal) -> ClueSummary:
         updated_at=row.updated_at,
         due_at=row.due_at,
         proposal=row.proposal,
+        not_found_run_id=row.not_found_run_id,
+        not_found_at=row.not_found_at,
     )
 
 
@@ -355,6 +359,7 @@ class ClueFilter:
     min_score: float | None = None
     overdue: bool = False  # deadline passed (jiandu.workflow.deadlines)
     pending_approval: bool = False  # a proposal awaits a chief's approval
+    not_found: str | None = None  # 未再命中: "only" those the latest run no longer found, or "hide" them
 
     def chosen(self) -> dict[str, Any]:
         """The filters in use (not None, not off), as an export's audit event records them."""
@@ -406,6 +411,12 @@ def _conditions(session: Session, principal: Principal, f: ClueFilter) -> list[C
         conditions.append(overdue_condition(_now()))
     if f.pending_approval:
         conditions.append(Clue.proposal.is_not(None))
+    if f.not_found == "only":
+        conditions.append(Clue.not_found_run_id.is_not(None))
+    elif f.not_found == "hide":
+        conditions.append(Clue.not_found_run_id.is_(None))
+    elif f.not_found is not None:
+        raise InvalidInput(f"unknown not_found filter {f.not_found!r}; use only or hide")
     return conditions
 
 
@@ -507,6 +518,7 @@ def export_clues(
                 "jurisdiction_code": c.jurisdiction_code,
                 "status": c.status,
                 "outcome": c.outcome,
+                "not_found_run_id": c.not_found_run_id,
             },
             mask,
         )

@@ -147,6 +147,10 @@ class Clue(Base):
     # feedback with the outcome, for the model's authors (a false positive names its cause)
     outcome_cause: Mapped[str | None] = mapped_column(String(30))
     outcome_feedback: Mapped[str | None] = mapped_column(Text)
+    # 未再命中 (jiandu.workflow.not_found): the model's latest successful run no longer produced
+    # the clue; that run and when it finished. Cleared when a later run finds the clue again.
+    not_found_run_id: Mapped[str | None] = mapped_column(String(100))
+    not_found_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -211,6 +215,8 @@ class Clue(Base):
         Index("ix_clues_proposal_jurisdiction", "proposal", "jurisdiction_code"),
         # a clue's state by id, without its wide row (the law-firm classes: jiandu.workflow.related)
         Index("ix_clues_id_state", "clue_id", "jurisdiction_code", "status", "outcome", "created_at"),
+        # the queue's 只看未再命中 filter (migration 0009_clue_not_found)
+        Index("ix_clues_not_found_score", "not_found_run_id", "score", "clue_id"),
     )
 
 

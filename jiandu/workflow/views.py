@@ -59,6 +59,11 @@ class ClueSummary(BaseModel):
     updated_at: dt.datetime
     due_at: dt.datetime | None = Field(default=None, description="running deadline (核查期限 or 回复期限)")
     proposal: str | None = Field(default=None, description="status proposed and awaiting approval")
+    not_found_run_id: str | None = Field(
+        default=None,
+        description="未再命中: the model's latest successful run (this run id) no longer produced the clue",
+    )
+    not_found_at: dt.datetime | None = Field(default=None, description="when that run finished")
 
 
 class ClueDetail(ClueSummary):
@@ -95,3 +100,5 @@ class SyncResult(BaseModel):
     updated: int = 0
     rescored: int = 0
     unchanged: int = 0
+    not_found: int = 0  # newly marked 未再命中 (only the full sync from the analytic store marks)
+    found_again: int = 0  # marked before, produced by a run again

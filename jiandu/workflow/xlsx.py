@@ -36,6 +36,7 @@ from jiandu.workflow.clues import MAX_PAGE, ClueFilter, get_clue, list_clues, ma
 from jiandu.workflow.errors import NotFound
 from jiandu.workflow.governance import BEIJING, _case_numbers, _cases_by_number, _groups, year_span_zh
 from jiandu.workflow.jurisdictions import court_names
+from jiandu.workflow.not_found import NOT_FOUND_NOTICE
 from jiandu.workflow.stats import FUNNEL, FUNNEL_NAMES_ZH, StatsRow, funnel, model_stats
 from jiandu.workflow.views import ClueDetail, ClueSummary
 
@@ -258,6 +259,7 @@ QUEUE_COLUMNS = (
     Column("摘要", 60),
     Column("状态", 12),
     Column("核查结论", 10),
+    Column("模型运行命中", 12),
     Column("承办人", 12),
     Column("辖区", 16),
     Column("法院", 22),
@@ -285,6 +287,10 @@ def describe_filters(filters: ClueFilter, names: Names) -> str:
         parts.append("逾期")
     if filters.pending_approval:
         parts.append("待审批")
+    if filters.not_found == "only":
+        parts.append("只看未再命中")
+    elif filters.not_found == "hide":
+        parts.append("不看未再命中")
     return "；".join(parts) or "全部线索"
 
 
@@ -308,6 +314,7 @@ def _summary_row(c: ClueSummary, names: Names, courts: Mapping[str, str]) -> lis
         c.headline,
         names.label("status", c.status),
         names.label("outcome", c.outcome),
+        "未再命中" if c.not_found_run_id else None,
         names.person(c.assignee),
         names.region(c.jurisdiction_code),
         courts.get(c.court, c.court) if c.court else None,
@@ -425,6 +432,14 @@ def clue_facts(clue: ClueDetail, names: Names, court_name: str | None = None) ->
     status = names.label("status", clue.status)
     if clue.reject_reason:
         status += f"（{names.label('reject', clue.reject_reason)}）"
+    not_found: list[tuple[str, Any]] = (
+        [
+            ("未再命中", NOT_FOUND_NOTICE),
+            ("未再命中的运行完成时间", clue.not_found_at),
+        ]
+        if clue.not_found_run_id
+        else []
+    )
     return [
         ("线索对象", subject),
         ("对象类型", names.subject_kind(clue.subject.type)),
@@ -433,6 +448,7 @@ def clue_facts(clue: ClueDetail, names: Names, court_name: str | None = None) ->
         ("等级", names.label("band", clue.band)),
         ("状态", status),
         ("核查结论", names.label("outcome", clue.outcome) or "—"),
+        *not_found,
         ("承办人", names.person(clue.assignee) or "—"),
         ("辖区", names.region(clue.jurisdiction_code)),
         ("法院", court_name or clue.court or "—"),

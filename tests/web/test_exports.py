@@ -53,6 +53,7 @@ QUEUE_HEADERS = [
     "摘要",
     "状态",
     "核查结论",
+    "模型运行命中",
     "承办人",
     "辖区",
     "法院",
@@ -116,7 +117,7 @@ def test_the_queue_export_has_every_page_in_chinese(
     ws = book["线索队列"]
     assert [c.value for c in ws[1]] == QUEUE_HEADERS
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:M4"
+    assert ws.auto_filter.ref == "A1:N4"
     assert all(ws.column_dimensions[chr(ord("A") + i)].width >= 6 for i in range(len(QUEUE_HEADERS)))
     found = rows(book, "线索队列")
     with app.state.jiandu.store.read() as s:

@@ -3,6 +3,7 @@ store — the clue contract is all the two sides share."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -70,4 +71,80 @@ def test_run_then_sync_then_rerun(workspace: Path) -> None:
     assert "chain intact" in jiandu(workspace, "audit", "verify")
     # a plain `jiandu run` upserts its clues itself: a rerun adds none
     assert f"synced {len(exported)} clues: 0 new" in jiandu(workspace, "run")
+    assert "chain intact" in jiandu(workspace, "audit", "verify")
+
+
+def test_a_clue_the_latest_run_no_longer_gives_is_marked_not_found(workspace: Path) -> None:
+    """A prosecutor starts on a clue; the model runs again under parameters its data no longer
+    meets: the analytic store drops the clue and the sync marks it 未再命中 (the work stays); a
+    later failed run moves no mark; a run that finds it again unmarks it."""
+    from jiandu.schema.derived import derived_table
+    from jiandu.workflow import add_user, assign, system_principal, transition
+
+    def said(*args: str) -> str:  # the output without the terminal's line breaks
+        return " ".join(jiandu(workspace, *args).split())
+
+    model = "civil.repeat_plaintiff_basic"
+    strict = workspace / "regions" / "strict.yaml"
+    strict.parent.mkdir(exist_ok=True)
+    strict.write_text(
+        f"region: strict\nname_zh: 测试省\nmodels:\n  {model}:\n    min_suits: 1000\n", encoding="utf-8"
+    )
+    jiandu(workspace, "jurisdictions", "defaults")
+    assert "0 no longer found (未再命中), 0 found again" in said("run", model)
+    store = Store.for_workspace(workspace)
+    try:
+        with store.write() as s:
+            (found,) = s.execute(select(Clue.clue_id).where(Clue.model_id == model)).scalars().all()
+            system = system_principal(s)
+            add_user(s, system, "zj_admin", role="admin", jurisdiction_code="330000")
+            assign(s, system, found, "zj_admin")
+            transition(s, system, found, "verifying")
+    finally:
+        store.close()
+
+    out = said("run", model, "--region", "strict")
+    assert "synced 0 clues" in out and "1 no longer found (未再命中), 0 found again" in out
+    store = Store.for_workspace(workspace)
+    try:
+        with store.read() as s:
+            clue = s.execute(select(Clue).where(Clue.clue_id == found)).scalar_one()
+            assert clue.not_found_run_id is not None and clue.not_found_run_id != clue.run_id
+            assert clue.not_found_at is not None
+            assert (clue.status, clue.assignee) == ("verifying", "zj_admin")
+            (event,) = s.execute(select(Event).where(Event.kind == "not_found")).scalars().all()
+            assert event.entity_id == found
+            assert event.before == {"not_found_run_id": None, "run_id": clue.run_id}
+            assert event.after == {"not_found_run_id": clue.not_found_run_id}
+            events = s.execute(select(func.count()).select_from(Event)).scalar_one()
+    finally:
+        store.close()
+    assert "0 no longer found" in said("clues", "sync")  # idempotent
+
+    # the latest run failed: it marks and unmarks nothing
+    engine = Workspace(workspace).open_engine()
+    try:
+        schema = derived_table("model_runs")
+        later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=1)
+        failed = {"run_id": "run-failed", "model_id": model, "model_version": "1.0.1", "status": "failed"}
+        engine.append(schema.name, schema.to_arrow([{**failed, "started_at": later, "finished_at": later}]))
+    finally:
+        engine.close()
+    assert "0 no longer found (未再命中), 0 found again" in said("clues", "sync")
+    store = Store.for_workspace(workspace)
+    try:
+        with store.read() as s:
+            assert s.execute(select(func.count()).select_from(Event)).scalar_one() == events
+    finally:
+        store.close()
+
+    assert "0 no longer found (未再命中), 1 found again" in said("run", model)
+    store = Store.for_workspace(workspace)
+    try:
+        with store.read() as s:
+            assert s.execute(select(Clue.clue_id).where(Clue.not_found_run_id.is_not(None))).all() == []
+            again = s.execute(select(Event.entity_id).where(Event.kind == "found_again")).scalars().all()
+            assert again == [found]
+    finally:
+        store.close()
     assert "chain intact" in jiandu(workspace, "audit", "verify")

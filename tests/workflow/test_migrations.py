@@ -93,3 +93,30 @@ def test_0002_adds_and_removes_the_session_tables(workflow_db_url: str) -> None:
         assert current_revision(store.engine) == "0001"
     finally:
         store.close()
+
+
+def test_0009_adds_and_removes_the_not_found_columns(workflow_db_url: str) -> None:
+    from alembic import command
+
+    from jiandu.workflow.db import alembic_config, upgrade
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(store.engine).get_columns("clues")}
+
+    def indexes() -> set[str]:
+        return {i["name"] for i in inspect(store.engine).get_indexes("clues") if i["name"]}
+
+    store = Store(workflow_db_url, migrate=False)
+    try:
+        upgrade(store.engine, "0008_clue_firms")
+        assert not {"not_found_run_id", "not_found_at"} & columns()
+        upgrade(store.engine, "0009_clue_not_found")
+        assert {"not_found_run_id", "not_found_at"} <= columns()
+        assert "ix_clues_not_found_score" in indexes()
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0008_clue_firms")
+        assert not {"not_found_run_id", "not_found_at"} & columns()
+        assert "ix_clues_not_found_score" not in indexes() and "ix_clues_id_state" in indexes()
+        assert current_revision(store.engine) == "0008_clue_firms"
+    finally:
+        store.close()
