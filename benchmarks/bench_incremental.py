@@ -17,8 +17,9 @@ registers``); it is not changed. Its store is copied to a scratch workspace, whe
 
 Each command runs in a subprocess whose wall time and peak RSS (process tree) are measured; the
 seconds per operator and model come from the run's own records (``operator_runs``,
-``model_runs``). Last, the two copies' clues are compared (every column but the run ids and
-times): the incremental run must give the full run's clues.
+``model_runs``), and each step's peak RSS from the samples taken while it ran. Last, the two
+copies' clues are compared (every column but the run ids and times): the incremental run must
+give the full run's clues.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.memory import run_measured  # noqa: E402
+from benchmarks.memory import run_measured, run_sampled  # noqa: E402
 from jiandu.models.library import FALSE_LITIGATION_FAMILY as FAMILY  # noqa: E402
 
 RUN_COLUMNS = ("run_id", "first_run_id", "first_seen_at", "updated_at")
@@ -44,6 +45,19 @@ def _jiandu(args: list[str], workspace: Path) -> tuple[float, int]:
     env = {**os.environ, "JIANDU_HOME": str(workspace), "COLUMNS": "160"}
     seconds, peak, _ = run_measured([str(Path(sys.executable).with_name("jiandu")), *args], env=env)
     return seconds, peak
+
+
+def _jiandu_sampled(args: list[str], workspace: Path) -> tuple[float, int, list[tuple[float, int]]]:
+    """`_jiandu` with the tree RSS sampled: (seconds, peak MiB, samples of (Unix time, MiB))."""
+    env = {**os.environ, "JIANDU_HOME": str(workspace), "COLUMNS": "160"}
+    seconds, samples, _ = run_sampled([str(Path(sys.executable).with_name("jiandu")), *args], env=env)
+    return seconds, max((rss for _, rss in samples), default=0), samples
+
+
+def _peak(samples: list[tuple[float, int]], start: float, end: float) -> int | None:
+    """The highest tree RSS (MiB) sampled while a step ran (None: no sample in its window)."""
+    inside = [rss for t, rss in samples if start - 0.1 <= t <= end + 0.1]
+    return max(inside) if inside else None
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -61,27 +75,29 @@ def _count(workspace: Path, sql: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _steps(workspace: Path, after: float) -> list[tuple[str, str, float, int | None]]:
-    """(step, status, seconds, rows) of the last run's operators and models."""
+def _steps(workspace: Path, after: float) -> list[tuple[str, float, int | None, float, float]]:
+    """(step, seconds, rows, start, end) of the last run's operators and models (Unix times)."""
     import duckdb
 
     con = duckdb.connect(str(workspace / "jiandu.duckdb"), read_only=True)
     try:
         con.execute("SET TimeZone = 'UTC'")
         ops = con.execute(
-            "SELECT operator, seconds, output_rows FROM operator_runs "
+            "SELECT operator, seconds, output_rows, epoch(built_at) - seconds, epoch(built_at) "
+            "FROM operator_runs "
             "WHERE epoch(built_at) >= ? ORDER BY built_at",
             [after],
         ).fetchall()
         models = con.execute(
-            "SELECT model_id, seconds, clues FROM model_runs WHERE epoch(started_at) >= ? "
+            "SELECT model_id, seconds, clues, epoch(started_at), epoch(finished_at) FROM model_runs "
+            "WHERE epoch(started_at) >= ? "
             "ORDER BY started_at",
             [after],
         ).fetchall()
     finally:
         con.close()
-    return [(f"operator {n}", "", float(s), r) for n, s, r in ops] + [
-        (f"model {n}", "", float(s), c) for n, s, c in models
+    return [(f"operator {n}", float(s), r, float(a), float(b)) for n, s, r, a, b in ops] + [
+        (f"model {n}", float(s), c, float(a), float(b)) for n, s, c, a, b in models
     ]
 
 
@@ -157,26 +173,31 @@ def main() -> None:
 
     marks = {}
     marks["incremental"] = time.time()
-    timings["incremental run"] = _jiandu(["run", "--no-sync", *args.models], base)
+    seconds, peak, incremental_samples = _jiandu_sampled(["run", "--no-sync", *args.models], base)
+    timings["incremental run"] = (seconds, peak)
     marks["full"] = time.time()
-    timings["full run"] = _jiandu(["run", "--full", "--no-sync", *args.models], full)
+    seconds, peak, full_samples = _jiandu_sampled(["run", "--full", "--no-sync", *args.models], full)
+    timings["full run"] = (seconds, peak)
     clue_diff, evidence_diff = _same_clues(base, full)
 
     print(f"documents before: {documents:,}; batch: {added:,} new documents; load: {os.getloadavg()}")
     print(f"{'command':<34} {'seconds':>9} {'peak RSS MiB':>13}")
     for name, (seconds, peak) in timings.items():
         print(f"{name:<34} {seconds:>9.1f} {peak:>13,}")
-    incremental_steps = _steps(base, marks["incremental"])
-    full_steps = dict((n, (s, r)) for n, _, s, r in _steps(full, marks["full"]))
-    print(f"\n{'step':<44} {'incremental s':>13} {'rows':>10} {'full s':>9} {'rows':>10}")
-    for name, _, seconds, rows in incremental_steps:
-        fs, fr = full_steps.get(name, (None, None))
-        print(
-            f"{name:<44} {seconds:>13.2f} {rows if rows is not None else '':>10} "
-            f"{fs if fs is not None else '':>9.2f} {fr if fr is not None else '':>10}"
-            if fs is not None
-            else f"{name:<44} {seconds:>13.2f} {rows if rows is not None else '':>10}"
-        )
+    full_steps = {
+        n: (s, r, _peak(full_samples, a, b)) for n, s, r, a, b in _steps(full, marks["full"])
+    }
+    print(
+        f"\n{'step':<44} {'incremental s':>13} {'rows':>10} {'peak MiB':>9} "
+        f"{'full s':>9} {'rows':>10} {'peak MiB':>9}"
+    )
+    for name, seconds, rows, start, end in _steps(base, marks["incremental"]):
+        step_peak = _peak(incremental_samples, start, end)
+        line = f"{name:<44} {seconds:>13.2f} {rows if rows is not None else '':>10} {step_peak or '':>9}"
+        if name in full_steps:
+            fs, fr, fp = full_steps[name]
+            line += f" {fs:>9.2f} {fr if fr is not None else '':>10} {fp or '':>9}"
+        print(line)
     print(f"\nclue rows differing between the two: clues {clue_diff}, evidence {evidence_diff}")
     print(
         json.dumps(
