@@ -147,8 +147,8 @@ class Clue(Base):
     # feedback with the outcome, for the model's authors (a false positive names its cause)
     outcome_cause: Mapped[str | None] = mapped_column(String(30))
     outcome_feedback: Mapped[str | None] = mapped_column(Text)
-    # 未再命中 (jiandu.workflow.not_found): the model's latest successful run no longer produced
-    # the clue; that run and when it finished. Cleared when a later run finds the clue again.
+    # 未再命中 (jiandu.workflow.not_found): the first successful run of the model that no longer
+    # produced the clue, and when it finished. Cleared when a later run finds the clue again.
     not_found_run_id: Mapped[str | None] = mapped_column(String(100))
     not_found_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
