@@ -96,7 +96,10 @@ WITH slow AS (
 cells AS (
     SELECT plate, plate_colour, datum, cell, count(*) AS n, avg(lon) AS raw_lon, avg(lat) AS raw_lat,
         min(fix_time) AS t_first, max(fix_time) AS t_last,
-        arg_min(load_bits, fix_time) AS load_first, arg_max(load_bits, fix_time) AS load_last
+        -- on fixes sent twice with one time, the lower load state at the start and the higher
+        -- at the end (never the one that happens to come first: that changes between runs)
+        arg_min(load_bits, (fix_time, load_bits)) AS load_first,
+        arg_max(load_bits, (fix_time, load_bits)) AS load_last
     FROM slow
     GROUP BY plate, plate_colour, datum, cell
 ),
@@ -138,7 +141,7 @@ numbered AS (
 SELECT plate, plate_colour, stop_seq, min(t_first) AS start_time, max(t_last) AS end_time,
     date_diff('second', min(t_first), max(t_last)) AS dwell_s, sum(n) AS points,
     sum(lon * n) / sum(n) AS lon, sum(lat * n) / sum(n) AS lat,
-    arg_min(load_first, t_first) AS load_in, arg_max(load_last, t_last) AS load_out
+    arg_min(load_first, (t_first, load_first)) AS load_in, arg_max(load_last, (t_last, load_last)) AS load_out
 FROM numbered
 WHERE NOT is_jump
 GROUP BY plate, plate_colour, stop_seq
@@ -153,7 +156,7 @@ class OilStops:
     """oil_stops: every stop of every tanker, from tanker_gps (see the module docstring)."""
 
     name: str = "oil_stops"
-    version: str = "1"
+    version: str = "2"  # 2: a fix sent twice with one time gives one load state, whatever the order
     inputs: tuple[str, ...] = ("tanker_gps",)
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ("oil_stops",)
