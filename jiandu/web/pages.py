@@ -28,7 +28,7 @@ from jiandu.web.deps import (
 )
 from jiandu.web.labels import zh
 from jiandu.web.maps import clue_map
-from jiandu.web.queue_query import NOT_FOUND_CHOICES, QueueQuery
+from jiandu.web.queue_query import QueueQuery
 from jiandu.web.reidentify_views import offered
 from jiandu.web.ring_graph import RING_MODELS, ring_claims
 from jiandu.workflow import (
@@ -68,6 +68,7 @@ from jiandu.workflow.lifecycle import (
     Status,
 )
 from jiandu.workflow.logins import attempt_login, check_own_password
+from jiandu.workflow.not_found import NOT_FOUND_FILTERS
 from jiandu.workflow.stats import FUNNEL, StatsRow, conversion, funnel, precision
 from jiandu.workflow.working import colleagues
 
@@ -199,7 +200,7 @@ def queue(
             "jurisdictions": jurisdictions,
             "colleagues": team,
             "reject_reasons": [r.value for r in RejectReason],
-            "not_found_choices": NOT_FOUND_CHOICES,
+            "not_found_choices": NOT_FOUND_FILTERS,
             "now": dt.datetime.now(dt.UTC),
             "overdue": is_overdue,
             "back": str(request.url.path) + ("?" + request.url.query if request.url.query else ""),

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query
 
 from jiandu.workflow import ClueFilter, InvalidInput, Principal
+from jiandu.workflow.not_found import NOT_FOUND_FILTERS
 
 
 def blank_to_none(value: str | None) -> str | None:
@@ -28,14 +29,13 @@ def min_score_of(value: str | None) -> float | None:
     return number
 
 
-NOT_FOUND_CHOICES = {"only": "只看未再命中", "hide": "不看未再命中"}
 
 
 def not_found_of(value: str | None) -> str | None:
     """The 未再命中 filter a user chose (None: all clues); a Chinese refusal for anything else."""
     if value is None:
         return None
-    if value not in NOT_FOUND_CHOICES:
+    if value not in NOT_FOUND_FILTERS:
         raise InvalidInput(f"未再命中筛选应为“只看”或“不看”：{value!r}")
     return value
 

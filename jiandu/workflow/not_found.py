@@ -35,6 +35,8 @@ from jiandu.workflow.audit import chain, flush_chain
 from jiandu.workflow.tables import Clue
 
 NOT_FOUND_NOTICE = "最近一次模型运行未再命中此线索，数据已不再支持；请核实后决定是否继续办理"
+# the queue's filter on the mark: value → its Chinese name (page, workbook and API alike)
+NOT_FOUND_FILTERS = {"only": "只看未再命中", "hide": "不看未再命中"}
 NOT_FOUND = "not_found"  # event kinds (Chinese names in jiandu.web.labels)
 FOUND_AGAIN = "found_again"
 BATCH = 1000  # clue ids per UPDATE … WHERE clue_id IN (…), within every database's parameter limit

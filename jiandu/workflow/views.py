@@ -61,7 +61,7 @@ class ClueSummary(BaseModel):
     proposal: str | None = Field(default=None, description="status proposed and awaiting approval")
     not_found_run_id: str | None = Field(
         default=None,
-        description="未再命中: the model's latest successful run (this run id) no longer produced the clue",
+        description="未再命中: the first successful run (this run id) that no longer produced the clue",
     )
     not_found_at: dt.datetime | None = Field(default=None, description="when that run finished")
 

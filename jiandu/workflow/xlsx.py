@@ -36,7 +36,7 @@ from jiandu.workflow.clues import MAX_PAGE, ClueFilter, get_clue, list_clues, ma
 from jiandu.workflow.errors import NotFound
 from jiandu.workflow.governance import BEIJING, _case_numbers, _cases_by_number, _groups, year_span_zh
 from jiandu.workflow.jurisdictions import court_names
-from jiandu.workflow.not_found import NOT_FOUND_NOTICE
+from jiandu.workflow.not_found import NOT_FOUND_FILTERS, NOT_FOUND_NOTICE
 from jiandu.workflow.stats import FUNNEL, FUNNEL_NAMES_ZH, StatsRow, funnel, model_stats
 from jiandu.workflow.views import ClueDetail, ClueSummary
 
@@ -287,10 +287,8 @@ def describe_filters(filters: ClueFilter, names: Names) -> str:
         parts.append("逾期")
     if filters.pending_approval:
         parts.append("待审批")
-    if filters.not_found == "only":
-        parts.append("只看未再命中")
-    elif filters.not_found == "hide":
-        parts.append("不看未再命中")
+    if filters.not_found:
+        parts.append(NOT_FOUND_FILTERS[filters.not_found])
     return "；".join(parts) or "全部线索"
 
 
