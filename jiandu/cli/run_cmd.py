@@ -117,6 +117,8 @@ def run_models(
     ] = None,
 ) -> None:
     """Bring derived tables up to date, run supervision models and write scored clues."""
+    from jiandu.cli.clue_sync import latest_model_runs, sync_into_store  # the workflow store's code
+
     st = state(ctx)
     st.ensure_workspace()
     lib = library(ctx)
@@ -145,7 +147,7 @@ def run_models(
                 on_model=lambda _: bar.advance(),
             )
         clues: ClueRows | list[dict[str, Any]] = read_clues(engine) if sync else []  # Arrow until synced
-        latest_runs = _latest_runs(engine) if sync else {}  # for 未再命中: read with the clues
+        latest_runs = latest_model_runs(engine) if sync else {}  # for 未再命中: read with the clues
     except (KeyError, RegionError) as exc:
         err_console.print(f"[red]{exc.args[0] if isinstance(exc, KeyError) else exc}[/red]")
         raise typer.Exit(2) from None
@@ -154,18 +156,10 @@ def run_models(
         release_memory()  # DuckDB's buffer pool is gone: the sync starts without it
     print_run(report)
     if sync:
-        from jiandu.cli.clue_sync import sync_into_store
-
         # after the snapshot: the web has the documents new clues cite
         sync_into_store(ctx, clues, latest_runs)
     if not report.ok:
         raise typer.Exit(1)
-
-
-def _latest_runs(engine: Any) -> dict[str, Any]:
-    from jiandu.cli.clue_sync import latest_model_runs
-
-    return dict(latest_model_runs(engine))
 
 
 def register(app: typer.Typer) -> None:

@@ -28,12 +28,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from jiandu.engines import textpool
 from jiandu.engines.base import Engine, QueryTimeout
 from jiandu.memory import release_memory
 from jiandu.models import template
 from jiandu.models.library import Library
-from jiandu.models.operators import OperatorReport, operators_for, update_derived
+from jiandu.models.operators import OperatorReport, hand_back_memory, operators_for, update_derived
 from jiandu.models.parameters import ParamValue, bind, to_json
 from jiandu.models.regions import Region
 from jiandu.models.spec import BAND_ZH, EVIDENCE_SUBJECTS_TABLE, ModelSpec, empty_slots_message
@@ -574,9 +573,9 @@ def run(
         if update_operators
         else []
     )
-    textpool.shutdown()  # the text workers' memory is not needed by the models' SQL
-    engine.release_memory()  # before the models' SQL locks the store's configuration
-    release_memory()
+    # also what update_derived freed after its last operator (its scratch tables), before the
+    # models' SQL locks the store's configuration
+    hand_back_memory(engine)
     reports = []
     for spec in specs:
         if on_stage:
