@@ -39,6 +39,16 @@ def jiandu(root: Path, *args: str) -> str:
     return result.stdout
 
 
+def event_count(root: Path) -> int:
+    """Events in the workflow store's log."""
+    store = Store.for_workspace(root)
+    try:
+        with store.read() as s:
+            return s.execute(select(func.count()).select_from(Event)).scalar_one()
+    finally:
+        store.close()
+
+
 def test_run_then_sync_then_rerun(workspace: Path) -> None:
     jiandu(workspace, "run", "--no-sync")
     exported = [json.loads(line) for line in jiandu(workspace, "clues", "export").splitlines()]
@@ -62,12 +72,7 @@ def test_run_then_sync_then_rerun(workspace: Path) -> None:
     assert "0 new" in jiandu(workspace, "clues", "sync") and f"{len(exported)} unchanged" in jiandu(
         workspace, "clues", "sync"
     )
-    store = Store.for_workspace(workspace)
-    try:
-        with store.read() as s:
-            assert s.execute(select(func.count()).select_from(Event)).scalar_one() == events
-    finally:
-        store.close()
+    assert event_count(workspace) == events
     assert "chain intact" in jiandu(workspace, "audit", "verify")
     # a plain `jiandu run` upserts its clues itself: a rerun adds none
     assert f"synced {len(exported)} clues: 0 new" in jiandu(workspace, "run")
@@ -131,12 +136,7 @@ def test_a_clue_the_latest_run_no_longer_gives_is_marked_not_found(workspace: Pa
     finally:
         engine.close()
     assert "0 no longer found (未再命中), 0 found again" in said("clues", "sync")
-    store = Store.for_workspace(workspace)
-    try:
-        with store.read() as s:
-            assert s.execute(select(func.count()).select_from(Event)).scalar_one() == events
-    finally:
-        store.close()
+    assert event_count(workspace) == events
 
     assert "0 no longer found (未再命中), 1 found again" in said("run", model)
     store = Store.for_workspace(workspace)
