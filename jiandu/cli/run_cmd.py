@@ -29,6 +29,7 @@ STATUS_ZH = {
     "ok": "完成",
     "failed": "失败",
 }
+KEPT_ZH = "输入未变"  # a model that kept its last run's clues (jiandu.models.model_inputs)
 
 
 def print_run(report: RunReport) -> None:
@@ -71,7 +72,7 @@ def print_run(report: RunReport) -> None:
         grid.add_row(
             m.model_id,
             m.version,
-            STATUS_ZH.get(m.status, m.status),
+            KEPT_ZH if m.kept_from else STATUS_ZH.get(m.status, m.status),
             str(m.candidates),
             str(m.clues),
             str(m.new),
@@ -82,8 +83,14 @@ def print_run(report: RunReport) -> None:
             f"{m.seconds:.2f}",
         )
     console.print(grid)
+    kept = [m.model_id for m in report.models if m.kept_from]
+    if kept:
+        console.print(
+            f"{len(kept)} 个模型的输入自上次运行以来未变，沿用其线索、未重新运行 "
+            f"({len(kept)} models kept their clues, their inputs unchanged): {', '.join(kept)}"
+        )
     for m in report.models:
-        if m.message:
+        if m.message and not m.kept_from:
             (err_console if m.status == "failed" else console).print(f"{m.model_id}: {m.message}")
 
 
@@ -100,8 +107,9 @@ def run_models(
         bool,
         typer.Option(
             "--full",
-            help="Rebuild every derived table the models read from scratch "
-            "(default: only what new ingest runs touch).",
+            help="Rebuild every derived table the models read from scratch and run every model "
+            "(default: only what new ingest runs touch; a model whose inputs did not change "
+            "keeps its clues).",
         ),
     ] = False,
     sync: Annotated[

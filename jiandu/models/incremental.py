@@ -16,6 +16,11 @@ Two kinds of operator can use a delta:
 - a `KeyedOperator` (output rows grouped by a key such as ``party_key``) recomputes the keys
   the affected documents touch, before and after the change (`run_keys`).
 
+Two kinds of operator take only the documents of new ingest runs (and no delta of a derived
+table): an `AppendingOperator` adds the new documents' rows; a `CorpusOperator`, whose outputs
+depend on the whole corpus, keeps what it computed per document in tables of its own and updates
+its outputs from the new documents' share (every output then counts as changed, `FULL`).
+
 Anything else, a changed register, a version or parameter change, a missing output, or
 ``force``, rebuilds in full as before. The result is the same rows as a full rebuild over the
 same inputs (tests/models/test_incremental.py).
@@ -43,6 +48,7 @@ __all__ = [
     "COVERAGE_TABLE",
     "DIFFED_OUTPUTS",
     "FULL",
+    "CorpusOperator",
     "Delta",
     "DocumentOperator",
     "KeyedOperator",
@@ -58,6 +64,12 @@ __all__ = [
 ]
 
 COVERAGE_TABLE = "operator_coverage"
+CHANGES_TABLE = "table_changes"  # which run changed which derived table (`record_changes`)
+COPY_SUFFIX = "__before"  # a copy of an output taken before its full build
+# A full build's outputs up to this many rows are compared with their rows before it: an output
+# the build left as it was hands no change on (its readers stay up to date, the models reading it
+# keep their clues). Larger outputs count as changed (the copy would cost more than it saves).
+COMPARED_ROWS = 1_000_000
 FULL = "full"  # a table rebuilt with no known delta: everything downstream rebuilds
 
 # Outputs of full builds compared with their previous rows, so that what reads them sees only
@@ -121,6 +133,18 @@ class AppendingOperator(Protocol):
 
 
 @runtime_checkable
+class CorpusOperator(Protocol):
+    """An operator whose outputs depend on the whole corpus (counts over every document) and
+    which keeps, in outputs of its own, what it computed per document: new documents' share is
+    computed and the outputs brought up to date from it, giving the rows a full build gives."""
+
+    def add_documents(self, engine: Engine, docs: str) -> int:
+        """Bring the outputs up to date with the documents in the stored table ``docs`` (which
+        the operator has not seen yet); return the rows of its main output."""
+        ...
+
+
+@runtime_checkable
 class KeyedOperator(Protocol):
     """An operator whose output rows are grouped by one key column (``key_column``), each group
     computed over all the input rows with that key."""
@@ -136,6 +160,10 @@ class KeyedOperator(Protocol):
     def key_rows(self, engine: Engine, keys: str) -> Mapping[str, pa.Table]:
         """Per output table, its rows for the keys in table ``keys`` (column ``k``)."""
         ...
+
+
+# the operators an increment can bring up to date (`plan_increment`)
+INCREMENTAL_KINDS = (DocumentOperator, KeyedOperator, AppendingOperator, CorpusOperator)
 
 
 # -- coverage ----------------------------------------------------------------------------
@@ -236,9 +264,8 @@ def union_documents(engine: Engine, tables: Iterable[str]) -> str:
 def drop_leftovers(engine: Engine) -> None:
     """Drop the stored scratch tables a run stopped midway left behind (affected documents,
     copies of outputs before a build)."""
-    copies = tuple(f"{t}__before" for t in DIFFED_OUTPUTS)
     for name in engine.tables():
-        if name.startswith(AFFECTED_PREFIX) or name in copies:
+        if name.startswith(AFFECTED_PREFIX) or name.endswith(COPY_SUFFIX):
             engine.drop_table(name, missing_ok=True)
 
 
@@ -346,6 +373,22 @@ def replace_documents(
     return _replace_where(engine, schema, "doc_id", docs, "doc_id", rows)
 
 
+def replace_where_query(engine: Engine, name: str, condition: str, select_sql: str) -> None:
+    """In table ``name``, replace the rows where ``condition`` holds (SQL over its columns, never
+    NULL) by the rows of ``select_sql`` (the table's columns, in order), in the store."""
+    if engine.name == "duckdb":
+        engine.execute(f"DELETE FROM {name} WHERE {condition}")
+        engine.insert_query(name, select_sql)
+        return
+    # no row-level DELETE: the kept rows and the new ones replace the table at once
+    staging = f"{name}__staging"
+    engine.materialize(
+        staging, f"SELECT * FROM {name} WHERE NOT ({condition}) UNION ALL {select_sql}"
+    )
+    engine.materialize(name, f"SELECT * FROM {staging}")
+    engine.drop_table(staging, missing_ok=True)
+
+
 def replace_keys(
     engine: Engine, schema: TableSchema, key_column: str, keys: str, rows: pa.Table
 ) -> int:
@@ -363,10 +406,66 @@ def snapshot_outputs(engine: Engine, outputs: Iterable[str]) -> dict[str, str]:
     copies: dict[str, str] = {}
     for name in outputs:
         if name in DIFFED_OUTPUTS and engine.table_exists(name):
-            copy = f"{name}__before"
+            copy = f"{name}{COPY_SUFFIX}"
             engine.materialize(copy, f"SELECT {DIFFED_OUTPUTS[name][1]} FROM {name}")
             copies[name] = copy
     return copies
+
+
+def snapshot_small(engine: Engine, outputs: Iterable[str]) -> dict[str, str]:
+    """Copy the outputs of at most `COMPARED_ROWS` rows before a full build, to tell afterwards
+    whether the build changed them (`same_rows`); return table → copy."""
+    copies: dict[str, str] = {}
+    for name in outputs:
+        if engine.table_exists(name) and engine.count(name) <= COMPARED_ROWS:
+            copy = f"{name}{COPY_SUFFIX}"
+            engine.materialize(copy, f"SELECT * FROM {name}")
+            copies[name] = copy
+    return copies
+
+
+def same_rows(engine: Engine, name: str, copy: str) -> bool:
+    """Whether table ``name`` holds exactly the rows of its copy ``copy`` (dropped after)."""
+    try:
+        differ = engine.query(
+            f"SELECT count(*) AS n FROM ((SELECT * FROM {name} EXCEPT ALL SELECT * FROM {copy}) "
+            f"UNION ALL (SELECT * FROM {copy} EXCEPT ALL SELECT * FROM {name})) AS d"
+        )
+        return differ.column("n")[0].as_py() == 0
+    except Exception:  # another shape (a new operator version's columns): changed
+        return False
+    finally:
+        engine.drop_table(copy, missing_ok=True)
+
+
+def record_changes(engine: Engine, tables: Iterable[str], run_id: str) -> None:
+    """Note that this run changed ``tables`` (`CHANGES_TABLE`), for `table_stamps`."""
+    names = sorted(set(tables))
+    if not names:
+        return
+    schema = derived_table(CHANGES_TABLE)
+    engine.create_table(schema)
+    at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    engine.append(CHANGES_TABLE, schema.to_arrow(
+        [{"table_name": n, "run_id": run_id, "changed_at": at} for n in names]
+    ))
+
+
+def stamps(engine: Engine, table: str, key: str, at: str) -> dict[str, str]:
+    """Per ``key`` of an append-only log ``table``, a stamp of its rows so far: the last one's
+    time (column ``at``) and how many. A new row for a key changes its stamp."""
+    if not engine.table_exists(table):
+        return {}
+    rows = engine.query(
+        f"SELECT {key} AS k, max({at}) AS last, count(*) AS n FROM {table} GROUP BY {key}"
+    ).to_pylist()
+    return {r["k"]: f"{r['last'].isoformat()}#{r['n']}" for r in rows}
+
+
+def table_stamps(engine: Engine) -> dict[str, str]:
+    """Per derived table an operator changed, a stamp of its changes so far: equal stamps, the
+    same rows."""
+    return stamps(engine, CHANGES_TABLE, "table_name", "changed_at")
 
 
 def diff_documents(engine: Engine, name: str, copy: str) -> Delta:
@@ -444,7 +543,7 @@ def plan_increment(
 ) -> Increment | None:
     """The increment that brings ``op``'s outputs up to date, or None when it must build in
     full. ``deltas`` are the tables changed earlier in this run."""
-    if not isinstance(op, DocumentOperator | KeyedOperator | AppendingOperator):
+    if not isinstance(op, INCREMENTAL_KINDS):
         return None
     covered = covered_runs(engine, op.name, op.version)
     changed = changed_inputs(previous_signature, signature)
@@ -485,6 +584,9 @@ def apply_increment(
     delta for the operators after it."""
     written = 0
     out: dict[str, Delta | str] = {}
+    if isinstance(op, CorpusOperator):
+        written = op.add_documents(engine, increment.docs)
+        return written, dict.fromkeys(op.outputs, FULL)
     if isinstance(op, AppendingOperator) and not isinstance(op, DocumentOperator | KeyedOperator):
         written = op.append_documents(engine, increment.docs)
         return written, {t: Delta(increment.docs) for t in op.outputs}

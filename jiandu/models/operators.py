@@ -311,20 +311,29 @@ def _update_one(
     if increment is not None:
         rows, changed = inc.apply_increment(engine, op, increment)
         deltas.update(changed)
+        inc.record_changes(engine, changed, run_id)
         status, message = "incremental", f"{increment.documents} documents"
         if not any(isinstance(d, inc.Delta) and d.docs == increment.docs for d in changed.values()):
             inc.drop_scratch(engine, increment.docs)  # no delta hands it on (keyed outputs: FULL)
         covered = increment.runs
     else:
         copies = inc.snapshot_outputs(engine, op.outputs) if incremental and not force else {}
+        compared = (
+            inc.snapshot_small(engine, [t for t in op.outputs if t not in copies])
+            if incremental and not force
+            else {}
+        )
         covered = inc.document_runs(engine)  # before the build: what it sees
         rows = op.run(engine)
+        unchanged = [t for t, copy in compared.items() if inc.same_rows(engine, t, copy)]
         for t in op.outputs:
-            deltas[t] = inc.diff_documents(engine, t, copies[t]) if t in copies else inc.FULL
-        status, message = "built", ""
+            if t not in unchanged:
+                deltas[t] = inc.diff_documents(engine, t, copies[t]) if t in copies else inc.FULL
+        inc.record_changes(engine, [t for t in op.outputs if t not in unchanged], run_id)
+        status, message = "built", f"输出未变 unchanged: {', '.join(unchanged)}" if unchanged else ""
     hand_back_memory(engine)  # the next operator starts without this one's working set
     seconds = time.perf_counter() - started
-    if isinstance(op, inc.DocumentOperator | inc.KeyedOperator | inc.AppendingOperator):
+    if isinstance(op, inc.INCREMENTAL_KINDS):
         inc.record_coverage(engine, op.name, op.version, covered, run_id)
     record = {
         "operator": op.name,

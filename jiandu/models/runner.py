@@ -5,7 +5,9 @@ checked SQL, check the bound SQL again, run it on the engine, score each row
 (score = 100 × Σ w·f / Σ w over the spec's features, each clipped to [0, 1]), band it, explain it,
 gather its evidence, and write clues keyed by ``clue_id = hash(model id + subject key)``: a
 rerun replaces a clue's row and evidence instead of adding another. One row per model goes to
-``model_runs`` with parameters, input row counts, timings and clue counts.
+``model_runs`` with parameters, input row counts, timings and clue counts. A model whose inputs,
+spec, parameters and region are as they were at its latest ok run keeps its clues and is not run
+again (`jiandu.models.model_inputs`; not with ``rebuild``).
 
 Model SQL (and evidence SQL) runs through `Engine.model_query`: inside the engine's sandbox (no
 files, URLs or extensions) and under a per-model time limit (`DEFAULT_TIME_LIMIT`, overridden
@@ -31,7 +33,9 @@ import pyarrow as pa
 from jiandu.engines.base import Engine, QueryTimeout
 from jiandu.memory import release_memory
 from jiandu.models import template
+from jiandu.models.clues import latest_runs
 from jiandu.models.library import Library
+from jiandu.models.model_inputs import InputStates, kept_run, record_state
 from jiandu.models.operators import OperatorReport, hand_back_memory, operators_for, update_derived
 from jiandu.models.parameters import ParamValue, bind, to_json
 from jiandu.models.regions import Region
@@ -44,6 +48,8 @@ log = logging.getLogger(__name__)
 MAX_QUOTE = 300  # characters of a document quoted as evidence
 DEFAULT_TIME_LIMIT = 600.0  # seconds one model's queries may take together
 TIME_LIMIT_ENV = "JIANDU_MODEL_TIME_LIMIT"
+# a model whose inputs are as they were at its last ok run keeps that run's clues
+KEPT_MESSAGE = "输入未变，沿用运行 {run_id} 的线索 (inputs unchanged since run {run_id}: its clues kept)"
 
 
 def default_time_limit() -> float:
@@ -96,6 +102,7 @@ class ModelReport:
     bands: dict[str, int] = field(default_factory=lambda: {"red": 0, "yellow": 0, "green": 0})
     seconds: float = 0.0
     message: str = ""
+    kept_from: str | None = None  # the run whose clues were kept: the inputs had not changed
 
 
 @dataclass(slots=True)
@@ -450,8 +457,10 @@ def run_model(
     run_id: str,
     region: str | None = None,
     time_limit: float | None = None,
+    input_state: str | None = None,
 ) -> ModelReport:
-    """Run one model and record it in model_runs; failures are reported, not raised.
+    """Run one model and record it in model_runs (and, when it is ok, the ``input_state`` it
+    ran on: `jiandu.models.model_inputs`); failures are reported, not raised.
 
     The model's queries get `time_limit` seconds together (default `default_time_limit()`);
     past it the query is interrupted and the run recorded as failed.
@@ -501,6 +510,28 @@ def run_model(
         report.status = "failed"
         report.message = f"{type(exc).__name__}: {exc}"
     report.seconds = time.perf_counter() - t0
+    _record_run(engine, spec, report, run_id=run_id, region=region, parameters=params,
+                counts=counts, started_at=started_at, input_state=input_state)
+    return report
+
+
+def _parameters_json(params: dict[str, ParamValue]) -> dict[str, Any]:
+    return {k: to_json(v) for k, v in params.items()}
+
+
+def _record_run(
+    engine: Engine,
+    spec: ModelSpec,
+    report: ModelReport,
+    *,
+    run_id: str,
+    region: str | None,
+    parameters: dict[str, ParamValue],
+    counts: dict[str, int],
+    started_at: dt.datetime,
+    input_state: str | None,
+) -> None:
+    """One row of ``model_runs`` for the report, and the input state it depended on."""
     schema = derived_table("model_runs")
     engine.append(
         schema.name,
@@ -513,9 +544,7 @@ def run_model(
                     "spec_hash": spec.content_hash(),
                     "region": region,
                     "parameters": json.dumps(
-                        {k: to_json(v) for k, v in params.items()},
-                        ensure_ascii=False,
-                        sort_keys=True,
+                        _parameters_json(parameters), ensure_ascii=False, sort_keys=True
                     ),
                     "input_counts": json.dumps(counts, sort_keys=True),
                     "engine": engine.name,
@@ -535,6 +564,38 @@ def run_model(
             ]
         ),
     )
+    if report.status == "ok":
+        record_state(engine, run_id, spec.id, input_state)
+
+
+def keep_model(
+    engine: Engine,
+    spec: ModelSpec,
+    params: dict[str, ParamValue],
+    previous: dict[str, Any],
+    *,
+    run_id: str,
+    region: str | None,
+    input_state: str,
+) -> ModelReport:
+    """Record that the model's inputs are as they were at its run ``previous`` (a ``model_runs``
+    row, `kept_run`): its clues stand, so it does not run again."""
+    started_at = _utcnow()
+    t0 = time.perf_counter()
+    report = ModelReport(
+        spec.id,
+        spec.version,
+        "ok",
+        candidates=int(previous["candidates"] or 0),
+        clues=int(previous["clues"] or 0),
+        bands={band: int(previous[band] or 0) for band in ("red", "yellow", "green")},
+        message=KEPT_MESSAGE.format(run_id=previous["run_id"]),
+        kept_from=str(previous["run_id"]),
+    )
+    counts = json.loads(previous["input_counts"] or "{}")
+    report.seconds = time.perf_counter() - t0
+    _record_run(engine, spec, report, run_id=run_id, region=region, parameters=params,
+                counts=counts, started_at=started_at, input_state=input_state)
     return report
 
 
@@ -558,7 +619,7 @@ def run(
     Raises KeyError for an unknown model id and RegionError for region values that do not fit,
     before anything runs. `time_limit` is each model's limit in seconds (default
     `default_time_limit()`). ``rebuild`` rebuilds every derived table it needs in full instead of
-    updating them incrementally.
+    updating them incrementally, and runs every model even when its inputs did not change.
     """
     time_limit = time_limit if time_limit is not None else default_time_limit()
     specs = [library.get(m) for m in model_ids] if model_ids else library.enabled()
@@ -577,7 +638,19 @@ def run(
     # models' SQL locks the store's configuration
     hand_back_memory(engine)
     reports = []
+    region_name = region.region if region else None
+    latest = {} if rebuild else latest_runs(engine)
+    states = InputStates(engine)
     for spec in specs:
+        state = states.of(spec, _parameters_json(params[spec.id]), region_name)
+        previous = kept_run(engine, spec.id, latest, state)
+        if previous is not None and state is not None:
+            report = keep_model(engine, spec, params[spec.id], previous, run_id=run_id,
+                                region=region_name, input_state=state)
+            reports.append(report)
+            if on_model:
+                on_model(report)
+            continue
         if on_stage:
             on_stage(f"运行 {spec.name_zh}")
         report = run_model(
@@ -585,8 +658,9 @@ def run(
             spec,
             params[spec.id],
             run_id=run_id,
-            region=region.region if region else None,
+            region=region_name,
             time_limit=time_limit,
+            input_state=state,
         )
         reports.append(report)
         release_memory()

@@ -210,7 +210,12 @@ def rows_for(batch: list[Suit]) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def load(engine: Engine, batch: list[Suit]) -> None:
+def load(engine: Engine, batch: list[Suit], *, run_id: str | None = None) -> None:
+    """Store the suits' rows; with ``run_id``, as that ingest run (an incremental batch)."""
     engine.ensure_tables(canonical_tables().values())
     for name, rows in rows_for(batch).items():
+        if run_id is not None:
+            for row in rows:
+                if "ingest_run_id" in row:
+                    row["ingest_run_id"] = run_id
         engine.insert_new(table(name), table(name).to_arrow(rows))

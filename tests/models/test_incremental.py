@@ -19,11 +19,9 @@ from jiandu.models import incremental as inc
 from jiandu.models.library import Library
 from jiandu.models.operators import OPERATORS, Operator, update_derived
 from jiandu.models.runner import RunReport, run
-from jiandu.schema import canonical_tables, table
 from jiandu.synth import generate
 from tests.engine_support import sorted_rows
-from tests.models.county import baseline, later
-from tests.models.county import rows_for as county_rows
+from tests.models.county import baseline, later, load
 
 T = TypeVar("T")
 
@@ -103,7 +101,7 @@ def test_batch_updates_only_what_it_touches(updated: tuple[Path, RunReport]) -> 
     status = {op.name: op for op in report.operators}
     incremental = (
         "party_keys", "party_stats", "party_links", "execution_applications", "party_register_keys",
-        "party_fact_keys", "loan_signs", "civil_mentions", "document_facts",
+        "party_fact_keys", "loan_signs", "civil_mentions", "document_facts", "claim_wording",
     )
     for name in incremental:
         assert status[name].status == "incremental", status[name]
@@ -150,16 +148,6 @@ def test_document_tables_are_the_documents_and_their_rows() -> None:
     assert "quarantine" not in tables and "household" not in tables
 
 
-def _load(engine: Engine, suits: list[Any], run_id: str) -> None:
-    """The hand-built county's rows of ``suits``, stored as ingest run ``run_id``."""
-    engine.ensure_tables(canonical_tables().values())
-    for name, rows in county_rows(suits).items():
-        for row in rows:
-            if "ingest_run_id" in row:
-                row["ingest_run_id"] = run_id
-        engine.insert_new(table(name), table(name).to_arrow(rows))
-
-
 def test_batch_on_every_engine(engine: Engine) -> None:
     """Per-document, per-key and appending operators on a hand-built county, without entity
     resolution: the batch's update equals a full rebuild, on DuckDB and Spark."""
@@ -168,9 +156,9 @@ def test_batch_on_every_engine(engine: Engine) -> None:
         for op in OPERATORS
         if op.name in {"party_keys", "party_stats", "party_links", "loan_signs", "civil_mentions"}
     ]
-    _load(engine, baseline(), "run-1")
+    load(engine, baseline(), run_id="run-1")
     assert {r.status for r in update_derived(engine, run_id="m1", operators=operators)} == {"built"}
-    _load(engine, later(), "run-2")
+    load(engine, later(), run_id="run-2")
     reports = update_derived(engine, run_id="m2", operators=operators)
     assert {r.status for r in reports} == {"incremental"}, reports
     assert reports[0].message == f"{len(later())} documents"
@@ -189,12 +177,12 @@ def test_what_forces_a_full_build(tmp_path: Path) -> None:
     try:
         keys = next(op for op in OPERATORS if op.name == "party_keys")
         stats = next(op for op in OPERATORS if op.name == "party_stats")
-        _load(engine, baseline(), "run-1")
+        load(engine, baseline(), run_id="run-1")
         update_derived(engine, run_id="m1", operators=[keys, stats])
         assert {r.status for r in update_derived(engine, run_id="m2", operators=[keys, stats])} == {
             "up_to_date"
         }
-        _load(engine, later(), "run-2")
+        load(engine, later(), run_id="run-2")
         engine.materialize(f"{inc.AFFECTED_PREFIX}left", "SELECT 'x' AS doc_id")
         bumped = dataclasses.replace(keys, version=keys.version + "-test")
         reports = update_derived(engine, run_id="m3", operators=[bumped, stats])
@@ -222,9 +210,9 @@ def test_documents_under_a_covered_run_id_force_a_full_build(tmp_path: Path) -> 
     engine = DuckDBEngine(tmp_path / "jiandu.duckdb")
     try:
         keys = next(op for op in OPERATORS if op.name == "party_keys")
-        _load(engine, baseline(), "run-1")
+        load(engine, baseline(), run_id="run-1")
         update_derived(engine, run_id="m1", operators=[keys])
-        _load(engine, later(), "run-1")
+        load(engine, later(), run_id="run-1")
         assert [r.status for r in update_derived(engine, run_id="m2", operators=[keys])] == ["built"]
         docs = engine.query("SELECT count(DISTINCT doc_id) AS n FROM party_mentions").column("n")[0]
         assert docs.as_py() == len(baseline()) + len(later())

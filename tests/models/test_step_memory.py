@@ -14,10 +14,8 @@ from jiandu.engines import textpool
 from jiandu.engines.base import Engine
 from jiandu.engines.duckdb_engine import DuckDBEngine
 from jiandu.models.operators import update_derived
-from jiandu.schema import canonical_tables, table
 from jiandu.schema.registry import Column, TableSchema
-from tests.models.county import baseline
-from tests.models.county import rows_for as county_rows
+from tests.models.county import baseline, load
 
 
 def _rss_mib() -> int:
@@ -107,9 +105,7 @@ def test_text_workers_stop_after_each_operator(tmp_path: Path, monkeypatch: pyte
     release = engine.release_memory
     monkeypatch.setattr(engine, "release_memory", lambda: (flushed.append(1), release())[1])
     try:
-        engine.ensure_tables(canonical_tables().values())
-        for name, rows in county_rows(baseline()).items():
-            engine.insert_new(table(name), table(name).to_arrow(rows))
+        load(engine, baseline())
         watcher = _PoolWatcher()
         started: list[bool] = []
         real_map = textpool.map_batches

@@ -294,13 +294,22 @@ class Builder:
         self.party(did, 0, "申请执行人", "applicant", s.plaintiff, s.kind, len(head))
 
 
-def load(engine: Engine, suits: list[Suit], registers: dict[str, list[dict[str, Any]]] | None = None) -> None:
-    """Write the suits (and register rows) into the canonical tables."""
+def load(
+    engine: Engine,
+    suits: list[Suit],
+    registers: dict[str, list[dict[str, Any]]] | None = None,
+    *,
+    run_id: str = "fixture",
+) -> None:
+    """Write the suits (and register rows) into the canonical tables, as ingest run ``run_id``."""
     b = Builder()
     for s in suits:
         b.suit(s)
     engine.ensure_tables(canonical_tables().values())
     for name, rows in {**b.rows, **(registers or {})}.items():
+        for row in rows:
+            if "ingest_run_id" in row:
+                row["ingest_run_id"] = run_id
         if rows:
             engine.insert_new(table(name), table(name).to_arrow(rows))
 

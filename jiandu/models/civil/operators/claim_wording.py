@@ -17,12 +17,21 @@ the SQL joins documents sharing a band bucket. Only those joins (pairs of near-d
 documents, bounded by the documents that cluster, not by the corpus) and the rows of the
 clustered documents are read here, to join the pairs into clusters; the texts of the clustered
 documents are read again, a few thousand at a time, for the spans of their regions.
+
+The shingle rows, the shingles that do not count and the band keys are kept in the store
+(``claim_wording_shingles``, ``claim_wording_excluded``, ``claim_wording_bands``), so a daily
+batch (`ClaimWording.add_documents`) shingles only its new documents. The counts are taken again
+over every shingle row (SQL, a few seconds at a million documents), and the band keys are
+recomputed only for the new documents and for those holding a shingle whose count crossed a cap
+(the caps grow with the corpus): the rows a full build gives, for a share of its work.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -52,8 +61,10 @@ from jiandu.models.civil.operators.wording_clusters import (
     NUM_PERM,
     SHINGLE,
 )
+from jiandu.models.incremental import only_documents, replace_where_query
 from jiandu.models.shingles import codepoints, collapse_runs, shingle_ids_of
 from jiandu.models.store import write_rows
+from jiandu.schema.derived import derived_table
 from jiandu.schema.registry import Column, TableSchema
 
 __all__ = ["ClaimWording"]
@@ -82,32 +93,20 @@ def _scratch(name: str, description: str, *columns: tuple[str, str]) -> TableSch
 _CLAIM_KINDS = ("pleading", "iou")
 _KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base + id
 
-# One row per region (doc = the document's 64-bit key, shingle = -1 - the kind's position in
-# _CLAIM_KINDS, doc_id) and one per distinct shingle of it (doc, shingle = kind_base + shingle id
-# >= 0, doc_id NULL): the millions of shingle rows are two integers and a null each, so writing
-# and counting them stays cheap (the regions' spans are read again for the few documents that
-# cluster); then one row per document, kind and LSH band.
-_SHINGLES = _scratch(
-    "claim_wording__shingles",
-    "regions and their shingles",
-    ("doc", "BIGINT"),
-    ("shingle", "BIGINT"),
-    ("doc_id", "VARCHAR"),
-)
+# Kept between runs (so a daily batch shingles only its new documents): one row per region
+# (doc = the document's 64-bit key, shingle = -1 - the kind's position in _CLAIM_KINDS, doc_id)
+# and one per distinct shingle of it (doc, shingle = kind_base + shingle id >= 0, doc_id NULL):
+# the millions of shingle rows are two integers and a null each, so writing and counting them
+# stays cheap (the regions' spans are read again for the few documents that cluster); the
+# shingles that do not count; one row per document, kind and LSH band.
+_SHINGLES = derived_table("claim_wording_shingles")
+_EXCLUDED = derived_table("claim_wording_excluded")
+_BANDS = derived_table("claim_wording_bands")
 _KIND_OF_REGION = (  # the kind and kind_base of a region row ``s``
     "CASE s.shingle "
     + " ".join(f"WHEN {-1 - at} THEN '{kind}'" for at, kind in enumerate(_CLAIM_KINDS))
     + " END",
     f"(-1 - s.shingle) * {_KIND_STEP}",
-)
-_BANDS = _scratch(
-    "claim_wording__bands",
-    "MinHash band keys of the documents with enough rare shingles",
-    ("doc_id", "VARCHAR"),
-    ("kind", "VARCHAR"),
-    ("rare_shingles", "BIGINT"),
-    ("band", "INTEGER"),
-    ("bucket", "VARCHAR"),
 )
 _REGIONS = _scratch(
     "claim_wording__regions",
@@ -118,7 +117,19 @@ _REGIONS = _scratch(
     ("doc", "BIGINT"),
     ("author", "VARCHAR"),
 )
-_EXCLUDED = _scratch("claim_wording__excluded", "shingles too common to count", ("shingle", "BIGINT"))
+# scratch tables of a build or an update (dropped at its end)
+_NEW_EXCLUDED = _scratch("claim_wording__excluded_new", "shingles too common to count", ("shingle", "BIGINT"))
+_NEW_BANDS = _scratch(
+    "claim_wording__bands_new",
+    "band keys of the documents an update recomputes",
+    *((c.name, c.type) for c in _BANDS.columns),
+)
+_AFFECTED = _scratch(
+    "claim_wording__affected", "document keys whose bands an update recomputes", ("doc", "BIGINT")
+)
+_NEW_KEYS = _scratch(
+    "claim_wording__new_keys", "document keys of an update's documents", ("doc", "BIGINT")
+)
 _ENOUGH = _scratch(
     "claim_wording__enough",
     "regions with enough rare shingles",
@@ -185,28 +196,32 @@ SELECT a.shingle FROM authors AS a JOIN common AS c ON c.shingle = a.shingle WHE
 """
 
 
-# Per document key and kind with at least MIN_RARE_SHINGLES rare shingles (those not excluded):
-# how many; one scan of the shingle rows, grouped by region (so by the documents, not the
-# shingle rows).
-_ENOUGH_SQL = f"""
+def _enough_sql(excluded: str, only_affected: bool) -> str:
+    """Per document key and kind with at least MIN_RARE_SHINGLES rare shingles (those not in
+    table ``excluded``): how many; one scan of the shingle rows, grouped by region (so by the
+    documents, not the shingle rows). With ``only_affected``, only the document keys in
+    `_AFFECTED`."""
+    only = f" AND s.doc IN (SELECT doc FROM {_AFFECTED.name})" if only_affected else ""
+    return f"""
 SELECT s.doc, s.shingle - s.shingle % {_KIND_STEP} AS kind_base, count(*) AS rare
-FROM {_SHINGLES.name} AS s LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
-WHERE s.shingle >= 0 AND x.shingle IS NULL
+FROM {_SHINGLES.name} AS s LEFT JOIN {excluded} AS x ON x.shingle = s.shingle
+WHERE s.shingle >= 0 AND x.shingle IS NULL{only}
 GROUP BY s.doc, s.shingle - s.shingle % {_KIND_STEP}
 HAVING count(*) >= {MIN_RARE_SHINGLES}
 """
 
+
 _RARE_ROWS_SQL = f"SELECT sum(rare) AS n FROM {_ENOUGH.name}"
 
 
-def _rare_sql(passes: int, at: int) -> str:
+def _rare_sql(passes: int, at: int, excluded: str) -> str:
     """Per document of pass ``at`` (of ``passes``, split by document key) and kind with enough
-    rare shingles (`_ENOUGH`), the list of its rare shingles (those not excluded)."""
+    rare shingles (`_ENOUGH`), the list of its rare shingles (those not in table ``excluded``)."""
     return f"""
 SELECT g.doc_id, g.kind, list(s.shingle - g.kind_base) AS shingles FROM {_SHINGLES.name} AS s
 JOIN {_ENOUGH.name} AS e ON e.doc = s.doc AND e.kind_base = s.shingle - s.shingle % {_KIND_STEP}
 JOIN {_REGIONS.name} AS g ON g.doc = e.doc AND g.kind_base = e.kind_base
-LEFT JOIN {_EXCLUDED.name} AS x ON x.shingle = s.shingle
+LEFT JOIN {excluded} AS x ON x.shingle = s.shingle
 WHERE s.shingle >= 0 AND x.shingle IS NULL AND ((e.doc % {passes}) + {passes}) % {passes} = {at}
 GROUP BY g.doc_id, g.kind
 """
@@ -233,50 +248,127 @@ WHERE b.doc_id <> f.first
 """
 
 
+# An update's documents whose bands change: its new documents, and those holding a shingle
+# that started or stopped counting (its document or author counts crossed a cap).
+_AFFECTED_SQL = f"""
+WITH flipped AS (
+    (SELECT shingle FROM {_EXCLUDED.name} EXCEPT SELECT shingle FROM {_NEW_EXCLUDED.name})
+    UNION
+    (SELECT shingle FROM {_NEW_EXCLUDED.name} EXCEPT SELECT shingle FROM {_EXCLUDED.name})
+)
+SELECT doc FROM {_NEW_KEYS.name}
+UNION
+SELECT s.doc FROM {_SHINGLES.name} AS s WHERE s.shingle IN (SELECT shingle FROM flipped)
+"""
+# the band rows of the affected documents (by their region rows' doc_id)
+_AFFECTED_BANDS = (
+    f"doc_id IN (SELECT s.doc_id FROM {_SHINGLES.name} AS s "
+    f"WHERE s.shingle < 0 AND s.doc IN (SELECT doc FROM {_AFFECTED.name}))"
+)
+_SCRATCH = (_REGIONS, _ENOUGH, _NEW_EXCLUDED, _NEW_BANDS, _AFFECTED, _NEW_KEYS)
+
+
 @dataclass(frozen=True)
 class ClaimWording:
-    """claim_wording: documents whose pleading or quoted IOU is a near-duplicate of another's."""
+    """claim_wording: documents whose pleading or quoted IOU is a near-duplicate of another's.
+
+    A full build shingles every document; a daily batch (`add_documents`) shingles only its new
+    documents, counts again which shingles count, and recomputes the band keys of the documents
+    those counts changed. Both give the same rows (tests/models/civil/test_claim_wording.py)."""
 
     name: str = "claim_wording"
-    version: str = "2"
+    version: str = "3"
     inputs: tuple[str, ...] = ("documents", "cases", "parties")
     optional_inputs: tuple[str, ...] = ()
-    outputs: tuple[str, ...] = ("claim_wording",)
+    outputs: tuple[str, ...] = (
+        "claim_wording", _SHINGLES.name, _EXCLUDED.name, _BANDS.name,
+    )
 
     def run(self, engine: Engine) -> int:
-        try:
+        with _kept_on_success(engine):
             engine.map_arrow(TEXTS_SQL, _shingles_of_batch, _SHINGLES)
-            if engine.query(_SHARED_KEYS_SQL).column("shared")[0].as_py():
-                raise RuntimeError("claim_wording: two documents share a 64-bit key; report this")
-            _write_bands(engine)
-            pairs = engine.query(_PAIRS_SQL)
-            clusters = _clusters(pairs)
-            out = _cluster_rows(engine, clusters)
-        finally:
-            engine.drop_table(_SHINGLES.name, missing_ok=True)
-            engine.drop_table(_BANDS.name, missing_ok=True)
-            engine.drop_table(_REGIONS.name, missing_ok=True)
-            engine.drop_table(_EXCLUDED.name, missing_ok=True)
-            engine.drop_table(_ENOUGH.name, missing_ok=True)
+            _check_keys(engine)
+            engine.materialize(_REGIONS.name, _REGIONS_SQL)
+            _write_excluded(engine, _EXCLUDED)
+            engine.materialize(_ENOUGH.name, _enough_sql(_EXCLUDED.name, only_affected=False))
+            _write_bands(engine, _BANDS, _EXCLUDED.name)
+            out = _cluster_rows(engine, _clusters(engine.query(_PAIRS_SQL)), {})
+        return write_rows(engine, "claim_wording", out)
+
+    def add_documents(self, engine: Engine, docs: str) -> int:
+        """Bring the outputs up to date with the new documents in ``docs`` (daily batches)."""
+        with _kept_on_success(engine):
+            ids = engine.query(f"SELECT DISTINCT doc_id FROM {docs}").column("doc_id").to_pylist()
+            keys = _NEW_KEYS.to_arrow([{"doc": _doc_key(d)} for d in ids])
+            engine.drop_table(_NEW_KEYS.name, missing_ok=True)
+            engine.create_table(_NEW_KEYS)
+            engine.append(_NEW_KEYS.name, keys)
+            # rows of these documents left by an update that stopped midway
+            held = f"doc IN (SELECT doc FROM {_NEW_KEYS.name})"
+            left = engine.query(f"SELECT count(*) AS n FROM {_SHINGLES.name} WHERE {held}")
+            if left.column("n")[0].as_py():
+                nothing = f"SELECT * FROM {_SHINGLES.name} WHERE false"
+                replace_where_query(engine, _SHINGLES.name, held, nothing)
+            engine.map_arrow(only_documents(TEXTS_SQL, docs), _shingles_of_batch, _SHINGLES, append=True)
+            _check_keys(engine)
+            engine.materialize(_REGIONS.name, _REGIONS_SQL)
+            _write_excluded(engine, _NEW_EXCLUDED)
+            engine.materialize(_AFFECTED.name, _AFFECTED_SQL)
+            engine.materialize(_ENOUGH.name, _enough_sql(_NEW_EXCLUDED.name, only_affected=True))
+            _write_bands(engine, _NEW_BANDS, _NEW_EXCLUDED.name)
+            replace_where_query(engine, _BANDS.name, _AFFECTED_BANDS, f"SELECT * FROM {_NEW_BANDS.name}")
+            # last: an update stopped before this finds the same shingles flipped again
+            engine.materialize(_EXCLUDED.name, f"SELECT shingle FROM {_NEW_EXCLUDED.name}")
+            out = _cluster_rows(engine, _clusters(engine.query(_PAIRS_SQL)), _previous_spans(engine))
         return write_rows(engine, "claim_wording", out)
 
 
-def _write_bands(engine: Engine) -> None:
-    """`_BANDS` from the shingle rows: first the shingles that do not count, in passes of about
-    `ROWS_PER_PASS` shingle rows (split by shingle); then, in one scan, the regions with enough
-    rare shingles (`_ENOUGH`); then their rare shingles listed and hashed into bands, in passes
-    of about `ROWS_PER_PASS` listed shingles (split by document; one pass unless the rare
-    shingles of such regions are that many)."""
+@contextmanager
+def _kept_on_success(engine: Engine) -> Iterator[None]:
+    """Drop the scratch tables at the end; on failure also the kept ones (shingles, counts,
+    bands), so the next run builds in full rather than update from a half-made state."""
+    try:
+        yield
+    except BaseException:
+        for name in (_SHINGLES.name, _EXCLUDED.name, _BANDS.name):
+            engine.drop_table(name, missing_ok=True)
+        raise
+    finally:
+        for schema in _SCRATCH:
+            engine.drop_table(schema.name, missing_ok=True)
+
+
+def _check_keys(engine: Engine) -> None:
+    if engine.query(_SHARED_KEYS_SQL).column("shared")[0].as_py():
+        raise RuntimeError("claim_wording: two documents share a 64-bit key; report this")
+
+
+def _write_excluded(engine: Engine, target: TableSchema) -> None:
+    """The shingles that do not count into ``target``, in passes of about `ROWS_PER_PASS`
+    shingle rows (split by shingle)."""
     passes = _passes(engine.query(_SHINGLE_ROWS_SQL).column("n")[0].as_py() or 0)
-    engine.materialize(_REGIONS.name, _REGIONS_SQL)
-    engine.drop_table(_EXCLUDED.name, missing_ok=True)
-    engine.create_table(_EXCLUDED)
+    engine.drop_table(target.name, missing_ok=True)
+    engine.create_table(target)
     for at in range(passes):
-        engine.insert_query(_EXCLUDED.name, _excluded_sql(passes, at))
-    engine.materialize(_ENOUGH.name, _ENOUGH_SQL)
+        engine.insert_query(target.name, _excluded_sql(passes, at))
+
+
+def _write_bands(engine: Engine, target: TableSchema, excluded: str) -> None:
+    """``target`` from the regions with enough rare shingles (`_ENOUGH`): their rare shingles
+    (not in table ``excluded``) listed and hashed into bands, in passes of about
+    `ROWS_PER_PASS` listed shingles (split by document; one pass unless the rare shingles of
+    such regions are that many)."""
     passes = _passes(engine.query(_RARE_ROWS_SQL).column("n")[0].as_py() or 0)
     for at in range(passes):
-        engine.map_arrow(_rare_sql(passes, at), _bands_of_batch, _BANDS, append=at > 0)
+        engine.map_arrow(_rare_sql(passes, at, excluded), _bands_of_batch, target, append=at > 0)
+
+
+def _previous_spans(engine: Engine) -> dict[tuple[str, str], tuple[int, int]]:
+    """(kind, doc_id) → span of the documents in the previous rows (a document's text does not
+    change, so neither does its span)."""
+    rows = engine.query("SELECT kind, doc_id, span_start, span_end FROM claim_wording")
+    columns = (rows.column(c).to_pylist() for c in ("kind", "doc_id", "span_start", "span_end"))
+    return {(k, d): (start, end) for k, d, start, end in zip(*columns, strict=True)}
 
 
 def _passes(shingle_rows: int) -> int:
@@ -312,9 +404,13 @@ def _clusters(pairs: pa.Table) -> dict[tuple[str, str], tuple[str, int]]:
     return out
 
 
-def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int]]) -> list[dict[str, Any]]:
-    """claim_wording rows of the clustered documents, with their spans (`_spans`) and rare-shingle
-    counts."""
+def _cluster_rows(
+    engine: Engine,
+    clusters: dict[tuple[str, str], tuple[str, int]],
+    known: dict[tuple[str, str], tuple[int, int]],
+) -> list[dict[str, Any]]:
+    """claim_wording rows of the clustered documents, with their spans and rare-shingle counts:
+    the spans ``known`` from the previous rows, the others read from the texts (`_spans`)."""
     if not clusters:
         return []
     keys = pa.table(
@@ -326,7 +422,8 @@ def _cluster_rows(engine: Engine, clusters: dict[tuple[str, str], tuple[str, int
             f"SELECT DISTINCT b.doc_id, b.kind, b.rare_shingles "
             f"FROM {_BANDS.name} AS b JOIN {wanted} AS w ON w.kind = b.kind AND w.doc_id = b.doc_id"
         )
-    spans = _spans(engine, sorted({d for _, d in clusters}))
+    spans = dict(known)
+    spans.update(_spans(engine, sorted({d for key, d in clusters if (key, d) not in known})))
     out = []
     for r in sorted(found.to_pylist(), key=lambda r: (_CLAIM_KINDS.index(r["kind"]), r["doc_id"])):
         cid, size = clusters[(r["kind"], r["doc_id"])]
