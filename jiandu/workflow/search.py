@@ -21,6 +21,8 @@ titles and summaries are masked for the others when shown (`masker_for`).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import heapq
 import itertools
 import logging
@@ -43,7 +45,7 @@ from jiandu.workflow.db import Store
 from jiandu.workflow.firms import RowSource, rebuild_clue_firms
 from jiandu.workflow.jurisdictions import Resolver
 from jiandu.workflow.masking import mask_text
-from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry, clue_target
+from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry, clue_of_target, clue_target
 
 log = logging.getLogger(__name__)
 
@@ -546,6 +548,10 @@ class SearchHit:
     summary: str
     jurisdiction_code: str | None
     target: str
+    # a clue's 未再命中 (read from the clue when it is found, not from the index, which a mark
+    # does not rebuild): the first successful run that no longer produced it, and when it finished
+    not_found_run_id: str | None = None
+    not_found_at: dt.datetime | None = None
 
 
 @dataclass
@@ -649,7 +655,28 @@ def search(
         group.append(
             SearchHit(r.kind, mask(r.title or ""), mask(r.summary or ""), r.jurisdiction_code, r.target)
         )
+    if results.groups.get("clue"):
+        results.groups["clue"] = _with_not_found(session, results.groups["clue"])
     return results
+
+
+def _with_not_found(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
+    """The clue hits with their clues' 未再命中 marks (one query for the shown hits)."""
+    clue_ids = [c for c in (clue_of_target(hit.target) for hit in hits) if c]
+    marks = {
+        clue_target(r.clue_id): r
+        for r in session.execute(
+            select(Clue.clue_id, Clue.not_found_run_id, Clue.not_found_at).where(
+                Clue.clue_id.in_(clue_ids), Clue.not_found_run_id.is_not(None)
+            )
+        )
+    }
+    return [
+        dataclasses.replace(hit, not_found_run_id=m.not_found_run_id, not_found_at=m.not_found_at)
+        if (m := marks.get(hit.target))
+        else hit
+        for hit in hits
+    ]
 
 
 __all__ = [

@@ -356,6 +356,15 @@ class ClueFirm(Base):
     __table_args__ = (Index("ix_clue_firms_clue_id", "clue_id"),)
 
 
+_CLUE_PAGE = "/clues/"
+
+
 def clue_target(clue_id: str) -> str:
     """Where a clue's search entry leads (its ``target``): the clue page."""
-    return f"/clues/{clue_id}"
+    return f"{_CLUE_PAGE}{clue_id}"
+
+
+def clue_of_target(target: str) -> str | None:
+    """The clue id of a clue's search entry ``target`` (`clue_target`); None for any other."""
+    clue_id = target.removeprefix(_CLUE_PAGE)
+    return clue_id if clue_id != target and clue_id and "/" not in clue_id else None

@@ -88,3 +88,22 @@ def test_the_api_carries_and_filters_clues_no_longer_found(marked: Path, app: Fa
     assert GONE not in [c["clue_id"] for c in client.get("/api/clues?not_found=hide").json()["items"]]
     assert client.get("/api/clues?not_found=maybe").status_code == 422
     assert client.get(f"/api/clues/{GONE}").json()["not_found_run_id"] == "run-2"
+
+
+def _tagged(html: str, clue: str) -> bool:
+    """Whether the list row (``<tr>`` or ``<li>``) linking to ``clue`` carries the 未再命中 tag."""
+    rows = [r for r in re.split(r"<tr|<li", html) if f'href="/clues/{clue}"' in r]
+    assert rows, f"no row of {clue}"
+    return all('class="badge not-found"' in r and ">未再命中</span>" in r for r in rows)
+
+
+def test_related_clues_and_classes_tag_clues_no_longer_found(marked: Path, client_as: Login) -> None:
+    client = client_as("yc_pro")
+    page = client.get(f"/clues/{YC[0]}").text
+    related = re.search(r'<section id="related">.*?</section>', page, re.S)
+    assert related is not None
+    assert _tagged(related.group(0), GONE)  # 同一法院: clues 2 and 3 cite 浙0602 too
+    assert not _tagged(related.group(0), YC[2])
+    court = client.get("/classes/court?key=浙0602")
+    assert court.status_code == 200
+    assert _tagged(court.text, GONE) and not _tagged(court.text, YC[0])

@@ -3,6 +3,7 @@ each document was linked, and "不是同一人" writing a judgement and an audit
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -10,11 +11,11 @@ import pytest
 from sqlalchemy import select
 
 from jiandu.engines import snapshot
-from jiandu.workflow import Store
-from jiandu.workflow.tables import Event
+from jiandu.workflow import LatestRun, Store, mark_not_found
+from jiandu.workflow.tables import Clue, Event
 from tests.web.conftest import Login, csrf_of
 from tests.web.entity_world import A1, A4, EXEC_CASE, LOAN, WANGWU, WW, build_search_workspace
-from tests.web.world import ID_NUMBER, copy_workspace, plaintiff
+from tests.web.world import ID_NUMBER, MODEL, copy_workspace, plaintiff
 
 PROFILE_A1 = f"/profiles/person/{A1}"
 
@@ -141,3 +142,25 @@ def test_search_results_and_the_clue_page_link_to_profiles(client_as: Login) -> 
     client = client_as("yc_pro")
     assert f'href="{PROFILE_A1}"' in client.get("/search", params={"q": plaintiff(1)}).text
     assert client.get(PROFILE_A1).status_code == 200
+
+
+def test_the_profile_and_search_tag_a_clue_no_longer_found(workspace: Path, client_as: Login) -> None:
+    gone = "c0000000000000000000000000000001"  # clue 1, about A1
+    store = Store.for_workspace(workspace)
+    try:
+        with store.write() as s:
+            found = [c for c in s.scalars(select(Clue.clue_id)) if c != gone]
+            finished = dt.datetime(2026, 12, 4, 8, 30)
+            assert mark_not_found(s, found, {MODEL: LatestRun("run-2", "ok", finished)}).marked == 1
+    finally:
+        store.close()
+    client = client_as("yc_pro")
+    clues = client.get(PROFILE_A1).text.split('<section id="clues">', 1)[1].split("</section>", 1)[0]
+    row = next(r for r in clues.split("<tr") if f"/clues/{gone}" in r)
+    assert '<span class="badge not-found" title="自北京时间 2026-12-04 16:30 完成的模型运行起' in row
+    hits = client.get("/search", params={"q": plaintiff(1)}).text
+    group = hits.split('id="group-clue"', 1)[1].split("</section>", 1)[0]
+    row = next(r for r in group.split("<tr") if f"/clues/{gone}" in r)
+    assert ">未再命中</span>" in row
+    other = client.get("/search", params={"q": plaintiff(2)}).text.split('id="group-clue"', 1)[1]
+    assert "未再命中" not in other.split("</section>", 1)[0]
