@@ -41,7 +41,6 @@ class _Reader:
         return engine.materialize("courts_copy", "SELECT * FROM courts_seen")
 
 
-
 def _statuses(engine: Engine, run_id: str, sql: str, version: str = "1") -> list[tuple[str, str]]:
     reports = update_derived(engine, run_id=run_id, operators=[_Courts(sql, version=version), _Reader()])
     return [(r.status, r.message) for r in reports]

@@ -79,3 +79,33 @@ def test_lawyer_and_shop_found_ordinary_lawyer_not(engine: Engine, tmp_path: Pat
     assert "涉及财产保险合同纠纷10件" in shop["explanation"]
     sources = {e["source"] for e in shop["evidence"]}
     assert {"document_mentions", "agents", "insurance_claims_current"} <= sources
+
+
+def test_a_batch_of_judgments_leaves_the_ring_graph(engine: Engine, tmp_path: Path) -> None:
+    """The judgments' shop names change with every batch; the claims' names (matched apart,
+    `insurance_claim_shop_names`) do not, so the ring graph built on them stays up to date."""
+    docs, registers, _ = _county(tmp_path)
+    halves = [tmp_path / "first", tmp_path / "later"]
+    for half in halves:
+        half.mkdir()
+    for n, path in enumerate(sorted(docs.iterdir())):
+        path.rename(halves[n % 2] / path.name)
+    ingest_judgments(engine, tmp_path / "quarantine", [halves[0]], workers=1, run_id="ingest-1")
+    ingest_registers(engine, tmp_path / "quarantine", [registers])
+    engine.ensure_tables([derived_table("model_runs")])
+    operators = operators_for(["insurance_shop_names", "insurance_claims_current"])
+    assert {r.status for r in update_derived(engine, run_id="m1", operators=operators)} == {"built"}
+    count = "SELECT source, sum(occurrences) AS n FROM insurance_shop_names GROUP BY source"
+    before = {r["source"]: r["n"] for r in engine.rows(count)}
+    claims = engine.rows("SELECT * FROM insurance_claim_shop_names ORDER BY name")
+    ingest_judgments(engine, tmp_path / "quarantine", [halves[1]], workers=1, run_id="ingest-2")
+    status = {r.name: r for r in update_derived(engine, run_id="m2", operators=operators)}
+    assert status["insurance_shop_names"].status == "built", status["insurance_shop_names"]
+    assert "输出未变" not in status["insurance_shop_names"].message
+    assert status["insurance_claim_shop_names"].status == "up_to_date"
+    assert status["insurance_rings"].status == "up_to_date"
+    after = {r["source"]: r["n"] for r in engine.rows(count)}
+    assert after["claims"] == before["claims"] and after["judgments"] > before["judgments"]
+    assert engine.rows("SELECT * FROM insurance_claim_shop_names ORDER BY name") == claims
+    copied = "SELECT * FROM insurance_shop_names WHERE source = 'claims' ORDER BY name"
+    assert engine.rows(copied) == claims

@@ -151,7 +151,7 @@ class InsuranceRings:
     name: str = "insurance_rings"
     version: str = "3"  # 2: service nodes computed for community claims only; 3: exact (DECIMAL) totals
     inputs: tuple[str, ...] = ("motor_claims",)
-    optional_inputs: tuple[str, ...] = ("accident_determinations", "insurance_shop_names")
+    optional_inputs: tuple[str, ...] = ("accident_determinations", "insurance_claim_shop_names")
     outputs: tuple[str, ...] = (
         "insurance_claims_current",
         "insurance_communities",
@@ -163,11 +163,9 @@ class InsuranceRings:
         determinations = (
             engine.query(DETERMINATIONS_SQL) if engine.table_exists("accident_determinations") else None
         )
-        names = (
-            engine.query(
-                "SELECT name, credit_code, registered_name FROM insurance_shop_names WHERE source = 'claims'"
-            )
-            if engine.table_exists("insurance_shop_names")
+        names = (  # the claims' names only: a batch of judgments leaves them as they were
+            engine.query("SELECT name, credit_code, registered_name FROM insurance_claim_shop_names")
+            if engine.table_exists("insurance_claim_shop_names")
             else None
         )
         tables = build_rings(_read_claims(engine), determinations, names)

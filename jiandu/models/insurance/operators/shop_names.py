@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +30,14 @@ from jiandu.engines.base import Engine
 from jiandu.engines.duckdb_engine import scratch_connection
 from jiandu.models.store import write_rows
 
-__all__ = ["FUZZY_MARGIN", "FUZZY_MIN", "InsuranceShopNames", "ShopMatcher", "normalize_shop_name"]
+__all__ = [
+    "FUZZY_MARGIN",
+    "FUZZY_MIN",
+    "InsuranceClaimShopNames",
+    "InsuranceShopNames",
+    "ShopMatcher",
+    "normalize_shop_name",
+]
 
 FUZZY_MIN = 0.9
 FUZZY_MARGIN = 0.03
@@ -243,55 +249,83 @@ class ShopMatcher:
         return out
 
 
-@dataclass(frozen=True)
-class InsuranceShopNames:
-    """insurance_shop_names: each shop name as written in claims and judgments → registered shop."""
+_CLAIMS_WRITTEN_SQL = (
+    "SELECT name, count(*) AS n FROM ("
+    " SELECT repair_shop AS name FROM motor_claims WHERE repair_shop IS NOT NULL"
+    " UNION ALL SELECT payee AS name FROM motor_claims"
+    " WHERE payee IS NOT NULL AND payee <> coalesce(insured_name, '') AND length(payee) > 4"
+    ") AS t GROUP BY name"
+)
+_JUDGMENTS_WRITTEN_SQL = (
+    "SELECT name, count(DISTINCT doc_id) AS n FROM document_mentions"
+    " WHERE kind = 'repair_shop' AND name IS NOT NULL GROUP BY name"
+)
 
-    name: str = "insurance_shop_names"
+
+def _matched_rows(engine: Engine, source: str, written_sql: str) -> list[dict[str, Any]]:
+    """One row per name ``written_sql`` gives (columns name, n: its occurrences), matched to the
+    registered shops. A name is matched on its own, so the claims' and the judgments' names can
+    be matched apart. Unmatched claim names that do not look like a shop are payees who are
+    people and are left out."""
+    shops = engine.rows(
+        "SELECT credit_code, name, trade_name, address, district FROM repair_shops ORDER BY credit_code"
+    )
+    written = {r["name"]: int(r["n"]) for r in engine.rows(written_sql)}
+    matches = ShopMatcher(shops).match_all(sorted(written))
+    rows = []
+    for name, n in sorted(written.items()):
+        m = matches[name]
+        if source == "claims" and m.method == "none" and not _looks_like_shop(name):
+            continue  # a payee who is a person, not a shop
+        rows.append(
+            {
+                "source": source,
+                "name": name,
+                "normalized": m.normalized,
+                "credit_code": m.credit_code,
+                "registered_name": m.registered_name,
+                "similarity": m.similarity,
+                "method": m.method,
+                "occurrences": n,
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class InsuranceClaimShopNames:
+    """insurance_claim_shop_names: each shop name as written in claims → registered shop."""
+
+    name: str = "insurance_claim_shop_names"
     version: str = "1"
     inputs: tuple[str, ...] = ("motor_claims", "repair_shops")
+    optional_inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ("insurance_claim_shop_names",)
+
+    def run(self, engine: Engine) -> int:
+        return write_rows(engine, self.name, _matched_rows(engine, "claims", _CLAIMS_WRITTEN_SQL))
+
+
+@dataclass(frozen=True)
+class InsuranceShopNames:
+    """insurance_shop_names: each shop name as written in claims (the rows of
+    `InsuranceClaimShopNames`) and judgments → registered shop."""
+
+    name: str = "insurance_shop_names"
+    version: str = "2"  # 2: the claims' rows copied from insurance_claim_shop_names
+    inputs: tuple[str, ...] = ("insurance_claim_shop_names", "repair_shops")
     optional_inputs: tuple[str, ...] = ("document_mentions",)
     outputs: tuple[str, ...] = ("insurance_shop_names",)
 
     def run(self, engine: Engine) -> int:
-        shops = engine.rows(
-            "SELECT credit_code, name, trade_name, address, district FROM repair_shops ORDER BY credit_code"
+        judged = (
+            _matched_rows(engine, "judgments", _JUDGMENTS_WRITTEN_SQL)
+            if engine.table_exists("document_mentions")
+            else []
         )
-        written: Counter[tuple[str, str]] = Counter()
-        for r in engine.rows(
-            "SELECT name, count(*) AS n FROM ("
-            " SELECT repair_shop AS name FROM motor_claims WHERE repair_shop IS NOT NULL"
-            " UNION ALL SELECT payee AS name FROM motor_claims"
-            " WHERE payee IS NOT NULL AND payee <> coalesce(insured_name, '') AND length(payee) > 4"
-            ") AS t GROUP BY name"
-        ):
-            written[("claims", r["name"])] += int(r["n"])
-        if engine.table_exists("document_mentions"):
-            for r in engine.rows(
-                "SELECT name, count(DISTINCT doc_id) AS n FROM document_mentions"
-                " WHERE kind = 'repair_shop' AND name IS NOT NULL GROUP BY name"
-            ):
-                written[("judgments", r["name"])] += int(r["n"])
-        matcher = ShopMatcher(shops)
-        matches = matcher.match_all(sorted({name for _, name in written}))
-        rows = []
-        for (source, name), n in sorted(written.items()):
-            m = matches[name]
-            if source == "claims" and m.method == "none" and not _looks_like_shop(name):
-                continue  # a payee who is a person, not a shop
-            rows.append(
-                {
-                    "source": source,
-                    "name": name,
-                    "normalized": m.normalized,
-                    "credit_code": m.credit_code,
-                    "registered_name": m.registered_name,
-                    "similarity": m.similarity,
-                    "method": m.method,
-                    "occurrences": n,
-                }
-            )
-        return write_rows(engine, self.name, rows)
+        written = write_rows(engine, self.name, judged)
+        engine.insert_query(self.name, "SELECT * FROM insurance_claim_shop_names")
+        return written + engine.count("insurance_claim_shop_names")
 
 
 def _looks_like_shop(name: str) -> bool:
