@@ -7,7 +7,8 @@ Such a model need not run again: its clues would be the ones it already wrote. `
 state below equals the one recorded by the model's latest run, which must have been ``ok``:
 
 * the spec's content hash (its SQL, features, thresholds, version), the parameter values, the
-  region and the engine, and the jiandu version (the code that scores and explains);
+  region and the engine, and the fingerprint of jiandu's code (`code_fingerprint`: the code that
+  scores and explains, whether or not its version number changed);
 * every input table, and the tables evidence is read from (``documents``, ``cases``) when the
   model's evidence may name documents (`may_cite_documents`): a
   canonical table by its row count (canonical tables are insert-only, the rule the incremental
@@ -21,7 +22,10 @@ operator writes always runs. The state is kept per run and model in ``model_run_
 
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlglot import exp
@@ -40,6 +44,32 @@ EVIDENCE_TABLES = ("documents", "cases")  # read for every document evidence ite
 _CLOCK = (exp.CurrentDate, exp.CurrentDatetime, exp.CurrentTime, exp.CurrentTimestamp)
 _CLOCK_NAMES = frozenset({"now", "today", "current_date", "current_timestamp", "get_current_time",
                           "current_localtimestamp", "localtimestamp", "localtime"})
+
+
+# the files of the package that can change a clue: code, specs, schemas, word lists, the fitted
+# entity-resolution model (not the web pages' templates, styles and scripts)
+_CODE_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".json", ".txt"})
+
+
+def source_fingerprint(root: Path) -> str:
+    """A SHA-256 over the relative paths and contents of the files under ``root`` whose suffix is
+    in `_CODE_SUFFIXES` (compiled caches aside)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in _CODE_SUFFIXES or "__pycache__" in path.parts or not path.is_file():
+            continue
+        name = path.relative_to(root).as_posix().encode()
+        body = path.read_bytes()
+        digest.update(len(name).to_bytes(4, "little") + name + len(body).to_bytes(8, "little") + body)
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """The fingerprint of the running jiandu package (`source_fingerprint`), read once per process:
+    an upgrade or a local change to its code makes every model run again, even when the version
+    number stayed (it is not bumped for every change)."""
+    return source_fingerprint(Path(jiandu.__file__).resolve().parent)
 
 
 def reads_clock(spec: ModelSpec) -> bool:
@@ -148,6 +178,7 @@ class InputStates:
                 "region": region,
                 "engine": self._engine.name,
                 "jiandu": jiandu.__version__,
+                "code": code_fingerprint(),
                 "tables": tables,
             },
             ensure_ascii=False,

@@ -177,3 +177,37 @@ def test_a_store_from_before_table_changes_stamps_by_operator_builds(engine: Eng
     )[0]["state"])
     assert state["tables"]["party_stats"].startswith("party_stats@")
     assert run(engine, Library(), run_id="run-3").models[0].kept_from == "run-2"
+
+
+def test_a_change_to_the_code_runs_the_model_again(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    county.load(engine, county.baseline())
+    run(engine, Library(), run_id="run-1")
+    assert run(engine, Library(), run_id="run-2").models[0].kept_from == "run-1"
+    # the same version number, other code (an upgrade or a local fix that did not bump it)
+    monkeypatch.setattr(model_inputs, "code_fingerprint", lambda: "another build of jiandu")
+    assert run(engine, Library(), run_id="run-3").models[0].kept_from is None
+    assert _clue_runs(engine) == {"run-3"}
+
+
+def test_the_code_fingerprint_follows_the_package_sources(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "__pycache__").mkdir()
+    (tmp_path / "web").mkdir()
+    (tmp_path / "scoring.py").write_text("BANDS = (0.6, 0.8)\n", encoding="utf-8")
+    (tmp_path / "models" / "spec.yaml").write_text("threshold: 3\n", encoding="utf-8")
+    (tmp_path / "models" / "__pycache__" / "scoring.cpython-311.pyc").write_bytes(b"\x00")
+    (tmp_path / "web" / "page.css").write_text("body {}\n", encoding="utf-8")
+    first = model_inputs.source_fingerprint(tmp_path)
+    assert model_inputs.source_fingerprint(tmp_path) == first
+
+    # compiled caches and the web pages' styles do not change a clue
+    (tmp_path / "models" / "__pycache__" / "scoring.cpython-311.pyc").write_bytes(b"\x01")
+    (tmp_path / "web" / "page.css").write_text("body { color: red }\n", encoding="utf-8")
+    assert model_inputs.source_fingerprint(tmp_path) == first
+
+    (tmp_path / "models" / "spec.yaml").write_text("threshold: 4\n", encoding="utf-8")
+    changed = model_inputs.source_fingerprint(tmp_path)
+    assert changed != first
+    (tmp_path / "models" / "spec.yaml").rename(tmp_path / "models" / "other.yaml")  # same bytes
+    assert model_inputs.source_fingerprint(tmp_path) not in {first, changed}
+    assert len(model_inputs.code_fingerprint()) == 64
