@@ -1,6 +1,6 @@
 """claim_wording's shingle rows: documents keyed by a 64-bit hash of their id, checked for clashes;
 the corpus-wide counts split into passes give the rows one pass gives; a daily batch updates the
-kept shingles, counts and bands to the rows a full build gives."""
+kept shingles, document counts, excluded shingles and bands to the rows a full build gives."""
 
 from __future__ import annotations
 
@@ -155,9 +155,10 @@ def test_a_shingle_that_starts_to_count_as_boilerplate_undoes_old_clusters(
     assert updated["claim_wording_excluded"]  # the shared wording's shingles no longer count
 
 
-def test_a_batch_adds_only_its_documents_shingles(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The update shingles the batch alone; an update that stopped midway leaves rows of the
-    batch's documents, which the next update replaces instead of counting twice."""
+def test_a_batch_adds_only_its_documents_shingles_and_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The update shingles the batch alone and adds its counts to the kept ones. After an update
+    that stopped midway (rows of the batch's documents held, added to the counts or not), the
+    next one builds in full rather than count them twice."""
     monkeypatch.setenv("JIANDU_WORKERS", "1")
     engine = DuckDBEngine()
     try:
@@ -166,17 +167,27 @@ def test_a_batch_adds_only_its_documents_shingles(monkeypatch: pytest.MonkeyPatc
         shingled: list[int] = []
         batch_of = cw._shingles_of_batch
         monkeypatch.setattr(cw, "_shingles_of_batch", lambda t: shingled.append(t.num_rows) or batch_of(t))
-        batch = series("周建", 2, 500, wording=STANDARD)
-        load(engine, batch, run_id="run-2")
+        counted = f"SELECT sum(docs) AS n FROM {cw._COUNTS.name}"
+        rows = f"SELECT count(*) AS n FROM {cw._SHINGLES.name} WHERE shingle >= 0"
         regions = f"SELECT count(*) AS n FROM {cw._SHINGLES.name} WHERE shingle < 0"
+
+        load(engine, series("周建", 2, 500, wording=STANDARD), run_id="run-2")
+        assert _update(engine, "m2").status == "incremental"
+        assert sum(shingled) == 2
+        assert engine.rows(counted)[0]["n"] == engine.rows(rows)[0]["n"]
+        assert {r["cluster_size"] for r in engine.rows("SELECT cluster_size FROM claim_wording")} == {6}
+
+        batch = series("周建", 2, 700, wording=STANDARD)
+        load(engine, batch, run_id="run-3")
         ids = "', '".join(s.doc_id for s in batch)
         # as if an update had written the batch's rows and stopped
         engine.map_arrow(f"{cw.TEXTS_SQL} AND d.doc_id IN ('{ids}')", batch_of, cw._SHINGLES, append=True)
-        stopped = engine.rows(regions)[0]["n"]
         shingled.clear()
-        assert _update(engine, "m2").status == "incremental"
-        assert sum(shingled) == len(batch)
-        assert engine.rows(regions)[0]["n"] == stopped  # replaced, not counted twice
-        assert {r["cluster_size"] for r in engine.rows("SELECT cluster_size FROM claim_wording")} == {6}
+        assert _update(engine, "m3").status == "incremental"
+        assert sum(shingled) == 8  # built in full
+        assert engine.rows(regions)[0]["n"] == 8  # replaced, not counted twice
+        assert engine.rows(counted)[0]["n"] == engine.rows(rows)[0]["n"]
+        assert {r["cluster_size"] for r in engine.rows("SELECT cluster_size FROM claim_wording")} == {8}
+        assert not [t for t in engine.tables() if t.startswith("claim_wording__")]
     finally:
         engine.close()

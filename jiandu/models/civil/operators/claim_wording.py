@@ -11,19 +11,23 @@ document in a cluster of two or more.
 
 Every step over the corpus runs in the engine, so nothing proportional to it comes back to
 this process: the regions and their shingles are written by `Engine.map_arrow` (per document,
-on the workers or executors), the shingles' document and author counts are SQL, the MinHash
+on the workers or executors), the shingles' document counts and the author counts of the
+shingles in many documents are SQL, the MinHash
 band keys of each document with enough rare shingles are written by `map_arrow` again, and
 the SQL joins documents sharing a band bucket. Only those joins (pairs of near-duplicate
 documents, bounded by the documents that cluster, not by the corpus) and the rows of the
 clustered documents are read here, to join the pairs into clusters; the texts of the clustered
 documents are read again, a few thousand at a time, for the spans of their regions.
 
-The shingle rows, the shingles that do not count and the band keys are kept in the store
-(``claim_wording_shingles``, ``claim_wording_excluded``, ``claim_wording_bands``), so a daily
-batch (`ClaimWording.add_documents`) shingles only its new documents. The counts are taken again
-over every shingle row (SQL, a few seconds at a million documents), and the band keys are
-recomputed only for the new documents and for those holding a shingle whose count crossed a cap
-(the caps grow with the corpus): the rows a full build gives, for a share of its work.
+The shingle rows, each shingle's document count, the shingles that do not count and the band
+keys are kept in the store (``claim_wording_shingles``, ``claim_wording_counts``,
+``claim_wording_excluded``, ``claim_wording_bands``), so a daily batch
+(`ClaimWording.add_documents`) shingles only its new documents and adds their counts to the
+kept ones (at a million documents the shingle rows are 129M: counting them again took most of
+an update). The authors are counted again only for the shingles in more documents than the
+author cap, and the band keys are recomputed only for the new documents and for those holding a
+shingle whose count crossed a cap (the caps grow with the corpus): the rows a full build gives,
+for a share of its work.
 """
 
 from __future__ import annotations
@@ -100,6 +104,7 @@ _KIND_STEP = 1 << 32  # shingle ids are 32-bit: a kind's shingles are kind_base 
 # stays cheap (the regions' spans are read again for the few documents that cluster); the
 # shingles that do not count; one row per document, kind and LSH band.
 _SHINGLES = derived_table("claim_wording_shingles")
+_COUNTS = derived_table("claim_wording_counts")
 _EXCLUDED = derived_table("claim_wording_excluded")
 _BANDS = derived_table("claim_wording_bands")
 _KIND_OF_REGION = (  # the kind and kind_base of a region row ``s``
@@ -118,6 +123,24 @@ _REGIONS = _scratch(
     ("author", "VARCHAR"),
 )
 # scratch tables of a build or an update (dropped at its end)
+_BATCH = _scratch(
+    "claim_wording__batch",
+    "shingle rows of an update's documents",
+    *((c.name, c.type) for c in _SHINGLES.columns),
+)
+_NEW_COUNTS = _scratch(
+    "claim_wording__counts_new",
+    "document counts of the shingles an update's documents hold",
+    *((c.name, c.type) for c in _COUNTS.columns),
+)
+_COMMON = _scratch(
+    "claim_wording__common",
+    "shingles in more documents than their kind's author or document cap",
+    ("shingle", "BIGINT"),
+    ("docs", "BIGINT"),
+    ("cap", "BIGINT"),
+    ("doc_cap", "BIGINT"),
+)
 _NEW_EXCLUDED = _scratch("claim_wording__excluded_new", "shingles too common to count", ("shingle", "BIGINT"))
 _NEW_BANDS = _scratch(
     "claim_wording__bands_new",
@@ -158,41 +181,58 @@ WHERE s.shingle < 0
 _SHINGLE_ROWS_SQL = f"SELECT count(*) AS n FROM {_SHINGLES.name} WHERE shingle >= 0"
 
 
-def _excluded_sql(passes: int, at: int) -> str:
-    """The shingles of pass ``at`` (of ``passes``, split by shingle) that do not count: in more
-    documents than their kind's ``doc_cap`` or written by more authors than its ``cap``.
-
-    Documents are counted first, on the shingle rows alone; a shingle's authors are at most its
-    documents, so only the shingles in more than ``cap`` documents (a few thousand at 100k) are
-    joined to their regions' authors to count them. Every shingle row has its region (`_REGIONS`,
-    one per document key and kind: `_SHARED_KEYS_SQL`).
-    """
+def _counts_sql(passes: int, at: int) -> str:
+    """The document counts of the shingles of pass ``at`` (of ``passes``, split by shingle)."""
     return f"""
+SELECT shingle, count(*) AS docs FROM {_SHINGLES.name}
+WHERE shingle >= 0 AND shingle % {passes} = {at}
+GROUP BY shingle
+"""
+
+
+# An update's documents' shingles with their counts: the batch's added to the kept ones.
+_NEW_COUNTS_SQL = f"""
+WITH batch AS (
+    SELECT shingle, count(*) AS docs FROM {_BATCH.name} WHERE shingle >= 0 GROUP BY shingle
+)
+SELECT b.shingle, coalesce(c.docs, 0) + b.docs AS docs
+FROM batch AS b LEFT JOIN {_COUNTS.name} AS c ON c.shingle = b.shingle
+"""
+
+# The shingles in more documents than their kind's author cap (1% of its authors, at least
+# MIN_DF_CAP) or document cap (5% of its regions, at least MIN_DOC_CAP): a shingle's authors are
+# at most its documents, so only these can be written by too many authors.
+_COMMON_SQL = f"""
 WITH caps AS (
     SELECT kind_base,
         greatest({MIN_DF_CAP}, CAST(floor({MAX_DF_SHARE} * count(DISTINCT author)) AS BIGINT)) AS cap,
         greatest({MIN_DOC_CAP}, CAST(floor({MAX_DOC_SHARE} * count(*)) AS BIGINT)) AS doc_cap
     FROM {_REGIONS.name} GROUP BY kind_base
-),
-held AS (
-    SELECT s.shingle, count(*) AS docs FROM {_SHINGLES.name} AS s
-    WHERE s.shingle >= 0 AND s.shingle % {passes} = {at}
-    GROUP BY s.shingle
-),
-common AS (
-    SELECT h.shingle, h.docs, k.cap, k.doc_cap FROM held AS h
-    JOIN caps AS k ON k.kind_base = h.shingle - h.shingle % {_KIND_STEP}
-    WHERE h.docs > k.cap OR h.docs > k.doc_cap
-),
-authors AS (
+)
+SELECT c.shingle, c.docs, k.cap, k.doc_cap FROM {_COUNTS.name} AS c
+JOIN caps AS k ON k.kind_base = c.shingle - c.shingle % {_KIND_STEP}
+WHERE c.docs > k.cap OR c.docs > k.doc_cap
+"""
+# shingle rows whose authors are counted (`_excluded_sql`): the common shingles' documents
+_AUTHOR_ROWS_SQL = f"SELECT sum(docs) AS n FROM {_COMMON.name} WHERE docs <= doc_cap"
+
+
+def _excluded_sql(passes: int, at: int) -> str:
+    """The common shingles (`_COMMON`) of pass ``at`` (of ``passes``, split by shingle) written by
+    more authors than their kind's cap; those in more documents than its document cap are
+    excluded without counting. Every shingle row has its region (`_REGIONS`, one per document
+    key and kind: `_SHARED_KEYS_SQL`)."""
+    return f"""
+WITH authors AS (
     SELECT s.shingle, count(DISTINCT r.author) AS authors FROM {_SHINGLES.name} AS s
     JOIN {_REGIONS.name} AS r ON r.doc = s.doc AND r.kind_base = s.shingle - s.shingle % {_KIND_STEP}
-    WHERE s.shingle IN (SELECT shingle FROM common WHERE docs <= doc_cap)
+    WHERE s.shingle IN (
+        SELECT shingle FROM {_COMMON.name} WHERE docs <= doc_cap AND shingle % {passes} = {at}
+    )
     GROUP BY s.shingle
 )
-SELECT shingle FROM common WHERE docs > doc_cap
-UNION ALL
-SELECT a.shingle FROM authors AS a JOIN common AS c ON c.shingle = a.shingle WHERE a.authors > c.cap
+SELECT a.shingle FROM authors AS a JOIN {_COMMON.name} AS c ON c.shingle = a.shingle
+WHERE a.authors > c.cap
 """
 
 
@@ -265,29 +305,31 @@ _AFFECTED_BANDS = (
     f"doc_id IN (SELECT s.doc_id FROM {_SHINGLES.name} AS s "
     f"WHERE s.shingle < 0 AND s.doc IN (SELECT doc FROM {_AFFECTED.name}))"
 )
-_SCRATCH = (_REGIONS, _ENOUGH, _NEW_EXCLUDED, _NEW_BANDS, _AFFECTED, _NEW_KEYS)
+_SCRATCH = (_REGIONS, _ENOUGH, _NEW_EXCLUDED, _NEW_BANDS, _AFFECTED, _NEW_KEYS, _BATCH, _NEW_COUNTS, _COMMON)
 
 
 @dataclass(frozen=True)
 class ClaimWording:
     """claim_wording: documents whose pleading or quoted IOU is a near-duplicate of another's.
 
-    A full build shingles every document; a daily batch (`add_documents`) shingles only its new
-    documents, counts again which shingles count, and recomputes the band keys of the documents
-    those counts changed. Both give the same rows (tests/models/civil/test_claim_wording.py)."""
+    A full build shingles and counts every document; a daily batch (`add_documents`) shingles
+    only its new documents, adds their counts, decides again which shingles count, and
+    recomputes the band keys of the documents that decision changed. Both give the same rows
+    (tests/models/civil/test_claim_wording.py)."""
 
     name: str = "claim_wording"
-    version: str = "3"
+    version: str = "4"
     inputs: tuple[str, ...] = ("documents", "cases", "parties")
     optional_inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = (
-        "claim_wording", _SHINGLES.name, _EXCLUDED.name, _BANDS.name,
+        "claim_wording", _SHINGLES.name, _COUNTS.name, _EXCLUDED.name, _BANDS.name,
     )
 
     def run(self, engine: Engine) -> int:
         with _kept_on_success(engine):
             engine.map_arrow(TEXTS_SQL, _shingles_of_batch, _SHINGLES)
             _check_keys(engine)
+            _write_counts(engine)
             engine.materialize(_REGIONS.name, _REGIONS_SQL)
             _write_excluded(engine, _EXCLUDED)
             engine.materialize(_ENOUGH.name, _enough_sql(_EXCLUDED.name, only_affected=False))
@@ -298,29 +340,54 @@ class ClaimWording:
     def add_documents(self, engine: Engine, docs: str) -> int:
         """Bring the outputs up to date with the new documents in ``docs`` (daily batches)."""
         with _kept_on_success(engine):
-            ids = engine.query(f"SELECT DISTINCT doc_id FROM {docs}").column("doc_id").to_pylist()
-            keys = _NEW_KEYS.to_arrow([{"doc": _doc_key(d)} for d in ids])
-            engine.drop_table(_NEW_KEYS.name, missing_ok=True)
-            engine.create_table(_NEW_KEYS)
-            engine.append(_NEW_KEYS.name, keys)
-            # rows of these documents left by an update that stopped midway
-            held = f"doc IN (SELECT doc FROM {_NEW_KEYS.name})"
-            left = engine.query(f"SELECT count(*) AS n FROM {_SHINGLES.name} WHERE {held}")
-            if left.column("n")[0].as_py():
-                nothing = f"SELECT * FROM {_SHINGLES.name} WHERE false"
-                replace_where_query(engine, _SHINGLES.name, held, nothing)
-            engine.map_arrow(only_documents(TEXTS_SQL, docs), _shingles_of_batch, _SHINGLES, append=True)
-            _check_keys(engine)
-            engine.materialize(_REGIONS.name, _REGIONS_SQL)
-            _write_excluded(engine, _NEW_EXCLUDED)
-            engine.materialize(_AFFECTED.name, _AFFECTED_SQL)
-            engine.materialize(_ENOUGH.name, _enough_sql(_NEW_EXCLUDED.name, only_affected=True))
-            _write_bands(engine, _NEW_BANDS, _NEW_EXCLUDED.name)
-            replace_where_query(engine, _BANDS.name, _AFFECTED_BANDS, f"SELECT * FROM {_NEW_BANDS.name}")
-            # last: an update stopped before this finds the same shingles flipped again
-            engine.materialize(_EXCLUDED.name, f"SELECT shingle FROM {_NEW_EXCLUDED.name}")
-            out = _cluster_rows(engine, _clusters(engine.query(_PAIRS_SQL)), _previous_spans(engine))
+            if _held_already(engine, docs):
+                out = None
+            else:
+                _add_batch(engine, docs)
+                out = _update_from_counts(engine)
+        if out is None:
+            # rows of these documents left by an update that stopped midway, before or after it
+            # added them to the counts: which is not known, so build in full
+            return self.run(engine)
         return write_rows(engine, "claim_wording", out)
+
+
+def _held_already(engine: Engine, docs: str) -> bool:
+    """Write the keys of the documents in ``docs`` (`_NEW_KEYS`); whether any has shingle rows."""
+    ids = engine.query(f"SELECT DISTINCT doc_id FROM {docs}").column("doc_id").to_pylist()
+    engine.drop_table(_NEW_KEYS.name, missing_ok=True)
+    engine.create_table(_NEW_KEYS)
+    engine.append(_NEW_KEYS.name, _NEW_KEYS.to_arrow([{"doc": _doc_key(d)} for d in ids]))
+    held = f"SELECT count(*) AS n FROM {_SHINGLES.name} WHERE doc IN (SELECT doc FROM {_NEW_KEYS.name})"
+    return bool(engine.query(held).column("n")[0].as_py())
+
+
+def _add_batch(engine: Engine, docs: str) -> None:
+    """Shingle the documents in ``docs`` and add them to the kept shingle rows and counts."""
+    engine.map_arrow(only_documents(TEXTS_SQL, docs), _shingles_of_batch, _BATCH)
+    engine.materialize(_NEW_COUNTS.name, _NEW_COUNTS_SQL)
+    # the shingle rows first: an update stopped between the two leaves rows (`_held_already`)
+    engine.insert_query(_SHINGLES.name, f"SELECT * FROM {_BATCH.name}")
+    replace_where_query(
+        engine,
+        _COUNTS.name,
+        f"shingle IN (SELECT shingle FROM {_NEW_COUNTS.name})",
+        f"SELECT * FROM {_NEW_COUNTS.name}",
+    )
+
+
+def _update_from_counts(engine: Engine) -> list[dict[str, Any]]:
+    """After an update's shingle rows and counts: the shingles that count decided again, the
+    band keys of the documents that changed recomputed, and the clusters joined again."""
+    _check_keys(engine)
+    engine.materialize(_REGIONS.name, _REGIONS_SQL)
+    _write_excluded(engine, _NEW_EXCLUDED)
+    engine.materialize(_AFFECTED.name, _AFFECTED_SQL)
+    engine.materialize(_ENOUGH.name, _enough_sql(_NEW_EXCLUDED.name, only_affected=True))
+    _write_bands(engine, _NEW_BANDS, _NEW_EXCLUDED.name)
+    replace_where_query(engine, _BANDS.name, _AFFECTED_BANDS, f"SELECT * FROM {_NEW_BANDS.name}")
+    engine.materialize(_EXCLUDED.name, f"SELECT shingle FROM {_NEW_EXCLUDED.name}")
+    return _cluster_rows(engine, _clusters(engine.query(_PAIRS_SQL)), _previous_spans(engine))
 
 
 @contextmanager
@@ -330,7 +397,7 @@ def _kept_on_success(engine: Engine) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        for name in (_SHINGLES.name, _EXCLUDED.name, _BANDS.name):
+        for name in (_SHINGLES.name, _COUNTS.name, _EXCLUDED.name, _BANDS.name):
             engine.drop_table(name, missing_ok=True)
         raise
     finally:
@@ -343,12 +410,25 @@ def _check_keys(engine: Engine) -> None:
         raise RuntimeError("claim_wording: two documents share a 64-bit key; report this")
 
 
-def _write_excluded(engine: Engine, target: TableSchema) -> None:
-    """The shingles that do not count into ``target``, in passes of about `ROWS_PER_PASS`
-    shingle rows (split by shingle)."""
+def _write_counts(engine: Engine) -> None:
+    """Every shingle's document count (`_COUNTS`), in passes of about `ROWS_PER_PASS` shingle rows
+    (split by shingle), so DuckDB's hash tables stay within its memory and spill limits."""
     passes = _passes(engine.query(_SHINGLE_ROWS_SQL).column("n")[0].as_py() or 0)
+    engine.drop_table(_COUNTS.name, missing_ok=True)
+    engine.create_table(_COUNTS)
+    for at in range(passes):
+        engine.insert_query(_COUNTS.name, _counts_sql(passes, at))
+
+
+def _write_excluded(engine: Engine, target: TableSchema) -> None:
+    """The shingles that do not count into ``target``: from the kept counts, the common shingles
+    (`_COMMON_SQL`); those within their document cap have their authors counted in passes of
+    about `ROWS_PER_PASS` of their shingle rows (split by shingle)."""
+    engine.materialize(_COMMON.name, _COMMON_SQL)
     engine.drop_table(target.name, missing_ok=True)
     engine.create_table(target)
+    engine.insert_query(target.name, f"SELECT shingle FROM {_COMMON.name} WHERE docs > doc_cap")
+    passes = _passes(engine.query(_AUTHOR_ROWS_SQL).column("n")[0].as_py() or 0)
     for at in range(passes):
         engine.insert_query(target.name, _excluded_sql(passes, at))
 
