@@ -28,7 +28,6 @@ same inputs (tests/models/test_incremental.py).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import re
@@ -337,31 +336,14 @@ def _replace_where(
 ) -> tuple[int, str]:
     """Take out the rows whose ``column`` is in ``keys`` (column ``key_column``), keep them in a
     temp table (returned), add ``rows``; return the rows added."""
-    removed_rows = engine.query(
-        f"SELECT * FROM {schema.name} WHERE {column} IN (SELECT {key_column} FROM {keys})"
-    )
+    condition = f"{column} IN (SELECT {key_column} FROM {keys})"
     removed = temp_name(f"{schema.name}_removed")
-    engine.register_temp(removed, removed_rows)
+    engine.register_temp(removed, engine.query(f"SELECT * FROM {schema.name} WHERE {condition}"))
     new_rows = schema.conform(rows)
-    if engine.name == "duckdb":
-        if removed_rows.num_rows:
-            engine.execute(
-                f"DELETE FROM {schema.name} WHERE {column} IN (SELECT {key_column} FROM {keys})"
-            )
-        if new_rows.num_rows:
-            engine.append(schema.name, new_rows)
-    else:  # no row-level DELETE: the kept rows and the new ones replace the table at once
-        staging = dataclasses.replace(schema, name=f"{schema.name}__staging")
-        engine.drop_table(staging.name, missing_ok=True)
-        engine.create_table(staging)
-        engine.insert_query(
-            staging.name,
-            f"SELECT * FROM {schema.name} WHERE {column} NOT IN (SELECT {key_column} FROM {keys})",
-        )
-        if new_rows.num_rows:
-            engine.append(staging.name, new_rows)
-        engine.materialize(schema.name, f"SELECT * FROM {staging.name}")
-        engine.drop_table(staging.name, missing_ok=True)
+    added = temp_name(f"{schema.name}_added")
+    engine.register_temp(added, new_rows)
+    replace_where_query(engine, schema.name, condition, f"SELECT * FROM {added}")
+    engine.drop_temp(added)
     return new_rows.num_rows, removed
 
 
