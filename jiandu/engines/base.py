@@ -289,6 +289,13 @@ class Engine(ABC):
             if conformed.num_rows:
                 self._append_arrow(name, conformed)
 
+    def append_all(self, name: str, parts: Iterable[pa.Table]) -> None:
+        """Append every part in turn, as `append` would (an engine may stream them into one
+        statement). ``parts`` may be a generator that builds each part when it is reached; it
+        must not use this engine."""
+        for part in parts:
+            self.append(name, part)
+
     def ensure_tables(self, schemas: Iterable[TableSchema]) -> None:
         """Create every table that does not exist yet."""
         for schema in schemas:

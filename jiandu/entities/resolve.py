@@ -114,8 +114,8 @@ def _write(engine: Engine, name: str, rows: pa.Table) -> None:
     table's types on its own: the whole table is never converted at once)."""
     _create(engine, name)
     schema = derived_table(name)
-    for start in range(0, rows.num_rows, _WRITE_ROWS):
-        engine.append(name, schema.conform(rows.slice(start, _WRITE_ROWS)))
+    engine.append_all(name, (schema.conform(rows.slice(start, _WRITE_ROWS))
+                             for start in range(0, rows.num_rows, _WRITE_ROWS)))
 
 
 def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> ResolveReport:
@@ -207,12 +207,16 @@ def _resolve(engine: Engine, mentions: MentionFile, settings: ResolutionSettings
     del members, named
     release_memory()
     _create(engine, "entity_mentions")
-    schema = derived_table("entity_mentions")
-    start = 0
-    for part in mentions.slices(_WRITE_ROWS):
-        part = part.append_column("entity_id", entity_of.slice(start, part.num_rows))
-        engine.append("entity_mentions", schema.conform(part))
-        start += part.num_rows
+    mention_schema = derived_table("entity_mentions")
+
+    def mention_rows() -> Iterator[pa.Table]:
+        start = 0
+        for part in mentions.slices(_WRITE_ROWS):
+            yield mention_schema.conform(part.append_column("entity_id",
+                                                    entity_of.slice(start, part.num_rows)))
+            start += part.num_rows
+
+    engine.append_all("entity_mentions", mention_rows())
     party_rows = mentions.read(["source", "doc_id", "party_idx"])
     parties = pc.equal(party_rows.column("source"), "parties")
     party_rows = party_rows.filter(parties).select(["doc_id", "party_idx"])
@@ -222,9 +226,10 @@ def _resolve(engine: Engine, mentions: MentionFile, settings: ResolutionSettings
     ids = mentions.column("mention_id")
     _create(engine, "entity_links")
     schema = derived_table("entity_links")
-    for chunk in _link_chunks(ids, entity_of, judgement_links, not_same, judgement_rows, exact,
-                              probabilistic, pairs, weights, report.links):
-        engine.append("entity_links", schema.conform(chunk))
+    engine.append_all("entity_links", (
+        schema.conform(chunk) for chunk in _link_chunks(
+            ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic,
+            pairs, weights, report.links)))
     lap("write")
 
 
@@ -279,6 +284,8 @@ def _link_rows(ids: pa.Array, entity_of: pa.Array, a: npt.NDArray[np.int64],
     n = len(a)
 
     def column(value: Any, type_: pa.DataType) -> pa.Array:
+        if isinstance(value, (pa.Array, pa.ChunkedArray)):
+            return value.cast(type_)
         return pa.array(value, type_) if isinstance(value, (list, np.ndarray)) else pa.array(
             [value] * n, type_)
 
@@ -352,27 +359,30 @@ def _link_chunks(
     kept = np.flatnonzero(probabilistic.status != CODE[REDUNDANT])
     # few distinct (levels, adjustments) among the pairs: each is explained once
     explained: dict[tuple[Any, ...], tuple[str, str]] = {}
+    columns = [f"gamma_{c.name}" for c in COMPARISONS] + [f"mw_tf_adj_{n}" for n in TF_COMPARISONS]
     for start in range(0, len(kept), _WRITE_ROWS):
         rows = kept[start:start + _WRITE_ROWS]
         part = pairs.take(pa.array(rows))
-        levels = [part.column(f"gamma_{c.name}").to_pylist() for c in COMPARISONS]
-        tf = {name: part.column(f"mw_tf_adj_{name}").to_pylist() for name in TF_COMPARISONS}
-        probability = probabilistic.probability[rows]
-        weight = probabilistic.weight[rows]
-        explanation, detail = [], []
-        for i, (p, w) in enumerate(zip(probability.tolist(), weight.tolist(), strict=True)):
-            gammas = tuple(column[i] for column in levels)
-            adjust = {name: tf[name][i] for name in tf}
+        values = np.column_stack([part.column(c).to_numpy() for c in columns]).astype(np.float64)
+        distinct, which = np.unique(values, axis=0, return_inverse=True)
+        texts, details = [], []
+        for row in distinct.tolist():
+            gammas = tuple(int(g) for g in row[:len(COMPARISONS)])
+            adjust = dict(zip(TF_COMPARISONS, row[len(COMPARISONS):], strict=True))
             key = (gammas, *adjust.values())
             found = explained.get(key)
             if found is None:
                 found = explained[key] = explain(weights, gammas, adjust)
-            text, about = found
-            explanation.append(f"{text}；匹配权重{w:.1f}，概率{p:.3f}")
-            detail.append(about)
+            texts.append(found[0])
+            details.append(found[1])
+        which = which.reshape(-1)
+        probability = probabilistic.probability[rows]
+        weight = probabilistic.weight[rows]
+        explanation = [f"{texts[k]}；匹配权重{w:.1f}，概率{p:.3f}" for k, w, p in zip(
+            which.tolist(), weight.tolist(), probability.tolist(), strict=True)]
         yield _link_rows(ids, entity_of, probabilistic.a[rows], probabilistic.b[rows],
                          "probabilistic", _status_text(probabilistic.status[rows]), probability, weight,
-                         explanation, detail)
+                         explanation, pa.array(details, pa.string()).take(pa.array(which)))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -112,28 +112,6 @@ def _empty_pairs(id_type: pa.DataType | None = None) -> pa.Table:
     return pa.schema(fields).empty_table()
 
 
-def _self_gammas(record: dict[str, Any]) -> tuple[int, ...]:
-    """The comparison levels of a record compared with an identical record."""
-    full = record["full_name"] is not None
-    gammas = []
-    for comparison in COMPARISONS:
-        top = len(comparison.levels) - 2  # gamma of the strongest level
-        if comparison.name == "name":
-            gamma = top if full else -1
-        elif comparison.name == "masked_surname":
-            gamma = top if record["first_char"] is not None and not full else -1
-        elif comparison.name == "birth_date":
-            gamma = top if record["birth_date"] is not None else (
-                top - 1 if record["birth_year"] is not None else -1)
-        elif comparison.name == "address":
-            gamma = -1 if record["district"] is None else (
-                top if record["address"] is not None else top - 1)
-        else:
-            gamma = top if record[comparison.name] is not None else -1
-        gammas.append(gamma)
-    return tuple(gammas)
-
-
 class TermFrequencies:
     """Relative frequency of each value of the TF columns among the records given to Splink
     (Splink computes its TF tables the same way: count / non-null count)."""
@@ -166,23 +144,85 @@ class TermFrequencies:
         return math.log2(mu[1]) - math.log2(tf)
 
 
-def self_score(record: dict[str, Any], weights: Weights, tf: TermFrequencies
-               ) -> tuple[tuple[int, ...], float, dict[str, float]]:
-    """Gammas, match weight and TF adjustments of a record compared with an identical record."""
-    gammas = _self_gammas(record)
-    adjust: dict[str, float] = {}
-    weight = weights.prior_weight
-    for comparison, gamma in zip(COMPARISONS, gammas, strict=True):
-        weight += weights.weight(comparison.name, gamma)
-        if comparison.name in TF_COMPARISONS:
-            column = "full_name" if comparison.name == "name" else "first_char"
-            adjust[comparison.name] = tf.adjustment(comparison.name, gamma, record[column])
-            weight += adjust[comparison.name]
-    return gammas, weight, adjust
-
-
 def _probability(weight: float) -> float:
     return 1.0 / (1.0 + 2.0 ** -weight) if weight >= 0 else 2.0 ** weight / (1.0 + 2.0 ** weight)
+
+
+@dataclass(frozen=True, slots=True)
+class SelfScores:
+    """`self_score` of many records at once: per record, the gamma of each comparison
+    (``gammas[:, k]`` for `COMPARISONS[k]`), the match weight, its probability and the TF
+    adjustment of each TF comparison."""
+
+    gammas: npt.NDArray[np.int8]
+    weight: npt.NDArray[np.float64]
+    probability: npt.NDArray[np.float64]
+    adjust: dict[str, npt.NDArray[np.float64]]
+
+
+def _valid(records: pa.Table, column: str) -> npt.NDArray[np.bool_]:
+    return pc.is_valid(records.column(column)).to_numpy(zero_copy_only=False)
+
+
+def _per_value(codes: npt.NDArray[np.int64], value: Callable[[int], float]
+               ) -> npt.NDArray[np.float64]:
+    """``value(code)`` for each code, computed once per distinct code."""
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    return np.array([value(int(c)) for c in distinct.tolist()], np.float64)[inverse]
+
+
+def self_scores(records: pa.Table, weights: Weights, tf: TermFrequencies) -> SelfScores:
+    """`self_score` of every row of ``records`` (`SPLINK_COLUMNS`), a column at a time.
+
+    The same numbers as `self_score` row by row: the gammas follow the same rules, each level's
+    weight and each value's TF adjustment are computed once by the same functions, and the
+    weight is summed in the same order (prior, then each comparison's weight and adjustment).
+    """
+    n = records.num_rows
+    full = _valid(records, "full_name")
+    top = {c.name: len(c.levels) - 2 for c in COMPARISONS}
+    gammas = np.empty((n, len(COMPARISONS)), np.int8)
+    for k, comparison in enumerate(COMPARISONS):
+        best = top[comparison.name]
+        if comparison.name == "name":
+            gamma = np.where(full, best, -1)
+        elif comparison.name == "masked_surname":
+            gamma = np.where(_valid(records, "first_char") & ~full, best, -1)
+        elif comparison.name == "birth_date":
+            gamma = np.where(_valid(records, "birth_date"), best,
+                             np.where(_valid(records, "birth_year"), best - 1, -1))
+        elif comparison.name == "address":
+            gamma = np.where(~_valid(records, "district"), -1,
+                             np.where(_valid(records, "address"), best, best - 1))
+        else:
+            gamma = np.where(_valid(records, comparison.name), best, -1)
+        gammas[:, k] = gamma
+    weight = np.full(n, weights.prior_weight, np.float64)
+    adjust: dict[str, npt.NDArray[np.float64]] = {}
+    for k, comparison in enumerate(COMPARISONS):
+        name = comparison.name
+
+        def level_weight(gamma: int, c: str = name) -> float:
+            return weights.weight(c, gamma)
+
+        weight += _per_value(gammas[:, k].astype(np.int64), level_weight)
+        if name in TF_COMPARISONS:
+            encoded = records.column("full_name" if name == "name" else "first_char"
+                                     ).combine_chunks().dictionary_encode()
+            values = encoded.dictionary.to_pylist()
+            value_code = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy()
+            # one code per (gamma, value): gammas are small, values < n
+            codes = (gammas[:, k].astype(np.int64) + 1) * (len(values) + 1) + value_code + 1
+
+            def adjustment(code: int, c: str = name, size: int = len(values) + 1,
+                           values: list[Any] = values) -> float:
+                gamma, value = divmod(code, size)
+                return tf.adjustment(c, gamma - 1, values[value - 1] if value else None)
+
+            adjust[name] = _per_value(codes, adjustment)
+            weight += adjust[name]
+    probability = np.array([_probability(w) for w in weight.tolist()], np.float64)
+    return SelfScores(gammas, weight, probability, adjust)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,12 +269,6 @@ def distinct_records(mentions: pa.Table) -> pa.Table:
     return persons.take(pa.array(_groups(persons).representatives))
 
 
-def _rows(table: pa.Table, batch: int = 20_000) -> Iterator[dict[str, Any]]:
-    """The rows of a table as dictionaries, a slice at a time (not all of them at once)."""
-    for start in range(0, table.num_rows, batch):
-        yield from table.slice(start, batch).to_pylist()
-
-
 def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
               settings: ResolutionSettings) -> tuple[pa.Table, pa.Table]:
     """Records with identical comparison columns collapse into one (the smallest id).
@@ -251,19 +285,14 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
     reps = persons.take(pa.array(groups.representatives))
     tf = TermFrequencies(reps, weights)
     records = persons.select(signature).take(pa.array(groups.first[collapsible]))
-    self_links: dict[int, tuple[tuple[int, ...], float, float, dict[str, float]]] = {}
-    for g, record in zip(collapsible.tolist(), _rows(records), strict=True):
-        gammas, weight, adjust = self_score(record, weights, tf)
-        probability = _probability(weight)
-        masked_ok = not record["masked"] or (
-            record["birth_date"] is not None
-            and (record["sex"] is not None or record["district"] is not None)
-        )
-        if probability >= settings.link_threshold and masked_ok:
-            self_links[g] = (gammas, weight, probability, adjust)
-    if not self_links:
+    scores = self_scores(records, weights, tf)
+    masked_ok = ~pc.fill_null(records.column("masked"), False).to_numpy(zero_copy_only=False) | (
+        _valid(records, "birth_date") & (_valid(records, "sex") | _valid(records, "district")))
+    del records
+    links = np.flatnonzero((scores.probability >= settings.link_threshold) & masked_ok)
+    if not len(links):
         return persons, _empty_pairs()
-    linked = sorted(self_links)  # the groups that collapse
+    linked = collapsible[links]  # the groups that collapse, ascending
     is_linked = np.zeros(len(groups.sizes), dtype=bool)
     is_linked[linked] = True
     rows = np.arange(persons.num_rows, dtype=np.int64)
@@ -272,24 +301,20 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
     pairs = _empty_pairs()
     if len(rows):
         group = groups.group[rows]
-        at = pa.array(np.searchsorted(np.array(linked, dtype=np.int64), group))
-
-        def per_group(values: list[Any], type_: pa.DataType) -> pa.Array:
-            return pa.array(values, type_).take(at)
-
+        at = np.searchsorted(linked, group)
+        picked = links[at]  # the row of `scores` of each collapsed mention's group
         ids = persons.column("unique_id")
         columns: dict[str, Any] = {
             "unique_id_l": ids.take(pa.array(groups.first[group])),
             "unique_id_r": ids.take(pa.array(rows)),
-            "match_weight": per_group([self_links[g][1] for g in linked], pa.float64()),
-            "match_probability": per_group([self_links[g][2] for g in linked], pa.float64()),
+            "match_weight": scores.weight[picked],
+            "match_probability": scores.probability[picked],
         }
         for k, comparison in enumerate(COMPARISONS):
-            columns[f"gamma_{comparison.name}"] = per_group(
-                [self_links[g][0][k] for g in linked], pa.int8())
+            columns[f"gamma_{comparison.name}"] = scores.gammas[picked, k]
         for name in TF_COMPARISONS:
-            columns[f"mw_tf_adj_{name}"] = per_group(
-                [self_links[g][3].get(name, 0.0) for g in linked], pa.float64())
+            columns[f"mw_tf_adj_{name}"] = (scores.adjust[name][picked] if name in scores.adjust
+                                            else np.zeros(len(rows), np.float64))
         pairs = pa.table(columns, schema=pairs.schema)
     return persons.take(pa.array(keep)), pairs
 
