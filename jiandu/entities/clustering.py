@@ -229,6 +229,51 @@ def _apply_all(clusters: Clusters, links: Links, rows: npt.NDArray[np.int64], *,
                                                 check_docs=check_docs)]
 
 
+def _codes_array(values: Codes) -> npt.NDArray[np.integer[Any]] | None:
+    return values if isinstance(values, np.ndarray) and values.dtype.kind in "iu" else None
+
+
+def _link_stars(clusters: Clusters, links: Links) -> bool:
+    """Apply exact links at once when the result is known without the union-find: every
+    mention is still alone (no judgement merged or split anything), the links are stars (each
+    ``b`` once, never an ``a``) and no star holds two different keys. Then every link is
+    ``linked``, each ``b`` joins its ``a``, and each star's key and document sets are the
+    union of its mentions' (what `Clusters.apply` would leave, link by link). False, with
+    nothing changed, when one of these does not hold (the caller applies the links in turn).
+    """
+    keys, docs = _codes_array(clusters.facts.id_key), _codes_array(clusters.facts.doc_id)
+    a, b = links.a, links.b
+    if (keys is None or docs is None or clusters.judged or not len(a)
+            or not np.all(clusters.size == 1)):
+        return False
+    if len(np.unique(b)) != len(b) or np.isin(b, a).any():
+        return False
+    owner = np.concatenate([a, a])
+    value = np.concatenate([keys[a], keys[b]])
+    known = value != 0
+    owner, value = owner[known], value[known]
+    order = np.lexsort((value, owner))
+    owner, value = owner[order], value[order]
+    if np.any((owner[1:] == owner[:-1]) & (value[1:] != value[:-1])):
+        return False  # a star with two keys: conflicts are decided link by link
+    anchors = np.unique(a)
+    clusters.parent[b] = a
+    clusters.size[anchors] += np.bincount(a)[anchors]
+    members = np.concatenate([anchors, b])
+    star = np.concatenate([anchors, a])
+    for sets, values in ((clusters.keys, keys), (clusters.docs, docs)):
+        mine = values[members]
+        known = mine != 0
+        for root, code in zip(star[known].tolist(), mine[known].tolist(), strict=True):
+            found = sets.get(root)
+            if found is None:
+                sets[root] = {code}
+            else:
+                found.add(code)
+    links.status[:] = CODE[LINKED]
+    return True
+
+
 def cluster(
     facts: MentionFacts,
     judgements: Links,
@@ -255,7 +300,9 @@ def cluster(
     _apply_all(clusters, judgements, np.arange(len(judgements)), check_keys=False,
                check_docs=False)
     for group in exact:  # 2. exact ID numbers, credit codes, organisation names
-        _apply_all(clusters, group, np.arange(len(group)), check_keys=True, check_docs=False)
+        if not _link_stars(clusters, group):
+            _apply_all(clusters, group, np.arange(len(group)), check_keys=True,
+                       check_docs=False)
 
     links = probabilistic
     masked = np.asarray(facts.masked, dtype=bool)
