@@ -243,7 +243,7 @@ class DuckDBEngine(Engine):
         """`Engine.append_all` as one INSERT reading the parts as a stream of record batches:
         each part is conformed when DuckDB asks for it, so only a few parts are held at once,
         and one statement costs less than one per part (3.6 million entity mentions in 50,000-row
-        parts: 8.1 s against 12.8 s)."""
+        parts, measured alone: 5.3 s against 12.1 s, for about 300 MiB more held while it runs)."""
         with self._lock:
             schema = self.stored_schema(name)
 

@@ -150,9 +150,9 @@ def _probability(weight: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class SelfScores:
-    """`self_score` of many records at once: per record, the gamma of each comparison
-    (``gammas[:, k]`` for `COMPARISONS[k]`), the match weight, its probability and the TF
-    adjustment of each TF comparison."""
+    """Records compared with identical copies of themselves: per record, the gamma of each
+    comparison (``gammas[:, k]`` for `COMPARISONS[k]`), the match weight, its probability and
+    the TF adjustment of each TF comparison."""
 
     gammas: npt.NDArray[np.int8]
     weight: npt.NDArray[np.float64]
@@ -172,11 +172,12 @@ def _per_value(codes: npt.NDArray[np.int64], value: Callable[[int], float]
 
 
 def self_scores(records: pa.Table, weights: Weights, tf: TermFrequencies) -> SelfScores:
-    """`self_score` of every row of ``records`` (`SPLINK_COLUMNS`), a column at a time.
+    """Every row of ``records`` (`SPLINK_COLUMNS`) scored against a copy of itself, a column
+    at a time: what Splink's `score_pair` gives for the two (tests/entities/test_training.py).
 
-    The same numbers as `self_score` row by row: the gammas follow the same rules, each level's
-    weight and each value's TF adjustment are computed once by the same functions, and the
-    weight is summed in the same order (prior, then each comparison's weight and adjustment).
+    Each level's weight and each value's TF adjustment are computed once, and the weight is
+    summed in Splink's order (prior, then each comparison's weight and adjustment), so a mention
+    collapsed into its representative gets the same float on every run.
     """
     n = records.num_rows
     full = _valid(records, "full_name")
