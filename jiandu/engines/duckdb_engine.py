@@ -231,7 +231,7 @@ class DuckDBEngine(Engine):
         with self._lock:
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {quote(schema.name)} ({columns})")
 
-    def _append_arrow(self, name: str, rows: pa.Table) -> None:
+    def _append_arrow(self, name: str, rows: pa.Table | pa.RecordBatchReader) -> None:
         staged = temp_name("append")
         self.con.register(staged, rows)
         try:
@@ -251,12 +251,7 @@ class DuckDBEngine(Engine):
                 for part in parts:
                     yield from conform_arrow(part, schema, name).to_batches()
 
-            staged = temp_name("append")
-            self.con.register(staged, pa.RecordBatchReader.from_batches(schema, batches()))
-            try:
-                self.con.execute(f"INSERT INTO {quote(name)} SELECT * FROM {staged}")
-            finally:
-                self.con.unregister(staged)
+            self._append_arrow(name, pa.RecordBatchReader.from_batches(schema, batches()))
 
     def insert_new(self, schema: TableSchema, rows: pa.Table) -> int:
         """`Engine.insert_new` without Arrow round trips of the rows: repeated keys are dropped

@@ -181,10 +181,9 @@ def self_scores(records: pa.Table, weights: Weights, tf: TermFrequencies) -> Sel
     """
     n = records.num_rows
     full = _valid(records, "full_name")
-    top = {c.name: len(c.levels) - 2 for c in COMPARISONS}
     gammas = np.empty((n, len(COMPARISONS)), np.int8)
     for k, comparison in enumerate(COMPARISONS):
-        best = top[comparison.name]
+        best = len(comparison.levels) - 2  # gamma of the strongest level
         if comparison.name == "name":
             gamma = np.where(full, best, -1)
         elif comparison.name == "masked_surname":
@@ -314,8 +313,7 @@ def _collapse(persons: pa.Table, groups: _Groups, weights: Weights,
         for k, comparison in enumerate(COMPARISONS):
             columns[f"gamma_{comparison.name}"] = scores.gammas[picked, k]
         for name in TF_COMPARISONS:
-            columns[f"mw_tf_adj_{name}"] = (scores.adjust[name][picked] if name in scores.adjust
-                                            else np.zeros(len(rows), np.float64))
+            columns[f"mw_tf_adj_{name}"] = scores.adjust[name][picked]
         pairs = pa.table(columns, schema=pairs.schema)
     return persons.take(pa.array(keep)), pairs
 

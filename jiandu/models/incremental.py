@@ -340,10 +340,8 @@ def _replace_where(
     removed = temp_name(f"{schema.name}_removed")
     engine.register_temp(removed, engine.query(f"SELECT * FROM {schema.name} WHERE {condition}"))
     new_rows = schema.conform(rows)
-    added = temp_name(f"{schema.name}_added")
-    engine.register_temp(added, new_rows)
-    replace_where_query(engine, schema.name, condition, f"SELECT * FROM {added}")
-    engine.drop_temp(added)
+    with engine.temp_table(new_rows, f"{schema.name}_added") as added:
+        replace_where_query(engine, schema.name, condition, f"SELECT * FROM {added}")
     return new_rows.num_rows, removed
 
 
