@@ -12,7 +12,7 @@ from jiandu.cli.context import console, err_console, state
 from jiandu.cli.progress import progress
 from jiandu.ingest.pipeline import IngestReport, ingest_judgments, new_run_id
 from jiandu.ingest.sources import DEFAULT_TEXT_FIELDS
-from jiandu.ingest.units import TARGET_BYTES
+from jiandu.ingest.units import MAX_FILES, TARGET_BYTES
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -71,7 +71,7 @@ def judgments(
             f"(a unit also ends at about {TARGET_BYTES // 2**20} MB of input; a JSON-lines file over "
             f"twice that is cut into line ranges instead).",
         ),
-    ] = 400,
+    ] = MAX_FILES,
 ) -> None:
     """Parse court documents and store them in the canonical tables (idempotent)."""
     st = state(ctx)

@@ -319,14 +319,16 @@ class DuckDBEngine(Engine):
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
         """`Engine.bulk_load`: the automatic checkpoint waits for `BULK_CHECKPOINT_THRESHOLD`
-        of write-ahead log instead of DuckDB's 16 MiB. An ingest appends a few hundred
-        documents per unit; each checkpoint compresses and writes again the tables' last,
+        of write-ahead log instead of DuckDB's 16 MiB. An ingest appends up to a few
+        thousand documents per unit; each checkpoint compresses and writes again the tables' last,
         partly filled row groups, so with the default about half of the ingest's store time
         went to checkpoints (100k judgments in one process, 1 GiB: 103.4 -> 98.6 CPU-s). The price
         is memory: the store holds up to that much more uncheckpointed data (peak RSS of a
         100k ingest 688 -> 861 MiB at 64 MiB, 981 MiB at 128 MiB). The data is as safe
         (committed and in the log); the previous threshold comes back afterwards, and
-        `close` checkpoints as before."""
+        `close` checkpoints as before. A larger threshold measured worse at a million
+        documents: 256 MiB gave 616 s and 2,526 MiB against 582 s and 2,351 MiB at 64 MiB
+        (docs/benchmarks.md, "Ingest at a million, eleventh round")."""
         if self.sandboxed:  # the configuration is locked
             yield
             return

@@ -30,7 +30,7 @@ from jiandu.ingest.sources import (
     RawRecord,
     RejectedRecord,
 )
-from jiandu.ingest.units import TARGET_BYTES, WorkUnit, plan_units
+from jiandu.ingest.units import MAX_FILES, TARGET_BYTES, WorkUnit, plan_units
 from jiandu.ingest.worker import (
     DOCUMENT_SECONDS,
     POSITION,
@@ -44,6 +44,12 @@ from jiandu.schema import canonical_tables, table
 
 Result = ParsedDocument | RejectedRecord
 log = logging.getLogger(__name__)
+
+# Units handed to the pool ahead of the one being stored, per worker. This process stores units
+# in input order and now and then waits on a checkpoint of the store (seconds at a million
+# documents); with units queued ahead the workers go on parsing meanwhile. Only counts and file
+# names come back per unit, so a longer queue costs staged files on disk, not memory.
+UNITS_AHEAD = 4
 
 
 @dataclass(slots=True)
@@ -156,7 +162,7 @@ def ingest_judgments(
     text_fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS,
     limits: Limits | None = None,
     workers: int | None = None,
-    batch_size: int = 400,
+    batch_size: int = MAX_FILES,
     on_progress: Callable[[IngestReport], None] | None = None,
     run_id: str | None = None,
     document_seconds: float | None = DOCUMENT_SECONDS,
@@ -233,7 +239,7 @@ def ingest_judgments(
                         except RuntimeError:  # the pool broke (a worker was killed): go on in this process
                             future = None
                         pending.append((unit, future))
-                        while len(pending) > 2 * workers:
+                        while len(pending) > UNITS_AHEAD * workers:
                             done_unit, done = pending.popleft()
                             handle(settle_unit(done, redo(done_unit)))
                     while pending:
