@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,13 +109,18 @@ def _create(engine: Engine, name: str) -> None:
     engine.create_table(derived_table(name))
 
 
-def _write(engine: Engine, name: str, rows: pa.Table) -> None:
-    """Replace a table by ``rows``, appended a slice at a time (each slice is made to the
-    table's types on its own: the whole table is never converted at once)."""
+def _write_parts(engine: Engine, name: str, parts: Iterable[pa.Table]) -> None:
+    """Replace a table by ``parts``, each made to the table's types on its own when it is
+    reached (the whole table is never converted at once), appended with `Engine.append_all`."""
     _create(engine, name)
     schema = derived_table(name)
-    engine.append_all(name, (schema.conform(rows.slice(start, _WRITE_ROWS))
-                             for start in range(0, rows.num_rows, _WRITE_ROWS)))
+    engine.append_all(name, (schema.conform(part) for part in parts))
+
+
+def _write(engine: Engine, name: str, rows: pa.Table) -> None:
+    """Replace a table by ``rows``, a slice at a time (`_write_parts`)."""
+    _write_parts(engine, name, (rows.slice(start, _WRITE_ROWS)
+                                for start in range(0, rows.num_rows, _WRITE_ROWS)))
 
 
 def resolve(engine: Engine, settings: ResolutionSettings | None = None) -> ResolveReport:
@@ -206,17 +211,14 @@ def _resolve(engine: Engine, mentions: MentionFile, settings: ResolutionSettings
     _write(engine, "entities", _entities(members, named))
     del members, named
     release_memory()
-    _create(engine, "entity_mentions")
-    mention_schema = derived_table("entity_mentions")
 
     def mention_rows() -> Iterator[pa.Table]:
         start = 0
         for part in mentions.slices(_WRITE_ROWS):
-            yield mention_schema.conform(part.append_column("entity_id",
-                                                    entity_of.slice(start, part.num_rows)))
+            yield part.append_column("entity_id", entity_of.slice(start, part.num_rows))
             start += part.num_rows
 
-    engine.append_all("entity_mentions", mention_rows())
+    _write_parts(engine, "entity_mentions", mention_rows())
     party_rows = mentions.read(["source", "doc_id", "party_idx"])
     parties = pc.equal(party_rows.column("source"), "parties")
     party_rows = party_rows.filter(parties).select(["doc_id", "party_idx"])
@@ -224,12 +226,9 @@ def _resolve(engine: Engine, mentions: MentionFile, settings: ResolutionSettings
     _write(engine, "party_entities", party_rows)
     del party_rows, parties
     ids = mentions.column("mention_id")
-    _create(engine, "entity_links")
-    schema = derived_table("entity_links")
-    engine.append_all("entity_links", (
-        schema.conform(chunk) for chunk in _link_chunks(
-            ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic,
-            pairs, weights, report.links)))
+    _write_parts(engine, "entity_links", _link_chunks(
+        ids, entity_of, judgement_links, not_same, judgement_rows, exact, probabilistic, pairs,
+        weights, report.links))
     lap("write")
 
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -201,11 +202,7 @@ def self_scores(records: pa.Table, weights: Weights, tf: TermFrequencies) -> Sel
     adjust: dict[str, npt.NDArray[np.float64]] = {}
     for k, comparison in enumerate(COMPARISONS):
         name = comparison.name
-
-        def level_weight(gamma: int, c: str = name) -> float:
-            return weights.weight(c, gamma)
-
-        weight += _per_value(gammas[:, k].astype(np.int64), level_weight)
+        weight += _per_value(gammas[:, k].astype(np.int64), functools.partial(weights.weight, name))
         if name in TF_COMPARISONS:
             encoded = records.column("full_name" if name == "name" else "first_char"
                                      ).combine_chunks().dictionary_encode()
