@@ -234,7 +234,10 @@ class Resolver:
     def for_case(self, case_number: str | None, court_name: str | None) -> tuple[str | None, str | None]:
         """(jurisdiction, court code) of one case: by the court code of a new-style number, else
         by the court's name; an old-style number's abbreviation is never read as a place."""
-        code = court_code(case_number)
+        return self.for_court_code(court_code(case_number), court_name)
+
+    def for_court_code(self, code: str | None, court_name: str | None) -> tuple[str | None, str | None]:
+        """`for_case` of a case whose number's court code (`court_code`) is already known."""
         key = (code, court_name)  # all the answer depends on: a few per court, not one per case
         found = self._by_court.get(key)
         if found is None:

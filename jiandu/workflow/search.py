@@ -26,6 +26,7 @@ import datetime as dt
 import heapq
 import itertools
 import logging
+import operator
 import re
 import unicodedata
 from collections import defaultdict
@@ -38,12 +39,13 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
+from jiandu.privacy.rules import CASE_NUMBER
 from jiandu.workflow.authz import Permission as P
 from jiandu.workflow.authz import Principal, require
 from jiandu.workflow.clues import masker_for
 from jiandu.workflow.db import Store
 from jiandu.workflow.firms import RowSource, rebuild_clue_firms
-from jiandu.workflow.jurisdictions import Resolver
+from jiandu.workflow.jurisdictions import Resolver, court_code
 from jiandu.workflow.masking import mask_text
 from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry, clue_of_target, clue_target
 
@@ -89,13 +91,24 @@ def fold(value: str | None) -> str:
 # ---------------------------------------------------------------- reading the analytic store
 
 
-_FOLD_SQL = "jiandu_fold"  # `fold` as a DuckDB function of the snapshot connection
-
-
 def _fold_arrow(values: Any) -> Any:
     import pyarrow as pa
 
     return pa.array([None if v is None else fold(v) for v in values.to_pylist()], type=pa.string())
+
+
+def _court_code_arrow(values: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.array([court_code(v) for v in values.to_pylist()], type=pa.string())
+
+
+# Python functions of this module that a DuckDB snapshot's SQL calls by these names (one
+# definition of each fact: the SQL runs the very function the other engines' path runs)
+_SQL_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
+    "jiandu_fold": _fold_arrow,
+    "jiandu_court_code": _court_code_arrow,
+}
 
 
 class _SnapshotRows:
@@ -104,7 +117,7 @@ class _SnapshotRows:
         self._tables = {
             r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         }
-        self._fold_registered = False
+        self._functions: set[str] = set()
 
     def table_exists(self, name: str) -> bool:
         return name in self._tables
@@ -126,22 +139,34 @@ class _SnapshotRows:
         finally:
             cur.close()
 
-    def with_fold(self) -> str:
-        """The name of `fold` as a SQL function of this connection (registered on first use)."""
-        if not self._fold_registered:
+    def tuples(self, sql: str, params: Sequence[Any] = (), size: int = 10_000) -> Iterator[tuple[Any, ...]]:
+        """`stream` as tuples in the order of the query's columns (no dict per row)."""
+        cur = self.con.cursor()
+        try:
+            cur.execute(sql, list(params))
+            while batch := cur.fetchmany(size):
+                yield from batch
+        finally:
+            cur.close()
+
+    def function(self, name: str) -> str:
+        """``name`` (a key of `_SQL_FUNCTIONS`: text or NULL to text or NULL) as a SQL function of this
+        connection, registered on first use."""
+        if name not in self._functions:
             import duckdb
             from duckdb.func import PythonUDFType
 
             self.con.create_function(
-                _FOLD_SQL,
-                _fold_arrow,
+                name,
+                _SQL_FUNCTIONS[name],
                 [duckdb.sqltype("VARCHAR")],
                 duckdb.sqltype("VARCHAR"),
                 type=PythonUDFType.ARROW,
+                null_handling="special",  # NULL in, and NULL out where the function says None
                 side_effects=False,
             )
-            self._fold_registered = True
-        return _FOLD_SQL
+            self._functions.add(name)
+        return name
 
 
 def _stream(source: RowSource, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
@@ -181,6 +206,22 @@ def analytic_source(workspace_root: Path) -> Iterator[RowSource | None]:
 # ---------------------------------------------------------------- which jurisdictions
 
 
+def _party_courts(
+    source: RowSource, where: str, order: str, params: Sequence[Any]
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """(entity id, `court_code` of the case number, court name) of the cases of party entities,
+    distinct; on a DuckDB snapshot each case's court code is found once, in SQL, before the join."""
+    if isinstance(source, _SnapshotRows):
+        code = f"{source.function('jiandu_court_code')}(case_number)"
+        cases = f"(SELECT doc_id, {code} AS code, court FROM cases)"
+        sql = f"SELECT DISTINCT pe.entity_id, c.code, c.court FROM party_entities pe JOIN {cases} c "
+        rows = _stream(source, f"{sql}ON c.doc_id = pe.doc_id{where}{order}", params)
+        return ((r["entity_id"], r["code"], r["court"]) for r in rows)
+    sql = "SELECT DISTINCT pe.entity_id, c.case_number, c.court FROM party_entities pe JOIN cases c "
+    rows = _stream(source, f"{sql}ON c.doc_id = pe.doc_id{where}{order}", params)
+    return ((r["entity_id"], court_code(r["case_number"]), r["court"]) for r in rows)
+
+
 def _place_rows(
     source: RowSource, resolver: Resolver, entity_ids: Sequence[str] | None, *, ordered: bool
 ) -> Iterator[tuple[str, str]]:
@@ -193,16 +234,10 @@ def _place_rows(
     order = " ORDER BY 1" if ordered else ""
     parts: list[Iterator[tuple[str, str]]] = []
     if source.table_exists("party_entities") and source.table_exists("cases"):
-        rows = _stream(
-            source,
-            "SELECT DISTINCT pe.entity_id, c.case_number, c.court FROM party_entities pe "
-            f"JOIN cases c ON c.doc_id = pe.doc_id{where}{order}",
-            params,
-        )
         parts.append(
-            (r["entity_id"], code)
-            for r in rows
-            if (code := resolver.for_case(r["case_number"], r["court"])[0]) is not None
+            (entity_id, code)
+            for entity_id, number_code, court in _party_courts(source, where, order, params)
+            if (code := resolver.for_court_code(number_code, court)[0]) is not None
         )
     if source.table_exists("entity_mentions"):
         mention_where = where.replace("pe.entity_id", "entity_id")
@@ -286,6 +321,25 @@ class RebuildResult:
         return self.clues + self.people + self.organizations + self.cases
 
 
+def _masked(parts: Sequence[str]) -> str:
+    """``mask_text`` of the parts joined by spaces, with the parts that are whole case numbers
+    passed over: `mask_text` leaves case numbers alone wherever they stand, and a case number's
+    digits and 号 would otherwise send every case's text through both masks in full."""
+    out: list[str] = []
+    rest: list[str] = []  # the other parts since the last case number, masked together
+    for part in parts:
+        if CASE_NUMBER.fullmatch(part):
+            if rest:
+                out.append(mask_text(" ".join(rest)))
+                rest = []
+            out.append(part)
+        else:
+            rest.append(part)
+    if rest:
+        out.append(mask_text(" ".join(rest)))
+    return " ".join(out)
+
+
 def _entry(
     kind: str,
     title: str,
@@ -296,8 +350,9 @@ def _entry(
     target: str,
     rank: float,
 ) -> dict[str, Any]:
-    plain = " ".join(s for s in searchable if s)
-    masked = mask_text(plain)
+    parts = [s for s in searchable if s]
+    plain = " ".join(parts)
+    masked = _masked(parts)
     secrets = " ".join(s for s in personal if s)
     return {
         "kind": kind,
@@ -378,6 +433,7 @@ def _entity_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str,
 
 
 _PARTY_COLUMNS = ("party_idx", "name", "kind", "role", "entity_id")
+_CASE_COLUMNS = ("pos", "doc_id", "case_number", "court", "cause", "case_year")
 
 
 CaseGroup = tuple[list[dict[str, Any]], list[dict[str, Any]]]  # the cases of one number, their parties
@@ -417,14 +473,14 @@ def _case_groups_streamed(source: _SnapshotRows) -> Iterator[CaseGroup]:
     has_parties = source.table_exists("parties")
     join = has_parties and source.table_exists("party_entities")
     party = (
-        "p.doc_id IS NOT NULL AS has_party, p.party_idx, p.name, p.kind, p.role, "
-        + ("pe.entity_id " if join else "CAST(NULL AS VARCHAR) AS entity_id ")
+        "p.doc_id IS NOT NULL, p.party_idx, p.name, p.kind, p.role, "
+        + ("pe.entity_id " if join else "CAST(NULL AS VARCHAR) ")
         if has_parties
-        else "FALSE AS has_party "
+        else "FALSE, NULL, NULL, NULL, NULL, NULL "
     )
-    sql = (
+    sql = (  # columns: group, position, the case's columns, has a party, `_PARTY_COLUMNS`
         f"WITH c AS (SELECT rowid AS pos, doc_id, case_number, court, cause, case_year, "
-        f"{source.with_fold()}(case_number) AS k FROM cases WHERE case_number IS NOT NULL), "
+        f"{source.function('jiandu_fold')}(case_number) AS k FROM cases WHERE case_number IS NOT NULL), "
         "g AS (SELECT k, min(pos) AS grp FROM c GROUP BY k) "
         f"SELECT g.grp, c.pos, c.doc_id, c.case_number, c.court, c.cause, c.case_year, {party}"
         "FROM c JOIN g ON g.k = c.k "
@@ -437,14 +493,16 @@ def _case_groups_streamed(source: _SnapshotRows) -> Iterator[CaseGroup]:
         + "ORDER BY g.grp, c.pos"
         + (", p.party_idx" if has_parties else "")
     )
-    for _, rows in itertools.groupby(_stream(source, sql), key=lambda r: r["grp"]):
+    for _, rows in itertools.groupby(source.tuples(sql), key=operator.itemgetter(0)):
         cases: list[dict[str, Any]] = []
         people: list[dict[str, Any]] = []
+        last = None
         for r in rows:  # ordered by case, then party
-            if not cases or cases[-1]["pos"] != r["pos"]:
-                cases.append(r)
-            if r["has_party"]:
-                people.append({k: r[k] for k in _PARTY_COLUMNS})
+            if r[1] != last:
+                cases.append(dict(zip(_CASE_COLUMNS, r[1:7], strict=True)))
+                last = r[1]
+            if r[7]:
+                people.append(dict(zip(_PARTY_COLUMNS, r[8:], strict=True)))
         yield cases, people
 
 
