@@ -31,11 +31,14 @@ from jiandu.workflow.search import (
 
 
 def _line(name: str, rows: int, seconds: float) -> None:
-    print(f"{name:<28} {rows:>10,} rows {seconds:>8.1f} s {rows / max(seconds, 1e-9):>10,.0f} rows/s", flush=True)
+    rate = rows / max(seconds, 1e-9)
+    print(f"{name:<28} {rows:>10,} rows {seconds:>8.1f} s {rate:>10,.0f} rows/s", flush=True)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workspace", type=Path, required=True)
     args = parser.parse_args()
     root: Path = args.workspace

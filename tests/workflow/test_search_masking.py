@@ -9,7 +9,7 @@ from jiandu.privacy import mask_text
 from jiandu.workflow.search import _masked
 
 _case_numbers = st.builds(
-    lambda open_close, year, court, kind, number: f"{open_close[0]}{year}{open_close[1]}{court}{kind}{number}号",
+    lambda brackets, year, court, kind, number: f"{brackets[0]}{year}{brackets[1]}{court}{kind}{number}号",
     st.sampled_from([("（", "）"), ("(", ")"), ("〔", "〕")]),
     st.integers(1995, 2026),
     st.sampled_from(["浙0602", "赣0429", "京0105", "赣", "浙06"]),
@@ -17,11 +17,15 @@ _case_numbers = st.builds(
     st.integers(1, 99999),
 )
 # text that the masks act on: ID and phone numbers, addresses with house numbers and lead words
-_other = st.text(
-    alphabet=st.sampled_from(list("0123456789Xx号室幢住址省市区县路街村镇张王李某公司 -（）一二三")),
-    min_size=1,
-    max_size=40,
-).map(str.strip).filter(bool)
+_other = (
+    st.text(
+        alphabet=st.sampled_from(list("0123456789Xx号室幢住址省市区县路街村镇张王李某公司 -（）一二三")),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @settings(max_examples=300, deadline=None)
