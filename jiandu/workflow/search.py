@@ -127,27 +127,28 @@ class _SnapshotRows:
         names = [d[0] for d in cur.description or []]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
-    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 10_000) -> Iterator[dict[str, Any]]:
-        """`rows`, fetched ``size`` at a time on a cursor of its own (several can be open at once)."""
+    def _batches(self, sql: str, params: Sequence[Any], size: int) -> Iterator[tuple[list[str], list[Any]]]:
+        """(column names, rows as tuples) ``size`` rows at a time, on a cursor of its own (several
+        can be open at once)."""
         cur = self.con.cursor()
         try:
             cur.execute(sql, list(params))
             names = [d[0] for d in cur.description or []]
             while batch := cur.fetchmany(size):
-                for r in batch:
-                    yield dict(zip(names, r, strict=True))
+                yield names, batch
         finally:
             cur.close()
 
+    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 10_000) -> Iterator[dict[str, Any]]:
+        """`rows`, fetched ``size`` at a time (`_batches`)."""
+        for names, batch in self._batches(sql, params, size):
+            for r in batch:
+                yield dict(zip(names, r, strict=True))
+
     def tuples(self, sql: str, params: Sequence[Any] = (), size: int = 10_000) -> Iterator[tuple[Any, ...]]:
         """`stream` as tuples in the order of the query's columns (no dict per row)."""
-        cur = self.con.cursor()
-        try:
-            cur.execute(sql, list(params))
-            while batch := cur.fetchmany(size):
-                yield from batch
-        finally:
-            cur.close()
+        for _, batch in self._batches(sql, params, size):
+            yield from batch
 
     def function(self, name: str) -> str:
         """``name`` (a key of `_SQL_FUNCTIONS`: text or NULL to text or NULL) as a SQL function of this
