@@ -91,23 +91,12 @@ def fold(value: str | None) -> str:
 # ---------------------------------------------------------------- reading the analytic store
 
 
-def _fold_arrow(values: Any) -> Any:
-    import pyarrow as pa
-
-    return pa.array([None if v is None else fold(v) for v in values.to_pylist()], type=pa.string())
-
-
-def _court_code_arrow(values: Any) -> Any:
-    import pyarrow as pa
-
-    return pa.array([court_code(v) for v in values.to_pylist()], type=pa.string())
-
-
-# Python functions of this module that a DuckDB snapshot's SQL calls by these names (one
-# definition of each fact: the SQL runs the very function the other engines' path runs)
-_SQL_FUNCTIONS: dict[str, Callable[[Any], Any]] = {
-    "jiandu_fold": _fold_arrow,
-    "jiandu_court_code": _court_code_arrow,
+# Python functions of this module that a DuckDB snapshot's SQL calls by these names, text or
+# NULL to text or NULL (one definition of each fact: the SQL runs the very function the other
+# engines' path runs)
+_SQL_FUNCTIONS: dict[str, Callable[[str | None], str | None]] = {
+    "jiandu_fold": lambda value: None if value is None else fold(value),
+    "jiandu_court_code": court_code,
 }
 
 
@@ -151,15 +140,17 @@ class _SnapshotRows:
             yield from batch
 
     def function(self, name: str) -> str:
-        """``name`` (a key of `_SQL_FUNCTIONS`: text or NULL to text or NULL) as a SQL function of this
-        connection, registered on first use."""
+        """``name`` (a key of `_SQL_FUNCTIONS`) as a SQL function of this connection, over Arrow
+        batches, registered on first use."""
         if name not in self._functions:
             import duckdb
+            import pyarrow as pa
             from duckdb.func import PythonUDFType
 
+            scalar = _SQL_FUNCTIONS[name]
             self.con.create_function(
                 name,
-                _SQL_FUNCTIONS[name],
+                lambda values: pa.array([scalar(v) for v in values.to_pylist()], type=pa.string()),
                 [duckdb.sqltype("VARCHAR")],
                 duckdb.sqltype("VARCHAR"),
                 type=PythonUDFType.ARROW,
@@ -212,15 +203,17 @@ def _party_courts(
 ) -> Iterator[tuple[str, str | None, str | None]]:
     """(entity id, `court_code` of the case number, court name) of the cases of party entities,
     distinct; on a DuckDB snapshot each case's court code is found once, in SQL, before the join."""
+    code = "case_number"
+    parse: Callable[[str | None], str | None] | None = court_code  # here, as each row comes
     if isinstance(source, _SnapshotRows):
-        code = f"{source.function('jiandu_court_code')}(case_number)"
-        cases = f"(SELECT doc_id, {code} AS code, court FROM cases)"
-        sql = f"SELECT DISTINCT pe.entity_id, c.code, c.court FROM party_entities pe JOIN {cases} c "
-        rows = _stream(source, f"{sql}ON c.doc_id = pe.doc_id{where}{order}", params)
-        return ((r["entity_id"], r["code"], r["court"]) for r in rows)
-    sql = "SELECT DISTINCT pe.entity_id, c.case_number, c.court FROM party_entities pe JOIN cases c "
-    rows = _stream(source, f"{sql}ON c.doc_id = pe.doc_id{where}{order}", params)
-    return ((r["entity_id"], court_code(r["case_number"]), r["court"]) for r in rows)
+        code, parse = f"{source.function('jiandu_court_code')}(case_number)", None
+    rows = _stream(
+        source,
+        f"SELECT DISTINCT pe.entity_id, c.code, c.court FROM party_entities pe "
+        f"JOIN (SELECT doc_id, {code} AS code, court FROM cases) c ON c.doc_id = pe.doc_id{where}{order}",
+        params,
+    )
+    return ((r["entity_id"], parse(r["code"]) if parse else r["code"], r["court"]) for r in rows)
 
 
 def _place_rows(
