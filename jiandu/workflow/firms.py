@@ -37,17 +37,26 @@ def has_firm_pairs(source: RowSource | None) -> bool:
     return source is not None and all(source.table_exists(t) for t in ("agents", "clue_evidence"))
 
 
-def rebuild_clue_firms(session: Session, source: RowSource) -> int:
-    """Replace ``clue_firms`` with the analytic store's pairs (in the caller's transaction);
-    how many. Without the analytic tables the table is emptied."""
-    session.execute(delete(ClueFirm))
+def firm_pairs(source: RowSource) -> list[dict[str, str]]:
+    """The distinct (law firm, clue) pairs of the analytic store, as rows of ``clue_firms``."""
     if not has_firm_pairs(source):
-        return 0
+        return []
     rows = [
         {"law_firm": str(r["law_firm"])[:200], "clue_id": str(r["clue_id"])}
         for r in source.rows(FIRM_PAIRS_SQL)
     ]
-    rows = list({(r["law_firm"], r["clue_id"]): r for r in rows}.values())  # distinct after the cut
+    return list({(r["law_firm"], r["clue_id"]): r for r in rows}.values())  # distinct after the cut
+
+
+def replace_clue_firms(session: Session, rows: Sequence[dict[str, str]]) -> int:
+    """Replace ``clue_firms`` with ``rows`` (in the caller's transaction); how many."""
+    session.execute(delete(ClueFirm))
     for start in range(0, len(rows), _BATCH):
         session.connection().execute(_INSERT, rows[start : start + _BATCH])
     return len(rows)
+
+
+def rebuild_clue_firms(session: Session, source: RowSource) -> int:
+    """Replace ``clue_firms`` with the analytic store's pairs (in the caller's transaction);
+    how many. Without the analytic tables the table is emptied."""
+    return replace_clue_firms(session, firm_pairs(source))

@@ -1,8 +1,9 @@
 """Search across people, companies, case numbers and clues (issue 13 §3).
 
 The index is the table ``search_entries`` of the workflow store (one row per clue, per resolved
-person or organisation and jurisdiction, per case), rebuilt as a whole by `rebuild_search_index`
-from the clues and the analytic store (`jiandu search reindex`; also after a clue sync). Its
+person or organisation and jurisdiction, per case), regenerated as a whole by
+`rebuild_search_index` from the clues and the analytic store (`jiandu search reindex`; also after
+a clue sync), which writes only the rows that changed (`jiandu.workflow.index_diff`). Its
 full-text index is the database's own, made by migration 0004_search:
 
 - SQLite: FTS5 table ``search_fts`` with the ``trigram`` tokenizer (external content
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from jiandu.privacy.rules import CASE_NUMBER
@@ -44,10 +45,11 @@ from jiandu.workflow.authz import Permission as P
 from jiandu.workflow.authz import Principal, require
 from jiandu.workflow.clues import masker_for
 from jiandu.workflow.db import Store
-from jiandu.workflow.firms import RowSource, rebuild_clue_firms
+from jiandu.workflow.firms import RowSource, firm_pairs, replace_clue_firms
+from jiandu.workflow.index_diff import Applied, Spool, apply_rows
 from jiandu.workflow.jurisdictions import Resolver, court_code
 from jiandu.workflow.masking import mask_text
-from jiandu.workflow.tables import Clue, Jurisdiction, SearchEntry, clue_of_target, clue_target
+from jiandu.workflow.tables import Clue, Jurisdiction, clue_of_target, clue_target
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,6 @@ _BRACKETS = str.maketrans(
 _SPACE = re.compile(r"\s+")
 _BATCH = 5000
 _MAX_NAMES = 20  # normalized names of an entity in its search text
-_INSERT = insert(Table(SearchEntry.__tablename__, SearchEntry.metadata))  # Core executemany, not ORM
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -309,10 +310,21 @@ class RebuildResult:
     cases: int = 0
     analytic: bool = False  # the analytic store was read
     firm_links: int = 0  # (law firm, clue) pairs for the 类案 view (`jiandu.workflow.firms`)
+    applied: Applied = field(default_factory=Applied)  # what was written to the index
 
     @property
     def rows(self) -> int:
         return self.clues + self.people + self.organizations + self.cases
+
+    def count(self, kind: str) -> None:
+        if kind == "clue":
+            self.clues += 1
+        elif kind == "person":
+            self.people += 1
+        elif kind == "organization":
+            self.organizations += 1
+        else:
+            self.cases += 1
 
 
 def _masked(parts: Sequence[str]) -> str:
@@ -531,38 +543,40 @@ def _case_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, A
 
 
 def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildResult:
-    """Replace the whole index with rows for the store's clues and, when ``analytic`` is given,
-    the analytic store's entities and cases, and the law firms of each clue (`clue_firms`); one
-    transaction (readers see the old index until it commits). Call it after a clue sync or a run."""
+    """Bring the index to the rows of the store's clues and, when ``analytic`` is given, of the
+    analytic store's entities and cases, and ``clue_firms`` to the law firms of each clue.
+
+    The entity and case rows (the bulk, from a snapshot that does not change) are generated
+    before the store's write lock is taken, into a `Spool`; the clue rows, which users of the
+    web change, under it. Then only the rows that differ are written (`apply_rows`), in one
+    transaction: readers see the old index until it commits. Call it after a clue sync or a run."""
     result = RebuildResult(analytic=analytic is not None)
-    with store.write() as s:
-        resolver = Resolver(s)
-        s.execute(delete(SearchEntry))
-        sources: list[Iterator[dict[str, Any]]] = [_clue_entries(s)]
+    with Spool(store.workspace) as spool:
+        firms: list[dict[str, str]] | None = None
         if analytic is not None:
-            sources += [_entity_entries(analytic, resolver), _case_entries(analytic, resolver)]
-        batch: list[dict[str, Any]] = []
-        for source in sources:
-            for row in source:
-                batch.append(row)
-                if row["kind"] == "clue":
-                    result.clues += 1
-                elif row["kind"] == "person":
-                    result.people += 1
-                elif row["kind"] == "organization":
-                    result.organizations += 1
-                else:
-                    result.cases += 1
-                if len(batch) >= _BATCH:
-                    s.connection().execute(_INSERT, batch)
-                    batch = []
-        if batch:
-            s.connection().execute(_INSERT, batch)
-        if store.dialect == "sqlite":
-            s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-        if analytic is not None:
-            result.firm_links = rebuild_clue_firms(s, analytic)
-    log.info("search index rebuilt: %s rows, %s clue-firm links", result.rows, result.firm_links)
+            with store.read() as s:
+                resolver = Resolver(s)
+                bulk = itertools.chain(_entity_entries(analytic, resolver), _case_entries(analytic, resolver))
+                for row in bulk:
+                    result.count(row["kind"])
+                    spool.add(row)
+            firms = firm_pairs(analytic)
+        with store.write() as s:
+            for row in _clue_entries(s):
+                result.count(row["kind"])
+                spool.add(row)
+            result.applied = apply_rows(s, spool)
+            if firms is not None:
+                result.firm_links = replace_clue_firms(s, firms)
+    log.info(
+        "search index: %s rows (%s kept, %s deleted, %s inserted%s), %s clue-firm links",
+        result.rows,
+        result.applied.kept,
+        result.applied.deleted,
+        result.applied.inserted,
+        ", table replaced" if result.applied.replaced else "",
+        result.firm_links,
+    )
     return result
 
 

@@ -1,0 +1,178 @@
+"""Bring ``search_entries`` to a new set of rows by writing only the difference (issue 17).
+
+`jiandu.workflow.search.rebuild_search_index` generates every row of the index; most are the
+same from one sync to the next. The rows are generated before the store's write lock is taken
+and kept in a `Spool`: a temporary SQLite file (nothing of the corpus in memory) and, in memory,
+each row's fingerprint (a hash of all its columns). Under the lock, `apply_rows` reads the
+fingerprints of the stored rows, deletes the stored rows no longer generated and inserts the
+generated rows not yet stored, keeping the full-text index in step (SQLite FTS5 ``delete`` and
+insert; PostgreSQL's GIN indexes follow by themselves). When most rows change (the first build,
+a new jurisdiction tree) it replaces the whole table and rebuilds FTS5 instead, which is faster.
+
+Both sides are multisets: two identical rows stay two rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, insert, text
+from sqlalchemy.orm import Session
+
+from jiandu.workflow.tables import SearchEntry
+
+# the columns of an index row, in the order they are hashed and spooled
+ROW_COLUMNS = ("kind", "title", "summary", "body", "personal", "jurisdiction_code", "target", "rank")
+# more changed rows than this share of the index: replace the table and rebuild FTS5 in one go
+FULL_REPLACE_SHARE = 0.25
+_BATCH = 5000
+_INSERT = insert(Table(SearchEntry.__tablename__, SearchEntry.metadata))  # Core executemany
+_SELECT_STORED = text("SELECT id, " + ", ".join(ROW_COLUMNS) + " FROM search_entries")
+_FTS_DELETE = text(
+    "INSERT INTO search_fts(search_fts, rowid, body, personal) "
+    "SELECT 'delete', id, body, personal FROM search_entries WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_FTS_INSERT = text(
+    "INSERT INTO search_fts(rowid, body, personal) "
+    "SELECT id, body, personal FROM search_entries WHERE id > :top"
+)
+_DELETE = delete(SearchEntry).where(SearchEntry.id.in_(bindparam("ids", expanding=True)))
+
+Ids = int | list[int]  # the ids of one fingerprint: one id, or a list when rows repeat
+
+
+def fingerprint(values: Iterable[Any]) -> bytes:
+    """128-bit hash of one row's values in `ROW_COLUMNS` order (``repr``: types count)."""
+    return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=16).digest()
+
+
+def _add(index: dict[bytes, Ids], key: bytes, value: int) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = value
+    elif isinstance(found, int):
+        index[key] = [found, value]
+    else:
+        found.append(value)
+
+
+def _as_list(ids: Ids) -> list[int]:
+    return [ids] if isinstance(ids, int) else ids
+
+
+class Spool:
+    """Index rows on disk in a private temporary SQLite file, found again by fingerprint."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="jiandu-index-", dir=directory)
+        self._con = sqlite3.connect(Path(self._dir.name) / "rows.sqlite")
+        self._con.execute("PRAGMA journal_mode = OFF")
+        self._con.execute("PRAGMA synchronous = OFF")
+        self._con.execute(f"CREATE TABLE rows (n INTEGER PRIMARY KEY, {', '.join(ROW_COLUMNS)})")
+        self.by_fingerprint: dict[bytes, Ids] = {}  # fingerprint -> spool row number(s)
+        self.count = 0
+        self._pending: list[tuple[Any, ...]] = []
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        values = tuple(row[c] for c in ROW_COLUMNS)
+        self.count += 1
+        _add(self.by_fingerprint, fingerprint(values), self.count)
+        self._pending.append((self.count, *values))
+        if len(self._pending) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        marks = ", ".join("?" * (len(ROW_COLUMNS) + 1))
+        self._con.executemany(f"INSERT INTO rows VALUES ({marks})", self._pending)
+        self._pending = []
+
+    def rows(self, numbers: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
+        """The spooled rows, all (in the order added) or those numbered ``numbers``."""
+        self._flush()
+        select = "SELECT " + ", ".join(ROW_COLUMNS) + " FROM rows"
+        if numbers is None:
+            for r in self._con.execute(select + " ORDER BY n"):
+                yield dict(zip(ROW_COLUMNS, r, strict=True))
+            return
+        wanted = sorted(numbers)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = f"{select} WHERE n IN ({', '.join('?' * len(chunk))}) ORDER BY n"
+            for r in self._con.execute(query, chunk):
+                yield dict(zip(ROW_COLUMNS, r, strict=True))
+
+    def close(self) -> None:
+        self._con.close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class Applied:
+    kept: int = 0  # stored rows generated again, left alone
+    deleted: int = 0
+    inserted: int = 0
+    replaced: bool = False  # the whole table was replaced and FTS5 rebuilt
+
+
+def _insert_all(session: Session, rows: Iterator[dict[str, Any]]) -> int:
+    count, batch = 0, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            session.connection().execute(_INSERT, batch)
+            count, batch = count + len(batch), []
+    if batch:
+        session.connection().execute(_INSERT, batch)
+        count += len(batch)
+    return count
+
+
+def apply_rows(session: Session, spool: Spool) -> Applied:
+    """Make ``search_entries`` (and its full-text index) hold exactly the spooled rows, in the
+    caller's write transaction, writing only what differs unless most of it does."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    stored: dict[bytes, Ids] = {}
+    for r in session.execute(_SELECT_STORED):
+        _add(stored, fingerprint(r[1:]), r[0])
+    stale: list[int] = []  # stored ids no longer generated
+    fresh: list[int] = []  # spool numbers not yet stored
+    applied = Applied()
+    for key, ids in stored.items():
+        have = _as_list(ids)
+        want = _as_list(spool.by_fingerprint.get(key, []))
+        applied.kept += min(len(have), len(want))
+        stale += have[len(want) :]
+        fresh += want[len(have) :]
+    for key, numbers in spool.by_fingerprint.items():
+        if key not in stored:
+            fresh += _as_list(numbers)
+    if len(stale) + len(fresh) > FULL_REPLACE_SHARE * max(spool.count, 1):
+        session.execute(delete(SearchEntry))
+        applied.inserted = _insert_all(session, spool.rows())
+        applied.kept, applied.replaced = 0, True
+        if sqlite:
+            session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+        return applied
+    for start in range(0, len(stale), 500):
+        chunk = stale[start : start + 500]
+        if sqlite:  # FTS5 external content: remove the indexed text before the row goes
+            session.execute(_FTS_DELETE, {"ids": chunk})
+        session.execute(_DELETE, {"ids": chunk})
+    applied.deleted = len(stale)
+    top = session.execute(text("SELECT coalesce(max(id), 0) FROM search_entries")).scalar_one()
+    applied.inserted = _insert_all(session, spool.rows(fresh))
+    if sqlite and fresh:  # new rows take ids above every remaining one
+        session.execute(_FTS_INSERT, {"top": top})
+    return applied
