@@ -6,8 +6,9 @@ The workspace must have been run and synced (`jiandu run`, or `jiandu run --no-s
 `jiandu clues sync`): its workflow store holds the clues and its analytic store a published
 snapshot. The script drains each generator of index rows on its own (clues, entities, case
 numbers: the Python side of `rebuild_search_index`), then rebuilds the whole index once, as the
-sync does. The rebuild replaces the workspace's index with the same rows. Prints rows, seconds and
-rows per second per phase, and the peak RSS of the process.
+sync does: on a synced workspace it writes nothing, as its rows are the stored ones. Prints rows,
+seconds and rows per second per phase, what the rebuild wrote and how long it held the store's
+write lock, and the peak RSS of the process.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--workspace", type=Path, required=True)
+    parser.add_argument("--rebuild-only", action="store_true", help="skip the phases; time the rebuild alone")
     args = parser.parse_args()
     root: Path = args.workspace
     store = Store.for_workspace(root)
@@ -53,13 +55,20 @@ def main() -> None:
                 ("entity rows", lambda: _entity_entries(source, resolver)),
                 ("case-number rows", lambda: _case_entries(source, resolver)),
             ]
-            for name, rows in phases:
+            for name, rows in [] if args.rebuild_only else phases:
                 start = time.perf_counter()
                 count = sum(1 for _ in rows())
                 _line(name, count, time.perf_counter() - start)
         start = time.perf_counter()
         result = rebuild_search_index(store, source)
         _line("rebuild_search_index", result.rows, time.perf_counter() - start)
+        applied = result.applied
+        print(
+            f"  kept {applied.kept:,}, deleted {applied.deleted:,}, inserted {applied.inserted:,}"
+            f"{', table replaced' if applied.replaced else ''}; "
+            f"write lock held {result.locked_seconds:.1f} s",
+            flush=True,
+        )
     store.close()
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 

@@ -3,13 +3,15 @@
 `jiandu.workflow.search.rebuild_search_index` generates every row of the index; most are the
 same from one sync to the next. The rows are generated before the store's write lock is taken
 and kept in a `Spool`: a temporary SQLite file (nothing of the corpus in memory) and, in memory,
-each row's fingerprint (a hash of all its columns). Under the lock, `apply_rows` reads the
-fingerprints of the stored rows, deletes the stored rows no longer generated and inserts the
-generated rows not yet stored, keeping the full-text index in step (SQLite FTS5 ``delete`` and
-insert; PostgreSQL's GIN indexes follow by themselves). When most rows change (the first build,
-a new jurisdiction tree) it replaces the whole table and rebuilds FTS5 instead, which is faster.
+each row's fingerprint (a hash of all its columns, also stored in the row). Under the lock,
+`apply_rows` reads the stored fingerprints (through their own index, not the text), deletes the
+stored rows no longer generated and inserts the generated rows not yet stored, keeping the
+full-text index in step (SQLite FTS5 ``delete`` and insert; PostgreSQL's GIN indexes follow by
+themselves). When most rows change (the first build, a new jurisdiction tree) it replaces the
+whole table and rebuilds FTS5 instead, which is faster.
 
-Both sides are multisets: two identical rows stay two rows.
+Both sides are multisets: two identical rows stay two rows. A stored row without a fingerprint
+(written before migration 0010, or moved by `jiandu.workflow.reresolve`) is always replaced.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ from jiandu.workflow.tables import SearchEntry
 
 # the columns of an index row, in the order they are hashed and spooled
 ROW_COLUMNS = ("kind", "title", "summary", "body", "personal", "jurisdiction_code", "target", "rank")
+_SPOOLED = (*ROW_COLUMNS, "fingerprint")
 # more changed rows than this share of the index: replace the table and rebuild FTS5 in one go
 FULL_REPLACE_SHARE = 0.25
 _BATCH = 5000
 _INSERT = insert(Table(SearchEntry.__tablename__, SearchEntry.metadata))  # Core executemany
-_SELECT_STORED = text("SELECT id, " + ", ".join(ROW_COLUMNS) + " FROM search_entries")
+_SELECT_STORED = text("SELECT id, fingerprint FROM search_entries")
 _FTS_DELETE = text(
     "INSERT INTO search_fts(search_fts, rowid, body, personal) "
     "SELECT 'delete', id, body, personal FROM search_entries WHERE id IN :ids"
@@ -74,38 +77,40 @@ class Spool:
         self._con = sqlite3.connect(Path(self._dir.name) / "rows.sqlite")
         self._con.execute("PRAGMA journal_mode = OFF")
         self._con.execute("PRAGMA synchronous = OFF")
-        self._con.execute(f"CREATE TABLE rows (n INTEGER PRIMARY KEY, {', '.join(ROW_COLUMNS)})")
+        self._con.execute(f"CREATE TABLE rows (n INTEGER PRIMARY KEY, {', '.join(_SPOOLED)})")
         self.by_fingerprint: dict[bytes, Ids] = {}  # fingerprint -> spool row number(s)
         self.count = 0
         self._pending: list[tuple[Any, ...]] = []
 
     def add(self, row: Mapping[str, Any]) -> None:
         values = tuple(row[c] for c in ROW_COLUMNS)
+        key = fingerprint(values)
         self.count += 1
-        _add(self.by_fingerprint, fingerprint(values), self.count)
-        self._pending.append((self.count, *values))
+        _add(self.by_fingerprint, key, self.count)
+        self._pending.append((self.count, *values, key))
         if len(self._pending) >= _BATCH:
             self._flush()
 
     def _flush(self) -> None:
-        marks = ", ".join("?" * (len(ROW_COLUMNS) + 1))
+        marks = ", ".join("?" * (len(_SPOOLED) + 1))
         self._con.executemany(f"INSERT INTO rows VALUES ({marks})", self._pending)
         self._pending = []
 
     def rows(self, numbers: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
-        """The spooled rows, all (in the order added) or those numbered ``numbers``."""
+        """The spooled rows with their fingerprints, all (in the order added) or those numbered
+        ``numbers``."""
         self._flush()
-        select = "SELECT " + ", ".join(ROW_COLUMNS) + " FROM rows"
+        select = "SELECT " + ", ".join(_SPOOLED) + " FROM rows"
         if numbers is None:
             for r in self._con.execute(select + " ORDER BY n"):
-                yield dict(zip(ROW_COLUMNS, r, strict=True))
+                yield dict(zip(_SPOOLED, r, strict=True))
             return
         wanted = sorted(numbers)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             query = f"{select} WHERE n IN ({', '.join('?' * len(chunk))}) ORDER BY n"
             for r in self._con.execute(query, chunk):
-                yield dict(zip(ROW_COLUMNS, r, strict=True))
+                yield dict(zip(_SPOOLED, r, strict=True))
 
     def close(self) -> None:
         self._con.close()
@@ -144,8 +149,8 @@ def apply_rows(session: Session, spool: Spool) -> Applied:
     caller's write transaction, writing only what differs unless most of it does."""
     sqlite = session.get_bind().dialect.name == "sqlite"
     stored: dict[bytes, Ids] = {}
-    for r in session.execute(_SELECT_STORED):
-        _add(stored, fingerprint(r[1:]), r[0])
+    for row_id, key in session.execute(_SELECT_STORED):
+        _add(stored, bytes(key) if key is not None else b"", row_id)  # none: never generated
     stale: list[int] = []  # stored ids no longer generated
     fresh: list[int] = []  # spool numbers not yet stored
     applied = Applied()

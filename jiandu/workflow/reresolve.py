@@ -140,7 +140,7 @@ def _move_search_entries(session: Session, changes: list[dict[str, Any]]) -> Non
         session.execute(
             update(SearchEntry)
             .where(SearchEntry.kind == "clue", SearchEntry.target.in_(targets))
-            .values(jurisdiction_code=code)
+            .values(jurisdiction_code=code, fingerprint=None)  # the next rebuild rewrites them
         )
 
 

@@ -29,6 +29,7 @@ import itertools
 import logging
 import operator
 import re
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -311,6 +312,7 @@ class RebuildResult:
     analytic: bool = False  # the analytic store was read
     firm_links: int = 0  # (law firm, clue) pairs for the 类案 view (`jiandu.workflow.firms`)
     applied: Applied = field(default_factory=Applied)  # what was written to the index
+    locked_seconds: float = 0.0  # how long the store's write lock was held (the rest ran before)
 
     @property
     def rows(self) -> int:
@@ -562,20 +564,24 @@ def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildRes
                     spool.add(row)
             firms = firm_pairs(analytic)
         with store.write() as s:
+            locked = time.perf_counter()
             for row in _clue_entries(s):
                 result.count(row["kind"])
                 spool.add(row)
             result.applied = apply_rows(s, spool)
             if firms is not None:
                 result.firm_links = replace_clue_firms(s, firms)
+        result.locked_seconds = time.perf_counter() - locked
     log.info(
-        "search index: %s rows (%s kept, %s deleted, %s inserted%s), %s clue-firm links",
+        "search index: %s rows (%s kept, %s deleted, %s inserted%s), %s clue-firm links; "
+        "the store's write lock held %.1f s",
         result.rows,
         result.applied.kept,
         result.applied.deleted,
         result.applied.inserted,
         ", table replaced" if result.applied.replaced else "",
         result.firm_links,
+        result.locked_seconds,
     )
     return result
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -321,8 +322,13 @@ class SearchEntry(Base):
     jurisdiction_code: Mapped[str | None] = mapped_column(String(12))
     target: Mapped[str] = mapped_column(String(400))
     rank: Mapped[float] = mapped_column(Float, default=0.0)
+    # a hash of the columns above (`jiandu.workflow.index_diff.fingerprint`); none: rewrite the row
+    fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary(16))
 
-    __table_args__ = (Index("ix_search_entries_kind_jurisdiction", "kind", "jurisdiction_code", "rank"),)
+    __table_args__ = (
+        Index("ix_search_entries_kind_jurisdiction", "kind", "jurisdiction_code", "rank"),
+        Index("ix_search_entries_fingerprint", "fingerprint"),
+    )
 
 
 class Notification(Base):

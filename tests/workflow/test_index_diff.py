@@ -100,6 +100,12 @@ def test_only_changed_rows_are_written(workflow_db_url: str, tmp_path: Path, ana
         assert _found(store, "孙某11", "person") == []
         assert _found(store, "（2023）浙0602民初111号", "case") == ["（2023）浙0602民初111号"]
 
+        with store.write() as s:  # as `reresolve` leaves a clue it moved: rewritten next time
+            s.execute(text("UPDATE search_entries SET fingerprint = NULL WHERE kind = 'clue'"))
+        moved = rebuild_search_index(store, analytic)
+        assert (moved.applied.deleted, moved.applied.inserted) == (2, 2)
+        _fts_is_consistent(store)
+
         scratch = Store(f"sqlite:///{tmp_path / 'scratch.sqlite'}", workspace=tmp_path)
         with scratch.write() as s:
             install_defaults(s)

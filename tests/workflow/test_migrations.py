@@ -120,3 +120,27 @@ def test_0009_adds_and_removes_the_not_found_columns(workflow_db_url: str) -> No
         assert current_revision(store.engine) == "0008_clue_firms"
     finally:
         store.close()
+
+
+def test_0010_adds_and_removes_the_search_fingerprint(workflow_db_url: str) -> None:
+    from alembic import command
+
+    from jiandu.workflow.db import alembic_config, upgrade
+
+    def shape() -> tuple[bool, bool]:
+        names = {c["name"] for c in inspect(store.engine).get_columns("search_entries")}
+        indexes = {i["name"] for i in inspect(store.engine).get_indexes("search_entries")}
+        return "fingerprint" in names, "ix_search_entries_fingerprint" in indexes
+
+    store = Store(workflow_db_url, migrate=False)
+    try:
+        upgrade(store.engine, "0009_clue_not_found")
+        assert shape() == (False, False)
+        upgrade(store.engine, "0010_search_fingerprint")
+        assert shape() == (True, True)
+        with store.engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0009_clue_not_found")
+        assert shape() == (False, False)
+        assert current_revision(store.engine) == "0009_clue_not_found"
+    finally:
+        store.close()
