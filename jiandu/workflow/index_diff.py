@@ -36,7 +36,6 @@ _SPOOLED = (*ROW_COLUMNS, "fingerprint")
 FULL_REPLACE_SHARE = 0.25
 _BATCH = 5000
 _INSERT = insert(Table(SearchEntry.__tablename__, SearchEntry.metadata))  # Core executemany
-_SELECT_STORED = text("SELECT id, fingerprint FROM search_entries")
 _FTS_DELETE = text(
     "INSERT INTO search_fts(search_fts, rowid, body, personal) "
     "SELECT 'delete', id, body, personal FROM search_entries WHERE id IN :ids"
@@ -79,17 +78,34 @@ class Spool:
         self._con.execute("PRAGMA synchronous = OFF")
         self._con.execute(f"CREATE TABLE rows (n INTEGER PRIMARY KEY, {', '.join(_SPOOLED)})")
         self.by_fingerprint: dict[bytes, Ids] = {}  # fingerprint -> spool row number(s)
-        self.count = 0
+        self.count = 0  # rows held
+        self._last = 0  # the number of the last row added
         self._pending: list[tuple[Any, ...]] = []
 
-    def add(self, row: Mapping[str, Any]) -> None:
+    def add(self, row: Mapping[str, Any]) -> tuple[int, bytes]:
+        """Spool one row; its number and fingerprint."""
         values = tuple(row[c] for c in ROW_COLUMNS)
         key = fingerprint(values)
         self.count += 1
-        _add(self.by_fingerprint, key, self.count)
-        self._pending.append((self.count, *values, key))
+        self._last += 1
+        _add(self.by_fingerprint, key, self._last)
+        self._pending.append((self._last, *values, key))
         if len(self._pending) >= _BATCH:
             self._flush()
+        return self._last, key
+
+    def discard(self, number: int, key: bytes) -> None:
+        """Take back the row numbered ``number`` (fingerprint ``key``)."""
+        self._flush()
+        self._con.execute("DELETE FROM rows WHERE n = ?", (number,))
+        found = self.by_fingerprint[key]
+        if isinstance(found, int) or len(found) == 1:
+            del self.by_fingerprint[key]
+        else:
+            found.remove(number)
+            if len(found) == 1:
+                self.by_fingerprint[key] = found[0]
+        self.count -= 1
 
     def _flush(self) -> None:
         marks = ", ".join("?" * (len(_SPOOLED) + 1))
@@ -144,32 +160,38 @@ def _insert_all(session: Session, rows: Iterator[dict[str, Any]]) -> int:
     return count
 
 
+def _take(index: dict[bytes, Ids], key: bytes) -> int | None:
+    """Remove and return one id of ``key``, if any is left."""
+    found = index.get(key)
+    if found is None:
+        return None
+    if isinstance(found, int):
+        del index[key]
+        return found
+    taken = found.pop()
+    if len(found) == 1:
+        index[key] = found[0]
+    return taken
+
+
 def apply_rows(session: Session, spool: Spool) -> Applied:
     """Make ``search_entries`` (and its full-text index) hold exactly the spooled rows, in the
-    caller's write transaction, writing only what differs unless most of it does."""
+    caller's write transaction, writing only what differs unless most of it does. Uses up the
+    spool's fingerprints."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    stored: dict[bytes, Ids] = {}
-    for row_id, key in session.execute(_SELECT_STORED):
-        _add(stored, bytes(key) if key is not None else b"", row_id)  # none: never generated
+    wanted = spool.by_fingerprint  # what is left of it at the end: rows not yet stored
     stale: list[int] = []  # stored ids no longer generated
-    fresh: list[int] = []  # spool numbers not yet stored
     applied = Applied()
-    for key, ids in stored.items():
-        have = _as_list(ids)
-        want = _as_list(spool.by_fingerprint.get(key, []))
-        applied.kept += min(len(have), len(want))
-        stale += have[len(want) :]
-        fresh += want[len(have) :]
-    for key, numbers in spool.by_fingerprint.items():
-        if key not in stored:
-            fresh += _as_list(numbers)
+    cursor = session.connection().exec_driver_sql("SELECT id, fingerprint FROM search_entries")
+    while batch := cursor.fetchmany(_BATCH):
+        for row_id, key in batch:  # a row without a fingerprint is never generated
+            if key is not None and _take(wanted, bytes(key)) is not None:
+                applied.kept += 1
+            else:
+                stale.append(row_id)
+    fresh = [n for numbers in wanted.values() for n in _as_list(numbers)]
     if len(stale) + len(fresh) > FULL_REPLACE_SHARE * max(spool.count, 1):
-        session.execute(delete(SearchEntry))
-        applied.inserted = _insert_all(session, spool.rows())
-        applied.kept, applied.replaced = 0, True
-        if sqlite:
-            session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
-        return applied
+        return _replace(session, spool, sqlite)
     for start in range(0, len(stale), 500):
         chunk = stale[start : start + 500]
         if sqlite:  # FTS5 external content: remove the indexed text before the row goes
@@ -181,3 +203,19 @@ def apply_rows(session: Session, spool: Spool) -> Applied:
     if sqlite and fresh:  # new rows take ids above every remaining one
         session.execute(_FTS_INSERT, {"top": top})
     return applied
+
+
+def _replace(session: Session, spool: Spool, sqlite: bool) -> Applied:
+    """Every stored row replaced by the spooled ones: the table's indexes are dropped while the
+    rows go in and made again after (sorting once is faster than inserting into them)."""
+    session.execute(delete(SearchEntry))
+    connection = session.connection()
+    indexes = list(SearchEntry.metadata.tables[SearchEntry.__tablename__].indexes)
+    for index in indexes:
+        index.drop(connection)
+    inserted = _insert_all(session, spool.rows())
+    for index in indexes:
+        index.create(connection)
+    if sqlite:
+        session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+    return Applied(inserted=inserted, replaced=True)

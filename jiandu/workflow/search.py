@@ -47,7 +47,7 @@ from jiandu.workflow.authz import Principal, require
 from jiandu.workflow.clues import masker_for
 from jiandu.workflow.db import Store
 from jiandu.workflow.firms import RowSource, firm_pairs, replace_clue_firms
-from jiandu.workflow.index_diff import Applied, Spool, apply_rows
+from jiandu.workflow.index_diff import Applied, Spool, apply_rows, fingerprint
 from jiandu.workflow.jurisdictions import Resolver, court_code
 from jiandu.workflow.masking import mask_text
 from jiandu.workflow.tables import Clue, Jurisdiction, clue_of_target, clue_target
@@ -312,6 +312,7 @@ class RebuildResult:
     analytic: bool = False  # the analytic store was read
     firm_links: int = 0  # (law firm, clue) pairs for the 类案 view (`jiandu.workflow.firms`)
     applied: Applied = field(default_factory=Applied)  # what was written to the index
+    clues_remade: int = 0  # clue rows made again under the lock: the clue changed meanwhile
     locked_seconds: float = 0.0  # how long the store's write lock was held (the rest ran before)
 
     @property
@@ -319,9 +320,7 @@ class RebuildResult:
         return self.clues + self.people + self.organizations + self.cases
 
     def count(self, kind: str) -> None:
-        if kind == "clue":
-            self.clues += 1
-        elif kind == "person":
+        if kind == "person":
             self.people += 1
         elif kind == "organization":
             self.organizations += 1
@@ -375,32 +374,82 @@ def _entry(
     }
 
 
-def _clue_entries(session: Session) -> Iterator[dict[str, Any]]:
-    rows = session.execute(
-        select(
-            Clue.clue_id,
-            Clue.subject_name,
-            Clue.subject_key,
-            Clue.explanation,
-            Clue.evidence,
-            Clue.jurisdiction_code,
-            Clue.score,
-        ).execution_options(yield_per=_BATCH)
+_CLUE_COLUMNS = select(
+    Clue.clue_id,
+    Clue.subject_name,
+    Clue.subject_key,
+    Clue.explanation,
+    Clue.evidence,
+    Clue.jurisdiction_code,
+    Clue.score,
+)
+
+
+def _clue_sources(session: Session) -> Iterator[Any]:
+    """The columns of each clue that its index row is made of."""
+    return iter(session.execute(_CLUE_COLUMNS.execution_options(yield_per=_BATCH)))
+
+
+def _clue_entry(r: Any) -> dict[str, Any]:
+    numbers = list(dict.fromkeys(e.get("case_number") for e in r.evidence or [] if isinstance(e, dict)))
+    headline = (r.explanation or "").split("\n", 1)[0][:300]
+    key = r.subject_key or ""
+    return _entry(
+        "clue",
+        r.subject_name or "线索对象",
+        headline,
+        [r.subject_name, headline, *[n for n in numbers if n]],
+        [key.split(":", 1)[1] if ":" in key else key],
+        r.jurisdiction_code,
+        clue_target(r.clue_id),
+        r.score,
     )
-    for r in rows:
-        numbers = list(dict.fromkeys(e.get("case_number") for e in r.evidence or [] if isinstance(e, dict)))
-        headline = (r.explanation or "").split("\n", 1)[0][:300]
-        key = r.subject_key or ""
-        yield _entry(
-            "clue",
-            r.subject_name or "线索对象",
-            headline,
-            [r.subject_name, headline, *[n for n in numbers if n]],
-            [key.split(":", 1)[1] if ":" in key else key],
-            r.jurisdiction_code,
-            clue_target(r.clue_id),
-            r.score,
-        )
+
+
+def _clue_entries(session: Session) -> Iterator[dict[str, Any]]:
+    return (_clue_entry(r) for r in _clue_sources(session))
+
+
+@dataclass
+class _SpooledClue:
+    source: bytes  # fingerprint of the clue's columns when its row was made
+    number: int  # the row's number in the spool
+    row: bytes  # the row's fingerprint
+
+
+class _ClueRows:
+    """The clues' index rows, made before the write lock and checked again under it: a clue
+    whose columns changed in between (a sync, a move to another jurisdiction) is made again."""
+
+    def __init__(self, spool: Spool) -> None:
+        self._spool = spool
+        self._made: dict[str, _SpooledClue] = {}
+
+    def _make(self, r: Any, source: bytes) -> None:
+        number, key = self._spool.add(_clue_entry(r))
+        self._made[r.clue_id] = _SpooledClue(source, number, key)
+
+    def make_all(self, session: Session) -> None:
+        for r in _clue_sources(session):
+            self._make(r, fingerprint(r))
+
+    def bring_up_to_date(self, session: Session) -> tuple[int, int]:
+        """(clues, of which made again) as the store holds them now."""
+        gone = dict(self._made)
+        clues = remade = 0
+        for r in _clue_sources(session):
+            clues += 1
+            source = fingerprint(r)
+            before = gone.pop(r.clue_id, None)
+            if before is not None and before.source == source:
+                continue
+            if before is not None:
+                self._spool.discard(before.number, before.row)
+            self._make(r, source)
+            remade += 1
+        for before in gone.values():  # no longer in the store
+            self._spool.discard(before.number, before.row)
+        return clues, remade
 
 
 def _entity_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, Any]]:
@@ -548,26 +597,26 @@ def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildRes
     """Bring the index to the rows of the store's clues and, when ``analytic`` is given, of the
     analytic store's entities and cases, and ``clue_firms`` to the law firms of each clue.
 
-    The entity and case rows (the bulk, from a snapshot that does not change) are generated
-    before the store's write lock is taken, into a `Spool`; the clue rows, which users of the
-    web change, under it. Then only the rows that differ are written (`apply_rows`), in one
-    transaction: readers see the old index until it commits. Call it after a clue sync or a run."""
+    Every row is made before the store's write lock is taken, into a `Spool`. Under the lock
+    the clues are read again and the rows of those that changed meanwhile are made again
+    (`_ClueRows`); the entities and cases come from a snapshot, which does not change. Then only
+    the rows that differ from the stored ones are written (`apply_rows`), in one transaction:
+    readers see the old index until it commits. Call it after a clue sync or a run."""
     result = RebuildResult(analytic=analytic is not None)
     with Spool(store.workspace) as spool:
-        firms: list[dict[str, str]] | None = None
-        if analytic is not None:
-            with store.read() as s:
+        firms = firm_pairs(analytic) if analytic is not None else None
+        with store.read() as s:
+            if analytic is not None:
                 resolver = Resolver(s)
                 bulk = itertools.chain(_entity_entries(analytic, resolver), _case_entries(analytic, resolver))
                 for row in bulk:
                     result.count(row["kind"])
                     spool.add(row)
-            firms = firm_pairs(analytic)
+            clue_rows = _ClueRows(spool)
+            clue_rows.make_all(s)
         with store.write() as s:
             locked = time.perf_counter()
-            for row in _clue_entries(s):
-                result.count(row["kind"])
-                spool.add(row)
+            result.clues, result.clues_remade = clue_rows.bring_up_to_date(s)
             result.applied = apply_rows(s, spool)
             if firms is not None:
                 result.firm_links = replace_clue_firms(s, firms)

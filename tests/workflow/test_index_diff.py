@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import text
 
 from jiandu.workflow import Store, install_defaults, sync_clues, system_principal
+from jiandu.workflow import search as search_module
 from jiandu.workflow.index_diff import ROW_COLUMNS, Spool, apply_rows
 from jiandu.workflow.search import _SnapshotRows, rebuild_search_index, search
 from jiandu.workflow.users import add_user, principal_for_username
-from tests.web.world import YUECHENG, make_clue
+from tests.web.world import YUECHENG, make_clue, plaintiff
 
 ENTITIES = 12  # people in the analytic store: one changed row is well under a quarter of the index
 
@@ -167,3 +168,42 @@ def test_the_spool_leaves_nothing_behind(tmp_path: Path) -> None:
         spool.add(_row("张三"))
         assert [r["title"] for r in spool.rows()] == ["张三"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_clue_changed_while_the_rows_are_made_is_made_again(
+    tmp_path: Path, analytic: _SnapshotRows, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _store(f"sqlite:///{tmp_path / 'w.sqlite'}", tmp_path)
+    try:
+        rebuild_search_index(store, analytic)
+        make_all = search_module._ClueRows.make_all
+
+        def then_a_sync(self: Any, session: Any) -> None:  # another sync commits before the lock
+            make_all(self, session)
+            clue = make_clue(1, "浙0602") | {"explanation": "被执行人庞某某虚假诉讼线索"}
+            with store.write() as s:
+                sync_clues(s, [clue])
+
+        monkeypatch.setattr(search_module._ClueRows, "make_all", then_a_sync)
+        result = rebuild_search_index(store, analytic)
+        assert (result.clues, result.clues_remade) == (1, 1)
+        assert (result.applied.deleted, result.applied.inserted) == (1, 1)
+        assert _found(store, "庞某某虚假诉讼", "clue") == [plaintiff(1)]
+        _fts_is_consistent(store)
+    finally:
+        store.close()
+
+
+def test_a_discarded_row_is_not_written(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite'}", workspace=tmp_path)
+    try:
+        with Spool(tmp_path) as spool, store.write() as s:
+            spool.add(_row("甲乙丙"))
+            number, key = spool.add(_row("甲乙丙"))
+            spool.add(_row("丁戊己"))
+            spool.discard(number, key)
+            assert spool.count == 2
+            apply_rows(s, spool)
+        assert [r[1] for r in _rows(store)] == ["丁戊己", "甲乙丙"]
+    finally:
+        store.close()
