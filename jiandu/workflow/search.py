@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 import heapq
 import itertools
+import json
 import logging
 import operator
 import re
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Text, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from jiandu.privacy.rules import CASE_NUMBER
@@ -379,7 +380,7 @@ _CLUE_COLUMNS = select(
     Clue.subject_name,
     Clue.subject_key,
     Clue.explanation,
-    Clue.evidence,
+    type_coerce(Clue.evidence, Text).label("evidence"),  # as the driver gives it: cheap to compare
     Clue.jurisdiction_code,
     Clue.score,
 )
@@ -391,7 +392,8 @@ def _clue_sources(session: Session) -> Iterator[Any]:
 
 
 def _clue_entry(r: Any) -> dict[str, Any]:
-    numbers = list(dict.fromkeys(e.get("case_number") for e in r.evidence or [] if isinstance(e, dict)))
+    evidence = json.loads(r.evidence) if isinstance(r.evidence, str) else r.evidence
+    numbers = list(dict.fromkeys(e.get("case_number") for e in evidence or [] if isinstance(e, dict)))
     headline = (r.explanation or "").split("\n", 1)[0][:300]
     key = r.subject_key or ""
     return _entry(
