@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, text
+from sqlalchemy import Table, bindparam, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from jiandu.workflow.tables import SearchEntry
@@ -147,7 +147,7 @@ class Applied:
     replaced: bool = False  # the whole table was replaced and FTS5 rebuilt
 
 
-def _insert_all(session: Session, rows: Iterator[dict[str, Any]]) -> int:
+def _insert_all(session: Session, rows: Iterable[Mapping[str, Any]]) -> int:
     count, batch = 0, []
     for row in rows:
         batch.append(row)
@@ -193,7 +193,7 @@ def apply_rows(session: Session, spool: Spool) -> Applied:
         cursor.close()
     fresh = [n for numbers in wanted.values() for n in _as_list(numbers)]
     if len(stale) + len(fresh) > FULL_REPLACE_SHARE * max(spool.count, 1):
-        return _replace(session, spool, sqlite)
+        return replace_rows(session, spool.rows())
     for start in range(0, len(stale), 500):
         chunk = stale[start : start + 500]
         if sqlite:  # FTS5 external content: remove the indexed text before the row goes
@@ -207,17 +207,26 @@ def apply_rows(session: Session, spool: Spool) -> Applied:
     return applied
 
 
-def _replace(session: Session, spool: Spool, sqlite: bool) -> Applied:
-    """Every stored row replaced by the spooled ones: the table's indexes are dropped while the
-    rows go in and made again after (sorting once is faster than inserting into them)."""
+def has_fingerprints(session: Session) -> bool:
+    """Some stored row has a fingerprint: a rebuild can write by difference."""
+    found = session.execute(select(SearchEntry.id).where(SearchEntry.fingerprint.is_not(None)).limit(1))
+    return found.first() is not None
+
+
+def replace_rows(session: Session, rows: Iterable[Mapping[str, Any]]) -> Applied:
+    """Every stored row replaced by ``rows`` (fingerprinted here), in the caller's transaction:
+    the table's indexes are dropped while the rows go in and made again after (sorting once is
+    faster than inserting into them), and FTS5 is rebuilt."""
     session.execute(delete(SearchEntry))
     connection = session.connection()
     indexes = list(SearchEntry.metadata.tables[SearchEntry.__tablename__].indexes)
     for index in indexes:
         index.drop(connection)
-    inserted = _insert_all(session, spool.rows())
+    inserted = _insert_all(
+        session, ({**row, "fingerprint": fingerprint(row[c] for c in ROW_COLUMNS)} for row in rows)
+    )
     for index in indexes:
         index.create(connection)
-    if sqlite:
+    if session.get_bind().dialect.name == "sqlite":
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
     return Applied(inserted=inserted, replaced=True)

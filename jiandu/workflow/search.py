@@ -22,6 +22,7 @@ titles and summaries are masked for the others when shown (`masker_for`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import heapq
@@ -48,7 +49,7 @@ from jiandu.workflow.authz import Principal, require
 from jiandu.workflow.clues import masker_for
 from jiandu.workflow.db import Store
 from jiandu.workflow.firms import RowSource, firm_pairs, replace_clue_firms
-from jiandu.workflow.index_diff import Applied, Spool, apply_rows, fingerprint
+from jiandu.workflow.index_diff import Applied, Spool, apply_rows, fingerprint, has_fingerprints, replace_rows
 from jiandu.workflow.jurisdictions import Resolver, court_code
 from jiandu.workflow.masking import mask_text
 from jiandu.workflow.tables import Clue, Jurisdiction, clue_of_target, clue_target
@@ -320,8 +321,14 @@ class RebuildResult:
     def rows(self) -> int:
         return self.clues + self.people + self.organizations + self.cases
 
+    def counted(self, row: dict[str, Any]) -> dict[str, Any]:
+        self.count(row["kind"])
+        return row
+
     def count(self, kind: str) -> None:
-        if kind == "person":
+        if kind == "clue":
+            self.clues += 1
+        elif kind == "person":
             self.people += 1
         elif kind == "organization":
             self.organizations += 1
@@ -387,8 +394,11 @@ _CLUE_COLUMNS = select(
 
 
 def _clue_sources(session: Session) -> Iterator[Any]:
-    """The columns of each clue that its index row is made of."""
-    return iter(session.execute(_CLUE_COLUMNS.execution_options(yield_per=_BATCH)))
+    """The columns of each clue that its index row is made of; the query runs when the first
+    row is asked for, and its cursor is closed after the last (SQLite will not drop an index of
+    a connection with a statement still open)."""
+    with session.execute(_CLUE_COLUMNS.execution_options(yield_per=_BATCH)) as rows:
+        yield from rows
 
 
 def _clue_entry(r: Any) -> dict[str, Any]:
@@ -410,6 +420,13 @@ def _clue_entry(r: Any) -> dict[str, Any]:
 
 def _clue_entries(session: Session) -> Iterator[dict[str, Any]]:
     return (_clue_entry(r) for r in _clue_sources(session))
+
+
+def _bulk_entries(analytic: RowSource | None, resolver: Resolver) -> Iterator[dict[str, Any]]:
+    """The rows of the analytic store's entities and cases (none without it)."""
+    if analytic is not None:
+        yield from _entity_entries(analytic, resolver)
+        yield from _case_entries(analytic, resolver)
 
 
 @dataclass
@@ -597,29 +614,37 @@ def _case_entries(source: RowSource, resolver: Resolver) -> Iterator[dict[str, A
 
 def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildResult:
     """Bring the index to the rows of the store's clues and, when ``analytic`` is given, of the
-    analytic store's entities and cases, and ``clue_firms`` to the law firms of each clue.
+    analytic store's entities and cases, and ``clue_firms`` to the law firms of each clue; in
+    one transaction (readers see the old index until it commits). Call it after a clue sync or a
+    run.
 
-    Every row is made before the store's write lock is taken, into a `Spool`. Under the lock
-    the clues are read again and the rows of those that changed meanwhile are made again
-    (`_ClueRows`); the entities and cases come from a snapshot, which does not change. Then only
-    the rows that differ from the stored ones are written (`apply_rows`), in one transaction:
-    readers see the old index until it commits. Call it after a clue sync or a run."""
+    An index written before (rows with fingerprints) is brought up to date by difference, with
+    the store's write lock held only for the writing: every row is made before the lock is
+    taken, into a `Spool`; under it the clues are read again and the rows of those that changed
+    meanwhile are made again (`_ClueRows`), the entities and cases coming from a snapshot that
+    does not change; then only the rows that differ are written (`apply_rows`). A first index is
+    written in one go under the lock (`replace_rows`), which is the faster way to write it all."""
     result = RebuildResult(analytic=analytic is not None)
-    with Spool(store.workspace) as spool:
-        firms = firm_pairs(analytic) if analytic is not None else None
-        with store.read() as s:
-            if analytic is not None:
-                resolver = Resolver(s)
-                bulk = itertools.chain(_entity_entries(analytic, resolver), _case_entries(analytic, resolver))
-                for row in bulk:
+    firms = firm_pairs(analytic) if analytic is not None else None
+    with store.read() as s:
+        incremental = has_fingerprints(s)
+    with contextlib.ExitStack() as stack:
+        if incremental:
+            spool = stack.enter_context(Spool(store.workspace))
+            with store.read() as s:
+                for row in _bulk_entries(analytic, Resolver(s)):
                     result.count(row["kind"])
                     spool.add(row)
-            clue_rows = _ClueRows(spool)
-            clue_rows.make_all(s)
+                clue_rows = _ClueRows(spool)
+                clue_rows.make_all(s)
         with store.write() as s:
             locked = time.perf_counter()
-            result.clues, result.clues_remade = clue_rows.bring_up_to_date(s)
-            result.applied = apply_rows(s, spool)
+            if incremental:
+                result.clues, result.clues_remade = clue_rows.bring_up_to_date(s)
+                result.applied = apply_rows(s, spool)
+            else:
+                rows = itertools.chain(_bulk_entries(analytic, Resolver(s)), _clue_entries(s))
+                result.applied = replace_rows(s, (result.counted(row) for row in rows))
             if firms is not None:
                 result.firm_links = replace_clue_firms(s, firms)
         result.locked_seconds = time.perf_counter() - locked
