@@ -115,7 +115,13 @@ def _rebuild_search(ctx: typer.Context, store: Store) -> None:
 
     try:
         with analytic_source(state(ctx).workspace.root) as source:
-            rebuild_search_index(store, source)
+            index = rebuild_search_index(store, source)
+        written = index.applied
+        console.print(
+            f"检索索引已更新 search index: {index.rows:,} 行 rows, 删除 {written.deleted:,} deleted, "
+            f"新增 {written.inserted:,} inserted{'（整表重写 whole table）' if written.replaced else ''}, "
+            f"写锁 write lock {index.locked_seconds:.1f} s"
+        )
     except Exception:  # the clues are synced; search lags until `jiandu search reindex`
         log.warning("search index not rebuilt after the clue sync", exc_info=True)
         err_console.print("[yellow]检索索引未更新（线索已同步），请运行 jiandu search reindex[/yellow]")

@@ -213,6 +213,12 @@ def has_fingerprints(session: Session) -> bool:
     return found.first() is not None
 
 
+def _fingerprinted(row: Mapping[str, Any]) -> Mapping[str, Any]:
+    if "fingerprint" in row:  # from a spool
+        return row
+    return {**row, "fingerprint": fingerprint(row[c] for c in ROW_COLUMNS)}
+
+
 def replace_rows(session: Session, rows: Iterable[Mapping[str, Any]]) -> Applied:
     """Every stored row replaced by ``rows`` (fingerprinted here), in the caller's transaction:
     the table's indexes are dropped while the rows go in and made again after (sorting once is
@@ -222,9 +228,7 @@ def replace_rows(session: Session, rows: Iterable[Mapping[str, Any]]) -> Applied
     indexes = list(SearchEntry.metadata.tables[SearchEntry.__tablename__].indexes)
     for index in indexes:
         index.drop(connection)
-    inserted = _insert_all(
-        session, ({**row, "fingerprint": fingerprint(row[c] for c in ROW_COLUMNS)} for row in rows)
-    )
+    inserted = _insert_all(session, (_fingerprinted(row) for row in rows))
     for index in indexes:
         index.create(connection)
     if session.get_bind().dialect.name == "sqlite":
