@@ -220,17 +220,19 @@ def _fingerprinted(row: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def replace_rows(session: Session, rows: Iterable[Mapping[str, Any]]) -> Applied:
-    """Every stored row replaced by ``rows`` (fingerprinted here), in the caller's transaction:
-    the table's indexes are dropped while the rows go in and made again after (sorting once is
-    faster than inserting into them), and FTS5 is rebuilt."""
+    """Every stored row replaced by ``rows`` (fingerprinted here), in the caller's transaction.
+    On SQLite the table's indexes are dropped while the rows go in and made again after (sorting
+    once is faster than inserting into them; readers keep their snapshot), then FTS5 is rebuilt.
+    On PostgreSQL the indexes stay: dropping one would lock searches out until the commit."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
     session.execute(delete(SearchEntry))
     connection = session.connection()
-    indexes = list(SearchEntry.metadata.tables[SearchEntry.__tablename__].indexes)
+    indexes = list(SearchEntry.metadata.tables[SearchEntry.__tablename__].indexes) if sqlite else []
     for index in indexes:
         index.drop(connection)
     inserted = _insert_all(session, (_fingerprinted(row) for row in rows))
     for index in indexes:
         index.create(connection)
-    if session.get_bind().dialect.name == "sqlite":
+    if sqlite:
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
     return Applied(inserted=inserted, replaced=True)
