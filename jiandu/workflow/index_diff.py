@@ -17,8 +17,11 @@ Both sides are multisets: two identical rows stay two rows. A stored row without
 from __future__ import annotations
 
 import hashlib
+import logging
+import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,12 +32,16 @@ from sqlalchemy.orm import Session
 
 from jiandu.workflow.tables import SearchEntry
 
+log = logging.getLogger(__name__)
+
 # the columns of an index row, in the order they are hashed and spooled
 ROW_COLUMNS = ("kind", "title", "summary", "body", "personal", "jurisdiction_code", "target", "rank")
 _SPOOLED = (*ROW_COLUMNS, "fingerprint")
 # more changed rows than this share of the index: replace the table and rebuild FTS5 in one go
 FULL_REPLACE_SHARE = 0.25
 _BATCH = 5000
+SPOOL_PREFIX = "jiandu-index-"
+STALE_SPOOL_SECONDS = 24 * 3600
 _INSERT = insert(Table(SearchEntry.__tablename__, SearchEntry.metadata))  # Core executemany
 _FTS_DELETE = text(
     "INSERT INTO search_fts(search_fts, rowid, body, personal) "
@@ -68,11 +75,23 @@ def _as_list(ids: Ids) -> list[int]:
     return [ids] if isinstance(ids, int) else ids
 
 
+def _remove_stale_spools(directory: Path) -> None:
+    """Remove the spools of rebuilds killed before they cleaned up (they hold unmasked
+    identifiers); a day old, as no rebuild runs that long."""
+    cutoff = time.time() - STALE_SPOOL_SECONDS
+    for old in directory.glob(f"{SPOOL_PREFIX}*"):
+        if old.is_dir() and old.stat().st_mtime < cutoff:
+            log.warning("removing the search index spool %s left by a rebuild that did not finish", old)
+            shutil.rmtree(old, ignore_errors=True)
+
+
 class Spool:
     """Index rows on disk in a private temporary SQLite file, found again by fingerprint."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="jiandu-index-", dir=directory)
+        if directory is not None:
+            _remove_stale_spools(directory)
+        self._dir = tempfile.TemporaryDirectory(prefix=SPOOL_PREFIX, dir=directory)
         self._con = sqlite3.connect(Path(self._dir.name) / "rows.sqlite")
         self._con.execute("PRAGMA journal_mode = OFF")
         self._con.execute("PRAGMA synchronous = OFF")

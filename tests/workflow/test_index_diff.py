@@ -5,6 +5,8 @@ rebuild from scratch writes, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from sqlalchemy import text
 
 from jiandu.workflow import Store, install_defaults, sync_clues, system_principal
 from jiandu.workflow import search as search_module
-from jiandu.workflow.index_diff import ROW_COLUMNS, Spool, apply_rows
+from jiandu.workflow.index_diff import ROW_COLUMNS, SPOOL_PREFIX, STALE_SPOOL_SECONDS, Spool, apply_rows
 from jiandu.workflow.search import _SnapshotRows, rebuild_search_index, search
 from jiandu.workflow.users import add_user, principal_for_username
 from tests.web.world import YUECHENG, make_clue, plaintiff
@@ -207,3 +209,14 @@ def test_a_discarded_row_is_not_written(tmp_path: Path) -> None:
         assert [r[1] for r in _rows(store)] == ["丁戊己", "甲乙丙"]
     finally:
         store.close()
+
+
+def test_a_spool_left_by_a_killed_rebuild_is_removed_after_a_day(tmp_path: Path) -> None:
+    old, recent = tmp_path / f"{SPOOL_PREFIX}old", tmp_path / f"{SPOOL_PREFIX}recent"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "rows.sqlite").write_bytes(b"x")
+    day_ago = time.time() - STALE_SPOOL_SECONDS - 60
+    os.utime(old, (day_ago, day_ago))
+    with Spool(tmp_path):
+        assert not old.exists() and recent.exists()  # another rebuild may still be using it
