@@ -322,10 +322,8 @@ class RebuildResult:
         return self.clues + self.people + self.organizations + self.cases
 
     def counted(self, row: dict[str, Any]) -> dict[str, Any]:
-        self.count(row["kind"])
-        return row
-
-    def count(self, kind: str) -> None:
+        """``row``, counted by its kind."""
+        kind = row["kind"]
         if kind == "clue":
             self.clues += 1
         elif kind == "person":
@@ -334,6 +332,7 @@ class RebuildResult:
             self.organizations += 1
         else:
             self.cases += 1
+        return row
 
 
 def _masked(parts: Sequence[str]) -> str:
@@ -626,15 +625,12 @@ def rebuild_search_index(store: Store, analytic: RowSource | None) -> RebuildRes
     written in one go under the lock (`replace_rows`), which is the faster way to write it all."""
     result = RebuildResult(analytic=analytic is not None)
     firms = firm_pairs(analytic) if analytic is not None else None
-    with store.read() as s:
-        incremental = has_fingerprints(s)
     with contextlib.ExitStack() as stack:
-        if incremental:
-            spool = stack.enter_context(Spool(store.workspace))
-            with store.read() as s:
+        with store.read() as s:
+            if incremental := has_fingerprints(s):
+                spool = stack.enter_context(Spool(store.workspace))
                 for row in _bulk_entries(analytic, Resolver(s)):
-                    result.count(row["kind"])
-                    spool.add(row)
+                    spool.add(result.counted(row))
                 clue_rows = _ClueRows(spool)
                 clue_rows.make_all(s)
         with store.write() as s:
