@@ -28,6 +28,7 @@ import duckdb
 from jiandu.workflow import Store, install_defaults, sync_clues, system_principal
 from jiandu.workflow.search import _SnapshotRows, rebuild_search_index, search
 from jiandu.workflow.users import add_user, principal_for_username
+from tests.workflow.search_sources import create_search_sources
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -61,18 +62,7 @@ def analytic(rows: int, rng: random.Random) -> duckdb.DuckDBPyConnection:
     """People (60%), companies (10%) and cases (30%) of ``rows`` index rows."""
     people, companies, cases = int(rows * 0.6), int(rows * 0.1), int(rows * 0.3)
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE entities (entity_id VARCHAR, kind VARCHAR, name VARCHAR, id_key VARCHAR, "
-        "documents BIGINT)"
-    )
-    con.execute("CREATE TABLE party_entities (doc_id VARCHAR, party_idx INTEGER, entity_id VARCHAR)")
-    con.execute(
-        "CREATE TABLE parties (doc_id VARCHAR, party_idx INTEGER, name VARCHAR, kind VARCHAR, role VARCHAR)"
-    )
-    con.execute(
-        "CREATE TABLE cases (doc_id VARCHAR, case_number VARCHAR, court VARCHAR, cause VARCHAR, "
-        "case_year INTEGER)"
-    )
+    create_search_sources(con, "entities", "party_entities", "parties", "cases")
     entities = [(f"pk_{i:08x}", "person", _name(rng), None, 1) for i in range(people)]
     entities += [
         (

@@ -18,6 +18,7 @@ from jiandu.workflow.users import add_user, principal_for_username
 from tests.web.conftest import Login
 from tests.web.entity_world import A1, A4, WANGWU, WW, ZHAOLIU, ZL, build_search_workspace
 from tests.web.world import ID_NUMBER, PHONE, YUECHENG, copy_workspace, make_clue, plaintiff
+from tests.workflow.search_sources import create_search_sources
 
 KEQIAO, ZHEJIANG = "330603", "330000"
 
@@ -135,15 +136,7 @@ def test_reindex_command(workspace: Path) -> None:
 @pytest.fixture
 def analytic() -> Iterator[_SnapshotRows]:
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE entities (entity_id VARCHAR, kind VARCHAR, name VARCHAR, id_key VARCHAR, "
-        "documents BIGINT)"
-    )
-    con.execute("CREATE TABLE party_entities (doc_id VARCHAR, party_idx INTEGER, entity_id VARCHAR)")
-    con.execute(
-        "CREATE TABLE cases (doc_id VARCHAR, case_number VARCHAR, court VARCHAR, cause VARCHAR, "
-        "case_year INTEGER)"
-    )
+    create_search_sources(con, "entities", "party_entities", "cases")
     con.execute(
         "INSERT INTO entities VALUES ('pk_ww', 'person', '王五', NULL, 1), "
         "('pk_zl', 'person', '赵六', NULL, 1), "

@@ -21,6 +21,7 @@ from jiandu.workflow.index_diff import ROW_COLUMNS, SPOOL_PREFIX, STALE_SPOOL_SE
 from jiandu.workflow.search import _SnapshotRows, rebuild_search_index, search
 from jiandu.workflow.users import add_user, principal_for_username
 from tests.web.world import YUECHENG, make_clue, plaintiff
+from tests.workflow.search_sources import create_search_sources
 
 ENTITIES = 12  # people in the analytic store: one changed row is well under a quarter of the index
 
@@ -28,15 +29,7 @@ ENTITIES = 12  # people in the analytic store: one changed row is well under a q
 @pytest.fixture
 def analytic() -> Iterator[_SnapshotRows]:
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE entities (entity_id VARCHAR, kind VARCHAR, name VARCHAR, id_key VARCHAR, "
-        "documents BIGINT)"
-    )
-    con.execute("CREATE TABLE party_entities (doc_id VARCHAR, party_idx INTEGER, entity_id VARCHAR)")
-    con.execute(
-        "CREATE TABLE cases (doc_id VARCHAR, case_number VARCHAR, court VARCHAR, cause VARCHAR, "
-        "case_year INTEGER)"
-    )
+    create_search_sources(con, "entities", "party_entities", "cases")
     surnames = "王李张刘陈杨黄赵吴周徐孙"
     for i in range(ENTITIES):
         doc = f"d{i}"

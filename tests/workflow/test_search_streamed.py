@@ -19,6 +19,7 @@ from jiandu.workflow.search import (
     _SnapshotRows,
     entity_jurisdictions,
 )
+from tests.workflow.search_sources import create_search_sources
 
 
 class _Plain:
@@ -37,22 +38,7 @@ class _Plain:
 @pytest.fixture
 def analytic() -> Iterator[_SnapshotRows]:
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE entities (entity_id VARCHAR, kind VARCHAR, name VARCHAR, id_key VARCHAR, "
-        "documents BIGINT)"
-    )
-    con.execute("CREATE TABLE party_entities (doc_id VARCHAR, party_idx INTEGER, entity_id VARCHAR)")
-    con.execute(
-        "CREATE TABLE parties (doc_id VARCHAR, party_idx INTEGER, name VARCHAR, kind VARCHAR, role VARCHAR)"
-    )
-    con.execute(
-        "CREATE TABLE entity_mentions (entity_id VARCHAR, normalized_name VARCHAR, source VARCHAR, "
-        "court VARCHAR)"
-    )
-    con.execute(
-        "CREATE TABLE cases (doc_id VARCHAR, case_number VARCHAR, court VARCHAR, cause VARCHAR, "
-        "case_year INTEGER)"
-    )
+    create_search_sources(con, "entities", "party_entities", "parties", "entity_mentions", "cases")
     con.execute(
         "INSERT INTO entities VALUES "
         "('ok_x', 'organization', '绍兴某某建材有限公司', '91330602MA2B3C4D5E', 3), "
